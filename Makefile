@@ -1,0 +1,33 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.zhclaims-installed
+
+.PHONY: install run test score bench clean-out
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,html]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/zhclaims extract seeds/ -o out/claims.jsonl
+	$(BIN)/zhclaims score
+
+test: install
+	$(BIN)/python -m pytest -q
+	$(BIN)/zhclaims rules check
+	$(BIN)/zhclaims score --check
+
+score: install
+	$(BIN)/zhclaims score
+
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+clean-out:
+	rm -rf out
