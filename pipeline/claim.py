@@ -1,0 +1,114 @@
+"""The claim type: one quantity of an article, with the fields of ANNOTATION.md.
+
+`value` and `high` are `Decimal`, never float: "2.01万" must compare exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+#: The fields of ANNOTATION.md, in its order.
+GOLD_FIELDS: tuple[str, ...] = (
+    "quantity",
+    "context",
+    "start",
+    "end",
+    "value",
+    "high",
+    "unit",
+    "kind",
+    "qualifier",
+    "entity",
+    "role",
+    "where",
+    "time",
+)
+#: The columns of the tool's output: doc, the gold fields, sentence, rule.
+OUTPUT_FIELDS: tuple[str, ...] = ("doc", *GOLD_FIELDS, "sentence", "rule")
+
+KINDS = frozenset({"count", "money", "percent", "area", "length", "weight", "age", "other"})
+QUALIFIERS = frozenset({"approx", "gt", "ge", "lt", "le"})
+ROLES = frozenset({"from", "to", "delta"})
+
+
+@dataclass(slots=True)
+class Claim:
+    """One quantity of an article with its context (see ANNOTATION.md, "Fields")."""
+
+    quantity: str
+    context: str
+    start: int
+    end: int
+    value: Decimal
+    high: Decimal | None
+    unit: str
+    kind: str
+    qualifier: str | None = None
+    entity: str | None = None
+    role: str | None = None
+    where: str | None = None
+    time: str | None = None
+    doc: str = ""
+    sentence: str = ""
+    rule: str = ""
+
+    def as_row(self) -> dict[str, Any]:
+        """Return the claim as an ordered dict of the output columns."""
+        return {name: getattr(self, name) for name in OUTPUT_FIELDS}
+
+
+def format_decimal(value: Decimal | None) -> str | None:
+    """Write a Decimal as a plain JSON number: no exponent, no trailing zeros.
+
+    >>> format_decimal(Decimal("1.216E+6"))
+    '1216000'
+    >>> format_decimal(Decimal("91.40"))
+    '91.4'
+    >>> format_decimal(None) is None
+    True
+    """
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return str(int(value))
+    text = format(value.normalize(), "f")
+    return text
+
+
+def to_json(claim: Claim) -> str:
+    """Serialise a claim as one JSON line, numbers exact, in OUTPUT_FIELDS order."""
+    parts = []
+    for name in OUTPUT_FIELDS:
+        raw = getattr(claim, name)
+        if isinstance(raw, Decimal):
+            text = format_decimal(raw)
+        else:
+            text = json.dumps(raw, ensure_ascii=False)
+        parts.append(f"{json.dumps(name)}: {text}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def from_mapping(data: dict[str, Any], *, doc: str = "") -> Claim:
+    """Build a claim from a parsed JSON object (numbers already Decimal or int)."""
+    known = {f.name for f in fields(Claim)}
+    values = {k: v for k, v in data.items() if k in known}
+    for key in ("value", "high"):
+        if values.get(key) is not None and not isinstance(values[key], Decimal):
+            values[key] = Decimal(str(values[key]))
+    for key in ("start", "end"):
+        if key in values:
+            values[key] = int(values[key])
+    values.setdefault("doc", doc)
+    return Claim(**values)
+
+
+def parse_json_line(line: str) -> dict[str, Any]:
+    """Parse one JSON line keeping every number exact (as Decimal).
+
+    >>> parse_json_line('{"value": 0.1, "start": 3}')["value"]
+    Decimal('0.1')
+    """
+    return json.loads(line, parse_float=Decimal, parse_int=Decimal)

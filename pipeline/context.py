@@ -1,0 +1,251 @@
+"""A quantity's context: what is counted (entity), where, when, and its role in a change.
+
+Pure functions over a tokenised, entity-tagged sentence; the cue words and patterns come from
+`rules/context.toml` and `rules/entities.toml`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.quantities import PATTERN_TIMEOUT, Quantity
+from pipeline.rules import Rule, RuleSet
+
+#: jieba tags that can be part of a noun phrase (n*, verbal/adjectival nouns, idioms, abbreviations).
+_NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "q", "s", "eng", "i")
+_STOP_TAGS = ("x", "p", "d", "c", "r", "u", "f", "y", "e", "o", "w", "zg", "ul", "uj", "uz", "ug", "uv", "ud", "t")
+_BRACKETS = set("“”‘’「」『』()（）《》")
+_PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
+_HAS_DIGIT = regex.compile(r"[0-9０-９]")
+_CLAUSE_END = regex.compile(r"[,，;；:：]")
+
+
+@dataclass(slots=True)
+class ClaimContext:
+    """The context fields of one claim."""
+
+    entity: str | None
+    where: str | None
+    time: str | None
+    role: str | None
+    rules: tuple[str, ...]
+
+
+class ContextRules:
+    """Compiled context rules of one rule set."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.times = [(r, regex.compile(r.get("pattern"))) for r in rules.section("time")]
+        self.roles = [(r, regex.compile(r.get("pattern"))) for r in rules.section("role")]
+        cues: dict[str, list[str]] = {}
+        for rule in rules.section("entity_cue"):
+            cues.setdefault(rule.get("use"), []).extend(rule.get("surface"))
+        self.skip_before = sorted(set(cues.get("skip_before", [])), key=len, reverse=True)
+        self.respectively = tuple(cues.get("respectively", []))
+        self.list_separators = sorted(set(cues.get("list", [])), key=len, reverse=True)
+        self.comparisons = sorted(set(cues.get("comparison", [])), key=len, reverse=True)
+
+    # -- time -----------------------------------------------------------------------------------
+    def time_spans(self, sentence: str) -> list[tuple[int, int, str, str]]:
+        """Time expressions of a sentence: (start, end, text, rule id), longest first at a place."""
+        found: list[tuple[int, int, str, str]] = []
+        for rule, pattern in self.times:
+            for match in pattern.finditer(sentence, timeout=PATTERN_TIMEOUT):
+                if match.end() > match.start():
+                    found.append((match.start(), match.end(), match.group(), rule.id))
+        found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+        merged: list[tuple[int, int, str, str]] = []
+        for item in found:
+            if merged and item[0] < merged[-1][1]:
+                continue
+            merged.append(item)
+        return merged
+
+    def time_of(self, sentence: str, q_start: int, q_end: int, quantities: list[tuple[int, int]]) -> tuple[str | None, str | None]:
+        """The time expression that scopes the quantity at [q_start, q_end) of the sentence."""
+        best: tuple[str, str] | None = None
+        for start, end, text, rule_id in self.time_spans(sentence):
+            if start >= q_start:
+                break
+            if _overlaps_any(start, end, quantities):
+                continue
+            attributive = sentence.startswith("的", end)
+            if attributive:
+                # "年初的21.7%": scopes the quantity right after it only
+                target = next((s for s, e in quantities if s >= end + 1), None)
+                if target is not None and target <= q_start and sentence[end + 1 : target].strip() == "":
+                    if target == _start_of(q_start, quantities):
+                        best = (text, rule_id)
+                    continue
+                continue
+            best = (text, rule_id)
+        return best if best else (None, None)
+
+    # -- role -----------------------------------------------------------------------------------
+    def role_of(self, sentence: str, q_start: int, q_end: int, previous_roles: list[str | None], is_range: bool) -> tuple[str | None, str | None, int]:
+        """The role of the quantity in a change; returns (role, rule id, cue start in sentence)."""
+        if is_range:
+            return None, None, q_start
+        clause_start = _clause_start(sentence, q_start)
+        before = sentence[clause_start:q_start]
+        before_sentence = sentence[:q_start]
+        after = sentence[q_end:]
+        for rule, pattern in self.roles:
+            needed = rule.get("after_role")
+            if needed and needed not in previous_roles:
+                continue
+            if rule.get("position") == "after":
+                match = pattern.search(after, timeout=PATTERN_TIMEOUT)
+                if match is not None:
+                    return rule.get("role"), rule.id, q_start
+                continue
+            text = before_sentence if needed else before
+            match = pattern.search(text, timeout=PATTERN_TIMEOUT)
+            if match is not None:
+                offset = len(before_sentence) - len(text)
+                return rule.get("role"), rule.id, offset + match.start()
+        return None, None, q_start
+
+    # -- where ----------------------------------------------------------------------------------
+    @staticmethod
+    def where_of(ents: list[Span], sent_start: int, q_start: int, sentence: str) -> str | None:
+        """The place or organisation that scopes the quantity: the nearest entity before it in the
+        same clause, else the nearest one before it that opens a clause of the sentence."""
+        before = [e for e in ents if e.end_char <= sent_start + q_start]
+        if not before:
+            return None
+        clause_start = sent_start + _clause_start(sentence, q_start)
+        same_clause = [e for e in before if e.start_char >= clause_start]
+        if same_clause:
+            return same_clause[-1].text
+        openers = []
+        for ent in before:
+            local = ent.start_char - sent_start
+            head = sentence[:local]
+            prefix = regex.sub(r"^(?:在|对|于|据|截至|经)", "", head[_clause_start(sentence, local) :])
+            if prefix == "":
+                openers.append(ent)
+        return openers[-1].text if openers else None
+
+    # -- entity ---------------------------------------------------------------------------------
+    def strip_before(self, text: str) -> str:
+        """Remove trailing copulas and comparison words (达到, 分别为, 同比 …) from a text."""
+        changed = True
+        while changed and text:
+            changed = False
+            for word in (*self.skip_before, *self.comparisons):
+                if word and text.endswith(word):
+                    text = text[: -len(word)]
+                    changed = True
+                    break
+        return text
+
+
+def _start_of(q_start: int, quantities: list[tuple[int, int]]) -> int:
+    return q_start
+
+
+def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _clause_start(sentence: str, pos: int) -> int:
+    last = 0
+    for match in _CLAUSE_END.finditer(sentence, 0, pos):
+        last = match.end()
+    return last
+
+
+def _tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
+    return [t for t in doc if t.idx >= start and t.idx + len(t.text) <= end]
+
+
+def _is_stop(token: Token, collected: bool) -> bool:
+    text = token.text
+    if text in _BRACKETS:
+        return False
+    if _PUNCT.match(text) or _HAS_DIGIT.search(text):
+        return True
+    tag = token.tag_
+    if tag.startswith("v") and tag != "vn":
+        return collected
+    if tag == "m":
+        return collected and not text.endswith("点")
+    return tag.startswith(_STOP_TAGS) and not tag.startswith(_NOUNISH)
+
+
+def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14) -> str:
+    """The noun phrase that starts at character `start` (73个|安置点): up to a stop, after 的."""
+    out = ""
+    verb_first = False
+    for token in doc:
+        t_end = token.idx + len(token.text)
+        if t_end <= start or token.idx >= limit:
+            continue
+        text = token.text[max(0, start - token.idx) :]
+        if token.text == "的":
+            out = ""
+            continue
+        if _is_stop(token, bool(out)) and not (not out and token.tag_.startswith("v")):
+            break
+        if not out and token.tag_.startswith("v") and token.tag_ != "vn":
+            verb_first = True
+        out += text
+        if len(out) >= max_chars:
+            break
+    if verb_first and len(out) <= 2:
+        return ""  # a bare verb (提高, 实施) is the predicate, not what is counted
+    return _balance(out)
+
+
+def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16) -> str:
+    """The noun phrase that ends at character `end` (建立|党组织|166个), read backwards."""
+    pieces: list[str] = []
+    for token in reversed(doc):
+        if token.idx >= end:
+            continue
+        if token.idx < floor:
+            break
+        text = token.text[: max(0, end - token.idx)]
+        if token.text == "的" or _is_stop(token, bool(pieces)) and not (not pieces and token.tag_.startswith("v")):
+            break
+        pieces.append(text)
+        if sum(map(len, pieces)) >= max_chars:
+            break
+    return _balance("".join(reversed(pieces)))
+
+
+def _balance(text: str) -> str:
+    """Drop unbalanced brackets at the edges of a phrase.
+
+    >>> _balance("”党组织"), _balance("网格(小区)党支部")
+    ('党组织', '网格(小区)党支部')
+    """
+    pairs = {"“": "”", "‘": "’", "(": ")", "（": "）", "「": "」", "《": "》"}
+    closers = {v: k for k, v in pairs.items()}
+    changed = True
+    while changed and text:
+        changed = False
+        if text[0] in closers or (text[0] in pairs and pairs[text[0]] not in text):
+            text, changed = text[1:], True
+        elif text and (text[-1] in pairs or (text[-1] in closers and closers[text[-1]] not in text)):
+            text, changed = text[:-1], True
+    return text
+
+
+def list_items(text: str, separators: list[str]) -> list[str]:
+    """Split a parallel list (薪俸税、物业税) on the separators.
+
+    >>> list_items("单位党组织、党员", ["、", "和"])
+    ['单位党组织', '党员']
+    """
+    if not separators:
+        return [text]
+    pattern = "|".join(regex.escape(s) for s in separators)
+    return [p for p in regex.split(pattern, text) if p]
+
+
+__all__ = ["ClaimContext", "ContextRules", "np_after", "np_before", "list_items", "Quantity", "Rule"]

@@ -1,0 +1,280 @@
+"""The claims component (`Doc -> Doc`): quantities of the text with their context, as claims.
+
+Writes `doc._.claims` (a list of `Claim`) and `doc.spans["claims"]` (one span per claim, label
+= kind, id = the rule that found the unit), so displaCy can show them beside `doc.ents`.
+"""
+
+from __future__ import annotations
+
+import regex
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.claim import Claim
+from pipeline.context import ContextRules, list_items, np_after, np_before
+from pipeline.quantities import Quantity, QuantityMatcher
+from pipeline.rules import RuleSet, load_rules
+
+if not Doc.has_extension("claims"):
+    Doc.set_extension("claims", default=None)
+
+_PUNCT_AFTER = regex.compile(r"^(?:[\p{P}\s]|$)")
+_NAME_TAGS = ("nr",)
+
+
+@Language.factory("zhclaims_claims", assigns=["doc._.claims", "doc.spans"], default_config={})
+def make_claims(nlp: Language, name: str) -> ClaimExtractor:
+    """Factory of the claims component; rules are given at initialize."""
+    return ClaimExtractor(name)
+
+
+class ClaimExtractor:
+    """Find the claims of a Doc whose text is a clean article."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.matcher: QuantityMatcher | None = None
+        self.context: ContextRules | None = None
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: RuleSet | None = None) -> None:
+        """Compile the quantity grammar and context rules of a rule set (default: built-in)."""
+        rules = rules if rules is not None else load_rules()
+        self.matcher = QuantityMatcher(rules)
+        self.context = ContextRules(rules)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.matcher is None or self.context is None:
+            self.initialize()
+        assert self.matcher is not None and self.context is not None
+        text = doc.text
+        quantities = self.matcher.find(text)
+        claims: list[Claim] = []
+        spans = []
+        by_sentence: dict[int, list[Quantity]] = {}
+        sentences = [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else []
+        for q in quantities:
+            index = _sentence_index(sentences, q.start)
+            by_sentence.setdefault(index, []).append(q)
+        for index, group in by_sentence.items():
+            sent_start, sent_end = sentences[index] if sentences else (0, len(text))
+            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group))
+        for claim in claims:
+            span = doc.char_span(claim.start, claim.end, label=claim.kind, alignment_mode="expand")
+            if span is not None:
+                span.id_ = claim.rule
+                spans.append(span)
+        doc.spans["claims"] = spans
+        doc._.claims = claims
+        return doc
+
+    # -- one sentence -------------------------------------------------------------------------
+    def _sentence_claims(self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity]) -> list[Claim]:
+        assert self.context is not None
+        ctx = self.context
+        sentence = text[sent_start:sent_end]
+        local = [(q.start - sent_start, q.end - sent_start) for q in group]
+        ents = [e for e in doc.ents if sent_start <= e.start_char and e.end_char <= sent_end]
+        roles: list[str | None] = []
+        entities: list[str | None] = []
+        out: list[Claim] = []
+        for i, q in enumerate(group):
+            qs, qe = local[i]
+            rules = list(q.rules)
+            # role
+            role, role_rule, cue_start = ctx.role_of(sentence, qs, qe, roles, q.high is not None)
+            if role is None and i > 0 and roles[-1] is not None and _joined_by_list(sentence, local[i - 1][1], qs, ctx):
+                role = roles[-1]
+            if role_rule:
+                rules.append(role_rule)
+            # time
+            time, time_rule = ctx.time_of(sentence, qs, qe, local)
+            if time_rule:
+                rules.append(time_rule)
+            # where
+            where = ctx.where_of(ents, sent_start, qs, sentence)
+            # entity
+            entity = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities)
+            roles.append(role)
+            entities.append(entity)
+            out.append(
+                Claim(
+                    quantity=q.text,
+                    context=make_context(text, q.start, q.end),
+                    start=q.start,
+                    end=q.end,
+                    value=q.value,
+                    high=q.high,
+                    unit=q.unit,
+                    kind=q.kind,
+                    qualifier=q.qualifier,
+                    entity=entity,
+                    role=role,
+                    where=where,
+                    time=time,
+                    sentence=sentence.strip(),
+                    rule="+".join(dict.fromkeys(rules)),
+                )
+            )
+        return out
+
+    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous) -> str | None:
+        assert self.context is not None
+        ctx = self.context
+        qs, qe = local[i]
+        q = group[i]
+        after_text = sentence[qe:]
+        # parallel lists: 薪俸税、物业税收入分别为608亿元、34亿元
+        listed = self._respectively(doc, sentence, sent_start, local, i)
+        if listed:
+            return listed
+        if q.kind == "age" and after_text.startswith("的"):
+            return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence))
+        next_is_quantity = i + 1 < len(local) and local[i + 1][0] == qe
+        if next_is_quantity:
+            # 1940户8132名搬迁群众: the counted thing follows the last quantity of the chain
+            j = i
+            while j + 1 < len(local) and local[j + 1][0] == local[j][1]:
+                j += 1
+            phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence))
+            if phrase:
+                return phrase
+        if not _PUNCT_AFTER.match(after_text) and not after_text.startswith(("以上", "左右")):
+            phrase = np_after(doc, sent_start + qe, sent_start + len(sentence))
+            if phrase and not after_text.startswith("的"):
+                return phrase
+            if after_text.startswith("的") and q.kind in ("percent",):
+                phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence))
+                if phrase:
+                    return phrase
+        # noun phrase before the quantity (or before its change cue)
+        end = cue_start if role is not None and cue_start < qs else qs
+        clause_floor = sent_start + _clause_floor(sentence, end)
+        head = ctx.strip_before(sentence[:end])
+        if any(e == len(head) for _, e in local[:i]) and previous and previous[-1]:
+            return previous[-1]  # 1699支27.81万人: the second count measures the same thing
+        phrase = np_before(doc, sent_start + len(head), clause_floor)
+        if phrase:
+            return phrase
+        if previous and previous[-1]:
+            return previous[-1]
+        return None
+
+    def _respectively(self, doc, sentence, sent_start, local, i) -> str | None:
+        assert self.context is not None
+        ctx = self.context
+        qs = local[i][0]
+        clause_from = _clause_floor_soft(sentence, qs)
+        window = sentence[clause_from:qs]
+        for cue in ctx.respectively:
+            at = window.rfind(cue)
+            if at < 0:
+                continue
+            cue_pos = clause_from + at
+            members = [k for k, (s, e) in enumerate(local) if cue_pos < s]
+            chain = []
+            for k in members:
+                if not chain or _joined_by_list(sentence, local[chain[-1]][1], local[k][0], ctx):
+                    chain.append(k)
+                else:
+                    break
+            if i not in chain:
+                return None
+            head = ctx.strip_before(sentence[:cue_pos])
+            phrase = np_before_list(doc, sent_start + len(head), sent_start + _clause_floor(sentence, cue_pos), ctx)
+            if not phrase:
+                return None
+            items = list_items(phrase, ctx.list_separators)
+            if len(items) == len(chain):
+                return items[chain.index(i)]
+            return phrase
+        return None
+
+
+def np_before_list(doc: Doc, end: int, floor: int, ctx: ContextRules) -> str:
+    """The noun phrase before 分别, keeping list separators (单位党组织、党员)."""
+    text = doc.text[floor:end]
+    # take the maximal run without clause punctuation other than list separators
+    cut = max(text.rfind(p) for p in ("，", ",", "；", ";", "：", ":", "。"))
+    phrase = text[cut + 1 :] if cut >= 0 else text
+    phrase = regex.sub(r"^(?:[\p{Han}]{0,4}?(?:把|将|对|在|使|让))", "", phrase)
+    return phrase.strip()
+
+
+def _age_holder(doc: Doc, start: int, limit: int) -> str | None:
+    """The person an age is attached to: a name after 的 if there is one, else the noun."""
+    tokens = [t for t in doc if start <= t.idx < limit]
+    phrase_tokens = []
+    for token in tokens:
+        if regex.match(r"^[\p{P}\s]+$", token.text) or token.tag_.startswith(("v", "p", "d", "t", "m")) and phrase_tokens:
+            break
+        phrase_tokens.append(token)
+        if len(phrase_tokens) >= 4:
+            break
+    names = [t for t in phrase_tokens if t.tag_.startswith(_NAME_TAGS)]
+    if names:
+        first = phrase_tokens.index(names[0])
+        run = [names[0]]
+        for token in phrase_tokens[first + 1 :]:
+            if token.tag_.startswith(("nr", "n")) and len("".join(t.text for t in run)) < 3:
+                run.append(token)
+            else:
+                break
+        return "".join(t.text for t in run)
+    phrase = np_after(doc, start, limit)
+    return phrase or None
+
+
+def _joined_by_list(sentence: str, prev_end: int, start: int, ctx: ContextRules) -> bool:
+    between = sentence[prev_end:start]
+    return between in ctx.list_separators or between in ("、", "和", "及", "与")
+
+
+def _clause_floor(sentence: str, pos: int) -> int:
+    last = 0
+    for match in regex.finditer(r"[,，;；:：。]", sentence[:pos]):
+        last = match.end()
+    return last
+
+
+def _clause_floor_soft(sentence: str, pos: int) -> int:
+    last = 0
+    for match in regex.finditer(r"[;；。]", sentence[:pos]):
+        last = match.end()
+    return last
+
+
+def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
+    for index, (start, end) in enumerate(sentences):
+        if start <= pos < end:
+            return index
+    return max(0, len(sentences) - 1)
+
+
+def make_context(text: str, start: int, end: int, *, minimum: int = 8, maximum: int = 40) -> str:
+    """A piece of `text`, 8–40 characters, containing text[start:end] and occurring once in it.
+
+    >>> make_context("共73个安置点,共73个社区", 1, 4)
+    '共73个安置点,共'
+    """
+    lo, hi = start, end
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    best = text[lo:hi]
+    grow_right = True
+    while True:
+        piece = text[lo:hi]
+        if len(piece) >= minimum and text.count(piece) == 1:
+            return piece
+        if hi - lo >= maximum:
+            return best if text.count(best) == 1 else piece
+        if grow_right and hi < line_end:
+            hi += 1
+        elif lo > line_start:
+            lo -= 1
+        elif hi < line_end:
+            hi += 1
+        else:
+            return piece
+        grow_right = not grow_right
+        best = text[lo:hi]

@@ -1,0 +1,252 @@
+"""Rule files: load every `*.toml` of the rule directories, validate it, name file and line.
+
+A rule file holds arrays of tables, one array per rule section (`[[unit]]`, `[[exclusion]]`,
+...). Every rule has an `id`; a later directory (a user's `--rules DIR`) replaces a rule of the
+same id and adds new ones. Each section's keys and types are declared in `SCHEMAS`; an unknown key
+or a wrong type is a `RuleError` that names the file and the line of the rule.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Type names used by the schemas below.
+STR, INT, NUMBER, BOOL, STRS, EXAMPLES = "str", "int", "number", "bool", "list[str]", "list[example]"
+PATTERN = "str or list[table]"
+
+#: Keys an example table may carry; each is checked against the pipeline's output when present.
+EXAMPLE_KEYS: dict[str, str] = {
+    "text": STR,
+    "quantity": STR,
+    "value": NUMBER,
+    "high": NUMBER,
+    "unit": STR,
+    "kind": STR,
+    "qualifier": STR,
+    "entity": STR,
+    "role": STR,
+    "where": STR,
+    "time": STR,
+    "clean": STR,
+}
+
+_COMMON: dict[str, str] = {"id": STR, "note": STR, "examples": EXAMPLES, "counterexamples": STRS}
+
+#: section name -> {key: type}; `id` is required everywhere, `REQUIRED` lists the rest.
+SCHEMAS: dict[str, dict[str, str]] = {
+    # extraction: quantities
+    "unit": {**_COMMON, "surface": STRS, "unit": STR, "kind": STR, "scale": NUMBER, "numerals": STR},
+    "multiplier": {**_COMMON, "surface": STRS, "factor": NUMBER},
+    "numeral": {**_COMMON, "surface": STRS, "value": NUMBER, "role": STR},
+    "qualifier": {**_COMMON, "surface": STRS, "qualifier": STR, "position": STR},
+    "range": {**_COMMON, "surface": STRS, "unit_on_both": BOOL, "first_without_unit": BOOL, "not_after": STRS},
+    "currency_prefix": {**_COMMON, "surface": STRS, "unit": STR},
+    "exclusion": {**_COMMON, "pattern": STR, "numerals": STR},
+    # extraction: context
+    "entity": {**_COMMON, "label": STR, "pattern": PATTERN},
+    "time": {**_COMMON, "pattern": STR, "attach": STR},
+    "role": {**_COMMON, "pattern": STR, "role": STR, "position": STR, "after_role": STR},
+    "entity_cue": {**_COMMON, "surface": STRS, "use": STR},
+    # cleaning
+    "boilerplate": {**_COMMON, "pattern": STR, "position": STR, "drop": STRS, "keep": STRS, "max_length": INT},
+    "inline_junk": {**_COMMON, "pattern": STR, "before": STRS, "after": STRS},
+    "t2s_fix": {**_COMMON, "wrong": STR, "right": STR},
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "unit": ("surface", "unit", "kind"),
+    "multiplier": ("surface", "factor"),
+    "numeral": ("surface", "value"),
+    "qualifier": ("surface", "qualifier", "position"),
+    "range": ("surface",),
+    "currency_prefix": ("surface", "unit"),
+    "exclusion": ("pattern", "counterexamples"),
+    "entity": ("label", "pattern"),
+    "time": ("pattern",),
+    "role": ("pattern", "role", "position"),
+    "entity_cue": ("surface", "use"),
+    "boilerplate": ("pattern",),
+    "inline_junk": ("pattern",),
+    "t2s_fix": ("wrong", "right"),
+}
+
+_HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z_][\w-]*)\s*\]\]")
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used; the message names the file and the line."""
+
+    def __init__(self, path: Path | str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = str(path)
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One validated rule: its section, id, data, and where it was written."""
+
+    section: str
+    id: str
+    data: dict[str, Any]
+    path: str
+    line: int
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Return one key of the rule's data."""
+        return self.data.get(key, default)
+
+    @property
+    def where(self) -> str:
+        """`file:line` of the rule, for messages."""
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(slots=True)
+class RuleSet:
+    """All rules of the loaded directories, by section, in file order."""
+
+    rules: dict[str, list[Rule]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    dirs: list[Path] = field(default_factory=list)
+
+    def section(self, name: str) -> list[Rule]:
+        """Return the rules of one section (empty list when there are none)."""
+        return self.rules.get(name, [])
+
+    def all(self) -> Iterable[Rule]:
+        """Every rule of every section."""
+        for rules in self.rules.values():
+            yield from rules
+
+    def fingerprint(self) -> tuple[str, ...]:
+        """A hashable identity of the rule set, for caches."""
+        return tuple(self.files)
+
+
+def builtin_rules_dir() -> Path:
+    """The rule directory shipped with the tool (the repository's `rules/`)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_builtin_rules"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "rules"
+
+
+def _type_ok(value: Any, kind: str) -> bool:
+    if kind == STR:
+        return isinstance(value, str)
+    if kind == INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == NUMBER:
+        return isinstance(value, (int, float, str)) and not isinstance(value, bool)
+    if kind == BOOL:
+        return isinstance(value, bool)
+    if kind == STRS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == PATTERN:
+        return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, dict) for v in value))
+    if kind == EXAMPLES:
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    raise AssertionError(kind)
+
+
+def _validate(section: str, data: dict[str, Any], path: Path, line: int) -> Rule:
+    schema = SCHEMAS.get(section)
+    if schema is None:
+        known = ", ".join(sorted(SCHEMAS))
+        raise RuleError(path, line, f"unknown rule section [[{section}]] (known: {known})")
+    rule_id = data.get("id")
+    if not isinstance(rule_id, str) or not rule_id:
+        raise RuleError(path, line, f"[[{section}]] rule without a string 'id'")
+    for key, value in data.items():
+        kind = schema.get(key)
+        if kind is None:
+            raise RuleError(path, line, f"rule '{rule_id}': unknown key '{key}' (allowed: {', '.join(sorted(schema))})")
+        if not _type_ok(value, kind):
+            raise RuleError(path, line, f"rule '{rule_id}': key '{key}' must be {kind}, not {type(value).__name__}")
+    for key in REQUIRED.get(section, ()):
+        if key not in data:
+            raise RuleError(path, line, f"rule '{rule_id}': missing required key '{key}'")
+    for example in data.get("examples", []):
+        if "text" not in example:
+            raise RuleError(path, line, f"rule '{rule_id}': an example without 'text'")
+        for key, value in example.items():
+            kind = EXAMPLE_KEYS.get(key)
+            if kind is None:
+                raise RuleError(path, line, f"rule '{rule_id}': unknown example key '{key}'")
+            if not _type_ok(value, kind):
+                raise RuleError(path, line, f"rule '{rule_id}': example key '{key}' must be {kind}")
+    if isinstance(data.get("pattern"), str) and section != "entity":
+        _check_pattern(data["pattern"], rule_id, path, line)
+    return Rule(section=section, id=rule_id, data=data, path=str(path), line=line)
+
+
+def _check_pattern(pattern: str, rule_id: str, path: Path, line: int) -> None:
+    import regex
+
+    try:
+        regex.compile(pattern)
+    except regex.error as exc:
+        raise RuleError(path, line, f"rule '{rule_id}': pattern does not compile: {exc}") from None
+
+
+def load_file(path: Path) -> list[Rule]:
+    """Load and validate one rule file."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise RuleError(path, int(match.group(1)) if match else 1, f"not valid TOML: {exc}") from None
+    headers: dict[str, list[int]] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(raw)
+        if match:
+            headers.setdefault(match.group(1), []).append(number)
+    rules: list[Rule] = []
+    for section, entries in data.items():
+        lines = headers.get(section, [])
+        if not isinstance(entries, list):
+            raise RuleError(path, 1, f"top-level key '{section}' must be an array of tables [[{section}]]")
+        for index, entry in enumerate(entries):
+            line = lines[index] if index < len(lines) else 1
+            if not isinstance(entry, dict):
+                raise RuleError(path, line, f"[[{section}]] entry {index + 1} is not a table")
+            rules.append(_validate(section, entry, path, line))
+    return rules
+
+
+def load_rules(dirs: Sequence[Path | str] | None = None, *, builtin: bool = True) -> RuleSet:
+    """Load the built-in rules (unless `builtin` is false) and then each directory in `dirs`.
+
+    A rule whose id is already loaded replaces the earlier one in place.
+    """
+    ordered: list[Path] = []
+    if builtin:
+        ordered.append(builtin_rules_dir())
+    ordered.extend(Path(d) for d in dirs or ())
+    ruleset = RuleSet()
+    index: dict[tuple[str, str], int] = {}
+    for directory in ordered:
+        if not directory.is_dir():
+            raise RuleError(directory, 0, "rule directory does not exist")
+        ruleset.dirs.append(directory)
+        for path in sorted(directory.glob("*.toml")):
+            ruleset.files.append(f"{path}:{os.stat(path).st_mtime_ns}")
+            for rule in load_file(path):
+                bucket = ruleset.rules.setdefault(rule.section, [])
+                key = (rule.section, rule.id)
+                if key in index and path.parent == Path(bucket[index[key]].path).parent:
+                    raise RuleError(path, rule.line, f"duplicate rule id '{rule.id}' (first at {bucket[index[key]].where})")
+                if key in index:
+                    bucket[index[key]] = rule
+                else:
+                    index[key] = len(bucket)
+                    bucket.append(rule)
+    return ruleset
