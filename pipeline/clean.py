@@ -1,0 +1,441 @@
+"""Boilerplate stripping: keep the article's own lines, drop the site's, cut what the site injected.
+
+The mechanism is here; the wording is data (`[[boilerplate]]` and `[[inline_junk]]` rules in
+`rules/`). Rules are matched against a simplified-character view of each line, so one pattern
+covers traditional and simplified pages; the kept text itself stays as it was (conversion is the
+next stage). General mechanisms that need no wording:
+
+- a watermark is a string that ends many lines of one article: it is cut from them;
+- a link, keyword or place list is recognised by its shape (many short items between separators);
+- a run of short lines without sentence punctuation is navigation or a widget bar;
+- a page title repeated above the article (often with the site's name appended) is kept once;
+- position: a rule can apply only above the first or below the last paragraph of running text,
+  and an end-of-article marker ("责任编辑", "相关阅读", ...) drops everything after it.
+
+Every stage is linear in the length of the text; rule regexes are compiled once per rule set.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.rules import Rule, RuleSet
+
+#: Seconds a single rule pattern may take on one line (guards against pathological patterns).
+PATTERN_TIMEOUT = 0.05
+
+POSITIONS = ("any", "top", "bottom", "tail")
+
+# Characters that end or split a sentence: a line without any is not running text.
+_SENTENCE_PUNCT = "。！？!?；;"
+_CLAUSE_PUNCT = "，,、：:"
+_SENTENCE_END = "。！？!?…；;”」』"
+_WS = " \t\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009\u202f\u205f"
+
+# A toned pinyin syllable in parentheses right after a Han character: 網(wǎng) -> 網.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN = regex.compile(
+    r"(?<=\p{Han})[(（]([a-zü]{0,6}[" + _TONED + r"][a-zü" + _TONED + r"]{0,6})[)）]"
+)
+
+# Corrupted byte sequences left by a bad re-encoding: "?紤]", "?jiǎn)栴}", "\ufffd".
+_CORRUPT = regex.compile(
+    r"(?:[?\ufffd][a-zü" + _TONED + r"]{1,6}\))+(?:\p{Han}{1,4}[\]}])?"
+    r"|[?\ufffd]\p{Han}{1,2}[\]}]"
+    r"|(?<=\p{Han})[?\ufffd](?=[0-9])"
+    r"|\ufffd+"
+)
+
+# Shape of a list item separator, and of a stray number / counter line.
+_LIST_SEP = regex.compile(r"\s*[|｜丨,，、/·•]\s*|\s{2,}")
+_STRAY_NUMBER = regex.compile(r"[\d\s,.:：/+\-–%()（）#]+")
+
+#: Shape thresholds (why these values: see tests/test_clean.py for the lines they separate).
+LIST_MIN_ITEMS = 6
+LIST_MAX_ITEM = 12
+LIST_MAX_MEAN = 7.0
+RUN_MIN_LINES = 4
+RUN_MAX_LEN = 10
+RUN_MIN_LIVE = 2
+WATERMARK_MIN_LEN = 4
+WATERMARK_MAX_LEN = 40
+WATERMARK_MIN_LINES = 3
+PROSE_MIN_LEN = 30
+TITLE_PREFIX = 12
+TITLE_MIN = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Corruption:
+    """A corrupted byte sequence: 1-based line, character offsets in the whole text, its text."""
+
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _LineRule:
+    id: str
+    pattern: regex.Pattern[str]
+    position: str
+    max_length: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    lines: tuple[_LineRule, ...]
+    inline: tuple[tuple[str, regex.Pattern[str]], ...]
+
+
+_CACHE: dict[tuple[str, ...], _Compiled] = {}
+
+
+def _compile(rules: RuleSet) -> _Compiled:
+    key = rules.fingerprint()
+    compiled = _CACHE.get(key)
+    if compiled is None:
+        compiled = _Compiled(
+            lines=tuple(_compile_line_rule(r) for r in rules.section("boilerplate")),
+            inline=tuple((r.id, regex.compile(r.get("pattern"))) for r in rules.section("inline_junk")),
+        )
+        _CACHE[key] = compiled
+    return compiled
+
+
+def _compile_line_rule(rule: Rule) -> _LineRule:
+    position = rule.get("position", "any")
+    if position not in POSITIONS:
+        raise ValueError(f"{rule.where}: rule '{rule.id}': position must be one of {', '.join(POSITIONS)}")
+    return _LineRule(rule.id, regex.compile(rule.get("pattern")), position, rule.get("max_length"))
+
+
+def _view(line: str) -> str:
+    """The simplified-character view of a line that rules are matched against (same length)."""
+    from pipeline.convert import t2s
+
+    view = t2s(line)
+    return view if len(view) == len(line) else line
+
+
+def _search(pattern: regex.Pattern[str], text: str) -> regex.Match[str] | None:
+    try:
+        return pattern.search(text, timeout=PATTERN_TIMEOUT)
+    except TimeoutError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# pure helpers
+
+
+def strip_line(line: str) -> str:
+    """Remove leading and trailing spaces of every kind (ASCII, ideographic, no-break, zero-width).
+
+    >>> strip_line("\\u3000\\u00a0 今年以来,吴忠市 \\u200b")
+    '今年以来,吴忠市'
+    """
+    return line.strip(_WS)
+
+
+def remove_pinyin(text: str) -> str:
+    """Remove toned pinyin annotations that follow a Han character; other parentheses stay.
+
+    >>> remove_pinyin("本網(wǎng)訊 社區(qū)(社区)AB崗(gǎng) 5(km) 網（wǎng）")
+    '本網訊 社區(社区)AB崗 5(km) 網'
+    """
+    return _PINYIN.sub("", text)
+
+
+def is_prose(line: str) -> bool:
+    """True for running text: a line long enough that ends or splits a sentence.
+
+    >>> is_prose("该社区占地面积17.3万平方米,41栋安置住房,汇集紫阳全县15个镇1940户8132名搬迁群众。")
+    True
+    >>> is_prose("城市有轨电车之困：一边争相上马，一边接连叫停")
+    False
+    """
+    if len(line) < PROSE_MIN_LEN:
+        return False
+    # A title may hold a "！" inside; running text ends a sentence somewhere or at its end.
+    if any(c in "。；;" for c in line) or line[-1] in _SENTENCE_END:
+        return True
+    return len(line) >= 2 * PROSE_MIN_LEN and any(c in _CLAUSE_PUNCT for c in line)
+
+
+def is_short_item(line: str) -> bool:
+    """True for a short line without sentence or clause punctuation (a menu entry, a tag, a button).
+
+    >>> is_short_item("微信公众号"), is_short_item("盼孩子完成学业。"), is_short_item("投资热点尽在新浪财经APP")
+    (True, False, False)
+    """
+    return len(line) <= RUN_MAX_LEN and not any(c in _SENTENCE_PUNCT or c in _CLAUSE_PUNCT for c in line)
+
+
+def is_link_list(line: str) -> bool:
+    """True for a line of many short items between separators, without sentence punctuation.
+
+    >>> is_link_list("昌黎县| 文登市| 弋阳县| 专栏| 盖州市| 阳高县| 长泰县")
+    True
+    >>> is_link_list("成立工会、共青团、妇联、综治中心、老年协会、志愿队等组织228个。")
+    False
+    """
+    if any(c in "。！？!?；;" for c in line):
+        return False
+    items = [item for item in _LIST_SEP.split(line) if item]
+    if len(items) < LIST_MIN_ITEMS:
+        return False
+    lengths = [len(item) for item in items]
+    if max(lengths) > LIST_MAX_ITEM or sum(lengths) / len(lengths) > LIST_MAX_MEAN:
+        return False
+    # "、" also lists things in running text: ask for more items there.
+    if "、" in line and not any(c in line for c in "|｜丨,，/·•") and len(items) < 2 * LIST_MIN_ITEMS:
+        return False
+    return True
+
+
+def is_stray_number(line: str) -> bool:
+    """True for a line of digits and number punctuation only (counters, page numbers, times).
+
+    >>> is_stray_number("1,088"), is_stray_number("11:51"), is_stray_number("2036"), is_stray_number("第1版")
+    (True, True, True, False)
+    """
+    return bool(_STRAY_NUMBER.fullmatch(line)) and any(c.isdigit() for c in line)
+
+
+def find_watermark(lines: Sequence[str]) -> str | None:
+    """The string that ends many lines of one article (a site's watermark), or None.
+
+    >>> find_watermark(["第一段。ZX新闻网", "第二段,说明ZX新闻网", "第三段。", "结尾ZX新闻网", "ZX新闻网"])
+    'ZX新闻网'
+    >>> find_watermark(["一是组织推进系统化。", "二是重点任务清单化。", "三是服务力量集约化。"]) is None
+    True
+    """
+    stops = _SENTENCE_PUNCT + _CLAUSE_PUNCT + "”」』\"')）]》"
+    counts: Counter[str] = Counter()
+    carriers: Counter[str] = Counter()
+    for line, times in Counter(lines).items():
+        if not line or line[-1] in stops:
+            continue
+        for k in range(1, min(len(line), WATERMARK_MAX_LEN) + 1):
+            if line[-k] in stops:
+                break
+            if k < WATERMARK_MIN_LEN:
+                continue
+            suffix = line[-k:]
+            counts[suffix] += times
+            if len(line) > k:
+                carriers[suffix] += times
+    best: tuple[int, int] | None = None
+    mark = None
+    for suffix, n in counts.items():
+        # Lines longer than the mark must carry it at least twice, else it is just a repeated line.
+        if n < WATERMARK_MIN_LINES or carriers[suffix] < 2 or suffix[0].isspace():
+            continue
+        key = (n, len(suffix))
+        if best is None or key > best:
+            best, mark = key, suffix
+    return mark
+
+
+# ---------------------------------------------------------------------------------------------
+# public API
+
+
+def match_line(line: str, rules: RuleSet, *, position: str = "any") -> str | None:
+    """Id of the first boilerplate rule that drops `line` at `position` ("any", "top", "bottom"), or None."""
+    compiled = _compile(rules)
+    view = _view(strip_line(line))
+    for rule in compiled.lines:
+        if rule.position not in ("any", position) and not (rule.position == "tail" and position == "bottom"):
+            continue
+        if rule.max_length is not None and len(view) > rule.max_length:
+            continue
+        if _search(rule.pattern, view):
+            return rule.id
+    return None
+
+
+def remove_inline_junk(line: str, rules: RuleSet) -> str:
+    """Cut the spans matched by `[[inline_junk]]` rules out of one line (matched on the simplified view)."""
+    compiled = _compile(rules)
+    if not compiled.inline:
+        return line
+    for _rule_id, pattern in compiled.inline:
+        view = _view(line)
+        try:
+            spans = [m.span() for m in pattern.finditer(view, timeout=PATTERN_TIMEOUT)]
+        except TimeoutError:
+            continue
+        for start, end in reversed(spans):
+            if end > start:
+                line = line[:start] + line[end:]
+    return strip_line(line)
+
+
+def strip_boilerplate(text: str, rules: RuleSet) -> str:
+    """The article's own text: boilerplate lines dropped, watermarks and pinyin removed, one paragraph a line."""
+    return strip_boilerplate_report(text, rules)[0]
+
+
+def strip_boilerplate_report(text: str, rules: RuleSet) -> tuple[str, list[str]]:
+    """Like strip_boilerplate, and also the dropped lines (stripped of spaces), in text order."""
+    compiled = _compile(rules)
+    lines = [strip_line(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [remove_pinyin(line) for line in lines if line]
+    originals = list(lines)
+    dropped = [False] * len(lines)
+
+    # Watermark: cut it from the end of every line; a line that is only the watermark goes.
+    mark = find_watermark(lines)
+    if mark:
+        lines = [strip_line(line[: -len(mark)]) if line.endswith(mark) else line for line in lines]
+        for i, line in enumerate(lines):
+            if not line:
+                dropped[i] = True
+
+    # Text the site injected into content lines.
+    lines = [remove_inline_junk(line, rules) if line else line for line in lines]
+    for i, line in enumerate(lines):
+        if not line:
+            dropped[i] = True
+    views = [_view(line) for line in lines]
+
+    def alive() -> list[int]:
+        return [i for i in range(len(lines)) if not dropped[i]]
+
+    # Line rules valid anywhere, shapes, stray numbers.
+    for i in alive():
+        view = views[i]
+        if is_stray_number(view) or is_link_list(view) or _match(compiled, view, ("any",)):
+            dropped[i] = True
+
+    # Position: above the first and below the last paragraph of running text.
+    live = alive()
+    prose = [i for i in live if is_prose(views[i])]
+    first = prose[0] if prose else len(lines)
+    last = prose[-1] if prose else -1
+    for i in live:
+        if i < first and _match(compiled, views[i], ("top",)):
+            dropped[i] = True
+        elif i > last and _match(compiled, views[i], ("bottom",)):
+            dropped[i] = True
+    # End-of-article markers: the marker and everything after it, once running text came before.
+    for i in alive():
+        if prose and i > first and _match(compiled, views[i], ("tail",)):
+            for j in range(i, len(lines)):
+                dropped[j] = True
+            break
+
+    # Page titles repeated above the article: the page's own <title> line echoes the article's
+    # title further down; keep the last copy, and what lies between them is page chrome.
+    live = alive()
+    prose = [i for i in live if is_prose(views[i])]
+    first = prose[0] if prose else len(lines)
+    title = _drop_repeated_titles(views, live, first, dropped)
+    protected = -1
+    if title is not None:
+        after = [i for i in range(title + 1, len(lines)) if i < first]
+        # The line right after an echoed title is its subtitle when no rule dropped it.
+        if after and not dropped[after[0]]:
+            protected = after[0]
+
+    # Runs of short lines (menus, tag clouds, share bars); lines already dropped by a rule
+    # belong to the run too, so a site name between two widget buttons goes with them.
+    run: list[int] = []
+    live_in_run = 0  # short lines in the run, whether a rule dropped them already or not
+    for i in list(range(len(lines))) + [-1]:
+        if i >= 0 and i != protected and (dropped[i] or is_short_item(views[i])):
+            run.append(i)
+            live_in_run += is_short_item(views[i])
+            continue
+        if len(run) >= RUN_MIN_LINES and live_in_run >= RUN_MIN_LIVE:
+            for j in run:
+                dropped[j] = True
+        run, live_in_run = [], 0
+
+    kept: list[str] = []
+    gone: list[str] = []
+    previous = None
+    for i, line in enumerate(lines):
+        if dropped[i] or line == previous:
+            gone.append(originals[i])
+            continue
+        kept.append(line)
+        previous = line
+    return ("\n".join(kept) + "\n" if kept else ""), gone
+
+
+def _match(compiled: _Compiled, view: str, positions: tuple[str, ...]) -> bool:
+    for rule in compiled.lines:
+        if rule.position not in positions:
+            continue
+        if rule.max_length is not None and len(view) > rule.max_length:
+            continue
+        if _search(rule.pattern, view):
+            return True
+    return False
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _drop_repeated_titles(views: list[str], live: list[int], first: int, dropped: list[bool]) -> int | None:
+    """Above the running text, lines that start alike are one title: keep only the last of them.
+
+    When the title was echoed (a page title line above it), everything between the echo and the
+    kept title goes. Below the running text's start, a near-copy of the title (an "original
+    title" line) goes too. Returns the index of the kept, echoed title, or None.
+    """
+    head = [i for i in live if i < first]
+    echoed: int | None = None
+    for n, i in enumerate(head):
+        for j in head[n + 1 :]:
+            if _same_start(views[i], views[j]):
+                dropped[i] = True
+                if len(views[j]) >= TITLE_MIN and _common_prefix(views[i], views[j]) >= TITLE_MIN:
+                    if echoed is None or i < echoed:
+                        echoed = i
+                break
+    titles = [i for i in head if not dropped[i]]
+    kept_title: int | None = None
+    if echoed is not None:
+        later = [j for j in titles if j > echoed and _same_start(views[echoed], views[j])]
+        if later:
+            kept_title = later[-1]
+            for k in range(echoed, kept_title):
+                dropped[k] = True
+            titles = [i for i in titles if i >= kept_title]
+    for j in live:
+        if j < first or dropped[j]:
+            continue
+        if any(_same_start(views[t], views[j]) and len(views[j]) <= 2 * len(views[t]) + 10 for t in titles):
+            dropped[j] = True
+    return kept_title
+
+
+def _same_start(a: str, b: str) -> bool:
+    shared = _common_prefix(a, b)
+    return shared >= 4 and shared >= min(TITLE_PREFIX, len(a), len(b))
+
+
+def find_corruptions(text: str) -> list[Corruption]:
+    """The corrupted byte sequences of a text ("?紤]", "?jiǎn)栴}", U+FFFD), which cleaning leaves as they are."""
+    found: list[Corruption] = []
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        for match in _CORRUPT.finditer(line):
+            found.append(Corruption(number, offset + match.start(), offset + match.end(), match.group(0)))
+        offset += len(line) + 1
+    return found

@@ -1,0 +1,119 @@
+"""Markup is not text: turn a Markdown or HTML article into plain text, one paragraph per line."""
+
+from __future__ import annotations
+
+import html as _html
+import re
+
+#: YAML front matter: a `---` line first, `key: value` lines, a closing `---` line.
+_FRONT_MATTER = re.compile(r"\A\ufeff?[ \t]*---[ \t]*\n(?:.*\n)*?[ \t]*(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+_FRONT_KEY = re.compile(r"^[ \t]*[A-Za-z_][\w-]*[ \t]*:", re.M)
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_BLOCK_TAGS = re.compile(r"<(figure|picture|video|audio|script|style|iframe|svg|noscript)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>.*?</figcaption\s*>", re.S | re.I)
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_IMAGE_REF = re.compile(r"!\[[^\]\n]*\]\[[^\]\n]*\]")
+_LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
+_LINK_REF = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
+_LINK_DEF = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M)
+_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.M)
+_SETEXT = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$", re.M)
+_RULE = re.compile(r"^[ \t]{0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$", re.M)
+_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.M)
+_BULLET = re.compile(r"^[ \t]*[*+-][ \t]+", re.M)
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+_CODE = re.compile(r"`([^`\n]+)`")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def has_front_matter(text: str) -> bool:
+    """True when the text opens with a YAML front matter block (`---`, `key: value` lines, `---`).
+
+    >>> has_front_matter("---\\ntitle: x\\n---\\nbody\\n"), has_front_matter("---\\n\\nbody")
+    (True, False)
+    """
+    match = _FRONT_MATTER.match(text)
+    return bool(match and _FRONT_KEY.search(match.group(0)))
+
+
+def strip_front_matter(text: str) -> str:
+    """Remove a leading YAML front matter block, if there is one.
+
+    >>> strip_front_matter("---\\ntitle: 标题\\ndate: 2018\\n---\\n# 标题\\n")
+    '# 标题\\n'
+    """
+    if has_front_matter(text):
+        return text[_FRONT_MATTER.match(text).end() :]
+    return text
+
+
+def markdown_to_text(text: str) -> str:
+    """Plain text of a Markdown article: no front matter, images, figures, tags, heading or emphasis marks.
+
+    >>> markdown_to_text("## 财政状况\\n\\n**收入：** 见[研究](http://x.org/a)。\\n![图](a.png)\\n")
+    '财政状况\\n\\n收入： 见研究。\\n\\n'
+    """
+    text = strip_front_matter(text)
+    text = _BLOCK_TAGS.sub("\n", text)
+    text = _FIGCAPTION.sub("\n", text)
+    text = _IMG_TAG.sub("", text)
+    text = _IMAGE.sub("", text)
+    text = _IMAGE_REF.sub("", text)
+    text = _LINK_DEF.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _LINK_REF.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _TAG.sub("", text)
+    text = _HEADING.sub(r"\1", text)
+    text = _RULE.sub("", text)
+    text = _SETEXT.sub("", text)
+    text = _QUOTE.sub("", text)
+    text = _BULLET.sub("", text)
+    text = "\n".join(line for line in text.split("\n") if not _FENCE.match(line))
+    text = _STRONG.sub(r"\2", text)
+    text = _STRIKE.sub(r"\1", text)
+    text = _EM_STAR.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    text = _ESCAPE.sub(r"\1", text)
+    return _html.unescape(text)
+
+
+def html_to_text(raw: str) -> str:
+    """Main text of an HTML page (title first when found), one paragraph per line, via trafilatura."""
+    try:
+        import trafilatura
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise RuntimeError(
+            "reading HTML articles needs trafilatura: install the optional extra `pip install 'zhclaims[html]'`"
+        ) from None
+    result = trafilatura.bare_extraction(
+        raw, include_comments=False, include_tables=True, include_images=False, with_metadata=True
+    )
+    if result is None:
+        return ""
+    if not isinstance(result, dict):  # trafilatura >= 2 returns a Document
+        result = result.as_dict() if hasattr(result, "as_dict") else vars(result)
+    body = result.get("text") or ""
+    title = (result.get("title") or "").strip()
+    lines = [line.strip() for line in body.split("\n")]
+    lines = [line for line in lines if line]
+    if title and (not lines or lines[0] != title):
+        lines.insert(0, title)
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def markup_to_text(raw: str, fmt: str) -> str:
+    """Remove the markup of an article of format "txt" (unchanged, unless it is Markdown with front matter), "md" or "html"."""
+    if fmt == "html":
+        return html_to_text(raw)
+    if fmt == "md" or (fmt == "txt" and has_front_matter(raw)):
+        # Scraped Markdown is often saved as .txt; its front matter gives it away.
+        return markdown_to_text(raw)
+    if fmt == "txt":
+        return raw
+    raise ValueError(f"unknown article format {fmt!r} (expected 'txt', 'md' or 'html')")
