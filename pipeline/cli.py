@@ -177,6 +177,7 @@ def score(
     check: Annotated[bool, typer.Option("--check", help="Exit 1, naming each figure, when any falls below gold/baseline.json.")] = False,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Baseline file for --check (default: GOLD/baseline.json).")] = None,
     diff: Annotated[Optional[Path], typer.Option("--diff", help="A previous `extract` output (JSONL): list the claims gained and lost.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Write the overall figures of this run to a baseline file.")] = None,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
 ) -> None:
@@ -229,6 +230,12 @@ def score(
         typer.echo(format_report(report))
     if diff is not None:
         _print_diff(diff, end_to_end_claims, diff_claims)
+    if write_baseline is not None:
+        from pipeline.score import overall_figures
+
+        figures = {k: v for k, v in overall_figures(data).items() if v is not None}
+        write_baseline.write_text(json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        typer.echo(f"wrote {len(figures)} figures to {write_baseline}", err=True)
     if check:
         path = baseline or gold / "baseline.json"
         if not path.exists():
@@ -240,6 +247,38 @@ def score(
         if failures:
             raise typer.Exit(1)
         typer.echo(f"all figures at or above the baseline ({path})", err=True)
+
+
+@rules_app.command("check")
+def rules_check(
+    directory: Annotated[Optional[Path], typer.Argument(help="A rules directory to check (default: the built-in rules).")] = None,
+    rules: RulesOpt = None,
+    no_builtin_rules: NoBuiltinOpt = False,
+) -> None:
+    """Load every rule file, validate it, compile its patterns, run every example and counter-example.
+
+    Prints a summary and each failure with its file, line and rule id; exit status 1 on any failure."""
+    from pipeline.rulecheck import check_rules
+    from pipeline.run import load_nlp
+
+    dirs = list(rules or [])
+    if directory is not None:
+        dirs.append(directory)
+    ruleset = _rules(dirs, no_builtin_rules)
+    try:
+        nlp = load_nlp(ruleset)
+    except Exception as exc:  # a pattern that does not compile in spaCy's matcher, a bad word list
+        typer.echo(f"error: the rules do not build a pipeline: {exc}", err=True)
+        raise typer.Exit(1) from None
+    report = check_rules(ruleset, nlp)
+    for failure in report.failures:
+        typer.echo(f"FAIL {failure}", err=True)
+    typer.echo(
+        f"{report.files} files, {report.rules} rules, {report.examples} examples: "
+        f"{report.passed} passed, {len(report.failures)} failed, {report.xfailed} expected failures"
+    )
+    if report.failures:
+        raise typer.Exit(1)
 
 
 def _print_diff(path: Path, current, diff_claims) -> None:

@@ -254,7 +254,7 @@ def make_context(text: str, start: int, end: int, *, minimum: int = 8, maximum: 
     """A piece of `text`, 8–40 characters, containing text[start:end] and occurring once in it.
 
     >>> make_context("共73个安置点,共73个社区", 1, 4)
-    '共73个安置点,共'
+    '共73个安置点,'
     """
     lo, hi = start, end
     line_start = text.rfind("\n", 0, start) + 1

@@ -151,6 +151,15 @@ def read_word_list(path: Path) -> list[tuple[str, int | None, str | None]]:
     return entries
 
 
+#: Tag of the places of the rules' word lists. jieba's own `ns` is too loose to be trusted as a
+#: place (it tags 城市 and 镇街), so words listed in the rules get a tag of their own.
+DIVISION_TAG = "nsd"
+
+
+def _division_tags(entries):
+    return [(word, freq, DIVISION_TAG if tag == "ns" else tag) for word, freq, tag in entries]
+
+
 def build_nlp(rules: RuleSet, *, segment_all: bool = False) -> Language:
     """Build and initialise the pipeline of `config.cfg` with a rule set."""
     import pipeline.extract  # noqa: F401  (registers the claims factory)
@@ -161,7 +170,7 @@ def build_nlp(rules: RuleSet, *, segment_all: bool = False) -> Language:
     tokenizer: JiebaTokenizer = nlp.tokenizer  # type: ignore[assignment]
     for directory in rules.dirs:
         for path in sorted(Path(directory).glob("*.txt")):
-            tokenizer.add_words(read_word_list(path))
+            tokenizer.add_words(_division_tags(read_word_list(path)))
     patterns = entity_patterns(rules)
     nlp.get_pipe("entities").initialize(lambda: [], nlp=nlp, patterns=patterns)
     nlp.get_pipe("claims").initialize(lambda: [], nlp=nlp, rules=rules)

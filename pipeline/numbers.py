@@ -29,19 +29,25 @@ class NumberSystem:
         """Characters that make up a Chinese-numeral number (digits and small units)."""
         return "".join(sorted(set(self.digits) | set(self.small)))
 
-    def core_pattern(self) -> str:
-        """Regex source of one number without big units: Arabic (separators, decimals) or Chinese."""
+    def core_pattern(self, unit_heads: str = "") -> str:
+        """Regex source of one number without big units: Arabic (separators, decimals, 5千) or Chinese.
+
+        `unit_heads` are characters that, after 十/百/千, start a unit (千瓦时, 千米): there the
+        small unit belongs to the unit, not to the number."""
         points = "".join(sorted(p for p in self.points if len(p) == 1))
+        guard = f"(?!(?!{_escape(self.fraction)})[{_escape(unit_heads)}])" if unit_heads else ""
+        small = f"[{_escape(''.join(self.small))}]" + guard
+        digits = f"[{_escape(''.join(self.digits))}]"
         arabic = (
             r"[0-9０-９]+(?:,[0-9]{3}(?![0-9]))*"
-            rf"(?:[{_escape(points)}][0-9０-９]+)?"
+            rf"(?:[{_escape(points)}][0-9０-９]+)?(?:{small})?"
         )
-        cn = f"[{_escape(self.cn_chars)}]+(?:[{_escape(points)}][{_escape(''.join(self.digits))}]+)?"
+        cn = f"(?:{digits}|{small})+(?:[{_escape(points)}]{digits}+)?"
         return f"(?:{arabic}|{cn})"
 
-    def number_pattern(self) -> str:
+    def number_pattern(self, unit_heads: str = "") -> str:
         """Regex source of a whole number: cores joined by big units, e.g. 1万9500, 13.81万亿."""
-        core = self.core_pattern()
+        core = self.core_pattern(unit_heads)
         big = "|".join(sorted((_escape(b) for b in self.big), key=len, reverse=True))
         frac = _escape(self.fraction)
         whole = f"(?:{core}(?:(?:{big})+(?:{core})?)*)"

@@ -97,7 +97,14 @@ class QuantityMatcher:
 
     def __init__(self, rules: RuleSet) -> None:
         self.system = number_system(rules)
-        self.number_re = regex.compile(r"(?<![A-Za-z0-9０-９.．])" + self.system.number_pattern())
+        heads = {
+            surface[1]
+            for rule in rules.section("unit")
+            for surface in rule.get("surface")
+            if len(surface) > 1 and surface[0] in self.system.small
+        }
+        self.unit_heads = "".join(sorted(heads))
+        self.number_re = regex.compile(r"(?<![A-Za-z0-9０-９.．])" + self.system.number_pattern(self.unit_heads))
         self.big = _Surfaces({b: f for b, f in self.system.big.items()})
         self.units = _surfaces(
             rules.section("unit"),

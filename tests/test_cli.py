@@ -1,0 +1,94 @@
+"""The command line on real files of the repository: extract, clean, score, rules check."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+def test_cli_extract_writes_jsonl_in_field_order(tmp_path: Path):
+    out = tmp_path / "claims.jsonl"
+    result = runner.invoke(app, ["extract", str(REPO / "seeds" / "000_ed8c8fe637e82367.txt"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 17
+    assert list(rows[0]) == ["doc", "quantity", "context", "start", "end", "value", "high", "unit", "kind",
+                             "qualifier", "entity", "role", "where", "time", "sentence", "rule"]
+    assert rows[0]["doc"] == "000_ed8c8fe637e82367" and rows[0]["quantity"] == "73个"
+
+
+def test_cli_extract_csv_from_clean(tmp_path: Path):
+    out = tmp_path / "claims.csv"
+    result = runner.invoke(app, ["extract", str(REPO / "gold" / "002_f299fb9804765b73.clean.txt"), "--from-clean", "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("doc,quantity,context")
+    assert len(lines) == 1 + 39
+
+
+def test_cli_extract_bad_input_reported_and_batch_goes_on(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("全州共73个安置点。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "c.txt").write_text("", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(tmp_path), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "b.txt" in result.output
+    assert [json.loads(l)["doc"] for l in out.read_text(encoding="utf-8").splitlines()] == ["a"]
+
+
+def test_cli_clean_writes_clean_files(tmp_path: Path):
+    result = runner.invoke(app, ["clean", str(REPO / "seeds" / "003_bfcd23cd9aa4ea68.txt"), "-d", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    produced = (tmp_path / "003_bfcd23cd9aa4ea68.clean.txt").read_text(encoding="utf-8")
+    assert produced == (REPO / "gold" / "003_bfcd23cd9aa4ea68.clean.txt").read_text(encoding="utf-8")
+
+
+def test_cli_score_json_has_both_modes():
+    result = runner.invoke(app, ["score", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["docs"] == 5
+    assert data["gold_text"]["quantity"]["f1"] >= 0.97
+    assert data["end_to_end"]["quantity"]["f1"] >= 0.97
+
+
+def test_cli_rules_check_user_counter_word(tmp_path: Path):
+    rules_dir = tmp_path / "myrules"
+    rules_dir.mkdir()
+    (rules_dir / "mine.toml").write_text(
+        '[[unit]]\nid = "count.lun"\nsurface = ["轮"]\nunit = "轮"\nkind = "count"\n'
+        'examples = [{ text = "开展督查3轮", quantity = "3轮", value = 3 }]\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["rules", "check", str(rules_dir)])
+    assert result.exit_code == 0, result.output
+    article = tmp_path / "a.txt"
+    article.write_text("今年开展专项督查3轮,发现问题12个。\n", encoding="utf-8")
+    without = runner.invoke(app, ["extract", str(article)])
+    with_rule = runner.invoke(app, ["extract", str(article), "--rules", str(rules_dir)])
+    assert '"quantity": "3轮"' not in without.output
+    assert '"quantity": "3轮"' in with_rule.output
+
+
+def test_cli_rules_check_broken_rule_file_names_it(tmp_path: Path):
+    (tmp_path / "broken.toml").write_text('[[unit]]\nid = "x"\nsurface = ["轮"]\nunit = 3\nkind = "count"\n', encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "broken.toml:1:" in result.output and "'unit' must be str" in result.output
+
+
+def test_cli_help_lists_commands():
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "--help"], capture_output=True, text=True, check=True)
+    for command in ("extract", "clean", "score", "rules"):
+        assert command in result.stdout

@@ -1,0 +1,27 @@
+"""Every extraction rule's examples and counter-examples, as one test per rule (Duckling-style)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.rulecheck import EXTRACTION_SECTIONS, run_rule_examples
+from pipeline.rules import load_rules
+
+_RULES = [r for r in load_rules().all() if r.section in EXTRACTION_SECTIONS]
+
+
+@pytest.mark.parametrize("rule", _RULES, ids=[f"{r.section}:{r.id}" for r in _RULES])
+def test_rule_examples_pass(rule, nlp, rules):
+    count, _xfailed, failures = run_rule_examples(rule, nlp, rules)
+    assert not failures, "\n".join(str(f) for f in failures)
+
+
+def test_rule_examples_cover_every_unit_rule():
+    # a unit rule without an example cannot be checked: every one must carry at least one
+    missing = [r.id for r in _RULES if r.section == "unit" and not r.get("examples")]
+    assert missing == []
+
+
+def test_rule_examples_every_exclusion_has_counterexamples():
+    missing = [r.id for r in _RULES if r.section == "exclusion" and not r.get("counterexamples")]
+    assert missing == []

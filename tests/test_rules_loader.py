@@ -1,0 +1,57 @@
+"""Rule files: validation errors name file and line; a user's directory adds and replaces rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.rules import RuleError, load_rules
+
+GOOD = '''
+[[unit]]
+id = "count.lun"
+surface = ["轮"]
+unit = "轮"
+kind = "count"
+examples = [{ text = "开展督查3轮", quantity = "3轮", value = 3 }]
+'''
+
+
+@pytest.mark.parametrize(
+    "content,line,message",
+    [
+        ('[[unit]]\nid = "x"\nsurface = ["轮"]\nunit = "轮"\nkind = "count"\ncolour = "red"\n', 1, "unknown key 'colour'"),
+        ('\n\n[[unit]]\nid = "x"\nsurface = "轮"\nunit = "轮"\nkind = "count"\n', 3, "key 'surface' must be list[str]"),
+        ('[[unit]]\nid = "x"\nunit = "轮"\nkind = "count"\n', 1, "missing required key 'surface'"),
+        ('[[unitt]]\nid = "x"\n', 1, "unknown rule section [[unitt]]"),
+        ('[[exclusion]]\nid = "x"\npattern = "(unclosed"\ncounterexamples = []\n', 1, "pattern does not compile"),
+        ('[[unit]\nid = "x"\n', 1, "not valid TOML"),
+    ],
+)
+def test_rules_loader_errors_name_file_and_line(tmp_path: Path, content, line, message):
+    (tmp_path / "mine.toml").write_text(content, encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_rules([tmp_path])
+    assert f"mine.toml:{line}:" in str(info.value)
+    assert message in str(info.value)
+
+
+def test_rules_loader_user_directory_adds_rules(tmp_path: Path):
+    (tmp_path / "mine.toml").write_text(GOOD, encoding="utf-8")
+    ruleset = load_rules([tmp_path])
+    assert "count.lun" in [r.id for r in ruleset.section("unit")]
+    assert "count.ge" in [r.id for r in ruleset.section("unit")]
+
+
+def test_rules_loader_user_rule_replaces_builtin_of_same_id(tmp_path: Path):
+    (tmp_path / "mine.toml").write_text(GOOD.replace("count.lun", "count.ge"), encoding="utf-8")
+    ruleset = load_rules([tmp_path])
+    replaced = [r for r in ruleset.section("unit") if r.id == "count.ge"]
+    assert len(replaced) == 1 and replaced[0].get("surface") == ["轮"]
+
+
+def test_rules_loader_without_builtin(tmp_path: Path):
+    (tmp_path / "mine.toml").write_text(GOOD, encoding="utf-8")
+    ruleset = load_rules([tmp_path], builtin=False)
+    assert [r.id for r in ruleset.all()] == ["count.lun"]
