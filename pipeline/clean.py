@@ -347,17 +347,23 @@ def strip_boilerplate_report(text: str, rules: RuleSet) -> tuple[str, list[str]]
 
     # Runs of short lines (menus, tag clouds, share bars); lines already dropped by a rule
     # belong to the run too, so a site name between two widget buttons goes with them.
+    # Inside the running text a run of short lines is a poem or a list, unless a rule already
+    # recognised one of its lines as page furniture; an article without running text is left alone.
+    last = prose[-1] if prose else -1
     run: list[int] = []
-    live_in_run = 0  # short lines in the run, whether a rule dropped them already or not
+    short = 0  # short lines in the run, whether a rule dropped them already or not
+    furniture = False
     for i in list(range(len(lines))) + [-1]:
         if i >= 0 and i != protected and (dropped[i] or is_short_item(views[i])):
             run.append(i)
-            live_in_run += is_short_item(views[i])
+            short += is_short_item(views[i])
+            furniture = furniture or dropped[i]
             continue
-        if len(run) >= RUN_MIN_LINES and live_in_run >= RUN_MIN_LIVE:
+        outside = bool(run) and (run[-1] < first or run[0] > last)
+        if prose and len(run) >= RUN_MIN_LINES and short >= RUN_MIN_LIVE and (outside or furniture):
             for j in run:
                 dropped[j] = True
-        run, live_in_run = [], 0
+        run, short, furniture = [], 0, False
 
     kept: list[str] = []
     gone: list[str] = []
