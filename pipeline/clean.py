@@ -157,7 +157,7 @@ def is_prose(line: str) -> bool:
 
     >>> is_prose("该社区占地面积17.3万平方米,41栋安置住房,汇集紫阳全县15个镇1940户8132名搬迁群众。")
     True
-    >>> is_prose("城市有轨电车之困：一边争相上马，一边接连叫停")
+    >>> is_prose("青禾县乡村公交之变：一边加密班次，一边降低票价")
     False
     """
     if len(line) < PROSE_MIN_LEN:
@@ -171,7 +171,7 @@ def is_prose(line: str) -> bool:
 def is_short_item(line: str) -> bool:
     """True for a short line without sentence or clause punctuation (a menu entry, a tag, a button).
 
-    >>> is_short_item("微信公众号"), is_short_item("盼孩子完成学业。"), is_short_item("投资热点尽在新浪财经APP")
+    >>> is_short_item("微信公众号"), is_short_item("种好家门口的菜地。"), is_short_item("更多精彩内容尽在青禾新闻APP")
     (True, False, False)
     """
     return len(line) <= RUN_MAX_LEN and not any(c in _SENTENCE_PUNCT or c in _CLAUSE_PUNCT for c in line)
@@ -338,12 +338,13 @@ def strip_boilerplate_report(text: str, rules: RuleSet) -> tuple[str, list[str]]
     prose = [i for i in live if is_prose(views[i])]
     first = prose[0] if prose else len(lines)
     title = _drop_repeated_titles(views, live, first, dropped)
-    protected = -1
+    protected: set[int] = set()
     if title is not None:
+        protected.add(title)
         after = [i for i in range(title + 1, len(lines)) if i < first]
         # The line right after an echoed title is its subtitle when no rule dropped it.
         if after and not dropped[after[0]]:
-            protected = after[0]
+            protected.add(after[0])
 
     # Runs of short lines (menus, tag clouds, share bars); lines already dropped by a rule
     # belong to the run too, so a site name between two widget buttons goes with them.
@@ -354,7 +355,7 @@ def strip_boilerplate_report(text: str, rules: RuleSet) -> tuple[str, list[str]]
     short = 0  # short lines in the run, whether a rule dropped them already or not
     furniture = False
     for i in list(range(len(lines))) + [-1]:
-        if i >= 0 and i != protected and (dropped[i] or is_short_item(views[i])):
+        if i >= 0 and i not in protected and (dropped[i] or is_short_item(views[i])):
             run.append(i)
             short += is_short_item(views[i])
             furniture = furniture or dropped[i]

@@ -1,0 +1,67 @@
+"""markup_to_text: Markdown and HTML markup removed, words kept, plain text untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.markup import markup_to_text
+
+FRONT = '---\ntitle: "青禾县新建村史馆"\ndate: "2021-06-30"\ntags:\n  - "乡村"\n---\n'
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        (FRONT + "# 青禾县新建村史馆\n\n正文第一段。\n", ["青禾县新建村史馆", "正文第一段。"]),
+        ("## 财政状况分析：\n\n**政府收入：** 结构未变。\n", ["财政状况分析：", "政府收入： 结构未变。"]),
+        ("[县志办研究](https://example.org/a(1)) 指出，过去10年增长。\n", ["县志办研究 指出，过去10年增长。"]),
+        ("甲段。\n\n![村史馆外景](https://img.example.org/a.jpg)\n\n乙段。\n", ["甲段。", "乙段。"]),
+        (
+            '甲段。\n\n<figure>\n<img src="https://img.example.org/b.jpg">\n<figcaption>图表来源：县统计局</figcaption>\n</figure>\n\n乙段。\n',
+            ["甲段。", "乙段。"],
+        ),
+        ("*强调*与__加粗__和~~删除~~，`代码`。\n", ["强调与加粗和删除，代码。"]),
+        ("正文<br/>续行<span>字</span>。\n", ["正文续行字。"]),
+        ("---\n\n请订阅本网。\n", ["请订阅本网。"]),
+        ("> 引文一句。\n\n- 列表项一\n", ["引文一句。", "列表项一"]),
+    ],
+)
+def test_markup_markdown(raw, expected):
+    assert lines(markup_to_text(raw, "md")) == expected
+
+
+@pytest.mark.parametrize("raw", ["我是*县委书记。\n", "# 不是标题\n**不变**\n", "---\n正文。\n", ""])
+def test_markup_txt_unchanged(raw):
+    assert markup_to_text(raw, "txt") == raw
+
+
+def test_markup_txt_with_front_matter_is_markdown():
+    assert lines(markup_to_text(FRONT + "# 标题\n\n正文。\n", "txt")) == ["标题", "正文。"]
+
+
+def test_markup_unknown_format():
+    with pytest.raises(ValueError, match="unknown article format"):
+        markup_to_text("x", "pdf")
+
+
+HTML = """<html><head><title>青禾县新建村史馆 - 青禾新闻网</title></head><body>
+<nav><a href="/">首页</a> | <a href="/news">新闻</a> | <a href="/about">关于我们</a></nav>
+<article><h1>青禾县新建村史馆</h1>
+<p>本网讯 近日，青禾县新建的村史馆正式对外开放，馆内陈列老物件300余件，记录了全村70年来的发展变化。</p>
+<p>据介绍，村史馆由村集体出资建设，总投资56万元，建筑面积420平方米，分为四个展区，免费向群众开放。</p>
+<p>开馆当天，前来参观的村民和游客络绎不绝，大家纷纷表示，村史馆让人记住了乡愁，也看到了乡村振兴的希望。</p>
+</article><footer>Copyright © 2023 青禾新闻网 版权所有</footer></body></html>"""
+
+
+def test_markup_html_main_text():
+    pytest.importorskip("trafilatura")
+    text = markup_to_text(HTML, "html")
+    got = lines(text)
+    assert any("村史馆正式对外开放" in line for line in got)
+    assert any("总投资56万元" in line for line in got)
+    assert not any("关于我们" in line for line in got)
+    assert all(line == line.strip() for line in text.split("\n"))
