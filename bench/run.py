@@ -1,0 +1,344 @@
+"""Throughput benchmark of the zhclaims pipeline: per stage, end to end, two workers, jieba reference."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pipeline.reader import Article, InputError, read_article  # noqa: E402
+from pipeline.rules import RuleSet, load_rules  # noqa: E402
+from pipeline.run import clean_document, doc_id, extract_text, iter_inputs, load_nlp  # noqa: E402
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+DEFAULT_MIN_BYTES = 5 * 1024 * 1024
+CHUNKSIZE = 4
+
+#: Targets: (key, description).
+TARGETS = {
+    "e2e_vs_jieba": "end-to-end >= 0.5x jieba.lcut chars/s",
+    "workers_speedup": "workers-2 >= 1.6x one process",
+    "peak_memory": "peak memory < 600 MB",
+    "help_time": "zhclaims --help < 0.5 s",
+}
+
+
+@dataclass(slots=True)
+class Corpus:
+    """The benchmark corpus: article paths (repeated for the seeds) and their decoded articles."""
+
+    name: str
+    paths: list[Path]
+    articles: list[Article]
+    distinct: int
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def raw_chars(self) -> int:
+        """Characters of the decoded articles."""
+        return sum(len(a.text) for a in self.articles)
+
+
+class Progress:
+    """Report progress of a long phase on stderr, at most every two seconds."""
+
+    def __init__(self, phase: str, total: int) -> None:
+        self.phase, self.total, self.last = phase, total, 0.0
+        self.start = time.perf_counter()
+
+    def update(self, done: int) -> None:
+        """Print "phase: done/total" when two seconds passed since the last report."""
+        now = time.perf_counter()
+        if now - self.last >= 2.0 or done == self.total:
+            self.last = now
+            print(f"  {self.phase}: {done}/{self.total} ({now - self.start:.0f} s)", file=sys.stderr, flush=True)
+
+
+def load_corpus(directory: Path | None, max_chars: int | None) -> Corpus:
+    """The seeds repeated to >= 5 MB (or --max-chars), or every article of --corpus DIR (up to --max-chars)."""
+    skipped: list[str] = []
+    if directory is None:
+        seeds = sorted((ROOT / "seeds").glob("*.txt"))
+        base = [(p, read_article(p)) for p in seeds]
+        paths: list[Path] = []
+        articles: list[Article] = []
+        size = chars = 0
+        while (size < DEFAULT_MIN_BYTES if max_chars is None else chars < max_chars):
+            for path, article in base:
+                paths.append(path)
+                articles.append(article)
+                size += len(article.text.encode("utf-8"))
+                chars += len(article.text)
+        return Corpus("seeds (repeated)", paths, articles, len(base))
+    paths, articles = [], []
+    chars = 0
+    for path in iter_inputs([directory]):
+        if max_chars is not None and chars >= max_chars:
+            break
+        try:
+            article = read_article(path)
+        except InputError as exc:
+            skipped.append(str(exc))
+            continue
+        paths.append(path)
+        articles.append(article)
+        chars += len(article.text)
+    return Corpus(str(directory), paths, articles, len(paths), skipped)
+
+
+def rate(chars: int, seconds: float) -> float:
+    """Characters per second (0 when nothing was timed)."""
+    return chars / seconds if seconds > 0 else 0.0
+
+
+def bench_stages(corpus: Corpus, rules: RuleSet, nlp: Language) -> tuple[dict[str, Any], list[str]]:
+    """Time cleaning, conversion, segmentation and extraction separately; return figures and the clean texts."""
+    from pipeline.clean import strip_boilerplate_report
+    from pipeline.convert import to_simplified
+    from pipeline.markup import markup_to_text
+
+    t_clean = t_convert = t_seg = t_extract = 0.0
+    stripped_chars = 0
+    clean_texts: list[str] = []
+    failures: list[str] = []
+    progress = Progress("stages", len(corpus.articles))
+    for n, (path, article) in enumerate(zip(corpus.paths, corpus.articles), start=1):
+        t0 = time.perf_counter()
+        kept, _ = strip_boilerplate_report(markup_to_text(article.text, article.fmt), rules)
+        t1 = time.perf_counter()
+        text = to_simplified(kept, rules)
+        t2 = time.perf_counter()
+        try:
+            doc = nlp.tokenizer(text)
+            t3 = time.perf_counter()
+            for _, proc in nlp.pipeline:
+                doc = proc(doc)
+            t4 = time.perf_counter()
+        except Exception as exc:  # noqa: BLE001 - a pipeline failure is reported, the run goes on
+            failures.append(f"{doc_id(path)}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+            progress.update(n)
+            continue
+        t_clean += t1 - t0
+        t_convert += t2 - t1
+        t_seg += t3 - t2
+        t_extract += t4 - t3
+        stripped_chars += len(kept)
+        clean_texts.append(text)
+        progress.update(n)
+    clean_chars = sum(len(t) for t in clean_texts)
+    return {
+        "failures": failures,
+        "cleaning": {"chars": corpus.raw_chars, "seconds": t_clean, "chars_per_s": rate(corpus.raw_chars, t_clean)},
+        "conversion": {"chars": stripped_chars, "seconds": t_convert, "chars_per_s": rate(stripped_chars, t_convert)},
+        "segmentation": {"chars": clean_chars, "seconds": t_seg, "chars_per_s": rate(clean_chars, t_seg)},
+        "extraction": {"chars": clean_chars, "seconds": t_extract, "chars_per_s": rate(clean_chars, t_extract)},
+    }, clean_texts
+
+
+def process_path(path: Path, rules: RuleSet, nlp: Language) -> tuple[int, int, int]:
+    """End to end on one file: read -> clean_document -> extract_text; (raw chars, clean chars, claims), or -1s on failure."""
+    try:
+        article = read_article(path)
+        cleaned = clean_document(article.text, fmt=article.fmt, rules=rules)
+        claims = extract_text(cleaned.text, doc_id(path), nlp)
+    except Exception:  # noqa: BLE001 - counted as a failure, the batch goes on (as in `zhclaims extract`)
+        return -1, -1, -1
+    return len(article.text), len(cleaned.text), len(claims)
+
+
+def bench_end_to_end(paths: list[Path], rules: RuleSet, nlp: Language) -> dict[str, Any]:
+    """End to end in this process, with an already built pipeline."""
+    raw = clean = claims = failed = 0
+    progress = Progress("end to end", len(paths))
+    start = time.perf_counter()
+    for n, path in enumerate(paths, start=1):
+        r, c, k = process_path(path, rules, nlp)
+        if r < 0:
+            failed += 1
+        else:
+            raw, clean, claims = raw + r, clean + c, claims + k
+        progress.update(n)
+    seconds = time.perf_counter() - start
+    return {"raw_chars": raw, "clean_chars": clean, "claims": claims, "failed": failed, "seconds": seconds,
+            "chars_per_s": rate(clean, seconds), "raw_chars_per_s": rate(raw, seconds)}
+
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker() -> None:
+    """Pool initializer: load the rules and build this worker's pipeline once."""
+    rules = load_rules()
+    _worker["rules"] = rules
+    _worker["nlp"] = load_nlp(rules)
+
+
+def _work(path: Path) -> tuple[int, int, int]:
+    """Pool task: end to end on one file with the worker's pipeline."""
+    return process_path(path, _worker["rules"], _worker["nlp"])
+
+
+def bench_workers(paths: list[Path], workers: int) -> dict[str, Any]:
+    """End to end with a spawn Pool of `workers` processes; wall time includes starting them and building pipelines."""
+    raw = clean = claims = failed = 0
+    progress = Progress(f"workers-{workers}", len(paths))
+    start = time.perf_counter()
+    with mp.get_context("spawn").Pool(workers, initializer=_init_worker) as pool:
+        for n, (r, c, k) in enumerate(pool.imap_unordered(_work, paths, chunksize=CHUNKSIZE), start=1):
+            if r < 0:
+                failed += 1
+            else:
+                raw, clean, claims = raw + r, clean + c, claims + k
+            progress.update(n)
+        pool.close()
+        pool.join()
+    seconds = time.perf_counter() - start
+    return {"workers": workers, "raw_chars": raw, "clean_chars": clean, "claims": claims, "failed": failed, "seconds": seconds,
+            "chars_per_s": rate(clean, seconds)}
+
+
+def bench_jieba(texts: list[str]) -> dict[str, Any]:
+    """Bare `jieba.lcut` of a fresh, initialised `jieba.Tokenizer` over the clean texts."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    chars = sum(len(t) for t in texts)
+    progress = Progress("jieba.lcut", len(texts))
+    start = time.perf_counter()
+    for n, text in enumerate(texts, start=1):
+        tokenizer.lcut(text)
+        progress.update(n)
+    seconds = time.perf_counter() - start
+    return {"chars": chars, "seconds": seconds, "chars_per_s": rate(chars, seconds)}
+
+
+def bench_help(repeats: int = 3) -> dict[str, Any]:
+    """Wall time of `.venv/bin/zhclaims --help` (best of `repeats`)."""
+    exe = Path(sys.executable).with_name("zhclaims")
+    times: list[float] = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([str(exe), "--help"], check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return {"command": f"{exe} --help", "times": times, "best_seconds": min(times)}
+
+
+def peak_memory_mb() -> dict[str, float]:
+    """Peak resident memory (ru_maxrss) of this process and of its largest waited-for child, in MB."""
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / scale
+    return {"self_mb": self_mb, "children_mb": children_mb, "max_mb": max(self_mb, children_mb)}
+
+
+def timed(label: str, func: Callable[[], Any]) -> Any:
+    """Run `func`, announcing the phase on stderr."""
+    print(f"[{label}]", file=sys.stderr, flush=True)
+    return func()
+
+
+def table(rows: list[tuple[str, str, str]]) -> Iterator[str]:
+    """Lines of a three-column text table."""
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for n, row in enumerate(rows):
+        yield f"{row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:<{widths[2]}}"
+        if n == 0:
+            yield "  ".join("-" * w for w in widths)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every phase, print the table and the targets, write the JSON results."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, help="directory of articles (default: seeds/ repeated to >= 5 MB)")
+    parser.add_argument("--max-chars", type=int, help="stop adding articles once this many characters are read")
+    parser.add_argument("--workers", type=int, default=2, help="processes of the parallel end-to-end run (default 2)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json", help="JSON results file")
+    args = parser.parse_args(argv)
+
+    corpus = timed("corpus", lambda: load_corpus(args.corpus, args.max_chars))
+    print(f"  {len(corpus.paths)} articles ({corpus.distinct} distinct), {corpus.raw_chars:,} chars", file=sys.stderr)
+    help_ = timed("zhclaims --help", bench_help)
+    rules = load_rules()
+    start = time.perf_counter()
+    nlp = timed("load_nlp", lambda: load_nlp(rules))
+    build_seconds = time.perf_counter() - start
+    stages, clean_texts = timed("stages", lambda: bench_stages(corpus, rules, nlp))
+    e2e = timed("end to end, one process", lambda: bench_end_to_end(corpus.paths, rules, nlp))
+    par = timed(f"end to end, {args.workers} workers", lambda: bench_workers(corpus.paths, args.workers))
+    jb = timed("jieba.lcut", lambda: bench_jieba(clean_texts))
+    memory = peak_memory_mb()
+
+    one_process_wall = build_seconds + e2e["seconds"]
+    speedup = one_process_wall / par["seconds"] if par["seconds"] > 0 else 0.0
+    speedup_steady = e2e["seconds"] / par["seconds"] if par["seconds"] > 0 else 0.0
+    e2e_vs_jieba = e2e["chars_per_s"] / jb["chars_per_s"] if jb["chars_per_s"] > 0 else 0.0
+    met = {
+        "e2e_vs_jieba": e2e_vs_jieba >= 0.5,
+        "workers_speedup": speedup >= 1.6,
+        "peak_memory": memory["max_mb"] < 600,
+        "help_time": help_["best_seconds"] < 0.5,
+    }
+
+    rows = [("measure", "value", "note")]
+    failures = stages.pop("failures")
+    for name, note in (("cleaning", "raw chars (markup + boilerplate)"), ("conversion", "stripped chars (to_simplified)"),
+                       ("segmentation", "clean chars (nlp.tokenizer)"), ("extraction", "clean chars (pipeline components)")):
+        rows.append((f"{name} chars/s", f"{stages[name]['chars_per_s']:,.0f}", f"{note}, {stages[name]['seconds']:.2f} s"))
+    rows += [
+        ("end-to-end chars/s", f"{e2e['chars_per_s']:,.0f}",
+         f"clean chars; {e2e['raw_chars_per_s']:,.0f} raw chars/s, {e2e['seconds']:.2f} s, {e2e['claims']:,} claims"),
+        ("load_nlp s", f"{build_seconds:.2f}", "pipeline build, not in end-to-end"),
+        (f"workers-{args.workers} chars/s", f"{par['chars_per_s']:,.0f}", f"clean chars; wall {par['seconds']:.2f} s incl. spawn + build"),
+        ("speed-up", f"{speedup:.2f}x", f"(load_nlp + one process) / workers wall; {speedup_steady:.2f}x without load_nlp"),
+        ("jieba.lcut chars/s", f"{jb['chars_per_s']:,.0f}", f"same clean text, {jb['seconds']:.2f} s"),
+        ("end-to-end / jieba", f"{e2e_vs_jieba:.2f}x", ""),
+        ("peak RSS self MB", f"{memory['self_mb']:.0f}", "ru_maxrss RUSAGE_SELF"),
+        ("peak RSS children MB", f"{memory['children_mb']:.0f}", "ru_maxrss RUSAGE_CHILDREN (largest child)"),
+        ("zhclaims --help s", f"{help_['best_seconds']:.3f}", "best of 3: " + ", ".join(f"{t:.3f}" for t in help_["times"])),
+    ]
+    print(f"corpus: {corpus.name}: {len(corpus.paths)} articles ({corpus.distinct} distinct), "
+          f"{corpus.raw_chars:,} raw chars, {sum(len(t) for t in clean_texts):,} clean chars"
+          + (f", {len(corpus.skipped)} unreadable skipped" if corpus.skipped else ""))
+    if failures:
+        print(f"pipeline failures (excluded from chars; end to end {e2e['failed']}, workers {par['failed']}): "
+              f"{len(failures)}, first: {failures[0]}")
+    print("\n".join(table(rows)))
+    print("\ntargets:")
+    for key, desc in TARGETS.items():
+        print(f"  [{'met' if met[key] else 'MISSED'}] {desc}")
+
+    results = {
+        "corpus": {"name": corpus.name, "articles": len(corpus.paths), "distinct": corpus.distinct,
+                   "raw_chars": corpus.raw_chars, "skipped": corpus.skipped, "max_chars": args.max_chars},
+        "machine": {"python": platform.python_version(), "cpus": mp.cpu_count()},
+        "stages": stages, "pipeline_failures": failures, "load_nlp_seconds": build_seconds, "end_to_end": e2e, "workers": par,
+        "speedup": speedup, "speedup_without_load": speedup_steady, "jieba": jb, "end_to_end_vs_jieba": e2e_vs_jieba,
+        "memory": memory, "help": help_, "targets": {TARGETS[k]: v for k, v in met.items()},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nresults written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
