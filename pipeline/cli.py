@@ -94,6 +94,10 @@ def extract(
                     typer.echo(f"error: {exc}", err=True)
                     failures += 1
                     continue
+                except Exception as exc:  # a stage failed on this article: report it, go on
+                    typer.echo(f"error: {path}: {type(exc).__name__}: {exc}", err=True)
+                    failures += 1
+                    continue
                 for claim in claims:
                     if writer is None:
                         out_stream.write(to_json(claim) + "\n")
@@ -157,6 +161,10 @@ def clean(
                 cleaned = clean_document(article.text, fmt=article.fmt, rules=ruleset)
             except InputError as exc:
                 typer.echo(f"error: {exc}", err=True)
+                failures += 1
+                continue
+            except Exception as exc:  # a stage failed on this article: report it, go on
+                typer.echo(f"error: {path}: {type(exc).__name__}: {exc}", err=True)
                 failures += 1
                 continue
             target = directory / f"{doc_id(path)}.clean.txt"

@@ -81,12 +81,15 @@ class JiebaTokenizer:
                 first = False
         if not words:
             return Doc(self.vocab, words=[], spaces=[])
+        if "".join(words) == text:
+            # the sentences cover the text and jieba keeps every character, so the words are the
+            # text exactly: no alignment (spaCy's get_words_and_spaces rejects words with inner spaces)
+            return Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags, sent_starts=sent_starts)
         aligned, spaces = get_words_and_spaces(words, text)
         if len(aligned) != len(words):
             # whitespace tokens were folded into spaces: re-align tags and sentence starts
             tags, sent_starts = _realign(words, aligned, tags, sent_starts)
-        doc = Doc(self.vocab, words=aligned, spaces=spaces, tags=tags, sent_starts=sent_starts)
-        return doc
+        return Doc(self.vocab, words=aligned, spaces=spaces, tags=tags, sent_starts=sent_starts)
 
     def to_bytes(self, **kwargs) -> bytes:  # pragma: no cover - nothing to save
         """The tokenizer keeps no state worth saving; dictionaries come from the rules."""

@@ -48,3 +48,17 @@ def test_extract_claim_carries_rule_and_sentence(nlp):
 
 def test_extract_empty_text_gives_no_claims(nlp):
     assert nlp("")._.claims == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "近年有认为 翻转教室 能令学生更有效地学习。\n请电邮至[email\xa0protected]\n共有3个  小组。",
+        "【撰文：谢伟成、 黄绮妮】\n\u3000\u3000全港共有18区。",
+    ],
+)
+def test_extract_text_with_inner_spaces_keeps_offsets(nlp, text):
+    doc = nlp(text)
+    assert doc.text == text
+    for claim in doc._.claims:
+        assert text[claim.start : claim.end] == claim.quantity
