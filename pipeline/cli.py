@@ -39,6 +39,15 @@ def _rules(rules: Optional[list[Path]], no_builtin: bool):
         raise typer.Exit(2) from None
 
 
+def _failure(path: Path, exc: Exception) -> str:
+    """The error line of an article that failed: an input error names its path itself."""
+    from pipeline.reader import InputError
+
+    if isinstance(exc, InputError):
+        return f"error: {exc}"
+    return f"error: {path}: {type(exc).__name__}: {exc}"
+
+
 def _progress(items: list, label: str):
     """Wrap a list in a progress bar on standard error when there are several and it is a terminal."""
     if len(items) > 1 and sys.stderr.isatty():
@@ -62,14 +71,14 @@ def extract(
     Exit status: 0 when every input was read, 1 when any input failed (each failure is reported
     on standard error with its path and reason, and the batch goes on)."""
     from pipeline.claim import OUTPUT_FIELDS, format_decimal, to_json
-    from pipeline.reader import InputError, read_article
-    from pipeline.run import clean_document, doc_id, extract_text, iter_inputs, load_nlp
+    from pipeline.reader import read_article
+    from pipeline.run import ARTICLE_SUFFIXES, clean_document, doc_id, extract_text, iter_inputs, load_nlp
 
     if fmt not in ("jsonl", "csv"):
         typer.echo("error: --format must be jsonl or csv", err=True)
         raise typer.Exit(2)
     ruleset = _rules(rules, no_builtin_rules)
-    files = list(iter_inputs(paths, (".txt",) if from_clean else None or (".txt", ".md", ".html", ".htm")))
+    files = list(iter_inputs(paths, (".txt",) if from_clean else ARTICLE_SUFFIXES))
     missing = [p for p in paths if not p.exists()]
     failures = 0
     for path in missing:
@@ -90,12 +99,8 @@ def extract(
                     article = read_article(path)
                     text = article.text if from_clean else clean_document(article.text, fmt=article.fmt, rules=ruleset).text
                     claims = extract_text(text, doc_id(path), nlp)
-                except InputError as exc:
-                    typer.echo(f"error: {exc}", err=True)
-                    failures += 1
-                    continue
-                except Exception as exc:  # a stage failed on this article: report it, go on
-                    typer.echo(f"error: {path}: {type(exc).__name__}: {exc}", err=True)
+                except Exception as exc:  # unreadable input or a failing stage: report it, go on
+                    typer.echo(_failure(path, exc), err=True)
                     failures += 1
                     continue
                 for claim in claims:
@@ -147,7 +152,7 @@ def clean(
 
     Warnings (corrupted byte sequences) are printed on standard error; exit status 1 when any
     input failed."""
-    from pipeline.reader import InputError, read_article
+    from pipeline.reader import read_article
     from pipeline.run import clean_document, doc_id, iter_inputs
 
     ruleset = _rules(rules, no_builtin_rules)
@@ -159,12 +164,8 @@ def clean(
             try:
                 article = read_article(path)
                 cleaned = clean_document(article.text, fmt=article.fmt, rules=ruleset)
-            except InputError as exc:
-                typer.echo(f"error: {exc}", err=True)
-                failures += 1
-                continue
-            except Exception as exc:  # a stage failed on this article: report it, go on
-                typer.echo(f"error: {path}: {type(exc).__name__}: {exc}", err=True)
+            except Exception as exc:  # unreadable input or a failing stage: report it, go on
+                typer.echo(_failure(path, exc), err=True)
                 failures += 1
                 continue
             target = directory / f"{doc_id(path)}.clean.txt"

@@ -6,13 +6,11 @@ Pure functions over a tokenised, entity-tagged sentence; the cue words and patte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import regex
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.quantities import PATTERN_TIMEOUT, Quantity
-from pipeline.rules import Rule, RuleSet
+from pipeline.quantities import PATTERN_TIMEOUT
+from pipeline.rules import RuleSet
 
 #: jieba tags that can be part of a noun phrase (n*, verbal/adjectival nouns, idioms, abbreviations).
 _NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "q", "s", "eng", "i")
@@ -21,17 +19,6 @@ _BRACKETS = set("“”‘’「」『』()（）《》")
 _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
 _CLAUSE_END = regex.compile(r"[,，;；:：]")
-
-
-@dataclass(slots=True)
-class ClaimContext:
-    """The context fields of one claim."""
-
-    entity: str | None
-    where: str | None
-    time: str | None
-    role: str | None
-    rules: tuple[str, ...]
 
 
 class ContextRules:
@@ -64,22 +51,22 @@ class ContextRules:
             merged.append(item)
         return merged
 
-    def time_of(self, sentence: str, q_start: int, q_end: int, quantities: list[tuple[int, int]]) -> tuple[str | None, str | None]:
-        """The time expression that scopes the quantity at [q_start, q_end) of the sentence."""
+    @staticmethod
+    def time_of(
+        sentence: str, times: list[tuple[int, int, str, str]], q_start: int, quantities: list[tuple[int, int]]
+    ) -> tuple[str | None, str | None]:
+        """The time expression (of the sentence's `time_spans`) that scopes the quantity at q_start."""
         best: tuple[str, str] | None = None
-        for start, end, text, rule_id in self.time_spans(sentence):
+        for start, end, text, rule_id in times:
             if start >= q_start:
                 break
             if _overlaps_any(start, end, quantities):
                 continue
-            attributive = sentence.startswith("的", end)
-            if attributive:
+            if sentence.startswith("的", end):
                 # "年初的21.7%": scopes the quantity right after it only
                 target = next((s for s, e in quantities if s >= end + 1), None)
-                if target is not None and target <= q_start and sentence[end + 1 : target].strip() == "":
-                    if target == _start_of(q_start, quantities):
-                        best = (text, rule_id)
-                    continue
+                if target == q_start and sentence[end + 1 : target].strip() == "":
+                    best = (text, rule_id)
                 continue
             best = (text, rule_id)
         return best if best else (None, None)
@@ -89,8 +76,8 @@ class ContextRules:
         """The role of the quantity in a change; returns (role, rule id, cue start in sentence)."""
         if is_range:
             return None, None, q_start
-        clause_start = _clause_start(sentence, q_start)
-        before = sentence[clause_start:q_start]
+        clause_from = clause_start(sentence, q_start)
+        before = sentence[clause_from:q_start]
         before_sentence = sentence[:q_start]
         after = sentence[q_end:]
         for rule, pattern in self.roles:
@@ -117,15 +104,15 @@ class ContextRules:
         before = [e for e in ents if e.end_char <= sent_start + q_start]
         if not before:
             return None
-        clause_start = sent_start + _clause_start(sentence, q_start)
-        same_clause = [e for e in before if e.start_char >= clause_start]
+        clause_from = sent_start + clause_start(sentence, q_start)
+        same_clause = [e for e in before if e.start_char >= clause_from]
         if same_clause:
             return same_clause[-1].text
         openers = []
         for ent in before:
             local = ent.start_char - sent_start
             head = sentence[:local]
-            prefix = regex.sub(r"^(?:在|对|于|据|截至|经)", "", head[_clause_start(sentence, local) :])
+            prefix = regex.sub(r"^(?:在|对|于|据|截至|经)", "", head[clause_start(sentence, local) :])
             if prefix == "":
                 openers.append(ent)
         return openers[-1].text if openers else None
@@ -144,23 +131,20 @@ class ContextRules:
         return text
 
 
-def _start_of(q_start: int, quantities: list[tuple[int, int]]) -> int:
-    return q_start
-
-
 def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def _clause_start(sentence: str, pos: int) -> int:
+def clause_start(sentence: str, pos: int, ends: regex.Pattern[str] = _CLAUSE_END) -> int:
+    """Where the clause holding `pos` starts: just after the last of `ends` before `pos`.
+
+    >>> clause_start("甲,乙;丙", 4)
+    4
+    """
     last = 0
-    for match in _CLAUSE_END.finditer(sentence, 0, pos):
+    for match in ends.finditer(sentence, 0, pos):
         last = match.end()
     return last
-
-
-def _tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
-    return [t for t in doc if t.idx >= start and t.idx + len(t.text) <= end]
 
 
 def _is_stop(token: Token, collected: bool) -> bool:
@@ -247,5 +231,3 @@ def list_items(text: str, separators: list[str]) -> list[str]:
     pattern = "|".join(regex.escape(s) for s in separators)
     return [p for p in regex.split(pattern, text) if p]
 
-
-__all__ = ["ClaimContext", "ContextRules", "np_after", "np_before", "list_items", "Quantity", "Rule"]

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.claim import Claim
-from pipeline.context import ContextRules, list_items, np_after, np_before
+from pipeline.context import ContextRules, clause_start, list_items, np_after, np_before
 from pipeline.quantities import Quantity, QuantityMatcher
 from pipeline.rules import RuleSet, load_rules
 
@@ -19,6 +19,9 @@ if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
 
 _PUNCT_AFTER = regex.compile(r"^(?:[\p{P}\s]|$)")
+#: Ends of the stretch a noun phrase may span (a clause), and of a 分别 list (commas do not end it).
+_PHRASE_ENDS = regex.compile(r"[,，;；:：。]")
+_LIST_ENDS = regex.compile(r"[;；。]")
 _NAME_TAGS = ("nr",)
 
 
@@ -74,6 +77,7 @@ class ClaimExtractor:
         sentence = text[sent_start:sent_end]
         local = [(q.start - sent_start, q.end - sent_start) for q in group]
         ents = [e for e in doc.ents if sent_start <= e.start_char and e.end_char <= sent_end]
+        times = ctx.time_spans(sentence)
         roles: list[str | None] = []
         entities: list[str | None] = []
         out: list[Claim] = []
@@ -87,7 +91,7 @@ class ClaimExtractor:
             if role_rule:
                 rules.append(role_rule)
             # time
-            time, time_rule = ctx.time_of(sentence, qs, qe, local)
+            time, time_rule = ctx.time_of(sentence, times, qs, local)
             if time_rule:
                 rules.append(time_rule)
             # where
@@ -148,7 +152,7 @@ class ClaimExtractor:
                     return phrase
         # noun phrase before the quantity (or before its change cue)
         end = cue_start if role is not None and cue_start < qs else qs
-        clause_floor = sent_start + _clause_floor(sentence, end)
+        clause_floor = sent_start + clause_start(sentence, end, _PHRASE_ENDS)
         head = ctx.strip_before(sentence[:end])
         if any(e == len(head) for _, e in local[:i]) and previous and previous[-1]:
             return previous[-1]  # 1699支27.81万人: the second count measures the same thing
@@ -163,7 +167,7 @@ class ClaimExtractor:
         assert self.context is not None
         ctx = self.context
         qs = local[i][0]
-        clause_from = _clause_floor_soft(sentence, qs)
+        clause_from = clause_start(sentence, qs, _LIST_ENDS)
         window = sentence[clause_from:qs]
         for cue in ctx.respectively:
             at = window.rfind(cue)
@@ -180,7 +184,7 @@ class ClaimExtractor:
             if i not in chain:
                 return None
             head = ctx.strip_before(sentence[:cue_pos])
-            phrase = np_before_list(doc, sent_start + len(head), sent_start + _clause_floor(sentence, cue_pos), ctx)
+            phrase = np_before_list(doc, sent_start + len(head), sent_start + clause_start(sentence, cue_pos, _PHRASE_ENDS), ctx)
             if not phrase:
                 return None
             items = list_items(phrase, ctx.list_separators)
@@ -227,20 +231,6 @@ def _age_holder(doc: Doc, start: int, limit: int) -> str | None:
 def _joined_by_list(sentence: str, prev_end: int, start: int, ctx: ContextRules) -> bool:
     between = sentence[prev_end:start]
     return between in ctx.list_separators or between in ("、", "和", "及", "与")
-
-
-def _clause_floor(sentence: str, pos: int) -> int:
-    last = 0
-    for match in regex.finditer(r"[,，;；:：。]", sentence[:pos]):
-        last = match.end()
-    return last
-
-
-def _clause_floor_soft(sentence: str, pos: int) -> int:
-    last = 0
-    for match in regex.finditer(r"[;；。]", sentence[:pos]):
-        last = match.end()
-    return last
 
 
 def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
