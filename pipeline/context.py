@@ -6,6 +6,8 @@ Pure functions over a tokenised, entity-tagged sentence; the cue words and patte
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 import regex
 from spacy.tokens import Doc, Span, Token
 
@@ -161,11 +163,26 @@ def _is_stop(token: Token, collected: bool) -> bool:
     return tag.startswith(_STOP_TAGS) and not tag.startswith(_NOUNISH)
 
 
+def tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
+    """The tokens that overlap characters `start`..`end` of the doc, found by bisection (no walk of the doc)."""
+    starts = doc.user_data.get(_STARTS_KEY)
+    if starts is None:
+        starts = doc.to_array("IDX").tolist() if len(doc) else []
+        doc.user_data[_STARTS_KEY] = starts
+    first = max(0, bisect_right(starts, max(0, start)) - 1)
+    last = bisect_left(starts, end)
+    return [doc[i] for i in range(first, last)]
+
+
+#: doc.user_data key of the tokens' character offsets (computed once per doc by tokens_between).
+_STARTS_KEY = "zhclaims.token_starts"
+
+
 def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14) -> str:
     """The noun phrase that starts at character `start` (73个|安置点): up to a stop, after 的."""
     out = ""
     verb_first = False
-    for token in doc:
+    for token in tokens_between(doc, start, limit):
         t_end = token.idx + len(token.text)
         if t_end <= start or token.idx >= limit:
             continue
@@ -188,7 +205,7 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14) -> str:
 def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16) -> str:
     """The noun phrase that ends at character `end` (建立|党组织|166个), read backwards."""
     pieces: list[str] = []
-    for token in reversed(doc):
+    for token in reversed(tokens_between(doc, floor, end)):
         if token.idx >= end:
             continue
         if token.idx < floor:

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.claim import Claim
-from pipeline.context import ContextRules, clause_start, list_items, np_after, np_before
+from pipeline.context import ContextRules, clause_start, list_items, np_after, np_before, tokens_between
 from pipeline.quantities import Quantity, QuantityMatcher
 from pipeline.rules import RuleSet, load_rules
 
@@ -206,7 +206,7 @@ def np_before_list(doc: Doc, end: int, floor: int, ctx: ContextRules) -> str:
 
 def _age_holder(doc: Doc, start: int, limit: int) -> str | None:
     """The person an age is attached to: a name after 的 if there is one, else the noun."""
-    tokens = [t for t in doc if start <= t.idx < limit]
+    tokens = [t for t in tokens_between(doc, start, limit) if start <= t.idx]
     phrase_tokens = []
     for token in tokens:
         if regex.match(r"^[\p{P}\s]+$", token.text) or token.tag_.startswith(("v", "p", "d", "t", "m")) and phrase_tokens:
