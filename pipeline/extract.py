@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from pipeline.claim import Claim
 from pipeline.context import ContextRules, clause_start, list_items, np_after, np_before, tokens_between
-from pipeline.quantities import Quantity, QuantityMatcher
+from pipeline.quantities import QUANTITIES_KEY, Quantity, QuantityMatcher
 from pipeline.rules import RuleSet, load_rules
 
 if not Doc.has_extension("claims"):
@@ -22,7 +22,7 @@ _PUNCT_AFTER = regex.compile(r"^(?:[\p{P}\s]|$)")
 #: Ends of the stretch a noun phrase may span (a clause), and of a 分别 list (commas do not end it).
 _PHRASE_ENDS = regex.compile(r"[,，;；:：。]")
 _LIST_ENDS = regex.compile(r"[;；。]")
-_NAME_TAGS = ("nr",)
+_NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a name
 
 
 @Language.factory("zhclaims_claims", assigns=["doc._.claims", "doc.spans"], default_config={})
@@ -50,7 +50,9 @@ class ClaimExtractor:
             self.initialize()
         assert self.matcher is not None and self.context is not None
         text = doc.text
-        quantities = self.matcher.find(text)
+        quantities = doc.user_data.get(QUANTITIES_KEY)
+        if quantities is None:  # a tokenizer that did not look for them
+            quantities = self.matcher.find(text)
         claims: list[Claim] = []
         spans = []
         by_sentence: dict[int, list[Quantity]] = {}

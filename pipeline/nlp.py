@@ -8,7 +8,8 @@ Wiring is data: `pipeline/config.cfg` names the tokenizer and the component orde
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import regex
@@ -18,12 +19,18 @@ from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
 from spacy.vocab import Vocab
 
+from pipeline.quantities import QUANTITIES_KEY, Quantity
 from pipeline.rules import RuleSet
+from pipeline.segment import LookupTagger
+
+#: The taggers: jieba.posseg's joint HMM (new words tagged in context, slow) or segmentation as
+#: jieba.lcut with tags looked up in jieba's dictionary (pipeline/segment.py, five times faster).
+TAGGERS = ("posseg", "lookup")
 
 CONFIG_PATH = Path(__file__).with_name("config.cfg")
 
-#: A sentence is segmented into words only when it holds a digit or numeral character;
-#: other sentences stay one token each (claims only live in sentences with numbers).
+#: Without a quantity finder, a sentence is segmented into words only when it holds a digit or
+#: numeral character; other sentences stay one token each (claims only live in sentences with numbers).
 _NUMERIC = regex.compile(r"[0-9０-９零〇一二三四五六七八九十百千万亿两兩萬億半]")
 _SENTENCE = regex.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』)]*|\n|$)")
 
@@ -44,7 +51,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 class JiebaTokenizer:
     """Segment text with a private jieba tokenizer and tag words with jieba's part of speech."""
 
-    def __init__(self, vocab: Vocab, *, segment_all: bool = False, hmm: bool = True) -> None:
+    def __init__(self, vocab: Vocab, *, segment_all: bool = False, hmm: bool = True, tagger: str = "posseg") -> None:
         import jieba
         import jieba.posseg
 
@@ -55,6 +62,13 @@ class JiebaTokenizer:
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self._pos = jieba.posseg.POSTokenizer(self._jieba)
+        if tagger not in TAGGERS:
+            raise ValueError(f"tagger must be one of {', '.join(TAGGERS)}, not {tagger!r}")
+        self.tagger = tagger
+        self._lookup = LookupTagger(self._jieba, self._pos.word_tag_tab)
+        #: Set by build_nlp to the claims component's quantity finder: then only sentences with a
+        #: quantity are segmented, and the quantities found are left in doc.user_data[QUANTITIES_KEY].
+        self.quantity_finder: Callable[[str], list[Quantity]] | None = None
 
     def add_words(self, entries: Iterable[tuple[str, int | None, str | None]]) -> None:
         """Add words (word, frequency, tag) to this tokenizer's private dictionary."""
@@ -67,11 +81,18 @@ class JiebaTokenizer:
         words: list[str] = []
         tags: list[str] = []
         sent_starts: list[bool] = []
+        found = self.quantity_finder(text) if self.quantity_finder is not None else []
+        starts = [q.start for q in found]
         for start, end in split_sentences(text):
             sentence = text[start:end]
             first = True
-            if self.segment_all or _NUMERIC.search(sentence):
-                pieces = [(p.word, p.flag) for p in self._pos.cut(sentence, HMM=self.hmm)]
+            if self.quantity_finder is not None:
+                at = bisect_left(starts, start)
+                segment = self.segment_all or (at < len(starts) and starts[at] < end)
+            else:
+                segment = self.segment_all or bool(_NUMERIC.search(sentence))
+            if segment:
+                pieces = self._cut(sentence)
             else:
                 pieces = [(sentence, "x")]
             for word, flag in pieces:
@@ -79,6 +100,17 @@ class JiebaTokenizer:
                 tags.append(flag)
                 sent_starts.append(first)
                 first = False
+        doc = self._make_doc(text, words, tags, sent_starts)
+        if self.quantity_finder is not None:
+            doc.user_data[QUANTITIES_KEY] = found
+        return doc
+
+    def _cut(self, sentence: str) -> list[tuple[str, str]]:
+        if self.tagger == "lookup":
+            return self._lookup.cut(sentence)
+        return [(p.word, p.flag) for p in self._pos.cut(sentence, HMM=self.hmm)]
+
+    def _make_doc(self, text: str, words: list[str], tags: list[str], sent_starts: list[bool]) -> Doc:
         if not words:
             return Doc(self.vocab, words=[], spaces=[])
         if "".join(words) == text:
@@ -129,11 +161,11 @@ def _realign(words, aligned, tags, sent_starts):
 
 
 @registry.tokenizers("zhclaims.jieba_tokenizer.v1")
-def create_jieba_tokenizer(segment_all: bool = False, hmm: bool = True):
+def create_jieba_tokenizer(segment_all: bool = False, hmm: bool = True, tagger: str = "posseg"):
     """Registered factory of the private-jieba tokenizer."""
 
     def make(nlp: Language) -> JiebaTokenizer:
-        return JiebaTokenizer(nlp.vocab, segment_all=segment_all, hmm=hmm)
+        return JiebaTokenizer(nlp.vocab, segment_all=segment_all, hmm=hmm, tagger=tagger)
 
     return make
 
@@ -163,12 +195,14 @@ def _division_tags(entries):
     return [(word, freq, DIVISION_TAG if tag == "ns" else tag) for word, freq, tag in entries]
 
 
-def build_nlp(rules: RuleSet, *, segment_all: bool = False) -> Language:
-    """Build and initialise the pipeline of `config.cfg` with a rule set."""
+def build_nlp(rules: RuleSet, *, segment_all: bool = False, tagger: str | None = None) -> Language:
+    """Build and initialise the pipeline of `config.cfg` with a rule set (`tagger` overrides the config's)."""
     import pipeline.extract  # noqa: F401  (registers the claims factory)
 
     config = spacy.util.load_config(CONFIG_PATH)
     config["nlp"]["tokenizer"]["segment_all"] = segment_all
+    if tagger is not None:
+        config["nlp"]["tokenizer"]["tagger"] = tagger
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     tokenizer: JiebaTokenizer = nlp.tokenizer  # type: ignore[assignment]
     for directory in rules.dirs:
@@ -176,7 +210,9 @@ def build_nlp(rules: RuleSet, *, segment_all: bool = False) -> Language:
             tokenizer.add_words(_division_tags(read_word_list(path)))
     patterns = entity_patterns(rules)
     nlp.get_pipe("entities").initialize(lambda: [], nlp=nlp, patterns=patterns)
-    nlp.get_pipe("claims").initialize(lambda: [], nlp=nlp, rules=rules)
+    claims = nlp.get_pipe("claims")
+    claims.initialize(lambda: [], nlp=nlp, rules=rules)
+    tokenizer.quantity_finder = claims.matcher.find
     return nlp
 
 

@@ -40,6 +40,11 @@ class Quantity:
     number_end: int
 
 
+#: doc.user_data key under which the tokenizer leaves the quantities it found (it segments only
+#: the sentences that hold one; the claims component then does not look for them again).
+QUANTITIES_KEY = "zhclaims.quantities"
+
+
 @dataclass(frozen=True, slots=True)
 class _Unit:
     unit: str

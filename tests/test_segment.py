@@ -1,0 +1,79 @@
+"""The lookup tagger: jieba.lcut's words with dictionary tags, and the tokenizer that uses it."""
+
+from __future__ import annotations
+
+import jieba
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.nlp import JiebaTokenizer, build_nlp
+from pipeline.segment import NEW_WORD_TAG, LookupTagger
+
+HAN = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=1, max_size=40)
+MIXED = st.text(alphabet="全州共73个安置点规范建立党组织166个，。 比例由21.7%提高到32.3%abcＡ１\n〇零两", max_size=60)
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    from jieba.posseg import POSTokenizer
+
+    return tokenizer, LookupTagger(tokenizer, POSTokenizer(tokenizer).word_tag_tab)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=MIXED)
+def test_words_are_the_text(tagger, text):
+    _, lookup = tagger
+    pieces = lookup.cut(text)
+    assert "".join(word for word, _ in pieces) == text
+    assert all(word and tag for word, tag in pieces)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=HAN)
+def test_han_text_is_segmented_as_jieba_lcut(tagger, text):
+    tokenizer, lookup = tagger
+    assert [word for word, _ in lookup.cut(text)] == tokenizer.lcut(text)
+
+
+def test_tags_come_from_the_dictionary(tagger):
+    _, lookup = tagger
+    pieces = dict(lookup.cut("全州共建立党组织166个"))
+    assert pieces["党组织"] == "nt"
+    assert pieces["建立"] == "v"
+    assert pieces["166"] == "m"
+    assert pieces["个"] == "q"
+
+
+def test_a_new_word_gets_the_new_word_tag(tagger):
+    tokenizer, lookup = tagger
+    # a run of characters that jieba's HMM joins into a word it does not know
+    pieces = lookup.cut("冯道国老人今年71岁")
+    new = [word for word, _ in pieces if len(word) > 1 and word.isalpha() and not tokenizer.FREQ.get(word)]
+    assert new == ["冯道国"], pieces
+    assert all(tag == NEW_WORD_TAG for word, tag in pieces if word in new)
+
+
+def test_unknown_tagger_is_refused():
+    from spacy.vocab import Vocab
+
+    with pytest.raises(ValueError, match="tagger must be one of"):
+        JiebaTokenizer(Vocab(), tagger="crf")
+
+
+@pytest.mark.parametrize("tagger_name", ["posseg", "lookup"])
+def test_both_taggers_give_the_same_quantities(rules, tagger_name):
+    nlp = build_nlp(rules, tagger=tagger_name)
+    doc = nlp("全州共73个安置点规范建立党组织166个。比例由年初的21.7%提高到32.3%。")
+    assert [c.quantity for c in doc._.claims] == ["73个", "166个", "21.7%", "32.3%"]
+    assert [c.role for c in doc._.claims][2:] == ["from", "to"]
+
+
+def test_only_sentences_with_a_quantity_are_segmented(nlp):
+    doc = nlp("他说了一些话。全州共建立党组织166个。")
+    first, second = list(doc.sents)
+    assert len(first) == 1  # no quantity: one token
+    assert [t.text for t in second][:3] == ["全州", "共", "建立"]
