@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pipeline.claim import Claim
-from pipeline.rules import Rule, RuleSet
+from pipeline.rules import PatternTimeout, Rule, RuleSet
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -107,7 +107,11 @@ def run_rule_examples(rule: Rule, nlp: Language, rules: RuleSet) -> tuple[int, i
     for example in rule.get("examples", []):
         count += 1
         text = to_simplified(example["text"], rules)
-        claims = nlp(text)._.claims
+        try:
+            claims = nlp(text)._.claims
+        except PatternTimeout as exc:
+            failures.append(Failure(rule, example["text"], str(exc)))
+            continue
         problem = check_example(rule, example, claims, text)
         if example.get("xfail"):
             if problem:
@@ -120,7 +124,11 @@ def run_rule_examples(rule: Rule, nlp: Language, rules: RuleSet) -> tuple[int, i
         for counter in rule.get("counterexamples", []):
             count += 1
             text = to_simplified(counter, rules)
-            claims = nlp(text)._.claims
+            try:
+                claims = nlp(text)._.claims
+            except PatternTimeout as exc:
+                failures.append(Failure(rule, counter, str(exc)))
+                continue
             if claims:
                 got = ", ".join(repr(c.quantity) for c in claims)
                 failures.append(Failure(rule, counter, f"counter-example gave {got}"))

@@ -92,3 +92,31 @@ def test_cli_help_lists_commands():
     result = subprocess.run([sys.executable, "-m", "pipeline.cli", "--help"], capture_output=True, text=True, check=True)
     for command in ("extract", "clean", "score", "rules"):
         assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        '[[boilerplate]]\nid = "mine.slow_marker"\npattern = "(a|aa)+$"\ndrop = []\n',
+        '[[time]]\nid = "mine.slow_time"\npattern = "(a|aa)+$"\n',
+    ],
+    ids=["boilerplate", "time"],
+)
+def test_cli_extract_pathological_rule_fails_its_article_and_batch_goes_on(tmp_path: Path, monkeypatch, rule):
+    import pipeline.rules
+
+    monkeypatch.setattr(pipeline.rules, "PATTERN_TIMEOUT", 0.05)
+    rules_dir = tmp_path / "myrules"
+    rules_dir.mkdir()
+    (rules_dir / "slow.toml").write_text(rule, encoding="utf-8")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    # the run of a's before 新 makes (a|aa)+$ try every split of it; the other article is ordinary
+    (articles / "a.txt").write_text("a" * 60 + "新建村级活动场所12个。\n", encoding="utf-8")
+    (articles / "b.txt").write_text("今年新建村级活动场所12个。\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(articles), "--rules", str(rules_dir), "-o", str(out)])
+    assert result.exit_code == 1
+    rule_id = "mine.slow_marker" if "boilerplate" in rule else "mine.slow_time"
+    assert f"a.txt: PatternTimeout: rule '{rule_id}' ({rules_dir / 'slow.toml'}:1) ran over 0.05s" in result.output
+    assert [json.loads(line)["doc"] for line in out.read_text(encoding="utf-8").splitlines()] == ["b"]
