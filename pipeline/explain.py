@@ -221,7 +221,7 @@ def _show(value: Any) -> str:
         return "null"
     if isinstance(value, Decimal):
         return format_decimal(value) or ""
-    return str(value)
+    return str(value) if value != "" else "''"
 
 
 def format_explanation(explanation: Explanation) -> str:
