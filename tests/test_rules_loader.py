@@ -95,3 +95,24 @@ def test_rules_pattern_behaves_like_regex_on_ordinary_text(tmp_path: Path, call,
         assert [m.group() for m in pattern.finditer(text)] == expected
     else:
         assert pattern.sub("", text) == expected
+
+
+def test_rules_readme_lists_every_section_with_its_keys():
+    # rules/README.md's key table must say what the loader accepts: same sections, keys, types, required keys
+    from pipeline.rules import _COMMON, REQUIRED, SCHEMAS
+
+    readme = (Path(__file__).resolve().parent.parent / "rules" / "README.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in readme.splitlines():
+        if line.startswith("| `") and line.count("|") == 3 and "**" in line:
+            section, keys = (cell.strip() for cell in line.strip("|").split("|"))
+            rows[section.strip("`")] = keys
+    documented = {
+        section: {(part.split()[0].strip("*"), part.split(maxsplit=1)[1], part.startswith("**")) for part in keys.split(", ")}
+        for section, keys in rows.items()
+    }
+    expected = {
+        section: {(key, kind, key in REQUIRED.get(section, ())) for key, kind in schema.items() if key not in _COMMON}
+        for section, schema in SCHEMAS.items()
+    }
+    assert documented == expected
