@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.zhclaims-installed
 
-.PHONY: install run test score bench clean-out
+.PHONY: install run test score bench docs clean-out
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: install
 
 score: install
 	$(BIN)/zhclaims score
+
+# docs/explain-seed.png: the displaCy page of a seed article in headless Chromium (not part of `make test`)
+docs: install
+	$(BIN)/python tools/screenshot.py
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -23,10 +23,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.rules import Rule, RuleSet
-
-#: Seconds a single rule pattern may take on one line (guards against pathological patterns).
-PATTERN_TIMEOUT = 0.05
+from pipeline.rules import Rule, RulePattern, RuleSet
 
 POSITIONS = ("any", "top", "bottom", "tail")
 
@@ -82,7 +79,7 @@ class Corruption:
 @dataclass(frozen=True, slots=True)
 class _LineRule:
     id: str
-    pattern: regex.Pattern[str]
+    pattern: RulePattern
     position: str
     max_length: int | None
 
@@ -90,7 +87,7 @@ class _LineRule:
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     lines: tuple[_LineRule, ...]
-    inline: tuple[tuple[str, regex.Pattern[str]], ...]
+    inline: tuple[tuple[str, RulePattern], ...]
 
 
 _CACHE: dict[tuple[str, ...], _Compiled] = {}
@@ -102,7 +99,7 @@ def _compile(rules: RuleSet) -> _Compiled:
     if compiled is None:
         compiled = _Compiled(
             lines=tuple(_compile_line_rule(r) for r in rules.section("boilerplate")),
-            inline=tuple((r.id, regex.compile(r.get("pattern"))) for r in rules.section("inline_junk")),
+            inline=tuple((r.id, RulePattern(r)) for r in rules.section("inline_junk")),
         )
         _CACHE[key] = compiled
     return compiled
@@ -112,7 +109,7 @@ def _compile_line_rule(rule: Rule) -> _LineRule:
     position = rule.get("position", "any")
     if position not in POSITIONS:
         raise ValueError(f"{rule.where}: rule '{rule.id}': position must be one of {', '.join(POSITIONS)}")
-    return _LineRule(rule.id, regex.compile(rule.get("pattern")), position, rule.get("max_length"))
+    return _LineRule(rule.id, RulePattern(rule), position, rule.get("max_length"))
 
 
 def _view(line: str) -> str:
@@ -123,11 +120,9 @@ def _view(line: str) -> str:
     return view if len(view) == len(line) else line
 
 
-def _search(pattern: regex.Pattern[str], text: str) -> regex.Match[str] | None:
-    try:
-        return pattern.search(text, timeout=PATTERN_TIMEOUT)
-    except TimeoutError:
-        return None
+def _search(pattern: RulePattern, text: str) -> regex.Match[str] | None:
+    """Search one line; a pattern over the time limit raises PatternTimeout naming its rule."""
+    return pattern.search(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -268,10 +263,7 @@ def remove_inline_junk(line: str, rules: RuleSet) -> str:
         return line
     for _rule_id, pattern in compiled.inline:
         view = _view(line)
-        try:
-            spans = [m.span() for m in pattern.finditer(view, timeout=PATTERN_TIMEOUT)]
-        except TimeoutError:
-            continue
+        spans = [m.span() for m in pattern.finditer(view)]
         for start, end in reversed(spans):
             if end > start:
                 line = line[:start] + line[end:]

@@ -258,6 +258,49 @@ def score(
         typer.echo(f"all figures at or above the baseline ({path})", err=True)
 
 
+@app.command()
+def explain(
+    text: Annotated[str, typer.Argument(help="A sentence or short text, or the path of an article file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as one JSON object.")] = False,
+    html: Annotated[Optional[Path], typer.Option("--html", help="Write a displaCy page of the claims and entities to this file instead.")] = None,
+    from_clean: Annotated[bool, typer.Option("--from-clean", help="The text is clean already: no stripping or conversion.")] = False,
+    rules: RulesOpt = None,
+    no_builtin_rules: NoBuiltinOpt = False,
+) -> None:
+    """Show what the pipeline does with one text: clean text, tokens and tags, entities, claims,
+    and the rule (file:line) behind each claim field, each dropped line and each excluded number.
+
+    TEXT that names an existing file is read as an article (any format `extract` reads)."""
+    from pipeline.explain import explain as run_explain
+    from pipeline.explain import explanation_to_json, format_explanation, render_html
+    from pipeline.reader import InputError, read_article
+    from pipeline.run import load_nlp
+
+    ruleset = _rules(rules, no_builtin_rules)
+    fmt, title = "txt", ""
+    path = Path(text)
+    if len(text) < 4096 and "\n" not in text and path.is_file():
+        try:
+            article = read_article(path)
+        except InputError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        text, fmt, title = article.text, article.fmt, path.name
+    try:
+        result = run_explain(text, load_nlp(ruleset), ruleset, fmt=fmt, from_clean=from_clean)
+    except Exception as exc:  # a failing stage or a rule over its time limit: say which
+        typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if html is not None:
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(render_html(result, title=title), encoding="utf-8")
+        typer.echo(f"wrote {html}: {len(result.claims)} claims, {len(result.entities)} entities", err=True)
+    elif as_json:
+        typer.echo(explanation_to_json(result))
+    else:
+        typer.echo(format_explanation(result))
+
+
 @rules_app.command("check")
 def rules_check(
     directory: Annotated[Optional[Path], typer.Argument(help="A rules directory to check (default: the built-in rules).")] = None,

@@ -11,8 +11,7 @@ from bisect import bisect_left, bisect_right
 import regex
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.quantities import PATTERN_TIMEOUT
-from pipeline.rules import RuleSet
+from pipeline.rules import RulePattern, RuleSet
 
 #: jieba tags that can be part of a noun phrase (n*, verbal/adjectival nouns, idioms, abbreviations).
 _NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "q", "s", "eng", "i")
@@ -27,8 +26,8 @@ class ContextRules:
     """Compiled context rules of one rule set."""
 
     def __init__(self, rules: RuleSet) -> None:
-        self.times = [(r, regex.compile(r.get("pattern"))) for r in rules.section("time")]
-        self.roles = [(r, regex.compile(r.get("pattern"))) for r in rules.section("role")]
+        self.times = [(r, RulePattern(r)) for r in rules.section("time")]
+        self.roles = [(r, RulePattern(r)) for r in rules.section("role")]
         cues: dict[str, list[str]] = {}
         for rule in rules.section("entity_cue"):
             cues.setdefault(rule.get("use"), []).extend(rule.get("surface"))
@@ -42,7 +41,7 @@ class ContextRules:
         """Time expressions of a sentence: (start, end, text, rule id), longest first at a place."""
         found: list[tuple[int, int, str, str]] = []
         for rule, pattern in self.times:
-            for match in pattern.finditer(sentence, timeout=PATTERN_TIMEOUT):
+            for match in pattern.finditer(sentence):
                 if match.end() > match.start():
                     found.append((match.start(), match.end(), match.group(), rule.id))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
@@ -87,12 +86,12 @@ class ContextRules:
             if needed and needed not in previous_roles:
                 continue
             if rule.get("position") == "after":
-                match = pattern.search(after, timeout=PATTERN_TIMEOUT)
+                match = pattern.search(after)
                 if match is not None:
                     return rule.get("role"), rule.id, q_start
                 continue
             text = before_sentence if needed else before
-            match = pattern.search(text, timeout=PATTERN_TIMEOUT)
+            match = pattern.search(text)
             if match is not None:
                 offset = len(before_sentence) - len(text)
                 return rule.get("role"), rule.id, offset + match.start()

@@ -13,14 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import regex
 
 from pipeline.numbers import NumberSystem, number_system, parse_number
-from pipeline.rules import Rule, RuleError, RuleSet
-
-#: Seconds one rule pattern may run on one text before it is reported as pathological.
-PATTERN_TIMEOUT = 2.0
-
-
-class PatternTimeout(RuntimeError):
-    """A rule pattern ran longer than PATTERN_TIMEOUT; the message names the rule."""
+from pipeline.rules import PATTERN_TIMEOUT, PatternTimeout, Rule, RulePattern, RuleSet  # noqa: F401 (PatternTimeout: importable from here)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,13 +121,9 @@ class QuantityMatcher:
         self.outside = _surfaces([r for r in quals if r.get("position") == "outside"], lambda r: (r.get("qualifier"), r.id))
         self.ranges = _surfaces(rules.section("range"), lambda r: r)
         self.currency = _surfaces(rules.section("currency_prefix"), lambda r: (r.get("unit"), r.id))
-        self.exclusions: list[tuple[Rule, regex.Pattern[str]]] = []
-        for rule in rules.section("exclusion"):
-            try:
-                compiled = regex.compile(expand_macros(rule.get("pattern"), self.system))
-            except regex.error as exc:
-                raise RuleError(rule.path, rule.line, f"rule '{rule.id}': pattern does not compile: {exc}") from None
-            self.exclusions.append((rule, compiled))
+        self.exclusions: list[tuple[Rule, RulePattern]] = [
+            (rule, RulePattern(rule, expand_macros(rule.get("pattern"), self.system))) for rule in rules.section("exclusion")
+        ]
         self.arabic = regex.compile(r"[0-9０-９]")
 
     # -- exclusions --------------------------------------------------------------------------
@@ -142,13 +131,8 @@ class QuantityMatcher:
         """Spans of `text` that the exclusion rules take out."""
         spans: list[tuple[int, int, Rule]] = []
         for rule, pattern in self.exclusions:
-            try:
-                for match in pattern.finditer(text, timeout=PATTERN_TIMEOUT):
-                    spans.append((match.start(), match.end(), rule))
-            except TimeoutError:
-                raise PatternTimeout(
-                    f"rule '{rule.id}' ({rule.where}) ran over {PATTERN_TIMEOUT}s on a text of {len(text)} characters"
-                ) from None
+            for match in pattern.finditer(text):
+                spans.append((match.start(), match.end(), rule))
         return spans
 
     # -- scanner -----------------------------------------------------------------------------

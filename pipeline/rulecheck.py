@@ -6,6 +6,10 @@ whole, and carry every field the example states (a unit rule's own unit and kind
 when the example does not say). A counter-example must give no claim at all. An example with
 `xfail = "reason"` is one the pipeline should pass but does not yet: it is reported, and it is a
 failure when it passes (strict xfail), so the mark is removed as soon as it is fixed.
+
+Cleaning rules are checked on their own examples: a `[[boilerplate]]` rule's `drop` lines must be
+dropped and its `keep` lines kept at every position, an `[[inline_junk]]` or `[[t2s_fix]]`
+example's `text` must become its `clean`.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pipeline.claim import Claim
-from pipeline.rules import Rule, RuleSet
+from pipeline.rules import PatternTimeout, Rule, RuleSet
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -34,6 +38,8 @@ EXTRACTION_SECTIONS = (
     "entity",
     "entity_cue",
 )
+#: Rule sections whose examples are lines of an article before cleaning.
+CLEANING_SECTIONS = ("boilerplate", "inline_junk", "t2s_fix")
 _FIELDS = ("value", "high", "unit", "kind", "qualifier", "entity", "role", "where", "time")
 
 
@@ -107,7 +113,11 @@ def run_rule_examples(rule: Rule, nlp: Language, rules: RuleSet) -> tuple[int, i
     for example in rule.get("examples", []):
         count += 1
         text = to_simplified(example["text"], rules)
-        claims = nlp(text)._.claims
+        try:
+            claims = nlp(text)._.claims
+        except PatternTimeout as exc:
+            failures.append(Failure(rule, example["text"], str(exc)))
+            continue
         problem = check_example(rule, example, claims, text)
         if example.get("xfail"):
             if problem:
@@ -120,18 +130,63 @@ def run_rule_examples(rule: Rule, nlp: Language, rules: RuleSet) -> tuple[int, i
         for counter in rule.get("counterexamples", []):
             count += 1
             text = to_simplified(counter, rules)
-            claims = nlp(text)._.claims
+            try:
+                claims = nlp(text)._.claims
+            except PatternTimeout as exc:
+                failures.append(Failure(rule, counter, str(exc)))
+                continue
             if claims:
                 got = ", ".join(repr(c.quantity) for c in claims)
                 failures.append(Failure(rule, counter, f"counter-example gave {got}"))
     return count, xfailed, failures
 
 
+def run_cleaning_examples(rule: Rule, rules: RuleSet) -> tuple[int, list[Failure]]:
+    """Run one cleaning rule's examples (drop/keep lines, text -> clean); return (examples run, failures)."""
+    from pipeline.clean import match_line, remove_inline_junk
+    from pipeline.convert import to_simplified
+
+    failures: list[Failure] = []
+    count = 0
+    try:
+        if rule.section == "boilerplate":
+            position = {"tail": "bottom"}.get(rule.get("position", "any"), rule.get("position", "any"))
+            for line in rule.get("drop", []):
+                count += 1
+                if match_line(line, rules, position=position) is None:
+                    failures.append(Failure(rule, line, f"not dropped (position {position})"))
+            for line in rule.get("keep", []):
+                count += 1
+                for where in ("any", "top", "bottom"):
+                    by = match_line(line, rules, position=where)
+                    if by is not None:
+                        failures.append(Failure(rule, line, f"a keep line, dropped by rule '{by}' at position {where}"))
+                        break
+        else:
+            clean = remove_inline_junk if rule.section == "inline_junk" else to_simplified
+            for example in rule.get("examples", []):
+                count += 1
+                got = clean(example["text"], rules)
+                if "clean" not in example:
+                    failures.append(Failure(rule, example["text"], "example without 'clean' (the text it must become)"))
+                elif got != example["clean"]:
+                    failures.append(Failure(rule, example["text"], f"expected {example['clean']!r}, got {got!r}"))
+    except PatternTimeout as exc:
+        failures.append(Failure(rule, "", str(exc)))
+    return count, failures
+
+
 def check_rules(rules: RuleSet, nlp: Language) -> CheckReport:
-    """Run the examples of every extraction rule of a rule set."""
+    """Run the examples of every extraction and cleaning rule of a rule set."""
     report = CheckReport(files=len(rules.files))
     for rule in rules.all():
         report.rules += 1
+        if rule.section in CLEANING_SECTIONS:
+            count, failures = run_cleaning_examples(rule, rules)
+            report.examples += count
+            report.passed += count - len(failures)
+            report.failures.extend(failures)
+            continue
         if rule.section not in EXTRACTION_SECTIONS:
             continue
         count, xfailed, failures = run_rule_examples(rule, nlp, rules)

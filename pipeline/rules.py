@@ -188,6 +188,76 @@ def _validate(section: str, data: dict[str, Any], path: Path, line: int) -> Rule
     return Rule(section=section, id=rule_id, data=data, path=str(path), line=line)
 
 
+#: Seconds one rule pattern may run on one text (a line, a sentence, an article) before the run
+#: stops with PatternTimeout. Read at every match, so a test or a caller may lower it.
+PATTERN_TIMEOUT = 2.0
+
+
+class PatternTimeout(RuntimeError):
+    """A rule pattern ran longer than PATTERN_TIMEOUT on one text; the message names the rule, file and line."""
+
+
+class RulePattern:
+    """A rule's compiled `regex` pattern whose search, match, finditer and sub are time-limited.
+
+    A catastrophic pattern written by a user (`(a|aa)+$`) would otherwise hang the batch; here it
+    raises PatternTimeout naming the rule, which `extract` reports as that article's failure.
+    """
+
+    __slots__ = ("rule", "compiled")
+
+    def __init__(self, rule: Rule, pattern: str | None = None) -> None:
+        import regex
+
+        self.rule = rule
+        source = rule.get("pattern") if pattern is None else pattern
+        try:
+            self.compiled = regex.compile(source)
+        except regex.error as exc:
+            raise RuleError(rule.path, rule.line, f"rule '{rule.id}': pattern does not compile: {exc}") from None
+
+    def _timeout(self, timeout: float | None) -> float:
+        return PATTERN_TIMEOUT if timeout is None else timeout
+
+    def _error(self, text: str, timeout: float) -> PatternTimeout:
+        return PatternTimeout(
+            f"rule '{self.rule.id}' ({self.rule.where}) ran over {timeout}s on a text of {len(text)} characters"
+        )
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None, *, timeout: float | None = None):
+        """Like regex's `search`, within the time limit."""
+        limit = self._timeout(timeout)
+        try:
+            return self.compiled.search(string, pos, len(string) if endpos is None else endpos, timeout=limit)
+        except TimeoutError:
+            raise self._error(string, limit) from None
+
+    def match(self, string: str, pos: int = 0, endpos: int | None = None, *, timeout: float | None = None):
+        """Like regex's `match`, within the time limit."""
+        limit = self._timeout(timeout)
+        try:
+            return self.compiled.match(string, pos, len(string) if endpos is None else endpos, timeout=limit)
+        except TimeoutError:
+            raise self._error(string, limit) from None
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None, *, timeout: float | None = None):
+        """Like regex's `finditer` (all matches at once), within the time limit."""
+        limit = self._timeout(timeout)
+        end = len(string) if endpos is None else endpos
+        try:
+            return iter(list(self.compiled.finditer(string, pos, end, timeout=limit)))
+        except TimeoutError:
+            raise self._error(string, limit) from None
+
+    def sub(self, repl: str, string: str, count: int = 0, *, timeout: float | None = None) -> str:
+        """Like regex's `sub`, within the time limit."""
+        limit = self._timeout(timeout)
+        try:
+            return self.compiled.sub(repl, string, count, timeout=limit)
+        except TimeoutError:
+            raise self._error(string, limit) from None
+
+
 def _check_pattern(pattern: str, rule_id: str, path: Path, line: int) -> None:
     import regex
 

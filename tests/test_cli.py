@@ -92,3 +92,59 @@ def test_cli_help_lists_commands():
     result = subprocess.run([sys.executable, "-m", "pipeline.cli", "--help"], capture_output=True, text=True, check=True)
     for command in ("extract", "clean", "score", "rules"):
         assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        '[[boilerplate]]\nid = "mine.slow_marker"\npattern = "(a|aa)+$"\ndrop = []\n',
+        '[[time]]\nid = "mine.slow_time"\npattern = "(a|aa)+$"\n',
+    ],
+    ids=["boilerplate", "time"],
+)
+def test_cli_extract_pathological_rule_fails_its_article_and_batch_goes_on(tmp_path: Path, monkeypatch, rule):
+    import pipeline.rules
+
+    monkeypatch.setattr(pipeline.rules, "PATTERN_TIMEOUT", 0.05)
+    rules_dir = tmp_path / "myrules"
+    rules_dir.mkdir()
+    (rules_dir / "slow.toml").write_text(rule, encoding="utf-8")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    # the run of a's before 新 makes (a|aa)+$ try every split of it; the other article is ordinary
+    (articles / "a.txt").write_text("a" * 60 + "新建村级活动场所12个。\n", encoding="utf-8")
+    (articles / "b.txt").write_text("今年新建村级活动场所12个。\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(articles), "--rules", str(rules_dir), "-o", str(out)])
+    assert result.exit_code == 1
+    rule_id = "mine.slow_marker" if "boilerplate" in rule else "mine.slow_time"
+    assert f"a.txt: PatternTimeout: rule '{rule_id}' ({rules_dir / 'slow.toml'}:1) ran over 0.05s" in result.output
+    assert [json.loads(line)["doc"] for line in out.read_text(encoding="utf-8").splitlines()] == ["b"]
+
+
+_MARKER = '[[boilerplate]]\nid = "footer.qinghe_view"\npattern = \'^青禾视界\\s*已有\'\nposition = "bottom"\n'
+
+
+@pytest.mark.parametrize(
+    "rule,problem",
+    [
+        (_MARKER + 'drop = ["青禾视界 已有12万用户订阅"]\nkeep = ["青禾县已有12万户用上天然气。"]\n', None),
+        (_MARKER + 'drop = ["订阅青禾视界"]\n', "'订阅青禾视界': not dropped (position bottom)"),
+        (_MARKER + 'drop = []\nkeep = ["青禾视界 已有3万用户"]\n', "a keep line, dropped by rule 'footer.qinghe_view' at position bottom"),
+        ('[[inline_junk]]\nid = "lead.qinghe"\npattern = \'^【青禾视界】\'\n'
+         'examples = [{ text = "【青禾视界】全县新建网格3个", clean = "全县新建网格3个" }]\n', None),
+        ('[[inline_junk]]\nid = "lead.qinghe"\npattern = \'^【青禾视界】\'\n'
+         'examples = [{ text = "【青禾视界】全县新建网格3个", clean = "【青禾视界】全县新建网格3个" }]\n',
+         "expected '【青禾视界】全县新建网格3个', got '全县新建网格3个'"),
+    ],
+    ids=["boilerplate-ok", "boilerplate-drop-missed", "boilerplate-keep-dropped", "inline-ok", "inline-wrong"],
+)
+def test_cli_rules_check_runs_cleaning_rule_examples(tmp_path: Path, rule, problem):
+    (tmp_path / "mine.toml").write_text(rule, encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(tmp_path)])
+    if problem is None:
+        assert result.exit_code == 0, result.output
+        assert " 0 failed" in result.output
+    else:
+        assert result.exit_code == 1
+        assert f"FAIL {tmp_path / 'mine.toml'}:1: rule '" in result.output and problem in result.output
