@@ -6,6 +6,8 @@ Pure functions over a tokenised, entity-tagged sentence; the cue words and patte
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import regex
 from spacy.tokens import Doc, Span, Token
 
@@ -14,7 +16,7 @@ from pipeline.rules import RuleSet
 
 #: jieba tags that can be part of a noun phrase (n*, verbal/adjectival nouns, idioms, abbreviations).
 _NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "q", "s", "eng", "i")
-_STOP_TAGS = ("x", "p", "d", "c", "r", "u", "f", "y", "e", "o", "w", "zg", "ul", "uj", "uz", "ug", "uv", "ud", "t")
+_STOP_TAGS = ("x", "p", "d", "c", "r", "u", "f", "y", "e", "o", "w", "ul", "uj", "uz", "ug", "uv", "ud", "t")
 _BRACKETS = set("“”‘’「」『』()（）《》")
 _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
@@ -34,6 +36,13 @@ class ContextRules:
         self.respectively = tuple(cues.get("respectively", []))
         self.list_separators = sorted(set(cues.get("list", [])), key=len, reverse=True)
         self.comparisons = sorted(set(cues.get("comparison", [])), key=len, reverse=True)
+        self._strip_words = sorted({*self.skip_before, *self.comparisons}, key=len, reverse=True)
+        self.verbal = frozenset(cues.get("verbal", []))
+        self.attributive = frozenset(cues.get("attributive", []))
+
+    def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
+        """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
+        return PhraseCues(self.verbal, self.attributive, blocked, scopes)
 
     # -- time -----------------------------------------------------------------------------------
     def time_spans(self, sentence: str) -> list[tuple[int, int, str, str]]:
@@ -123,7 +132,7 @@ class ContextRules:
         changed = True
         while changed and text:
             changed = False
-            for word in (*self.skip_before, *self.comparisons):
+            for word in self._strip_words:  # longest first: 两年平均 before 均
                 if word and text.endswith(word):
                     text = text[: -len(word)]
                     changed = True
@@ -147,59 +156,135 @@ def clause_start(sentence: str, pos: int, ends: regex.Pattern[str] = _CLAUSE_END
     return last
 
 
-def _is_stop(token: Token, collected: bool) -> bool:
+@dataclass(frozen=True, slots=True)
+class PhraseCues:
+    """What a noun phrase may hold beyond its tags: cue words of the rules and blocked spans.
+
+    `verbal`: words jieba tags as nouns that act as the predicate (选派, 核定) and end a phrase;
+    `attributive`: verbs that modify a noun inside a phrase (兼职委员, 闲置土地);
+    `blocked`: character spans (absolute) no phrase may take a token of, e.g. time expressions;
+    `scopes`: spans of places and scope words, which end a phrase that already has a noun.
+    """
+
+    verbal: frozenset[str] = frozenset()
+    attributive: frozenset[str] = frozenset()
+    blocked: tuple[tuple[int, int], ...] = ()
+    scopes: tuple[tuple[int, int], ...] = ()
+
+    def is_scope(self, token: Token) -> bool:
+        """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
+        return any(s <= token.idx and token.idx + len(token.text) <= e for s, e in self.scopes)
+
+    def is_blocked(self, token: Token) -> bool:
+        """True when the token overlaps a blocked span."""
+        end = token.idx + len(token.text)
+        return any(s < end and token.idx < e for s, e in self.blocked)
+
+    def is_verbal(self, token: Token) -> bool:
+        """True for a verb (not a verbal noun) or a word the rules list as verbal."""
+        if token.text in self.attributive:
+            return False
+        return (token.tag_.startswith("v") and token.tag_ != "vn") or token.text in self.verbal
+
+
+_NO_CUES = PhraseCues()
+_OPENERS = {"“": "”", "‘": "’", "(": ")", "（": "）", "「": "」", "『": "』", "《": "》"}
+_CLOSERS = {v: k for k, v in _OPENERS.items()}
+
+
+def _is_stop(token: Token, collected: bool, cues: PhraseCues = _NO_CUES) -> bool:
     text = token.text
     if text in _BRACKETS:
         return False
+    if cues.is_blocked(token) or collected and cues.is_scope(token):
+        return True
     if _PUNCT.match(text) or _HAS_DIGIT.search(text):
         return True
-    tag = token.tag_
-    if tag.startswith("v") and tag != "vn":
+    if text in cues.attributive:
+        return False
+    if cues.is_verbal(token):
         return collected
+    tag = token.tag_
     if tag == "m":
         return collected and not text.endswith("点")
     return tag.startswith(_STOP_TAGS) and not tag.startswith(_NOUNISH)
 
 
-def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14) -> str:
-    """The noun phrase that starts at character `start` (73个|安置点): up to a stop, after 的."""
+def _bracket_group(tokens: list[Token], at: int, step: int, bound: int) -> int | None:
+    """Index of the token that closes (step 1) or opens (step -1) the bracket at `at`, within
+    the clause (`bound` is the last index that may be used), or None."""
+    want = _OPENERS.get(tokens[at].text) if step == 1 else _CLOSERS.get(tokens[at].text)
+    k = at + step
+    while want and (k <= bound if step == 1 else k >= bound):
+        if tokens[k].text == want:
+            return k
+        if _CLAUSE_END.match(tokens[k].text) or tokens[k].text in "。！？!?":
+            return None
+        k += step
+    return None
+
+
+def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: PhraseCues = _NO_CUES) -> str:
+    """The noun phrase that starts at character `start` (73个|安置点): up to a stop, after 的;
+    a quoted or bracketed piece that opens the phrase is taken whole (“联合党委”成员单位)."""
+    tokens = [t for t in doc if t.idx + len(t.text) > start and t.idx < limit]
     out = ""
     verb_first = False
-    for token in doc:
-        t_end = token.idx + len(token.text)
-        if t_end <= start or token.idx >= limit:
-            continue
+    k = 0
+    while k < len(tokens):
+        token = tokens[k]
         text = token.text[max(0, start - token.idx) :]
         if token.text == "的":
-            out = ""
+            out, k = "", k + 1
             continue
-        if _is_stop(token, bool(out)) and not (not out and token.tag_.startswith("v")):
+        if token.text in _OPENERS and not out:
+            close = _bracket_group(tokens, k, 1, len(tokens) - 1)
+            if close is not None:
+                out += "".join(t.text for t in tokens[k : close + 1])
+                k = close + 1
+                continue
+        verbal = cues.is_verbal(token)
+        if _is_stop(token, bool(out), cues) and not (not out and verbal):
             break
-        if not out and token.tag_.startswith("v") and token.tag_ != "vn":
+        if not out and verbal:
             verb_first = True
         out += text
         if len(out) >= max_chars:
             break
+        k += 1
     if verb_first and len(out) <= 2:
         return ""  # a bare verb (提高, 实施) is the predicate, not what is counted
     return _balance(out)
 
 
-def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16) -> str:
-    """The noun phrase that ends at character `end` (建立|党组织|166个), read backwards."""
-    pieces: list[str] = []
-    for token in reversed(doc):
-        if token.idx >= end:
-            continue
-        if token.idx < floor:
+def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseCues = _NO_CUES) -> str:
+    """The noun phrase that ends at character `end` (建立|党组织|166个), read backwards; a quoted
+    or bracketed piece right before the end is taken whole (省级“人才驿站”|2个), a leading verbal
+    noun followed by a noun is left out (培训|社区党组织书记)."""
+    tokens = [t for t in doc if t.idx < end and t.idx >= floor]
+    pieces: list[Token] = []
+    k = len(tokens) - 1
+    while k >= 0:
+        token = tokens[k]
+        if token.text in _CLOSERS and not pieces:
+            open_at = _bracket_group(tokens, k, -1, 0)
+            if open_at is not None:
+                pieces[:0] = tokens[open_at : k + 1]
+                k = open_at - 1
+                continue
+        bound_head = len(pieces) == 1 and len(pieces[0].text) == 1 and cues.is_verbal(token)
+        if token.text == "的" or _is_stop(token, bool(pieces), cues) and not (not pieces and cues.is_verbal(token)) and not bound_head:
+            break  # a one-character head (率, 单) takes the verb before it: 召开率, 交办单
+        pieces.insert(0, token)
+        if sum(len(t.text) for t in pieces) >= max_chars:
             break
-        text = token.text[: max(0, end - token.idx)]
-        if token.text == "的" or _is_stop(token, bool(pieces)) and not (not pieces and token.tag_.startswith("v")):
-            break
-        pieces.append(text)
-        if sum(map(len, pieces)) >= max_chars:
-            break
-    return _balance("".join(reversed(pieces)))
+        k -= 1
+    while len(pieces) > 1 and pieces[0].tag_ == "vn" and pieces[1].tag_.startswith("n") and pieces[0].text not in cues.attributive:
+        pieces.pop(0)
+    text = "".join(t.text for t in pieces)
+    if pieces and pieces[-1].idx + len(pieces[-1].text) > end:
+        text = text[: end - pieces[0].idx]
+    return _balance(text)
 
 
 def _balance(text: str) -> str:

@@ -18,7 +18,8 @@ from pipeline.rules import RuleSet, load_rules
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
 
-_PUNCT_AFTER = regex.compile(r"^(?:[\p{P}\s]|$)")
+#: Punctuation right after a quantity: the counted thing is before it (an opening quote is not).
+_PUNCT_AFTER = regex.compile(r"^(?:(?![“‘(（「『《])[\p{P}\s]|$)")
 #: Ends of the stretch a noun phrase may span (a clause), and of a 分别 list (commas do not end it).
 _PHRASE_ENDS = regex.compile(r"[,，;；:：。]")
 _LIST_ENDS = regex.compile(r"[;；。]")
@@ -78,6 +79,8 @@ class ClaimExtractor:
         local = [(q.start - sent_start, q.end - sent_start) for q in group]
         ents = [e for e in doc.ents if sent_start <= e.start_char and e.end_char <= sent_end]
         times = ctx.time_spans(sentence)
+        blocked = tuple((sent_start + s, sent_start + e) for s, e, _, _ in times)
+        cues = ctx.phrase_cues(blocked, tuple((e.start_char, e.end_char) for e in ents))
         roles: list[str | None] = []
         entities: list[str | None] = []
         out: list[Claim] = []
@@ -97,7 +100,7 @@ class ClaimExtractor:
             # where
             where = ctx.where_of(ents, sent_start, qs, sentence)
             # entity
-            entity = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities)
+            entity = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues)
             roles.append(role)
             entities.append(entity)
             out.append(
@@ -121,7 +124,7 @@ class ClaimExtractor:
             )
         return out
 
-    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous) -> str | None:
+    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues) -> str | None:
         assert self.context is not None
         ctx = self.context
         qs, qe = local[i]
@@ -139,15 +142,15 @@ class ClaimExtractor:
             j = i
             while j + 1 < len(local) and local[j + 1][0] == local[j][1]:
                 j += 1
-            phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence))
+            phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence), cues=cues)
             if phrase:
                 return phrase
         if not _PUNCT_AFTER.match(after_text) and not after_text.startswith(("以上", "左右")):
-            phrase = np_after(doc, sent_start + qe, sent_start + len(sentence))
+            phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
             if phrase and not after_text.startswith("的"):
                 return phrase
             if after_text.startswith("的") and q.kind in ("percent",):
-                phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence))
+                phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
                     return phrase
         # noun phrase before the quantity (or before its change cue)
@@ -156,7 +159,7 @@ class ClaimExtractor:
         head = ctx.strip_before(sentence[:end])
         if any(e == len(head) for _, e in local[:i]) and previous and previous[-1]:
             return previous[-1]  # 1699支27.81万人: the second count measures the same thing
-        phrase = np_before(doc, sent_start + len(head), clause_floor)
+        phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
         if phrase:
             return phrase
         if previous and previous[-1]:

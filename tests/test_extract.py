@@ -34,6 +34,29 @@ def test_extract_context_field(nlp, text, quantity, field, value):
     assert getattr(_claim(nlp, text, quantity), field) == value
 
 
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a time expression ends a noun phrase; the change then measures the sentence's subject
+        ("全县粮食产量同比增长4.2%,比2019年同期增长6.1%,两年平均增长3.0%。", "6.1%", "粮食产量"),
+        # the longest comparison word is stripped first (两年平均, not 均)
+        ("全县粮食产量同比增长4.2%,比2019年同期增长6.1%,两年平均增长3.0%。", "3.0%", "粮食产量"),
+        # a scope word before the phrase is the claim's where, not part of what is counted
+        ("全县粮食产量同比增长4.2%,比2019年同期增长6.1%,两年平均增长3.0%。", "4.2%", "粮食产量"),
+        # a leading verbal noun before a noun is the predicate
+        ("全县培训基层党组织书记450人。", "450人", "基层党组织书记"),
+        # a quoted name opening the phrase after the counter is taken whole
+        ("全县与58个“结对共建”单位推行联系制度。", "58个", "“结对共建”单位"),
+        # a quoted name right before the quantity is taken whole, brackets included
+        ("本次建成省级“美丽乡村(示范村)”3个。", "3个", "省级“美丽乡村(示范村)”"),
+        # a one-character head takes the verb before it
+        ("全镇党员大会参会率达到95%以上。", "95%以上", "党员大会参会率"),
+    ],
+)
+def test_extract_entity_phrase(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
 def test_extract_spans_and_entities_for_displacy(nlp):
     doc = nlp("全州共73个安置点,黔东南州下派27个机关干部。")
     assert [s.text for s in doc.spans["claims"]] == ["73个", "27个"]
