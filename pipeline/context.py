@@ -37,6 +37,7 @@ class ContextRules:
         self.list_separators = sorted(set(cues.get("list", [])), key=len, reverse=True)
         self.comparisons = sorted(set(cues.get("comparison", [])), key=len, reverse=True)
         self._strip_words = sorted({*self.skip_before, *self.comparisons}, key=len, reverse=True)
+        self.markers = sorted(set(cues.get("comparison_marker", [])), key=len, reverse=True)
         self.verbal = frozenset(cues.get("verbal", []))
         self.attributive = frozenset(cues.get("attributive", []))
 
@@ -127,6 +128,16 @@ class ContextRules:
         return openers[-1].text if openers else None
 
     # -- entity ---------------------------------------------------------------------------------
+    def strip_time_before(self, text: str, times: list[tuple[int, int, str, str]]) -> str:
+        """Remove a time expression that ends `text`, with its comparison marker and the copulas
+        before it: 规模以上工业增加值|比2019年同期 (增长11.1%)."""
+        for start, end, _, _ in times:
+            if end == len(text):
+                text = text[:start]
+                marker = next((m for m in self.markers if text.endswith(m)), "")
+                return self.strip_before(text[: len(text) - len(marker)])
+        return text
+
     def strip_before(self, text: str) -> str:
         """Remove trailing copulas and comparison words (达到, 分别为, 同比 …) from a text."""
         changed = True
@@ -316,3 +327,56 @@ def list_items(text: str, separators: list[str]) -> list[str]:
     pattern = "|".join(regex.escape(s) for s in separators)
     return [p for p in regex.split(pattern, text) if p]
 
+
+
+def parallel_lists(doc: Doc, start: int, end: int, separators: frozenset[str], cues: PhraseCues = _NO_CUES) -> list[list[str]]:
+    """The parallel lists of noun phrases (船舶、电动汽车和工程机械) in doc.text[start:end], in
+    reading order; an item is a whole segment between separators, except the first (the noun
+    phrase before the first separator) and the last (the noun phrase after the last one)."""
+    tokens = [t for t in doc if start <= t.idx and t.idx + len(t.text) <= end]
+    lists: list[list[str]] = []
+    clause: list[Token] = []
+    for token in [*tokens, None]:
+        if token is None or _CLAUSE_END.match(token.text):
+            lists.extend(_clause_lists(doc, clause, separators, cues))
+            clause = []
+        else:
+            clause.append(token)
+    return lists
+
+
+def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cues: PhraseCues) -> list[list[str]]:
+    if not clause:
+        return []
+    floor, limit = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+    segments: list[list[Token]] = [[]]
+    for token in clause:
+        if token.text in separators and token.tag_ in ("c", "x"):
+            segments.append([])
+        else:
+            segments[-1].append(token)
+    lists: list[list[str]] = []
+    items: list[str] = []
+    for k, segment in enumerate(segments):
+        if not segment:
+            items = []
+            continue
+        # a middle item is a whole segment: no digit, punctuation or time word, and short
+        clean = len("".join(t.text for t in segment)) <= 12 and not any(
+            _PUNCT.match(t.text) or _HAS_DIGIT.search(t.text) or cues.is_blocked(t) for t in segment
+        )
+        if items and clean and k + 1 < len(segments):
+            items.append("".join(t.text for t in segment))
+            continue
+        if items:
+            last = np_after(doc, segment[0].idx, limit, cues=cues)
+            last = regex.split(r"等", last, maxsplit=1)[0]
+            if last:
+                items.append(last)
+            if len(items) > 1:
+                lists.append(items)
+            items = []
+        if k + 1 < len(segments):
+            first = np_before(doc, segment[-1].idx + len(segment[-1].text), floor, cues=cues)
+            items = [first] if first else []
+    return lists

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.claim import Claim
-from pipeline.context import ContextRules, clause_start, list_items, np_after, np_before
+from pipeline.context import ContextRules, clause_start, list_items, np_after, np_before, parallel_lists
 from pipeline.quantities import Quantity, QuantityMatcher
 from pipeline.rules import RuleSet, load_rules
 
@@ -100,7 +100,7 @@ class ClaimExtractor:
             # where
             where = ctx.where_of(ents, sent_start, qs, sentence)
             # entity
-            entity = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues)
+            entity = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times)
             roles.append(role)
             entities.append(entity)
             out.append(
@@ -124,14 +124,14 @@ class ClaimExtractor:
             )
         return out
 
-    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues) -> str | None:
+    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times) -> str | None:
         assert self.context is not None
         ctx = self.context
         qs, qe = local[i]
         q = group[i]
         after_text = sentence[qe:]
         # parallel lists: 薪俸税、物业税收入分别为608亿元、34亿元
-        listed = self._respectively(doc, sentence, sent_start, local, i)
+        listed = self._respectively(doc, sentence, sent_start, local, i, cues)
         if listed:
             return listed
         if q.kind == "age" and after_text.startswith("的"):
@@ -156,7 +156,7 @@ class ClaimExtractor:
         # noun phrase before the quantity (or before its change cue)
         end = cue_start if role is not None and cue_start < qs else qs
         clause_floor = sent_start + clause_start(sentence, end, _PHRASE_ENDS)
-        head = ctx.strip_before(sentence[:end])
+        head = ctx.strip_time_before(ctx.strip_before(sentence[:end]), times)
         if any(e == len(head) for _, e in local[:i]) and previous and previous[-1]:
             return previous[-1]  # 1699支27.81万人: the second count measures the same thing
         phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
@@ -166,7 +166,7 @@ class ClaimExtractor:
             return previous[-1]
         return None
 
-    def _respectively(self, doc, sentence, sent_start, local, i) -> str | None:
+    def _respectively(self, doc, sentence, sent_start, local, i, cues) -> str | None:
         assert self.context is not None
         ctx = self.context
         qs = local[i][0]
@@ -191,6 +191,10 @@ class ClaimExtractor:
             if not phrase:
                 return None
             items = list_items(phrase, ctx.list_separators)
+            if len(items) != len(chain) and len(chain) > 1:
+                # 包括薪俸税、物业税…，收入分别为…: the list is earlier in the sentence
+                earlier = parallel_lists(doc, sent_start, sent_start + cue_pos, frozenset(ctx.list_separators), cues)
+                items = next((found for found in reversed(earlier) if len(found) == len(chain)), items)
             if len(items) == len(chain):
                 return items[chain.index(i)]
             return phrase
@@ -203,6 +207,7 @@ def np_before_list(doc: Doc, end: int, floor: int, ctx: ContextRules) -> str:
     # take the maximal run without clause punctuation other than list separators
     cut = max(text.rfind(p) for p in ("，", ",", "；", ";", "：", ":", "。"))
     phrase = text[cut + 1 :] if cut >= 0 else text
+    phrase = phrase[phrase.rfind("的") + 1 :]  # 到社区报到服务的|单位党组织、党员
     phrase = regex.sub(r"^(?:[\p{Han}]{0,4}?(?:把|将|对|在|使|让))", "", phrase)
     return phrase.strip()
 

@@ -57,6 +57,26 @@ def test_extract_entity_phrase(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
 
 
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # the list is named in an earlier clause of the sentence
+        ("今年主要税种包括增值税、消费税、关税,收入分别为120亿元、45亿元、18亿元。", "45亿元", "消费税"),
+        # a second 分别 of the sentence refers to the same list
+        ("钢铁、水泥和玻璃产量分别增长5.1%、3.2%和2.4%,两年平均增长分别为2.0%、1.1%和0.9%。", "1.1%", "水泥"),
+        # the list starts after 的
+        ("全区到社区报到的机关党组织、在职党员分别占95.5%、93.1%。", "95.5%", "机关党组织"),
+    ],
+)
+def test_extract_entity_respectively_list(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+def test_extract_where_skips_verb_that_is_also_a_district_name(nlp):
+    # 新建 is the short name of a district, but in a report it is the verb "newly build"
+    assert _claim(nlp, "全县新建学校12所。", "12所").where == "全县"
+
+
 def test_extract_spans_and_entities_for_displacy(nlp):
     doc = nlp("全州共73个安置点,黔东南州下派27个机关干部。")
     assert [s.text for s in doc.spans["claims"]] == ["73个", "27个"]
