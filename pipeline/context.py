@@ -16,7 +16,7 @@ from pipeline.rules import RuleSet
 
 #: jieba tags that can be part of a noun phrase (n*, verbal/adjectival nouns, idioms, abbreviations).
 _NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "q", "s", "eng", "i")
-_STOP_TAGS = ("x", "p", "d", "c", "r", "u", "f", "y", "e", "o", "w", "ul", "uj", "uz", "ug", "uv", "ud", "t")
+_STOP_TAGS = ("x", "p", "d", "c", "r", "u", "f", "y", "e", "o", "w", "ul", "uj", "uz", "ug", "uv", "ud")
 _BRACKETS = set("“”‘’「」『』()（）《》")
 _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
@@ -207,7 +207,7 @@ def _is_stop(token: Token, collected: bool, cues: PhraseCues = _NO_CUES) -> bool
     text = token.text
     if text in _BRACKETS:
         return False
-    if cues.is_blocked(token) or collected and cues.is_scope(token):
+    if cues.is_blocked(token) or cues.is_scope(token):
         return True
     if _PUNCT.match(text) or _HAS_DIGIT.search(text):
         return True
@@ -236,36 +236,63 @@ def _bracket_group(tokens: list[Token], at: int, step: int, bound: int) -> int |
 
 
 def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: PhraseCues = _NO_CUES) -> str:
-    """The noun phrase that starts at character `start` (73个|安置点): up to a stop, after 的;
-    a quoted or bracketed piece that opens the phrase is taken whole (“联合党委”成员单位)."""
+    """The noun phrase that starts at character `start` (73个|安置点): up to a stop; past a
+    modifier ending in 的 (3个|年幼的|孩子) or a short relative clause (131名|搬迁来的|党员), but
+    not past a noun (10个|社区|的缩影); a quoted or bracketed piece that opens the phrase is
+    taken whole (“联合党委”成员单位)."""
     tokens = [t for t in doc if t.idx + len(t.text) > start and t.idx < limit]
     out = ""
-    verb_first = False
+    last: Token | None = None
+    verb_first = relative = False
     k = 0
     while k < len(tokens):
         token = tokens[k]
         text = token.text[max(0, start - token.idx) :]
         if token.text == "的":
-            out, k = "", k + 1
+            if last is not None and last.tag_.startswith("n") and last.text not in cues.attributive:
+                break
+            out, last, verb_first, k = "", None, False, k + 1
             continue
         if token.text in _OPENERS and not out:
             close = _bracket_group(tokens, k, 1, len(tokens) - 1)
             if close is not None:
                 out += "".join(t.text for t in tokens[k : close + 1])
-                k = close + 1
+                last, k = tokens[close], close + 1
                 continue
         verbal = cues.is_verbal(token)
-        if _is_stop(token, bool(out), cues) and not (not out and verbal):
-            break
+        predicate = token.text in cues.attributive and not _modifies_next(tokens, k, cues)
+        if predicate or _is_stop(token, bool(out), cues) and not (not out and verbal):
+            after = _relative_clause_end(tokens, k) if (verbal or predicate) and not relative else None
+            if after is None:
+                break
+            out, last, verb_first, relative, k = "", None, False, True, after
+            continue
         if not out and verbal:
             verb_first = True
         out += text
+        last = token
         if len(out) >= max_chars:
             break
         k += 1
     if verb_first and len(out) <= 2:
         return ""  # a bare verb (提高, 实施) is the predicate, not what is counted
     return _balance(out)
+
+
+def _relative_clause_end(tokens: list[Token], k: int, reach: int = 5) -> int | None:
+    """Index just after the 的 that closes a short relative clause starting at tokens[k]
+    (搬迁来的, 年过7旬的), or None when punctuation comes first or 的 is out of reach."""
+    for j in range(k, min(len(tokens), k + reach)):
+        if tokens[j].text == "的":
+            return j + 1 if j > k else None
+        if _PUNCT.match(tokens[j].text) and tokens[j].text not in _BRACKETS:
+            return None
+    return None
+
+
+def _modifies_next(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
+    """True when the token after tokens[k] can continue a noun phrase (兼职|委员)."""
+    return k + 1 < len(tokens) and not _is_stop(tokens[k + 1], True, cues)
 
 
 def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseCues = _NO_CUES) -> str:
@@ -290,7 +317,9 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         if sum(len(t.text) for t in pieces) >= max_chars:
             break
         k -= 1
-    while len(pieces) > 1 and pieces[0].tag_ == "vn" and pieces[1].tag_.startswith("n") and pieces[0].text not in cues.attributive:
+    while len(pieces) > 1 and pieces[0].tag_ == "vn" and pieces[0].text not in cues.attributive and (
+        pieces[1].tag_.startswith("n") or pieces[1].text in cues.attributive
+    ):
         pieces.pop(0)
     text = "".join(t.text for t in pieces)
     if pieces and pieces[-1].idx + len(pieces[-1].text) > end:

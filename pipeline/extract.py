@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.claim import Claim
-from pipeline.context import ContextRules, clause_start, list_items, np_after, np_before, parallel_lists
+from pipeline.context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists
 from pipeline.quantities import Quantity, QuantityMatcher
 from pipeline.rules import RuleSet, load_rules
 
@@ -161,7 +161,8 @@ class ClaimExtractor:
             return previous[-1]  # 1699支27.81万人: the second count measures the same thing
         phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
         if phrase:
-            return phrase
+            ends = {sent_start + e for _, e in local}
+            return _with_list_before(doc, sent_start + len(head), phrase, clause_floor, ends, ctx, cues)
         if previous and previous[-1]:
             return previous[-1]
         return None
@@ -199,6 +200,31 @@ class ClaimExtractor:
                 return items[chain.index(i)]
             return phrase
         return None
+
+
+def _with_list_before(
+    doc: Doc, end: int, phrase: str, floor: int, quantity_ends: set[int], ctx: ContextRules, cues: PhraseCues
+) -> str:
+    """The phrase with the items of a list it closes (网格长、网格员|622人): items joined by a list
+    separator, each a noun phrase; a list of quantities (商铺24个、门面8间) is not one."""
+    start = end - len(phrase)
+    if doc.text[start:end] != phrase:
+        return phrase
+    while True:
+        separator = next((s for s in ctx.list_separators if doc.text.endswith(s, floor, start)), None)
+        before = start - len(separator) if separator else start
+        if not separator or before in quantity_ends or not _is_list_separator(doc, before, separator):
+            return doc.text[start:end]
+        item = np_before(doc, before, floor, cues=cues)
+        if not item or doc.text[before - len(item) : before] != item:
+            return doc.text[start:end]
+        start = before - len(item)
+
+
+def _is_list_separator(doc: Doc, at: int, separator: str) -> bool:
+    """True when the separator at `at` is a token of its own tagged as a conjunction or mark."""
+    token = next((t for t in doc if t.idx == at), None)
+    return token is not None and token.text == separator and token.tag_ in ("c", "x")
 
 
 def np_before_list(doc: Doc, end: int, floor: int, ctx: ContextRules) -> str:
