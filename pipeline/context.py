@@ -407,5 +407,7 @@ def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cue
             items = []
         if k + 1 < len(segments):
             first = np_before(doc, segment[-1].idx + len(segment[-1].text), floor, cues=cues)
-            items = [first] if first else []
+            opener = segment[-1].idx + len(segment[-1].text) - len(first)
+            governed = any(t.tag_ == "p" and t.idx + len(t.text) == opener for t in segment)
+            items = [first] if first and not governed else []  # 以|人民币和美元计: no list of subjects
     return lists

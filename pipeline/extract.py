@@ -189,16 +189,14 @@ class ClaimExtractor:
                 return None
             head = ctx.strip_before(sentence[:cue_pos])
             phrase = np_before_list(doc, sent_start + len(head), sent_start + clause_start(sentence, cue_pos, _PHRASE_ENDS), ctx)
-            if not phrase:
-                return None
-            items = list_items(phrase, ctx.list_separators)
+            items = list_items(phrase, ctx.list_separators) if phrase else []
             if len(items) != len(chain) and len(chain) > 1:
                 # 包括薪俸税、物业税…，收入分别为…: the list is earlier in the sentence
                 earlier = parallel_lists(doc, sent_start, sent_start + cue_pos, frozenset(ctx.list_separators), cues)
                 items = next((found for found in reversed(earlier) if len(found) == len(chain)), items)
             if len(items) == len(chain):
                 return items[chain.index(i)]
-            return phrase
+            return phrase or None
         return None
 
 

@@ -82,6 +82,10 @@ def test_extract_entity_phrase_edges(nlp, text, quantity, entity):
         ("今年主要税种包括增值税、消费税、关税,收入分别为120亿元、45亿元、18亿元。", "45亿元", "消费税"),
         # a second 分别 of the sentence refers to the same list
         ("钢铁、水泥和玻璃产量分别增长5.1%、3.2%和2.4%,两年平均增长分别为2.0%、1.1%和0.9%。", "1.1%", "水泥"),
+        # a 分别 with nothing before it in its clause
+        ("主要税种包括增值税、消费税、关税,收入分别为120亿元、45亿元、18亿元,分别增长3%、5%、2%。", "5%", "消费税"),
+        # a list governed by a preposition (以…计) names no subjects
+        ("以人民币和美元计,出口分别增长6%和3.5%。", "3.5%", "出口"),
         # the list starts after 的
         ("全区到社区报到的机关党组织、在职党员分别占95.5%、93.1%。", "95.5%", "机关党组织"),
     ],
