@@ -21,6 +21,7 @@ _BRACKETS = set("“”‘’「」『』()（）《》")
 _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
 _CLAUSE_END = regex.compile(r"[,，;；:：]")
+_SCOPE = regex.compile(r"^全")
 
 
 class ContextRules:
@@ -110,14 +111,24 @@ class ContextRules:
     @staticmethod
     def where_of(ents: list[Span], sent_start: int, q_start: int, sentence: str) -> str | None:
         """The place or organisation that scopes the quantity: the nearest entity before it in the
-        same clause, else the nearest one before it that opens a clause of the sentence."""
+        same clause (but a proper name opening the sentence over a later 全X scope word), else
+        the nearest one before it that opens a clause of the sentence."""
         before = [e for e in ents if e.end_char <= sent_start + q_start]
         if not before:
             return None
         clause_from = sent_start + clause_start(sentence, q_start)
         same_clause = [e for e in before if e.start_char >= clause_from]
+        openers = ContextRules._openers(before, sent_start, sentence)
         if same_clause:
-            return same_clause[-1].text
+            chosen = same_clause[-1]
+            named = [e for e in openers if not _SCOPE.match(e.text) and e.end_char <= chosen.start_char]
+            # 庆阳市…,全市…: the scope word restates the place the sentence is about
+            return named[-1].text if _SCOPE.match(chosen.text) and named else chosen.text
+        return openers[-1].text if openers else None
+
+    @staticmethod
+    def _openers(before: list[Span], sent_start: int, sentence: str) -> list[Span]:
+        """The entities that open a clause of the sentence (after 在, 对 …)."""
         openers = []
         for ent in before:
             local = ent.start_char - sent_start
@@ -125,7 +136,7 @@ class ContextRules:
             prefix = regex.sub(r"^(?:在|对|于|据|截至|经)", "", head[clause_start(sentence, local) :])
             if prefix == "":
                 openers.append(ent)
-        return openers[-1].text if openers else None
+        return openers
 
     # -- entity ---------------------------------------------------------------------------------
     def strip_time_before(self, text: str, times: list[tuple[int, int, str, str]]) -> str:

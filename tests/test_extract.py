@@ -99,6 +99,19 @@ def test_extract_where_skips_verb_that_is_also_a_district_name(nlp):
     assert _claim(nlp, "全县新建学校12所。", "12所").where == "全县"
 
 
+@pytest.mark.parametrize(
+    "text,quantity,where",
+    [
+        # a 全X scope word restates the place named at the start of the sentence
+        ("平凉市举办培训班3期,全市共培训干部600人次。", "600人次", "平凉市"),
+        # without a name before it, the scope word is the where; 全社区 is cut 全/社区 by jieba
+        ("通过摸底,全社区有86名党员。", "86名", "全社区"),
+    ],
+)
+def test_extract_where_prefers_sentence_place(nlp, text, quantity, where):
+    assert _claim(nlp, text, quantity).where == where
+
+
 def test_extract_spans_and_entities_for_displacy(nlp):
     doc = nlp("全州共73个安置点,黔东南州下派27个机关干部。")
     assert [s.text for s in doc.spans["claims"]] == ["73个", "27个"]
