@@ -7,6 +7,7 @@ Pure functions over a tokenised, entity-tagged sentence; the cue words and patte
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 
 import regex
 from spacy.tokens import Doc, Span, Token
@@ -15,11 +16,12 @@ from pipeline.rules import RulePattern, RuleSet
 
 #: jieba tags that can be part of a noun phrase (n*, verbal/adjectival nouns, idioms, abbreviations).
 _NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "q", "s", "eng", "i")
-_STOP_TAGS = ("x", "p", "d", "c", "r", "u", "f", "y", "e", "o", "w", "zg", "ul", "uj", "uz", "ug", "uv", "ud", "t")
+_STOP_TAGS = ("x", "p", "d", "c", "r", "u", "f", "y", "e", "o", "w", "ul", "uj", "uz", "ug", "uv", "ud")
 _BRACKETS = set("“”‘’「」『』()（）《》")
 _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
 _CLAUSE_END = regex.compile(r"[,，;；:：]")
+_SCOPE = regex.compile(r"^全")
 
 
 class ContextRules:
@@ -35,6 +37,14 @@ class ContextRules:
         self.respectively = tuple(cues.get("respectively", []))
         self.list_separators = sorted(set(cues.get("list", [])), key=len, reverse=True)
         self.comparisons = sorted(set(cues.get("comparison", [])), key=len, reverse=True)
+        self._strip_words = sorted({*self.skip_before, *self.comparisons}, key=len, reverse=True)
+        self.markers = sorted(set(cues.get("comparison_marker", [])), key=len, reverse=True)
+        self.verbal = frozenset(cues.get("verbal", []))
+        self.attributive = frozenset(cues.get("attributive", []))
+
+    def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
+        """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
+        return PhraseCues(self.verbal, self.attributive, blocked, scopes)
 
     # -- time -----------------------------------------------------------------------------------
     def time_spans(self, sentence: str) -> list[tuple[int, int, str, str]]:
@@ -101,14 +111,24 @@ class ContextRules:
     @staticmethod
     def where_of(ents: list[Span], sent_start: int, q_start: int, sentence: str) -> str | None:
         """The place or organisation that scopes the quantity: the nearest entity before it in the
-        same clause, else the nearest one before it that opens a clause of the sentence."""
+        same clause (but a proper name opening the sentence over a later 全X scope word), else
+        the nearest one before it that opens a clause of the sentence."""
         before = [e for e in ents if e.end_char <= sent_start + q_start]
         if not before:
             return None
         clause_from = sent_start + clause_start(sentence, q_start)
         same_clause = [e for e in before if e.start_char >= clause_from]
+        openers = ContextRules._openers(before, sent_start, sentence)
         if same_clause:
-            return same_clause[-1].text
+            chosen = same_clause[-1]
+            named = [e for e in openers if not _SCOPE.match(e.text) and e.end_char <= chosen.start_char]
+            # 庆阳市…,全市…: the scope word restates the place the sentence is about
+            return named[-1].text if _SCOPE.match(chosen.text) and named else chosen.text
+        return openers[-1].text if openers else None
+
+    @staticmethod
+    def _openers(before: list[Span], sent_start: int, sentence: str) -> list[Span]:
+        """The entities that open a clause of the sentence (after 在, 对 …)."""
         openers = []
         for ent in before:
             local = ent.start_char - sent_start
@@ -116,15 +136,25 @@ class ContextRules:
             prefix = regex.sub(r"^(?:在|对|于|据|截至|经)", "", head[clause_start(sentence, local) :])
             if prefix == "":
                 openers.append(ent)
-        return openers[-1].text if openers else None
+        return openers
 
     # -- entity ---------------------------------------------------------------------------------
+    def strip_time_before(self, text: str, times: list[tuple[int, int, str, str]]) -> str:
+        """Remove a time expression that ends `text`, with its comparison marker and the copulas
+        before it: 规模以上工业增加值|比2019年同期 (增长11.1%)."""
+        for start, end, _, _ in times:
+            if end == len(text):
+                text = text[:start]
+                marker = next((m for m in self.markers if text.endswith(m)), "")
+                return self.strip_before(text[: len(text) - len(marker)])
+        return text
+
     def strip_before(self, text: str) -> str:
         """Remove trailing copulas and comparison words (达到, 分别为, 同比 …) from a text."""
         changed = True
         while changed and text:
             changed = False
-            for word in (*self.skip_before, *self.comparisons):
+            for word in self._strip_words:  # longest first: 两年平均 before 均
                 if word and text.endswith(word):
                     text = text[: -len(word)]
                     changed = True
@@ -148,15 +178,55 @@ def clause_start(sentence: str, pos: int, ends: regex.Pattern[str] = _CLAUSE_END
     return last
 
 
-def _is_stop(token: Token, collected: bool) -> bool:
+@dataclass(frozen=True, slots=True)
+class PhraseCues:
+    """What a noun phrase may hold beyond its tags: cue words of the rules and blocked spans.
+
+    `verbal`: words jieba tags as nouns that act as the predicate (选派, 核定) and end a phrase;
+    `attributive`: verbs that modify a noun inside a phrase (兼职委员, 闲置土地);
+    `blocked`: character spans (absolute) no phrase may take a token of, e.g. time expressions;
+    `scopes`: spans of places and scope words, which end a phrase that already has a noun.
+    """
+
+    verbal: frozenset[str] = frozenset()
+    attributive: frozenset[str] = frozenset()
+    blocked: tuple[tuple[int, int], ...] = ()
+    scopes: tuple[tuple[int, int], ...] = ()
+
+    def is_scope(self, token: Token) -> bool:
+        """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
+        return any(s <= token.idx and token.idx + len(token.text) <= e for s, e in self.scopes)
+
+    def is_blocked(self, token: Token) -> bool:
+        """True when the token overlaps a blocked span."""
+        end = token.idx + len(token.text)
+        return any(s < end and token.idx < e for s, e in self.blocked)
+
+    def is_verbal(self, token: Token) -> bool:
+        """True for a verb (not a verbal noun) or a word the rules list as verbal."""
+        if token.text in self.attributive:
+            return False
+        return (token.tag_.startswith("v") and token.tag_ != "vn") or token.text in self.verbal
+
+
+_NO_CUES = PhraseCues()
+_OPENERS = {"“": "”", "‘": "’", "(": ")", "（": "）", "「": "」", "『": "』", "《": "》"}
+_CLOSERS = {v: k for k, v in _OPENERS.items()}
+
+
+def _is_stop(token: Token, collected: bool, cues: PhraseCues = _NO_CUES) -> bool:
     text = token.text
     if text in _BRACKETS:
         return False
+    if cues.is_blocked(token) or cues.is_scope(token):
+        return True
     if _PUNCT.match(text) or _HAS_DIGIT.search(text):
         return True
-    tag = token.tag_
-    if tag.startswith("v") and tag != "vn":
+    if text in cues.attributive:
+        return False
+    if cues.is_verbal(token):
         return collected
+    tag = token.tag_
     if tag == "m":
         return collected and not text.endswith("点")
     return tag.startswith(_STOP_TAGS) and not tag.startswith(_NOUNISH)
@@ -177,45 +247,110 @@ def tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
 _STARTS_KEY = "zhclaims.token_starts"
 
 
-def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14) -> str:
-    """The noun phrase that starts at character `start` (73个|安置点): up to a stop, after 的."""
+def _bracket_group(tokens: list[Token], at: int, step: int, bound: int) -> int | None:
+    """Index of the token that closes (step 1) or opens (step -1) the bracket at `at`, within
+    the clause (`bound` is the last index that may be used), or None."""
+    want = _OPENERS.get(tokens[at].text) if step == 1 else _CLOSERS.get(tokens[at].text)
+    k = at + step
+    while want and (k <= bound if step == 1 else k >= bound):
+        if tokens[k].text == want:
+            return k
+        if _CLAUSE_END.match(tokens[k].text) or tokens[k].text in "。！？!?":
+            return None
+        k += step
+    return None
+
+
+def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: PhraseCues = _NO_CUES) -> str:
+    """The noun phrase that starts at character `start` (73个|安置点): up to a stop; past a
+    modifier ending in 的 (3个|年幼的|孩子) or a short relative clause (131名|搬迁来的|党员), but
+    not past a noun (10个|社区|的缩影); a quoted or bracketed piece that opens the phrase is
+    taken whole (“联合党委”成员单位)."""
+    tokens = [t for t in tokens_between(doc, start, limit) if t.idx + len(t.text) > start and t.idx < limit]
     out = ""
-    verb_first = False
-    for token in tokens_between(doc, start, limit):
-        t_end = token.idx + len(token.text)
-        if t_end <= start or token.idx >= limit:
-            continue
+    last: Token | None = None
+    verb_first = relative = False
+    k = 0
+    while k < len(tokens):
+        token = tokens[k]
         text = token.text[max(0, start - token.idx) :]
         if token.text == "的":
-            out = ""
+            if last is not None and last.tag_.startswith("n") and last.text not in cues.attributive:
+                break
+            out, last, verb_first, k = "", None, False, k + 1
             continue
-        if _is_stop(token, bool(out)) and not (not out and token.tag_.startswith("v")):
-            break
-        if not out and token.tag_.startswith("v") and token.tag_ != "vn":
+        if token.text in _OPENERS and not out:
+            close = _bracket_group(tokens, k, 1, len(tokens) - 1)
+            if close is not None:
+                out += "".join(t.text for t in tokens[k : close + 1])
+                last, k = tokens[close], close + 1
+                continue
+        verbal = cues.is_verbal(token)
+        predicate = token.text in cues.attributive and not _modifies_next(tokens, k, cues)
+        if predicate or _is_stop(token, bool(out), cues) and not (not out and verbal):
+            after = _relative_clause_end(tokens, k) if (verbal or predicate) and not relative else None
+            if after is None:
+                break
+            out, last, verb_first, relative, k = "", None, False, True, after
+            continue
+        if not out and verbal:
             verb_first = True
         out += text
+        last = token
         if len(out) >= max_chars:
             break
+        k += 1
     if verb_first and len(out) <= 2:
         return ""  # a bare verb (提高, 实施) is the predicate, not what is counted
     return _balance(out)
 
 
-def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16) -> str:
-    """The noun phrase that ends at character `end` (建立|党组织|166个), read backwards."""
-    pieces: list[str] = []
-    for token in reversed(tokens_between(doc, floor, end)):
-        if token.idx >= end:
-            continue
-        if token.idx < floor:
+def _relative_clause_end(tokens: list[Token], k: int, reach: int = 5) -> int | None:
+    """Index just after the 的 that closes a short relative clause starting at tokens[k]
+    (搬迁来的, 年过7旬的), or None when punctuation comes first or 的 is out of reach."""
+    for j in range(k, min(len(tokens), k + reach)):
+        if tokens[j].text == "的":
+            return j + 1 if j > k else None
+        if _PUNCT.match(tokens[j].text) and tokens[j].text not in _BRACKETS:
+            return None
+    return None
+
+
+def _modifies_next(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
+    """True when the token after tokens[k] can continue a noun phrase (兼职|委员)."""
+    return k + 1 < len(tokens) and not _is_stop(tokens[k + 1], True, cues)
+
+
+def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseCues = _NO_CUES) -> str:
+    """The noun phrase that ends at character `end` (建立|党组织|166个), read backwards; a quoted
+    or bracketed piece right before the end is taken whole (省级“人才驿站”|2个), a leading verbal
+    noun followed by a noun is left out (培训|社区党组织书记)."""
+    tokens = [t for t in tokens_between(doc, floor, end) if t.idx < end and t.idx >= floor]
+    pieces: list[Token] = []
+    k = len(tokens) - 1
+    while k >= 0:
+        token = tokens[k]
+        if token.text in _CLOSERS and not pieces:
+            open_at = _bracket_group(tokens, k, -1, 0)
+            if open_at is not None:
+                pieces[:0] = tokens[open_at : k + 1]
+                k = open_at - 1
+                continue
+        bound_head = len(pieces) == 1 and len(pieces[0].text) == 1 and cues.is_verbal(token)
+        if token.text == "的" or _is_stop(token, bool(pieces), cues) and not (not pieces and cues.is_verbal(token)) and not bound_head:
+            break  # a one-character head (率, 单) takes the verb before it: 召开率, 交办单
+        pieces.insert(0, token)
+        if sum(len(t.text) for t in pieces) >= max_chars:
             break
-        text = token.text[: max(0, end - token.idx)]
-        if token.text == "的" or _is_stop(token, bool(pieces)) and not (not pieces and token.tag_.startswith("v")):
-            break
-        pieces.append(text)
-        if sum(map(len, pieces)) >= max_chars:
-            break
-    return _balance("".join(reversed(pieces)))
+        k -= 1
+    while len(pieces) > 1 and pieces[0].tag_ == "vn" and pieces[0].text not in cues.attributive and (
+        pieces[1].tag_.startswith("n") or pieces[1].text in cues.attributive
+    ):
+        pieces.pop(0)
+    text = "".join(t.text for t in pieces)
+    if pieces and pieces[-1].idx + len(pieces[-1].text) > end:
+        text = text[: end - pieces[0].idx]
+    return _balance(text)
 
 
 def _balance(text: str) -> str:
@@ -247,3 +382,58 @@ def list_items(text: str, separators: list[str]) -> list[str]:
     pattern = "|".join(regex.escape(s) for s in separators)
     return [p for p in regex.split(pattern, text) if p]
 
+
+
+def parallel_lists(doc: Doc, start: int, end: int, separators: frozenset[str], cues: PhraseCues = _NO_CUES) -> list[list[str]]:
+    """The parallel lists of noun phrases (船舶、电动汽车和工程机械) in doc.text[start:end], in
+    reading order; an item is a whole segment between separators, except the first (the noun
+    phrase before the first separator) and the last (the noun phrase after the last one)."""
+    tokens = [t for t in tokens_between(doc, start, end) if start <= t.idx and t.idx + len(t.text) <= end]
+    lists: list[list[str]] = []
+    clause: list[Token] = []
+    for token in [*tokens, None]:
+        if token is None or _CLAUSE_END.match(token.text):
+            lists.extend(_clause_lists(doc, clause, separators, cues))
+            clause = []
+        else:
+            clause.append(token)
+    return lists
+
+
+def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cues: PhraseCues) -> list[list[str]]:
+    if not clause:
+        return []
+    floor, limit = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+    segments: list[list[Token]] = [[]]
+    for token in clause:
+        if token.text in separators and token.tag_ in ("c", "x"):
+            segments.append([])
+        else:
+            segments[-1].append(token)
+    lists: list[list[str]] = []
+    items: list[str] = []
+    for k, segment in enumerate(segments):
+        if not segment:
+            items = []
+            continue
+        # a middle item is a whole segment: no digit, punctuation or time word, and short
+        clean = len("".join(t.text for t in segment)) <= 12 and not any(
+            _PUNCT.match(t.text) or _HAS_DIGIT.search(t.text) or cues.is_blocked(t) for t in segment
+        )
+        if items and clean and k + 1 < len(segments):
+            items.append("".join(t.text for t in segment))
+            continue
+        if items:
+            last = np_after(doc, segment[0].idx, limit, cues=cues)
+            last = regex.split(r"等", last, maxsplit=1)[0]
+            if last:
+                items.append(last)
+            if len(items) > 1:
+                lists.append(items)
+            items = []
+        if k + 1 < len(segments):
+            first = np_before(doc, segment[-1].idx + len(segment[-1].text), floor, cues=cues)
+            opener = segment[-1].idx + len(segment[-1].text) - len(first)
+            governed = any(t.tag_ == "p" and t.idx + len(t.text) == opener for t in segment)
+            items = [first] if first and not governed else []  # 以|人民币和美元计: no list of subjects
+    return lists

@@ -11,14 +11,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.claim import Claim
-from pipeline.context import ContextRules, clause_start, list_items, np_after, np_before, tokens_between
+from pipeline.context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, tokens_between
 from pipeline.quantities import QUANTITIES_KEY, Quantity, QuantityMatcher
 from pipeline.rules import RuleSet, load_rules
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
 
-_PUNCT_AFTER = regex.compile(r"^(?:[\p{P}\s]|$)")
+#: Punctuation right after a quantity: the counted thing is before it (an opening quote is not).
+_PUNCT_AFTER = regex.compile(r"^(?:(?![“‘(（「『《])[\p{P}\s]|$)")
 #: Ends of the stretch a noun phrase may span (a clause), and of a 分别 list (commas do not end it).
 _PHRASE_ENDS = regex.compile(r"[,，;；:：。]")
 _LIST_ENDS = regex.compile(r"[;；。]")
@@ -80,6 +81,8 @@ class ClaimExtractor:
         local = [(q.start - sent_start, q.end - sent_start) for q in group]
         ents = [e for e in doc.ents if sent_start <= e.start_char and e.end_char <= sent_end]
         times = ctx.time_spans(sentence)
+        blocked = tuple((sent_start + s, sent_start + e) for s, e, _, _ in times)
+        cues = ctx.phrase_cues(blocked, tuple((e.start_char, e.end_char) for e in ents))
         roles: list[str | None] = []
         entities: list[str | None] = []
         out: list[Claim] = []
@@ -99,7 +102,7 @@ class ClaimExtractor:
             # where
             where = ctx.where_of(ents, sent_start, qs, sentence)
             # entity
-            entity = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities)
+            entity = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times)
             roles.append(role)
             entities.append(entity)
             out.append(
@@ -123,14 +126,14 @@ class ClaimExtractor:
             )
         return out
 
-    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous) -> str | None:
+    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times) -> str | None:
         assert self.context is not None
         ctx = self.context
         qs, qe = local[i]
         q = group[i]
         after_text = sentence[qe:]
         # parallel lists: 薪俸税、物业税收入分别为608亿元、34亿元
-        listed = self._respectively(doc, sentence, sent_start, local, i)
+        listed = self._respectively(doc, sentence, sent_start, local, i, cues)
         if listed:
             return listed
         if q.kind == "age" and after_text.startswith("的"):
@@ -141,31 +144,32 @@ class ClaimExtractor:
             j = i
             while j + 1 < len(local) and local[j + 1][0] == local[j][1]:
                 j += 1
-            phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence))
+            phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence), cues=cues)
             if phrase:
                 return phrase
         if not _PUNCT_AFTER.match(after_text) and not after_text.startswith(("以上", "左右")):
-            phrase = np_after(doc, sent_start + qe, sent_start + len(sentence))
+            phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
             if phrase and not after_text.startswith("的"):
                 return phrase
             if after_text.startswith("的") and q.kind in ("percent",):
-                phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence))
+                phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
                     return phrase
         # noun phrase before the quantity (or before its change cue)
         end = cue_start if role is not None and cue_start < qs else qs
         clause_floor = sent_start + clause_start(sentence, end, _PHRASE_ENDS)
-        head = ctx.strip_before(sentence[:end])
+        head = ctx.strip_time_before(ctx.strip_before(sentence[:end]), times)
         if any(e == len(head) for _, e in local[:i]) and previous and previous[-1]:
             return previous[-1]  # 1699支27.81万人: the second count measures the same thing
-        phrase = np_before(doc, sent_start + len(head), clause_floor)
+        phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
         if phrase:
-            return phrase
+            ends = {sent_start + e for _, e in local}
+            return _with_list_before(doc, sent_start + len(head), phrase, clause_floor, ends, ctx, cues)
         if previous and previous[-1]:
             return previous[-1]
         return None
 
-    def _respectively(self, doc, sentence, sent_start, local, i) -> str | None:
+    def _respectively(self, doc, sentence, sent_start, local, i, cues) -> str | None:
         assert self.context is not None
         ctx = self.context
         qs = local[i][0]
@@ -187,13 +191,40 @@ class ClaimExtractor:
                 return None
             head = ctx.strip_before(sentence[:cue_pos])
             phrase = np_before_list(doc, sent_start + len(head), sent_start + clause_start(sentence, cue_pos, _PHRASE_ENDS), ctx)
-            if not phrase:
-                return None
-            items = list_items(phrase, ctx.list_separators)
+            items = list_items(phrase, ctx.list_separators) if phrase else []
+            if len(items) != len(chain) and len(chain) > 1:
+                # 包括薪俸税、物业税…，收入分别为…: the list is earlier in the sentence
+                earlier = parallel_lists(doc, sent_start, sent_start + cue_pos, frozenset(ctx.list_separators), cues)
+                items = next((found for found in reversed(earlier) if len(found) == len(chain)), items)
             if len(items) == len(chain):
                 return items[chain.index(i)]
-            return phrase
+            return phrase or None
         return None
+
+
+def _with_list_before(
+    doc: Doc, end: int, phrase: str, floor: int, quantity_ends: set[int], ctx: ContextRules, cues: PhraseCues
+) -> str:
+    """The phrase with the items of a list it closes (网格长、网格员|622人): items joined by a list
+    separator, each a noun phrase; a list of quantities (商铺24个、门面8间) is not one."""
+    start = end - len(phrase)
+    if doc.text[start:end] != phrase:
+        return phrase
+    while True:
+        separator = next((s for s in ctx.list_separators if doc.text.endswith(s, floor, start)), None)
+        before = start - len(separator) if separator else start
+        if not separator or before in quantity_ends or not _is_list_separator(doc, before, separator):
+            return doc.text[start:end]
+        item = np_before(doc, before, floor, cues=cues)
+        if not item or doc.text[before - len(item) : before] != item:
+            return doc.text[start:end]
+        start = before - len(item)
+
+
+def _is_list_separator(doc: Doc, at: int, separator: str) -> bool:
+    """True when the separator at `at` is a token of its own tagged as a conjunction or mark."""
+    token = next((t for t in tokens_between(doc, at, at + 1) if t.idx == at), None)
+    return token is not None and token.text == separator and token.tag_ in ("c", "x")
 
 
 def np_before_list(doc: Doc, end: int, floor: int, ctx: ContextRules) -> str:
@@ -202,6 +233,7 @@ def np_before_list(doc: Doc, end: int, floor: int, ctx: ContextRules) -> str:
     # take the maximal run without clause punctuation other than list separators
     cut = max(text.rfind(p) for p in ("，", ",", "；", ";", "：", ":", "。"))
     phrase = text[cut + 1 :] if cut >= 0 else text
+    phrase = phrase[phrase.rfind("的") + 1 :]  # 到社区报到服务的|单位党组织、党员
     phrase = regex.sub(r"^(?:[\p{Han}]{0,4}?(?:把|将|对|在|使|让))", "", phrase)
     return phrase.strip()
 

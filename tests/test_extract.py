@@ -14,10 +14,7 @@ def _claim(nlp, text, quantity):
 @pytest.mark.parametrize(
     "text,quantity,field,value",
     [
-        pytest.param(
-            "全州共73个安置点规范建立党组织166个,根据党员分布情况设立党小组196个。", "73个", "entity", "安置点",
-            marks=pytest.mark.xfail(strict=True, reason="jieba tags 规范 a noun, so the phrase runs on to 安置点规范"),
-        ),
+        ("全州共73个安置点规范建立党组织166个,根据党员分布情况设立党小组196个。", "73个", "entity", "安置点"),
         ("全州下派27个机关干部担任安置点党组织书记。", "27个", "entity", "机关干部"),
         ("全州共73个安置点规范建立党组织166个,根据党员分布情况设立党小组196个。", "166个", "entity", "党组织"),
         ("全州共73个安置点规范建立党组织166个,根据党员分布情况设立党小组196个。", "196个", "where", "全州"),
@@ -32,6 +29,87 @@ def _claim(nlp, text, quantity):
 )
 def test_extract_context_field(nlp, text, quantity, field, value):
     assert getattr(_claim(nlp, text, quantity), field) == value
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a time expression ends a noun phrase; the change then measures the sentence's subject
+        ("全县粮食产量同比增长4.2%,比2019年同期增长6.1%,两年平均增长3.0%。", "6.1%", "粮食产量"),
+        # the longest comparison word is stripped first (两年平均, not 均)
+        ("全县粮食产量同比增长4.2%,比2019年同期增长6.1%,两年平均增长3.0%。", "3.0%", "粮食产量"),
+        # a scope word before the phrase is the claim's where, not part of what is counted
+        ("全县粮食产量同比增长4.2%,比2019年同期增长6.1%,两年平均增长3.0%。", "4.2%", "粮食产量"),
+        # a leading verbal noun before a noun is the predicate
+        ("全县培训基层党组织书记450人。", "450人", "基层党组织书记"),
+        # a quoted name opening the phrase after the counter is taken whole
+        ("全县与58个“结对共建”单位推行联系制度。", "58个", "“结对共建”单位"),
+        # a quoted name right before the quantity is taken whole, brackets included
+        ("本次建成省级“美丽乡村(示范村)”3个。", "3个", "省级“美丽乡村(示范村)”"),
+        # a one-character head takes the verb before it
+        ("全镇党员大会参会率达到95%以上。", "95%以上", "党员大会参会率"),
+    ],
+)
+def test_extract_entity_phrase(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a verb-tagged modifier stays inside the phrase (兼职 is tagged v)
+        ("选聘街道党工委兼职委员9名、社区党组织兼职委员95名。", "95名", "社区党组织兼职委员"),
+        # a noun-tagged predicate word (利用) ends the phrase after the counter
+        ("全县90个社区党组织利用阵地开展活动。", "90个", "社区党组织"),
+        # the items of a list the phrase closes belong to it; a list of quantities does not
+        ("全县共建成调解室、警务室及图书室35个。", "35个", "调解室、警务室及图书室"),
+        ("修建商铺24个、门面8间。", "8间", "门面"),
+        # past a modifier with 的, or a short relative clause, to the noun it modifies
+        ("家里有3个年幼的孩子。", "3个", "孩子"),
+        ("全村有56名外出务工回来的青年。", "56名", "青年"),
+        # but not past a noun: 10个社区 is what is counted
+        ("这是全县10个搬迁安置社区的缩影。", "10个", "搬迁安置社区"),
+    ],
+)
+def test_extract_entity_phrase_edges(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # the list is named in an earlier clause of the sentence
+        ("今年主要税种包括增值税、消费税、关税,收入分别为120亿元、45亿元、18亿元。", "45亿元", "消费税"),
+        # a second 分别 of the sentence refers to the same list
+        ("钢铁、水泥和玻璃产量分别增长5.1%、3.2%和2.4%,两年平均增长分别为2.0%、1.1%和0.9%。", "1.1%", "水泥"),
+        # a 分别 with nothing before it in its clause
+        ("主要税种包括增值税、消费税、关税,收入分别为120亿元、45亿元、18亿元,分别增长3%、5%、2%。", "5%", "消费税"),
+        # a list governed by a preposition (以…计) names no subjects
+        ("以人民币和美元计,出口分别增长6%和3.5%。", "3.5%", "出口"),
+        # the list starts after 的
+        ("全区到社区报到的机关党组织、在职党员分别占95.5%、93.1%。", "95.5%", "机关党组织"),
+    ],
+)
+def test_extract_entity_respectively_list(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+def test_extract_where_skips_verb_that_is_also_a_district_name(nlp):
+    # 新建 is the short name of a district, but in a report it is the verb "newly build"
+    assert _claim(nlp, "全县新建学校12所。", "12所").where == "全县"
+
+
+@pytest.mark.parametrize(
+    "text,quantity,where",
+    [
+        # a 全X scope word restates the place named at the start of the sentence
+        ("平凉市举办培训班3期,全市共培训干部600人次。", "600人次", "平凉市"),
+        # without a name before it, the scope word is the where; 全社区 is cut 全/社区 by jieba
+        ("通过摸底,全社区有86名党员。", "86名", "全社区"),
+    ],
+)
+def test_extract_where_prefers_sentence_place(nlp, text, quantity, where):
+    assert _claim(nlp, text, quantity).where == where
 
 
 def test_extract_spans_and_entities_for_displacy(nlp):
