@@ -245,6 +245,32 @@ def tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
 
 #: doc.user_data key of the tokens' character offsets (computed once per doc by tokens_between).
 _STARTS_KEY = "zhclaims.token_starts"
+_TEXT_KEY = "zhclaims.text"
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """(start_char, end_char) of each sentence, as `doc.sents` gives them, read from the token arrays.
+
+    `doc.sents` builds a Span per sentence by walking every token in Python; this does it in one
+    `to_array` call.
+    """
+    if not len(doc):
+        return []
+    rows = doc.to_array(["IDX", "LENGTH", "SENT_START"]).tolist()
+    spans: list[tuple[int, int]] = []
+    for i, (idx, _, sent_start) in enumerate(rows):
+        if i == 0 or sent_start == 1:
+            spans.append((idx, idx))
+        spans[-1] = (spans[-1][0], idx + rows[i][1])
+    return spans
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, joined once per doc (spaCy joins every token's text on each access)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 def _bracket_group(tokens: list[Token], at: int, step: int, bound: int) -> int | None:

@@ -6,12 +6,14 @@ Writes `doc._.claims` (a list of `Claim`) and `doc.spans["claims"]` (one span pe
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.claim import Claim
-from pipeline.context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, tokens_between
+from pipeline.context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
 from pipeline.quantities import QUANTITIES_KEY, Quantity, QuantityMatcher
 from pipeline.rules import RuleSet, load_rules
 
@@ -57,7 +59,7 @@ class ClaimExtractor:
         claims: list[Claim] = []
         spans = []
         by_sentence: dict[int, list[Quantity]] = {}
-        sentences = [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else []
+        sentences = sentence_spans(doc)
         for q in quantities:
             index = _sentence_index(sentences, q.start)
             by_sentence.setdefault(index, []).append(q)
@@ -207,17 +209,18 @@ def _with_list_before(
 ) -> str:
     """The phrase with the items of a list it closes (网格长、网格员|622人): items joined by a list
     separator, each a noun phrase; a list of quantities (商铺24个、门面8间) is not one."""
+    text = doc_text(doc)
     start = end - len(phrase)
-    if doc.text[start:end] != phrase:
+    if text[start:end] != phrase:
         return phrase
     while True:
-        separator = next((s for s in ctx.list_separators if doc.text.endswith(s, floor, start)), None)
+        separator = next((s for s in ctx.list_separators if text.endswith(s, floor, start)), None)
         before = start - len(separator) if separator else start
         if not separator or before in quantity_ends or not _is_list_separator(doc, before, separator):
-            return doc.text[start:end]
+            return text[start:end]
         item = np_before(doc, before, floor, cues=cues)
-        if not item or doc.text[before - len(item) : before] != item:
-            return doc.text[start:end]
+        if not item or text[before - len(item) : before] != item:
+            return text[start:end]
         start = before - len(item)
 
 
@@ -229,7 +232,7 @@ def _is_list_separator(doc: Doc, at: int, separator: str) -> bool:
 
 def np_before_list(doc: Doc, end: int, floor: int, ctx: ContextRules) -> str:
     """The noun phrase before 分别, keeping list separators (单位党组织、党员)."""
-    text = doc.text[floor:end]
+    text = doc_text(doc)[floor:end]
     # take the maximal run without clause punctuation other than list separators
     cut = max(text.rfind(p) for p in ("，", ",", "；", ";", "：", ":", "。"))
     phrase = text[cut + 1 :] if cut >= 0 else text
@@ -268,10 +271,8 @@ def _joined_by_list(sentence: str, prev_end: int, start: int, ctx: ContextRules)
 
 
 def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
-    for index, (start, end) in enumerate(sentences):
-        if start <= pos < end:
-            return index
-    return max(0, len(sentences) - 1)
+    """Index of the sentence that holds character `pos` (the last one starting at or before it)."""
+    return max(0, bisect_right(sentences, (pos, len(sentences) and sentences[-1][1] + 1)) - 1)
 
 
 def make_context(text: str, start: int, end: int, *, minimum: int = 8, maximum: int = 40) -> str:
