@@ -62,16 +62,16 @@ class ContextRules:
             merged.append(item)
         return merged
 
-    @staticmethod
     def time_of(
-        sentence: str, times: list[tuple[int, int, str, str]], q_start: int, quantities: list[tuple[int, int]]
+        self, sentence: str, times: list[tuple[int, int, str, str]], q_start: int, quantities: list[tuple[int, int]]
     ) -> tuple[str | None, str | None]:
-        """The time expression (of the sentence's `time_spans`) that scopes the quantity at q_start."""
+        """The time expression (of the sentence's `time_spans`) that scopes the quantity at q_start;
+        a time after a comparison marker (比2019年同期, 较上年) is the base of a comparison, not it."""
         best: tuple[str, str] | None = None
         for start, end, text, rule_id in times:
             if start >= q_start:
                 break
-            if _overlaps_any(start, end, quantities):
+            if _overlaps_any(start, end, quantities) or self.is_comparison_base(sentence, start):
                 continue
             if sentence.startswith("的", end):
                 # "年初的21.7%": scopes the quantity right after it only
@@ -81,6 +81,10 @@ class ContextRules:
                 continue
             best = (text, rule_id)
         return best if best else (None, None)
+
+    def is_comparison_base(self, sentence: str, start: int) -> bool:
+        """True when a comparison marker (`comparison_marker` cues: 比, 较 ...) comes right before `start`."""
+        return any(sentence.endswith(marker, 0, start) for marker in self.markers)
 
     # -- role -----------------------------------------------------------------------------------
     def role_of(self, sentence: str, q_start: int, q_end: int, previous_roles: list[str | None], is_range: bool) -> tuple[str | None, str | None, int]:

@@ -25,3 +25,14 @@ def test_rule_examples_cover_every_unit_rule():
 def test_rule_examples_every_exclusion_has_counterexamples():
     missing = [r.id for r in _RULES if r.section == "exclusion" and not r.get("counterexamples")]
     assert missing == []
+
+
+def test_empty_string_in_an_example_expects_null(rules, nlp):
+    from pipeline.rulecheck import check_example
+
+    rule = next(r for r in rules.section("entity_cue") if r.id == "entity.comparison_marker")
+    text = "全县粮食产量比2019年同期增长6.1%"
+    claims = nlp(text)._.claims
+    assert check_example(rule, {"text": text, "quantity": "6.1%", "time": ""}, claims, text) is None
+    problem = check_example(rule, {"text": text, "quantity": "6.1%", "time": "2019年同期"}, claims, text)
+    assert problem == "time: expected '2019年同期', got None"
