@@ -22,6 +22,7 @@ _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
 _CLAUSE_END = regex.compile(r"[,，;；:：]")
 _SCOPE = regex.compile(r"^全")
+_LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
 
 
 class ContextRules:
@@ -112,8 +113,7 @@ class ContextRules:
         return None, None, q_start
 
     # -- where ----------------------------------------------------------------------------------
-    @staticmethod
-    def where_of(ents: list[Span], sent_start: int, q_start: int, sentence: str) -> str | None:
+    def where_of(self, ents: list[Span], sent_start: int, q_start: int, sentence: str) -> str | None:
         """The place or organisation that scopes the quantity: the nearest entity before it in the
         same clause (but a proper name opening the sentence over a later 全X scope word), else
         the nearest one before it that opens a clause of the sentence."""
@@ -122,7 +122,7 @@ class ContextRules:
             return None
         clause_from = sent_start + clause_start(sentence, q_start)
         same_clause = [e for e in before if e.start_char >= clause_from]
-        openers = ContextRules._openers(before, sent_start, sentence)
+        openers = self._openers(before, sent_start, sentence)
         if same_clause:
             chosen = same_clause[-1]
             named = [e for e in openers if not _SCOPE.match(e.text) and e.end_char <= chosen.start_char]
@@ -130,17 +130,27 @@ class ContextRules:
             return named[-1].text if _SCOPE.match(chosen.text) and named else chosen.text
         return openers[-1].text if openers else None
 
-    @staticmethod
-    def _openers(before: list[Span], sent_start: int, sentence: str) -> list[Span]:
-        """The entities that open a clause of the sentence (after 在, 对 …)."""
+    def _openers(self, before: list[Span], sent_start: int, sentence: str) -> list[Span]:
+        """The entities that open a clause of the sentence, after a preposition (在, 对 …) or a
+        time expression (目前香港…, 2024上半年台湾…)."""
         openers = []
         for ent in before:
             local = ent.start_char - sent_start
-            head = sentence[:local]
-            prefix = regex.sub(r"^(?:在|对|于|据|截至|经)", "", head[clause_start(sentence, local) :])
-            if prefix == "":
+            if self._only_lead_in(sentence[clause_start(sentence, local) : local]):
                 openers.append(ent)
         return openers
+
+    def _only_lead_in(self, prefix: str) -> bool:
+        """True when `prefix` is nothing but prepositions and time expressions."""
+        while prefix:
+            stripped = _LEAD_PREPOSITION.sub("", prefix)
+            times = [t for t in self.time_spans(stripped) if t[0] == 0]
+            stripped = stripped[times[0][1] :] if times else stripped
+            stripped = stripped.lstrip("的 ")
+            if stripped == prefix:
+                return False
+            prefix = stripped
+        return True
 
     # -- entity ---------------------------------------------------------------------------------
     def strip_time_before(self, text: str, times: list[tuple[int, int, str, str]]) -> str:

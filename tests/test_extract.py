@@ -106,6 +106,11 @@ def test_extract_where_skips_verb_that_is_also_a_district_name(nlp):
         ("平凉市举办培训班3期,全市共培训干部600人次。", "600人次", "平凉市"),
         # without a name before it, the scope word is the where; 全社区 is cut 全/社区 by jieba
         ("通过摸底,全社区有86名党员。", "86名", "全社区"),
+        # a place after a time expression still opens the sentence, for a later clause too
+        ("今年上半年广州新开业餐厅明显增多，其中约30%集中在老城区。", "约30%", "广州"),
+        ("目前澳门的酒店相当紧张，据统计，八成酒店入住率超过90%。", "超过90%", "澳门"),
+        # a place inside a clause that does not open with it scopes only that clause
+        ("记者来到南宁采访，当地约有3000名志愿者。", "3000名", None),
     ],
 )
 def test_extract_where_prefers_sentence_place(nlp, text, quantity, where):
