@@ -40,6 +40,7 @@ class ContextRules:
         self.comparisons = sorted(set(cues.get("comparison", [])), key=len, reverse=True)
         self._strip_words = sorted({*self.skip_before, *self.comparisons}, key=len, reverse=True)
         self.markers = sorted(set(cues.get("comparison_marker", [])), key=len, reverse=True)
+        self.shares = sorted(set(cues.get("share", [])), key=len, reverse=True)
         self.verbal = frozenset(cues.get("verbal", []))
         self.attributive = frozenset(cues.get("attributive", []))
 

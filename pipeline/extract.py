@@ -157,6 +157,10 @@ class ClaimExtractor:
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
                     return phrase
+        # a share: 民生支出占财政收入的70%
+        share = self._share_subject(doc, sentence, sent_start, qs, cues)
+        if share:
+            return share
         # noun phrase before the quantity (or before its change cue)
         end = cue_start if role is not None and cue_start < qs else qs
         clause_floor = sent_start + clause_start(sentence, end, _PHRASE_ENDS)
@@ -169,6 +173,23 @@ class ClaimExtractor:
             return _with_list_before(doc, sent_start + len(head), phrase, clause_floor, ends, ctx, cues)
         if previous and previous[-1]:
             return previous[-1]
+        return None
+
+    def _share_subject(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> str | None:
+        """The subject A of a share in the quantity's clause (A占B的X%), or None."""
+        assert self.context is not None
+        clause_from = clause_start(sentence, qs, _PHRASE_ENDS)
+        window = sentence[clause_from:qs]
+        for cue in self.context.shares:
+            at = window.rfind(cue)
+            if at < 0:
+                continue
+            start = sent_start + clause_from + at
+            tokens = tokens_between(doc, start, start + len(cue))
+            if len(tokens) != 1 or tokens[0].text != cue:
+                continue  # part of another word (占地)
+            head = self.context.strip_before(sentence[: clause_from + at])
+            return np_before(doc, sent_start + len(head), sent_start + clause_from, cues=cues) or None
         return None
 
     def _respectively(self, doc, sentence, sent_start, local, i, cues) -> str | None:
