@@ -76,6 +76,17 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "t2s_fix": ("wrong", "right"),
 }
 
+#: Keys whose value is one of a fixed set: (section, key) -> allowed values.
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("entity_cue", "use"): (
+        "skip_before", "respectively", "list", "comparison", "comparison_marker", "verbal", "attributive", "share",
+    ),
+    ("qualifier", "position"): ("before", "after", "infix", "outside"),
+    ("role", "position"): ("before", "after"),
+    ("role", "role"): ("from", "to", "delta"),
+    ("numeral", "role"): ("digit", "small", "point", "fraction"),
+}
+
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z_][\w-]*)\s*\]\]")
 
 
@@ -171,6 +182,9 @@ def _validate(section: str, data: dict[str, Any], path: Path, line: int) -> Rule
             raise RuleError(path, line, f"rule '{rule_id}': unknown key '{key}' (allowed: {', '.join(sorted(schema))})")
         if not _type_ok(value, kind):
             raise RuleError(path, line, f"rule '{rule_id}': key '{key}' must be {kind}, not {type(value).__name__}")
+        allowed = CHOICES.get((section, key))
+        if allowed is not None and value not in allowed:
+            raise RuleError(path, line, f"rule '{rule_id}': '{key}' must be one of {', '.join(allowed)}, not {value!r}")
     for key in REQUIRED.get(section, ()):
         if key not in data:
             raise RuleError(path, line, f"rule '{rule_id}': missing required key '{key}'")

@@ -28,6 +28,8 @@ examples = [{ text = "开展督查3轮", quantity = "3轮", value = 3 }]
         ('[[unitt]]\nid = "x"\n', 1, "unknown rule section [[unitt]]"),
         ('[[exclusion]]\nid = "x"\npattern = "(unclosed"\ncounterexamples = []\n', 1, "pattern does not compile"),
         ('[[unit]\nid = "x"\n', 1, "not valid TOML"),
+        ('[[entity_cue]]\nid = "x"\nsurface = ["占"]\nuse = "shares"\n', 1, "'use' must be one of skip_before"),
+        ('\n[[role]]\nid = "x"\npattern = "增长"\nrole = "up"\nposition = "after"\n', 2, "'role' must be one of from, to, delta"),
     ],
 )
 def test_rules_loader_errors_name_file_and_line(tmp_path: Path, content, line, message):
