@@ -22,6 +22,7 @@ _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
 _CLAUSE_END = regex.compile(r"[,，;；:：]")
 _SCOPE = regex.compile(r"^全")
+_LIST_CLOSERS = frozenset({"等", "等等"})
 _LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
 
 
@@ -461,7 +462,16 @@ def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cue
         clean = len("".join(t.text for t in segment)) <= 12 and not any(
             _PUNCT.match(t.text) or _HAS_DIGIT.search(t.text) or cues.is_blocked(t) for t in segment
         )
-        if items and clean and k + 1 < len(segments):
+        closer = next((n for n, t in enumerate(segment) if t.text in _LIST_CLOSERS), None)
+        if items and closer is not None and closer > 0 and k + 1 < len(segments):
+            # 船舶、电动汽车、工程机械|等|中国制造、…: 等 closes the list; what follows may open another
+            items.append("".join(t.text for t in segment[:closer]))
+            lists.append(items)
+            segment = segment[closer + 1 :]
+            items = []
+            if not segment:
+                continue
+        elif items and clean and k + 1 < len(segments):
             items.append("".join(t.text for t in segment))
             continue
         if items:

@@ -88,6 +88,9 @@ def test_extract_entity_phrase_edges(nlp, text, quantity, entity):
         ("以人民币和美元计,出口分别增长6%和3.5%。", "3.5%", "出口"),
         # the list starts after 的
         ("全区到社区报到的机关党组织、在职党员分别占95.5%、93.1%。", "95.5%", "机关党组织"),
+        # 等 closes a list; the list after it (建材、家居产品) is another one
+        ("今年以来，钢材、水泥、玻璃等建材、家居产品需求旺盛，价格分别上涨12.5%、8.3%、5.1%。", "8.3%", "水泥"),
+        ("今年以来，钢材、水泥、玻璃等建材、家居产品需求旺盛，价格分别上涨12.5%、8.3%、5.1%。", "5.1%", "玻璃"),
     ],
 )
 def test_extract_entity_respectively_list(nlp, text, quantity, entity):
