@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 DEFAULT_MIN_BYTES = 5 * 1024 * 1024
-CHUNKSIZE = 4
 
 #: Targets: (key, description).
 TARGETS = {
@@ -178,38 +177,24 @@ def bench_end_to_end(paths: list[Path], rules: RuleSet, nlp: Language) -> dict[s
             "chars_per_s": rate(clean, seconds), "raw_chars_per_s": rate(raw, seconds)}
 
 
-_worker: dict[str, Any] = {}
+def bench_workers(paths: list[Path], workers: int, rules: RuleSet, clean_chars: int) -> dict[str, Any]:
+    """End to end through `pipeline.batch.process`, the code of `zhclaims extract --workers N`; wall time
+    includes starting the pool and building each worker's pipeline. `clean_chars`: those of the same
+    paths in the one-process run (the workers return claims, not texts)."""
+    from pipeline.batch import process
 
-
-def _init_worker() -> None:
-    """Pool initializer: load the rules and build this worker's pipeline once."""
-    rules = load_rules()
-    _worker["rules"] = rules
-    _worker["nlp"] = load_nlp(rules)
-
-
-def _work(path: Path) -> tuple[int, int, int]:
-    """Pool task: end to end on one file with the worker's pipeline."""
-    return process_path(path, _worker["rules"], _worker["nlp"])
-
-
-def bench_workers(paths: list[Path], workers: int) -> dict[str, Any]:
-    """End to end with a spawn Pool of `workers` processes; wall time includes starting them and building pipelines."""
-    raw = clean = claims = failed = 0
+    claims = failed = 0
     progress = Progress(f"workers-{workers}", len(paths))
     start = time.perf_counter()
-    with mp.get_context("spawn").Pool(workers, initializer=_init_worker) as pool:
-        for n, (r, c, k) in enumerate(pool.imap_unordered(_work, paths, chunksize=CHUNKSIZE), start=1):
-            if r < 0:
-                failed += 1
-            else:
-                raw, clean, claims = raw + r, clean + c, claims + k
-            progress.update(n)
-        pool.close()
-        pool.join()
+    for n, outcome in enumerate(process(paths, "extract", rules, workers=workers), start=1):
+        if outcome.failure is not None:
+            failed += 1
+        else:
+            claims += len(outcome.claims)
+        progress.update(n)
     seconds = time.perf_counter() - start
-    return {"workers": workers, "raw_chars": raw, "clean_chars": clean, "claims": claims, "failed": failed, "seconds": seconds,
-            "chars_per_s": rate(clean, seconds)}
+    return {"workers": workers, "clean_chars": clean_chars, "claims": claims, "failed": failed, "seconds": seconds,
+            "chars_per_s": rate(clean_chars, seconds)}
 
 
 def bench_jieba(texts: list[str]) -> dict[str, Any]:
@@ -242,6 +227,47 @@ def bench_help(repeats: int = 3) -> dict[str, Any]:
     return {"command": f"{exe} --help", "times": times, "best_seconds": min(times)}
 
 
+def make_stress_inputs(directory: Path) -> list[Path]:
+    """Write the odd inputs of issue 7 into `directory`: a 20 MB single line (the seeds' text,
+    line breaks removed, repeated), a file of only numbers, and 100,000 short lines."""
+    import random
+
+    text = "".join(p.read_text(encoding="utf-8").replace("\n", "") for p in sorted((ROOT / "seeds").glob("*.txt")))
+    line = (text * (20 * 1024 * 1024 // len(text.encode("utf-8")) + 1)).encode("utf-8")[: 20 * 1024 * 1024]
+    one_line = directory / "one_line_20mb.txt"
+    one_line.write_bytes(line.decode("utf-8", "ignore").encode("utf-8"))
+    rng = random.Random(7)
+    numbers = directory / "numbers_only.txt"
+    numbers.write_text("\n".join(" ".join(str(rng.randint(0, 10**9)) for _ in range(10)) for _ in range(100_000)) + "\n",
+                       encoding="utf-8")
+    short = directory / "short_lines_100k.txt"
+    short.write_text("".join(f"第{i}行：今年新增{i % 97}个项目。\n" for i in range(100_000)), encoding="utf-8")
+    return [one_line, numbers, short]
+
+
+def bench_stress(directory: Path) -> list[dict[str, Any]]:
+    """`zhclaims extract` on each odd input, as a child process: exit status, wall time, claims, peak RSS."""
+    import os
+
+    exe = Path(sys.executable).with_name("zhclaims")
+    results = []
+    for path in make_stress_inputs(directory):
+        out = directory / f"{path.stem}.jsonl"
+        print(f"  {path.name} ({path.stat().st_size:,} bytes)", file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        child = subprocess.Popen([str(exe), "extract", str(path), "-o", str(out)], stderr=subprocess.PIPE)
+        assert child.stderr is not None
+        stderr = child.stderr.read().decode("utf-8", "replace")
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        claims = sum(1 for _ in out.open(encoding="utf-8")) if out.exists() else None
+        scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+        results.append({"input": path.name, "bytes": path.stat().st_size, "exit": child.returncode, "seconds": seconds,
+                        "claims": claims, "peak_rss_mb": usage.ru_maxrss / scale, "stderr": stderr[-500:]})
+    return results
+
+
 def peak_memory_mb() -> dict[str, float]:
     """Peak resident memory (ru_maxrss) of this process and of its largest waited-for child, in MB."""
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
@@ -272,7 +298,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-chars", type=int, help="stop adding articles once this many characters are read")
     parser.add_argument("--workers", type=int, default=2, help="processes of the parallel end-to-end run (default 2)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json", help="JSON results file")
+    parser.add_argument("--stress", action="store_true",
+                        help="only run `zhclaims extract` on a 20 MB one-line file, a file of only numbers and "
+                             "100,000 short lines (generated in a temporary directory): time, claims, peak RSS")
     args = parser.parse_args(argv)
+    if args.stress:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="zhclaims-stress-") as tmp:
+            stress = timed("stress inputs", lambda: bench_stress(Path(tmp)))
+        rows = [("input", "value", "note")]
+        for r in stress:
+            rows.append((r["input"], f"{r['peak_rss_mb']:.0f} MB",
+                         f"exit {r['exit']}, {r['seconds']:.1f} s, {r['claims']} claims, {r['bytes']:,} bytes"))
+        print("\n".join(table(rows)))
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"stress": stress}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\nresults written to {args.out}")
+        return 0 if all(r["exit"] == 0 and r["peak_rss_mb"] < 600 for r in stress) else 1
 
     corpus = timed("corpus", lambda: load_corpus(args.corpus, args.max_chars))
     print(f"  {len(corpus.paths)} articles ({corpus.distinct} distinct), {corpus.raw_chars:,} chars", file=sys.stderr)
@@ -283,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     build_seconds = time.perf_counter() - start
     stages, clean_texts = timed("stages", lambda: bench_stages(corpus, rules, nlp))
     e2e = timed("end to end, one process", lambda: bench_end_to_end(corpus.paths, rules, nlp))
-    par = timed(f"end to end, {args.workers} workers", lambda: bench_workers(corpus.paths, args.workers))
+    par = timed(f"end to end, {args.workers} workers", lambda: bench_workers(corpus.paths, args.workers, rules, e2e["clean_chars"]))
     jb = timed("jieba.lcut", lambda: bench_jieba(clean_texts))
     memory = peak_memory_mb()
 

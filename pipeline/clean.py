@@ -64,6 +64,9 @@ WATERMARK_MIN_LINES = 3
 PROSE_MIN_LEN = 30
 TITLE_PREFIX = 12
 TITLE_MIN = 8
+#: Repeated page titles are looked for among this many lines above the running text (a page
+#: has a few dozen there; the bound keeps a file of many short lines linear).
+TITLE_HEAD_LINES = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,7 +400,7 @@ def _drop_repeated_titles(views: list[str], live: list[int], first: int, dropped
     kept title goes. Below the running text's start, a near-copy of the title (an "original
     title" line) goes too. Returns the index of the kept, echoed title, or None.
     """
-    head = [i for i in live if i < first]
+    head = [i for i in live if i < first][:TITLE_HEAD_LINES]
     echoed: int | None = None
     for n, i in enumerate(head):
         for j in head[n + 1 :]:
@@ -416,10 +419,15 @@ def _drop_repeated_titles(views: list[str], live: list[int], first: int, dropped
             for k in range(echoed, kept_title):
                 dropped[k] = True
             titles = [i for i in titles if i >= kept_title]
+    # _same_start needs 4 shared characters: only titles with the line's first 4 can match
+    by_start: dict[str, list[int]] = {}
+    for t in titles:
+        by_start.setdefault(views[t][:4], []).append(t)
     for j in live:
         if j < first or dropped[j]:
             continue
-        if any(_same_start(views[t], views[j]) and len(views[j]) <= 2 * len(views[t]) + 10 for t in titles):
+        candidates = by_start.get(views[j][:4], ())
+        if any(_same_start(views[t], views[j]) and len(views[j]) <= 2 * len(views[t]) + 10 for t in candidates):
             dropped[j] = True
     return kept_title
 

@@ -39,143 +39,171 @@ def _rules(rules: Optional[list[Path]], no_builtin: bool):
         raise typer.Exit(2) from None
 
 
-def _failure(path: Path, exc: Exception) -> str:
-    """The error line of an article that failed: an input error names its path itself."""
-    from pipeline.reader import InputError
-
-    if isinstance(exc, InputError):
-        return f"error: {exc}"
-    return f"error: {path}: {type(exc).__name__}: {exc}"
-
-
-def _progress(items: list, label: str):
-    """Wrap a list in a progress bar on standard error when there are several and it is a terminal."""
-    if len(items) > 1 and sys.stderr.isatty():
-        return typer.progressbar(items, label=label, file=sys.stderr)
-    from contextlib import nullcontext
-
-    return nullcontext(items)
+WorkersOpt = Annotated[
+    int, typer.Option("--workers", "-j", min=1, help="Worker processes (default 1: no pool). The output is the same, in the same order.")
+]
+ProgressOpt = Annotated[
+    bool, typer.Option("--progress", help="Print 'progress: N/M' lines on standard error (a terminal gets a progress bar anyway).")
+]
+EXIT_HELP = (
+    "Exit status: 0 when every input was processed; 1 when any input failed (binary, undecodable or "
+    "unreadable file, or a stage raised): each failure is reported on standard error with its path and "
+    "reason, recorded in the errors file, and the batch goes on; 2 on a usage or rule error; 130 when "
+    "interrupted (Ctrl-C), and then no output file is written."
+)
 
 
-@app.command()
+class _Progress:
+    """Progress on standard error: a bar on a terminal, or with --progress about twenty lines."""
+
+    def __init__(self, total: int, label: str, lines: bool) -> None:
+        self.total, self.label = total, label
+        self.bar = None
+        self.lines = lines and total > 0
+        if total > 1 and sys.stderr.isatty():
+            self.bar = typer.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()
+            self.lines = False
+        self.step = max(1, total // 20)
+
+    def update(self, done: int) -> None:
+        """Count one more article done (`done` in all)."""
+        if self.bar is not None:
+            self.bar.update(1)
+        elif self.lines and (done == 1 or done == self.total or done % self.step == 0):
+            print(f"progress: {self.label} {done}/{self.total}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        """End the progress bar, if any."""
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _run_batch(outcomes, total: int, label: str, handle, writers: list, errors, show_progress: bool, stopped: str) -> int:
+    """Consume a batch's outcomes: `handle` each success, report each failure; return the number failed.
+
+    On success every writer (errors file first) is committed; on Ctrl-C or any exception they are
+    discarded and the pool is stopped; Ctrl-C ends the command with status 130 and one line."""
+    failures = 0
+    progress = _Progress(total, label, show_progress)
+    try:
+        for done, outcome in enumerate(outcomes, start=1):
+            if outcome.failure is not None:
+                failures += 1
+                typer.echo(f"error: {outcome.failure.message()}", err=True)
+                if errors is not None:
+                    errors.write(outcome.failure.to_json() + "\n")
+            else:
+                handle(outcome)
+            progress.update(done)
+    except KeyboardInterrupt:
+        outcomes.close()
+        progress.close()
+        for writer in (errors, *writers):
+            if writer is not None:
+                writer.discard()
+        typer.echo(f"interrupted: {label} stopped, {stopped}", err=True)
+        raise typer.Exit(130) from None
+    except BaseException:
+        outcomes.close()
+        for writer in (errors, *writers):
+            if writer is not None:
+                writer.discard()
+        raise
+    progress.close()
+    for writer in (errors, *writers):
+        if writer is not None:
+            writer.commit()
+    return failures
+
+
+@app.command(epilog=EXIT_HELP)
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Article files, or directories (every .txt/.md/.html below them).")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write claims here (default: standard output).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write claims here, atomically (default: standard output).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
     from_clean: Annotated[bool, typer.Option("--from-clean", help="Inputs are clean text already: no stripping or conversion.")] = False,
+    errors: Annotated[
+        Optional[Path],
+        typer.Option("--errors", help="Errors file: one JSON object (path, stage, error) per failed input; always written, empty when none failed (default: OUTPUT's name with .errors.jsonl; none with standard output)."),
+    ] = None,
+    workers: WorkersOpt = 1,
+    progress: ProgressOpt = False,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
 ) -> None:
-    """Extract the claims of articles: one claim per line, fields doc, the gold fields, sentence, rule.
-
-    Exit status: 0 when every input was read, 1 when any input failed (each failure is reported
-    on standard error with its path and reason, and the batch goes on)."""
+    """Extract the claims of articles: one claim per line, fields doc, the gold fields, sentence, rule."""
+    from pipeline.batch import AtomicWriter, errors_path, process
     from pipeline.claim import OUTPUT_FIELDS, format_decimal, to_json
-    from pipeline.reader import read_article
-    from pipeline.run import ARTICLE_SUFFIXES, clean_document, doc_id, extract_text, iter_inputs, load_nlp
+    from pipeline.run import ARTICLE_SUFFIXES, iter_inputs
 
     if fmt not in ("jsonl", "csv"):
         typer.echo("error: --format must be jsonl or csv", err=True)
         raise typer.Exit(2)
     ruleset = _rules(rules, no_builtin_rules)
     files = list(iter_inputs(paths, (".txt",) if from_clean else ARTICLE_SUFFIXES))
-    missing = [p for p in paths if not p.exists()]
-    failures = 0
-    for path in missing:
-        typer.echo(f"error: {path}: no such file or directory", err=True)
-        failures += 1
-    nlp = load_nlp(ruleset)
-    out_stream, finish = _open_output(output)
+    out = AtomicWriter(output) if output is not None else None
+    errors_target = errors if errors is not None else (errors_path(output) if output is not None else None)
+    errors_file = AtomicWriter(errors_target) if errors_target is not None else None
+    stream = out.handle if out is not None else sys.stdout
     writer = None
     if fmt == "csv":
         import csv
 
-        writer = csv.writer(out_stream)
+        writer = csv.writer(stream)
         writer.writerow(OUTPUT_FIELDS)
-    try:
-        with _progress(files, "extracting") as items:
-            for path in items:
-                try:
-                    article = read_article(path)
-                    text = article.text if from_clean else clean_document(article.text, fmt=article.fmt, rules=ruleset).text
-                    claims = extract_text(text, doc_id(path), nlp)
-                except Exception as exc:  # unreadable input or a failing stage: report it, go on
-                    typer.echo(_failure(path, exc), err=True)
-                    failures += 1
-                    continue
-                for claim in claims:
-                    if writer is None:
-                        out_stream.write(to_json(claim) + "\n")
-                    else:
-                        row = claim.as_row()
-                        writer.writerow(
-                            format_decimal(v) if k in ("value", "high") else ("" if v is None else v) for k, v in row.items()
-                        )
-    except BaseException:
-        finish(success=False)
-        raise
-    finish(success=True)
+
+    def write(outcome) -> None:
+        for claim in outcome.claims:
+            if writer is None:
+                stream.write(to_json(claim) + "\n")
+            else:
+                row = claim.as_row()
+                writer.writerow(format_decimal(v) if k in ("value", "high") else ("" if v is None else v) for k, v in row.items())
+
+    outcomes = process(files, "extract", ruleset, workers=workers, from_clean=from_clean)
+    stopped = "no output file written" if out is not None else "output incomplete"
+    failures = _run_batch(outcomes, len(files), "extract", write, [out], errors_file, progress, stopped)
+    if out is None:
+        sys.stdout.flush()
     if failures:
         raise typer.Exit(1)
 
 
-def _open_output(output: Optional[Path]):
-    """Open the output: a temporary file renamed into place at the end, or standard output."""
-    if output is None:
-        return sys.stdout, lambda success: sys.stdout.flush()
-    import os
-    import tempfile
-
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=output.parent, prefix=f".{output.name}.", suffix=".part", delete=False, newline=""
-    )
-
-    def finish(success: bool) -> None:
-        handle.close()
-        if success:
-            os.replace(handle.name, output)
-        else:
-            os.unlink(handle.name)
-
-    return handle, finish
-
-
-@app.command()
+@app.command(epilog=EXIT_HELP)
 def clean(
     paths: Annotated[list[Path], typer.Argument(help="Article files or directories.")],
-    directory: Annotated[Path, typer.Option("-d", "--dir", help="Write DIR/<doc>.clean.txt for each article.")],
+    directory: Annotated[Path, typer.Option("-d", "--dir", help="Write DIR/<doc>.clean.txt for each article (atomically).")],
+    workers: WorkersOpt = 1,
+    progress: ProgressOpt = False,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
 ) -> None:
     """Write the cleaned text of each article (boilerplate stripped, simplified) to DIR/<doc>.clean.txt.
 
-    Warnings (corrupted byte sequences) are printed on standard error; exit status 1 when any
-    input failed."""
-    from pipeline.reader import read_article
-    from pipeline.run import clean_document, doc_id, iter_inputs
+    Failed inputs are listed in DIR/clean.errors.jsonl (always written, empty when none failed);
+    warnings (corrupted byte sequences) are printed on standard error."""
+    from pipeline.batch import AtomicWriter, process, write_atomic
+    from pipeline.run import doc_id, iter_inputs
 
     ruleset = _rules(rules, no_builtin_rules)
     directory.mkdir(parents=True, exist_ok=True)
-    failures = 0
     files = list(iter_inputs(paths))
-    with _progress(files, "cleaning") as items:
-        for path in items:
-            try:
-                article = read_article(path)
-                cleaned = clean_document(article.text, fmt=article.fmt, rules=ruleset)
-            except Exception as exc:  # unreadable input or a failing stage: report it, go on
-                typer.echo(_failure(path, exc), err=True)
-                failures += 1
-                continue
-            target = directory / f"{doc_id(path)}.clean.txt"
-            tmp = target.with_name(target.name + ".part")
-            tmp.write_text(cleaned.text, encoding="utf-8")
-            tmp.replace(target)
-            for warning in cleaned.warnings:
-                typer.echo(f"warning: {path}: {warning}", err=True)
-    if failures:
+
+    def write(outcome) -> None:
+        write_atomic(directory / f"{doc_id(outcome.path)}.clean.txt", outcome.text)
+        for warning in outcome.warnings:
+            typer.echo(f"warning: {outcome.path}: {warning}", err=True)
+
+    errors_file = AtomicWriter(directory / CLEAN_ERRORS)
+    outcomes = process(files, "clean", ruleset, workers=workers)
+    if _run_batch(outcomes, len(files), "clean", write, [], errors_file, progress, "the files written so far are complete"):
         raise typer.Exit(1)
+
+
+#: The errors file of `clean`, in its output directory.
+CLEAN_ERRORS = "clean.errors.jsonl"
 
 
 @app.command()

@@ -92,7 +92,7 @@ def default_system() -> NumberSystem:
 
 
 def _tokens(text: str, system: NumberSystem) -> list[tuple[str, Decimal]]:
-    """Split a number into ('n', value) runs and ('s'|'b', factor) units."""
+    """Split a number into ('n', value) runs, ('s'|'b', factor) units and ('f', value) decimal parts."""
     out: list[tuple[str, Decimal]] = []
     i = 0
     bigs = sorted(system.big, key=len, reverse=True)
@@ -135,6 +135,14 @@ def _tokens(text: str, system: NumberSystem) -> list[tuple[str, Decimal]]:
             out.append(("s", Decimal(system.small[ch])))
             i += 1
             continue
+        if ch in system.points and out and i + 1 < len(text) and text[i + 1] in system.digits:
+            # the decimal part of what came before: 四千六百五十点五, 一百零三点五
+            j = i + 1
+            while j < len(text) and text[j] in system.digits:
+                j += 1
+            out.append(("f", Decimal("0." + "".join(str(system.digits[c]) for c in text[i + 1 : j]))))
+            i = j
+            continue
         for big in bigs:
             if text.startswith(big, i):
                 out.append(("b", system.big[big]))
@@ -153,6 +161,8 @@ def _whole(text: str, system: NumberSystem) -> Decimal:
     for kind, value in _tokens(text, system):
         if kind == "n":
             current = value
+        elif kind == "f":
+            current = (current if current is not None else Decimal(0)) + value
         elif kind == "s":
             section += (current if current is not None else Decimal(1)) * value
             current = None

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 #: File suffix -> article format.
 FORMATS: dict[str, str] = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+
+#: Largest article file read (bytes): bigger files are reported, so one stray dump cannot exhaust
+#: memory (a 20 MB article is processed in well under 600 MB).
+MAX_BYTES = 32 * 1024 * 1024
 
 #: Encodings tried, in order, when the bytes are not UTF-8 (Chinese news pages are GB or Big5).
 _FALLBACKS = ("gb18030", "big5")
@@ -104,9 +109,13 @@ def _canonical(name: str) -> str:
 
 
 def read_article(path: Path) -> Article:
-    """Read and decode one article file; raise InputError when it is unreadable, binary or undecodable."""
+    """Read and decode one article file; raise InputError when it is unreadable, too big, binary or undecodable."""
     path = Path(path)
     try:
+        info = path.stat()
+        # only a regular file has a size to check; a pipe named on the command line (/dev/stdin) is read whole
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
+            raise InputError(path, f"too large ({info.st_size:,} bytes, at most {MAX_BYTES:,})")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None

@@ -60,3 +60,9 @@ def test_reader_rejects_binary_or_undecodable(tmp_path, data, reason):
 def test_reader_missing_file_is_input_error(tmp_path):
     with pytest.raises(InputError, match="cannot be read"):
         read_article(tmp_path / "missing.txt")
+
+
+def test_reader_directory_named_like_an_article_is_input_error(tmp_path):
+    (tmp_path / "a.txt").mkdir()
+    with pytest.raises(InputError, match=r"cannot be read \(Is a directory\)"):
+        read_article(tmp_path / "a.txt")

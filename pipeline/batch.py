@@ -1,0 +1,235 @@
+"""Batch processing for `extract` and `clean`: one article at a time, in this process or in a pool
+of worker processes, results in input order; a failing article becomes a `Failure` record.
+
+The pool uses the `spawn` context (no fork of a process holding a spaCy pipeline and threads);
+each worker builds its pipeline once, in the initializer, and ignores SIGINT, so Ctrl-C reaches
+only the parent, which terminates the pool. `Pool.imap` with a small chunksize keeps the order
+and holds only a few articles in flight, so memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import signal
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Optional
+
+from pipeline.claim import Claim
+from pipeline.rules import RuleSet
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+#: Articles handed to a worker at a time: small, so the order is cheap to keep and memory bounded.
+CHUNKSIZE = 4
+
+#: The stages a failure is attributed to.
+STAGES = ("read", "clean", "extract")
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An input that failed: its path, the stage that failed, and why."""
+
+    path: str
+    stage: str
+    error: str
+
+    def message(self) -> str:
+        """The one-line report on standard error: "PATH: reason" (the stage named unless reading failed).
+
+        >>> Failure("a.txt", "read", "binary file (contains NUL bytes)").message()
+        'a.txt: binary file (contains NUL bytes)'
+        >>> Failure("a.txt", "extract", "ValueError: bad\\nmore").message()
+        'a.txt: extract failed: ValueError: bad'
+        """
+        first = self.error.splitlines()[0] if self.error else ""
+        return f"{self.path}: {first}" if self.stage == "read" else f"{self.path}: {self.stage} failed: {first}"
+
+    def to_json(self) -> str:
+        """One JSON object: path, stage, error."""
+        return json.dumps({"path": self.path, "stage": self.stage, "error": self.error}, ensure_ascii=False)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one article gave: its claims (extract) or clean text (clean), warnings, or a failure."""
+
+    path: Path
+    claims: list[Claim] = field(default_factory=list)
+    text: Optional[str] = None
+    warnings: list[str] = field(default_factory=list)
+    failure: Optional[Failure] = None
+
+
+def _failure(path: Path, stage: str, exc: BaseException) -> Failure:
+    from pipeline.reader import InputError
+
+    if isinstance(exc, InputError):
+        return Failure(str(path), stage, exc.reason)
+    return Failure(str(path), stage, f"{type(exc).__name__}: {exc}")
+
+
+def extract_article(path: Path, rules: RuleSet, nlp: Language, *, from_clean: bool = False) -> Outcome:
+    """Read, clean (unless `from_clean`) and extract one article; any exception becomes the Outcome's failure."""
+    from pipeline.reader import read_article
+    from pipeline.run import clean_document, doc_id, extract_text
+
+    stage = "read"
+    try:
+        article = read_article(path)
+        stage = "clean"
+        text = article.text if from_clean else clean_document(article.text, fmt=article.fmt, rules=rules).text
+        stage = "extract"
+        return Outcome(path, claims=extract_text(text, doc_id(path), nlp))
+    except Exception as exc:  # noqa: BLE001 - one bad article is reported, the batch goes on
+        return Outcome(path, failure=_failure(path, stage, exc))
+
+
+def clean_article(path: Path, rules: RuleSet) -> Outcome:
+    """Read and clean one article; any exception becomes the Outcome's failure."""
+    from pipeline.reader import read_article
+    from pipeline.run import clean_document
+
+    stage = "read"
+    try:
+        article = read_article(path)
+        stage = "clean"
+        cleaned = clean_document(article.text, fmt=article.fmt, rules=rules)
+        return Outcome(path, text=cleaned.text, warnings=cleaned.warnings)
+    except Exception as exc:  # noqa: BLE001 - one bad article is reported, the batch goes on
+        return Outcome(path, failure=_failure(path, stage, exc))
+
+
+#: A worker's state, set once by `_init_worker`.
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(task: str, rules: RuleSet, from_clean: bool) -> None:
+    """Pool initializer: ignore Ctrl-C (the parent handles it) and build the pipeline once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER.update(task=task, rules=rules, from_clean=from_clean)
+    if task == "extract":
+        from pipeline.run import load_nlp
+
+        _WORKER["nlp"] = load_nlp(rules)
+
+
+def _work(path: Path) -> Outcome:
+    """Pool task: one article with the worker's pipeline."""
+    if _WORKER["task"] == "extract":
+        return extract_article(path, _WORKER["rules"], _WORKER["nlp"], from_clean=_WORKER["from_clean"])
+    return clean_article(path, _WORKER["rules"])
+
+
+def process(
+    paths: Iterable[Path],
+    task: str,
+    rules: RuleSet,
+    *,
+    workers: int = 1,
+    from_clean: bool = False,
+    nlp: Optional[Language] = None,
+) -> Iterator[Outcome]:
+    """Outcomes of `task` ("extract" or "clean") for `paths`, in their order, with `workers` processes.
+
+    With one worker everything runs here (`nlp` is built unless given); with more, in a spawn
+    pool whose workers build their own pipeline. Close the iterator (or exhaust it) to stop the pool.
+    """
+    if task not in ("extract", "clean"):
+        raise ValueError(f"unknown task {task!r}")
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    if workers == 1:
+        if task == "extract" and nlp is None:
+            from pipeline.run import load_nlp
+
+            nlp = load_nlp(rules)
+        for path in paths:
+            yield extract_article(path, rules, nlp, from_clean=from_clean) if task == "extract" else clean_article(path, rules)
+        return
+    context = mp.get_context("spawn")
+    # Workers start with SIGINT ignored (an ignored signal stays ignored across exec), so a Ctrl-C
+    # while they import spaCy cannot print tracebacks from them; the initializer ignores it too.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pool = context.Pool(workers, initializer=_init_worker, initargs=(task, rules, from_clean))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        yield from pool.imap(_work, paths, chunksize=CHUNKSIZE)
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
+
+
+class AtomicWriter:
+    """A text file written under a temporary name in its directory and renamed into place by `commit`.
+
+    `discard` (or leaving a `with` block by an exception) removes the temporary file, so an
+    interrupted run never leaves a truncated file under the final name.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = Path(target)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.handle: IO[str] = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".part",
+            delete=False, newline="",
+        )
+        self.done = False
+
+    def write(self, text: str) -> int:
+        """Write to the temporary file."""
+        return self.handle.write(text)
+
+    def commit(self) -> None:
+        """Close the temporary file and rename it to the target."""
+        if not self.done:
+            self.handle.close()
+            os.chmod(self.handle.name, 0o666 & ~_umask())  # mkstemp's 0600 -> what open() would give
+            os.replace(self.handle.name, self.target)
+            self.done = True
+
+    def discard(self) -> None:
+        """Close and remove the temporary file; the target is left as it was."""
+        if not self.done:
+            self.handle.close()
+            Path(self.handle.name).unlink(missing_ok=True)
+            self.done = True
+
+    def __enter__(self) -> AtomicWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(target: Path, text: str) -> None:
+    """Write a whole text file atomically (temporary file in the same directory, then rename)."""
+    with AtomicWriter(target) as writer:
+        writer.write(text)
+
+
+def errors_path(output: Path) -> Path:
+    """The errors file next to an output file: `out/claims.jsonl` -> `out/claims.errors.jsonl`.
+
+    >>> errors_path(Path("out/claims.jsonl")).as_posix(), errors_path(Path("claims")).as_posix()
+    ('out/claims.errors.jsonl', 'claims.errors.jsonl')
+    """
+    return output.with_name(f"{output.stem}.errors.jsonl")

@@ -1,0 +1,128 @@
+"""Composition of the stages (pipeline/run.py): long texts in chunks, and no input makes it raise."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.claim import to_json
+from pipeline.run import clean_document, extract_text, iter_inputs, split_chunks
+
+REPO = Path(__file__).resolve().parent.parent
+GOLD_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((REPO / "gold").glob("*.clean.txt"))]
+
+#: Characters of Chinese and Arabic numbers, units, qualifiers and punctuation: text made of
+#: them goes through the number, range and unit paths far more often than arbitrary text.
+NUMERIC_ALPHABET = (
+    "0123456789０１２３４５６７８９.,．，%％"
+    "零〇一二三四五六七八九十百千万亿两兩萬億点分之"
+    "个人元米吨亩户名岁年月日平方公里千克瓦时倍成"
+    "约近超过以上以下左右至到从由增长下降共全市县"
+    "。！？、；：“”（）\n -—~～/"
+)
+
+
+@pytest.mark.parametrize("chunk_chars", [1400, 5000])  # longer than any line of the gold texts
+def test_run_chunked_extraction_same_as_whole(nlp, chunk_chars: int):
+    text = "\n".join(GOLD_TEXTS)
+    assert len(split_chunks(text, chunk_chars)) > 1
+    whole = [to_json(c) for c in extract_text(text, "d", nlp, chunk_chars=len(text))]
+    chunked = [to_json(c) for c in extract_text(text, "d", nlp, chunk_chars=chunk_chars)]
+    assert len(whole) == 180
+    assert chunked == whole
+
+
+def test_run_long_line_cut_at_sentence_ends_same_as_whole(nlp):
+    line = "".join("".join(GOLD_TEXTS).split("\n"))  # one line of ~30,000 characters, sentences end in 。
+    assert len(split_chunks(line, 1400)) > 5
+    whole = [to_json(c) for c in extract_text(line, "d", nlp, chunk_chars=len(line))]
+    chunked = extract_text(line, "d", nlp, chunk_chars=1400)  # longer than any sentence
+    assert [to_json(c) for c in chunked] == whole
+    for claim in chunked:
+        assert line[claim.start : claim.end] == claim.quantity
+
+
+def test_run_line_without_breaks_offsets_point_into_text(nlp):
+    text = "".join(f"第{n}批{n * 7}个项目" for n in range(2000))  # no punctuation at all
+    claims = extract_text(text, "d", nlp, chunk_chars=500)
+    assert len(claims) > 1000
+    for claim in claims:
+        assert text[claim.start : claim.end] == claim.quantity
+        assert claim.context in text
+
+
+@settings(deadline=None, max_examples=200)
+@given(text=st.text(alphabet=NUMERIC_ALPHABET + "甲乙", max_size=300), limit=st.integers(1, 40))
+def test_run_split_chunks_cover_text_within_limit(text: str, limit: int):
+    spans = split_chunks(text, limit)
+    assert [s for s, _ in spans] == [0, *(e for _, e in spans[:-1])][: len(spans)]
+    assert (spans[-1][1] if spans else 0) == len(text)
+    assert all(0 < e - s <= limit for s, e in spans)
+
+
+_PIPELINE_SETTINGS = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@_PIPELINE_SETTINGS
+@given(text=st.text(max_size=400))
+def test_run_pipeline_never_raises_on_any_text(rules, nlp, text: str):
+    _check_pipeline(rules, nlp, text)
+
+
+@_PIPELINE_SETTINGS
+@given(text=st.text(alphabet=NUMERIC_ALPHABET, max_size=400))
+def test_run_pipeline_never_raises_on_numeric_text(rules, nlp, text: str):
+    _check_pipeline(rules, nlp, text)
+
+
+@_PIPELINE_SETTINGS
+@given(text=st.text(alphabet=NUMERIC_ALPHABET, max_size=400), fmt=st.sampled_from(["md", "html"]))
+def test_run_pipeline_never_raises_on_markup(rules, nlp, text: str, fmt: str):
+    _check_pipeline(rules, nlp, text, fmt)
+
+
+def _check_pipeline(rules, nlp, text: str, fmt: str = "txt") -> None:
+    clean = clean_document(text, fmt=fmt, rules=rules).text
+    # the raw text too: `extract --from-clean` gives any text to the extraction as it is
+    for source in (clean, text):
+        for chunk_chars in (len(source) + 1, 50):
+            for claim in extract_text(source, "d", nlp, chunk_chars=chunk_chars):
+                assert source[claim.start : claim.end] == claim.quantity
+                assert claim.kind in {"count", "money", "percent", "area", "length", "weight", "age", "other"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n\n",
+        "1234567890 " * 2000,  # only numbers
+        "".join(f"第{n}行有{n % 97}个点。\n" for n in range(1000)),  # many short lines
+        "全州共73个安置点" * 1500,  # one line longer than a chunk, no sentence end
+    ],
+    ids=["empty", "newlines", "numbers-only", "short-lines", "long-line"],
+)
+def test_run_odd_articles_give_sane_claims(rules, nlp, text: str):
+    clean = clean_document(text, fmt="txt", rules=rules).text
+    claims = extract_text(clean, "d", nlp)
+    for claim in claims:
+        assert clean[claim.start : claim.end] == claim.quantity
+    if "个" in clean:
+        assert claims and all(c.unit == "个" for c in claims)
+
+
+def test_run_iter_inputs_lists_dangling_symlinks(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "c.jpg").write_bytes(b"x")
+    assert [p.name for p in iter_inputs([tmp_path])] == ["a.txt", "b.txt"]
+
+
+def test_run_chinese_decimal_after_unit_gives_claim(nlp):
+    # the number parser raised ValueError on 四千六百五十点五, so the whole article failed
+    claims = extract_text("今年产量达到四千六百五十点五吨。", "d", nlp)
+    assert [(c.quantity, c.value) for c in claims] == [("四千六百五十点五吨", Decimal("4650.5"))]
