@@ -22,6 +22,12 @@ _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
 _CLAUSE_END = regex.compile(r"[,，;；:：]")
 _SCOPE = regex.compile(r"^全")
+#: The longest lead-in (prepositions and times) before a place that opens a clause.
+_LEAD_IN_MAX = 24
+#: Characters before and after a quantity that role cues are looked for in (cues end where it starts).
+_ROLE_REACH = 120
+#: How far (in multiples of a phrase's max_chars) a noun-phrase reader looks from its start.
+_REACH = 8
 _LIST_CLOSERS = frozenset({"等", "等等"})
 _LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
 
@@ -94,10 +100,10 @@ class ContextRules:
         """The role of the quantity in a change; returns (role, rule id, cue start in sentence)."""
         if is_range:
             return None, None, q_start
-        clause_from = clause_start(sentence, q_start)
+        clause_from = max(clause_start(sentence, q_start), q_start - _ROLE_REACH)
         before = sentence[clause_from:q_start]
-        before_sentence = sentence[:q_start]
-        after = sentence[q_end:]
+        before_sentence = sentence[max(0, q_start - _ROLE_REACH) : q_start]
+        after = sentence[q_end : q_end + _ROLE_REACH]
         for rule, pattern in self.roles:
             needed = rule.get("after_role")
             if needed and needed not in previous_roles:
@@ -110,21 +116,25 @@ class ContextRules:
             text = before_sentence if needed else before
             match = pattern.search(text)
             if match is not None:
-                offset = len(before_sentence) - len(text)
-                return rule.get("role"), rule.id, offset + match.start()
+                return rule.get("role"), rule.id, q_start - len(text) + match.start()
         return None, None, q_start
 
     # -- where ----------------------------------------------------------------------------------
-    def where_of(self, ents: list[Span], sent_start: int, q_start: int, sentence: str) -> str | None:
+    def where_of(
+        self, ents: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None = None
+    ) -> str | None:
         """The place or organisation that scopes the quantity: the nearest entity before it in the
         same clause (but a proper name opening the sentence over a later 全X scope word), else
-        the nearest one before it that opens a clause of the sentence."""
+        the nearest one before it that opens a clause of the sentence. `openers` (of all the
+        sentence's entities, see `openers`) may be given when several quantities share a sentence."""
         before = [e for e in ents if e.end_char <= sent_start + q_start]
         if not before:
             return None
         clause_from = sent_start + clause_start(sentence, q_start)
         same_clause = [e for e in before if e.start_char >= clause_from]
-        openers = self._openers(before, sent_start, sentence)
+        if openers is None:
+            openers = self.openers(before, sent_start, sentence)
+        openers = [e for e in openers if e.end_char <= sent_start + q_start]
         if same_clause:
             chosen = same_clause[-1]
             named = [e for e in openers if not _SCOPE.match(e.text) and e.end_char <= chosen.start_char]
@@ -132,11 +142,11 @@ class ContextRules:
             return named[-1].text if _SCOPE.match(chosen.text) and named else chosen.text
         return openers[-1].text if openers else None
 
-    def _openers(self, before: list[Span], sent_start: int, sentence: str) -> list[Span]:
+    def openers(self, ents: list[Span], sent_start: int, sentence: str) -> list[Span]:
         """The entities that open a clause of the sentence, after a preposition (在, 对 …) or a
         time expression (目前香港…, 2024上半年台湾…)."""
         openers = []
-        for ent in before:
+        for ent in ents:
             local = ent.start_char - sent_start
             if self._only_lead_in(sentence[clause_start(sentence, local) : local]):
                 openers.append(ent)
@@ -144,6 +154,8 @@ class ContextRules:
 
     def _only_lead_in(self, prefix: str) -> bool:
         """True when `prefix` is nothing but prepositions and time expressions."""
+        if len(prefix) > _LEAD_IN_MAX:
+            return False
         while prefix:
             stripped = _LEAD_PREPOSITION.sub("", prefix)
             times = [t for t in self.time_spans(stripped) if t[0] == 0]
@@ -194,6 +206,12 @@ def clause_start(sentence: str, pos: int, ends: regex.Pattern[str] = _CLAUSE_END
     return last
 
 
+def _last_starting_before(spans: tuple[tuple[int, int], ...], pos: int) -> tuple[int, int] | None:
+    """The last of sorted, non-overlapping `spans` that starts before `pos`, or None."""
+    at = bisect_left(spans, (pos,)) - 1
+    return spans[at] if at >= 0 else None
+
+
 @dataclass(frozen=True, slots=True)
 class PhraseCues:
     """What a noun phrase may hold beyond its tags: cue words of the rules and blocked spans.
@@ -211,12 +229,14 @@ class PhraseCues:
 
     def is_scope(self, token: Token) -> bool:
         """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
-        return any(s <= token.idx and token.idx + len(token.text) <= e for s, e in self.scopes)
+        span = _last_starting_before(self.scopes, token.idx + 1)
+        return span is not None and token.idx + len(token.text) <= span[1]
 
     def is_blocked(self, token: Token) -> bool:
         """True when the token overlaps a blocked span."""
-        end = token.idx + len(token.text)
-        return any(s < end and token.idx < e for s, e in self.blocked)
+        span = _last_starting_before(self.blocked, token.idx + len(token.text))
+        return span is not None and token.idx < span[1]
+
 
     def is_verbal(self, token: Token) -> bool:
         """True for a verb (not a verbal noun) or a word the rules list as verbal."""
@@ -308,6 +328,7 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
     modifier ending in 的 (3个|年幼的|孩子) or a short relative clause (131名|搬迁来的|党员), but
     not past a noun (10个|社区|的缩影); a quoted or bracketed piece that opens the phrase is
     taken whole (“联合党委”成员单位)."""
+    limit = min(limit, start + _REACH * max_chars)  # a phrase never needs more: keeps long lines linear
     tokens = [t for t in tokens_between(doc, start, limit) if t.idx + len(t.text) > start and t.idx < limit]
     out = ""
     last: Token | None = None
@@ -367,6 +388,7 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
     """The noun phrase that ends at character `end` (建立|党组织|166个), read backwards; a quoted
     or bracketed piece right before the end is taken whole (省级“人才驿站”|2个), a leading verbal
     noun followed by a noun is left out (培训|社区党组织书记)."""
+    floor = max(floor, end - _REACH * max_chars)
     tokens = [t for t in tokens_between(doc, floor, end) if t.idx < end and t.idx >= floor]
     pieces: list[Token] = []
     k = len(tokens) - 1

@@ -82,6 +82,7 @@ class ClaimExtractor:
         sentence = text[sent_start:sent_end]
         local = [(q.start - sent_start, q.end - sent_start) for q in group]
         ents = [e for e in doc.ents if sent_start <= e.start_char and e.end_char <= sent_end]
+        openers = ctx.openers(ents, sent_start, sentence)
         times = ctx.time_spans(sentence)
         blocked = tuple((sent_start + s, sent_start + e) for s, e, _, _ in times)
         cues = ctx.phrase_cues(blocked, tuple((e.start_char, e.end_char) for e in ents))
@@ -102,7 +103,7 @@ class ClaimExtractor:
             if time_rule:
                 rules.append(time_rule)
             # where
-            where = ctx.where_of(ents, sent_start, qs, sentence)
+            where = ctx.where_of(ents, sent_start, qs, sentence, openers)
             # entity
             entity = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times)
             roles.append(role)
