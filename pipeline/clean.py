@@ -58,6 +58,7 @@ LIST_MAX_MEAN = 7.0
 RUN_MIN_LINES = 4
 RUN_MAX_LEN = 10
 RUN_MIN_LIVE = 2
+_HAS_LETTER = regex.compile(r"\p{L}")
 WATERMARK_MIN_LEN = 4
 WATERMARK_MAX_LEN = 40
 WATERMARK_MIN_LINES = 3
@@ -217,24 +218,34 @@ def find_watermark(lines: Sequence[str]) -> str | None:
     stops = _SENTENCE_PUNCT + _CLAUSE_PUNCT + "”」』\"')）]》"
     counts: Counter[str] = Counter()
     carriers: Counter[str] = Counter()
-    for line, times in Counter(lines).items():
-        if not line or line[-1] in stops:
-            continue
-        for k in range(1, min(len(line), WATERMARK_MAX_LEN) + 1):
-            if line[-k] in stops:
-                break
-            if k < WATERMARK_MIN_LEN:
+    # suffixes are counted one length at a time, and only lines whose shorter suffix is frequent
+    # go on to the next length: memory follows the frequent suffixes, not every suffix of every line
+    candidates = [(line, times) for line, times in Counter(lines).items() if line and line[-1] not in stops]
+    for k in range(1, WATERMARK_MAX_LEN + 1):
+        level: Counter[str] = Counter()
+        level_carriers: Counter[str] = Counter()
+        going_on = []
+        for line, times in candidates:
+            if len(line) < k or line[-k] in stops:
                 continue
-            suffix = line[-k:]
-            counts[suffix] += times
+            level[line[-k:]] += times
             if len(line) > k:
-                carriers[suffix] += times
+                level_carriers[line[-k:]] += times
+            going_on.append((line, times))
+        if k >= WATERMARK_MIN_LEN:
+            going_on = [(line, times) for line, times in going_on if level[line[-k:]] >= WATERMARK_MIN_LINES]
+            for line, _ in going_on:
+                counts[line[-k:]] = level[line[-k:]]
+                carriers[line[-k:]] = level_carriers[line[-k:]]
+        candidates = going_on
+        if not candidates:
+            break
     best: tuple[int, int] | None = None
     mark = None
     for suffix, n in counts.items():
         # Lines longer than the mark must carry it at least twice, else it is just a repeated line.
-        if n < WATERMARK_MIN_LINES or carriers[suffix] < 2 or suffix[0].isspace():
-            continue
+        if n < WATERMARK_MIN_LINES or carriers[suffix] < 2 or suffix[0].isspace() or not _HAS_LETTER.search(suffix):
+            continue  # a mark has a letter or a Han character: a run of digits is a number
         key = (n, len(suffix))
         if best is None or key > best:
             best, mark = key, suffix

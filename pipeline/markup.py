@@ -15,6 +15,8 @@ _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>.*?</figcaption\s*>", re.S | re.I)
 _IMAGE = re.compile(r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\([^)\n]*\)")
 _IMAGE_REF = re.compile(r"!\[[^\]\n]*\]\[[^\]\n]*\]")
 _LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\((?:[^()\n]|\([^()\n]*\))*\)")  # one level of [] in the text
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_DELIMITER = re.compile(r"^:?-{3,}:?$")
 _LINK_REF = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
 _LINK_DEF = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M)
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
@@ -53,6 +55,20 @@ def strip_front_matter(text: str) -> str:
     return text
 
 
+def _table_row(line: str) -> str:
+    """A Markdown table row as its cells joined by a space; a delimiter row (| --- | :-: |) as nothing.
+
+    >>> _table_row("| 九龙 | 1,200人 |"), _table_row("| --- | :---: |"), _table_row("甲|乙")
+    ('九龙 1,200人', '', '甲|乙')
+    """
+    if not _TABLE_ROW.match(line):
+        return line
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    if all(_TABLE_DELIMITER.match(cell) for cell in cells if cell):
+        return ""
+    return " ".join(cell for cell in cells if cell)
+
+
 def markdown_to_text(text: str) -> str:
     """Plain text of a Markdown article: no front matter, images, figures, tags, heading or emphasis marks.
 
@@ -76,6 +92,7 @@ def markdown_to_text(text: str) -> str:
     text = _QUOTE.sub("", text)
     text = _BULLET.sub("", text)
     text = "\n".join(line for line in text.split("\n") if not _FENCE.match(line))
+    text = "\n".join(_table_row(line) for line in text.split("\n"))
     text = _STRONG.sub(r"\2", text)
     text = _STRIKE.sub(r"\1", text)
     text = _EM_STAR.sub(r"\1", text)

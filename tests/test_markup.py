@@ -28,6 +28,8 @@ def lines(text: str) -> list[str]:
         ("正文<br/>续行<span>字</span>。\n", ["正文续行字。"]),
         ("---\n\n请订阅本网。\n", ["请订阅本网。"]),
         ("> 引文一句。\n\n- 列表项一\n", ["引文一句。", "列表项一"]),
+        # tables: a row becomes its cells, the delimiter row goes
+        ("车长分布\n| | 全职 | 兼职 |\n| --- | :---: | ---: |\n| 甲公司 | 7,700（87%） | 1,100（13%） |\n", ["车长分布", "全职 兼职", "甲公司 7,700（87%） 1,100（13%）"]),
         # brackets inside link text: footnote markers and case citations
         ("法律不得抵触。 [[1]](https://example.org/note(1)) 续。\n", ["法律不得抵触。 [1] 续。"]),
         ("见[甲诉乙 [1999] 终审10](https://example.org/c?q=(x)%20y)一案。\n", ["见甲诉乙 [1999] 终审10一案。"]),
