@@ -9,6 +9,7 @@ and holds only a few articles in flight, so memory does not grow with the corpus
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing as mp
 import os
@@ -64,6 +65,7 @@ class Outcome:
     claims: list[Claim] = field(default_factory=list)
     text: Optional[str] = None
     warnings: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
     failure: Optional[Failure] = None
 
 
@@ -101,7 +103,7 @@ def clean_article(path: Path, rules: RuleSet) -> Outcome:
         article = read_article(path)
         stage = "clean"
         cleaned = clean_document(article.text, fmt=article.fmt, rules=rules)
-        return Outcome(path, text=cleaned.text, warnings=cleaned.warnings)
+        return Outcome(path, text=cleaned.text, warnings=cleaned.warnings, dropped=cleaned.dropped)
     except Exception as exc:  # noqa: BLE001 - one bad article is reported, the batch goes on
         return Outcome(path, failure=_failure(path, stage, exc))
 
@@ -118,6 +120,11 @@ def _init_worker(task: str, rules: RuleSet, from_clean: bool) -> None:
         from pipeline.run import load_nlp
 
         _WORKER["nlp"] = load_nlp(rules)
+
+
+def _ignore_sigint() -> None:
+    """Pool initializer of forked workers: the parent handles Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(path: Path) -> Outcome:
@@ -138,8 +145,9 @@ def process(
 ) -> Iterator[Outcome]:
     """Outcomes of `task` ("extract" or "clean") for `paths`, in their order, with `workers` processes.
 
-    With one worker everything runs here (`nlp` is built unless given); with more, in a spawn
-    pool whose workers build their own pipeline. Close the iterator (or exhaust it) to stop the pool.
+    With one worker everything runs here (`nlp` is built unless given); with more, in a pool of
+    forked workers that share the pipeline built here (a spawn pool whose workers build their
+    own where fork is not available). Close the iterator (or exhaust it) to stop the pool.
     """
     if task not in ("extract", "clean"):
         raise ValueError(f"unknown task {task!r}")
@@ -153,12 +161,25 @@ def process(
         for path in paths:
             yield extract_article(path, rules, nlp, from_clean=from_clean) if task == "extract" else clean_article(path, rules)
         return
-    context = mp.get_context("spawn")
-    # Workers start with SIGINT ignored (an ignored signal stays ignored across exec), so a Ctrl-C
-    # while they import spaCy cannot print tracebacks from them; the initializer ignores it too.
+    forking = "fork" in mp.get_all_start_methods()
+    if forking:
+        # fork: the workers inherit a pipeline built once here instead of each importing spaCy and
+        # building its own (a few seconds each); gc.freeze keeps the collector from touching, and
+        # so copying, the inherited objects
+        _WORKER.update(task=task, rules=rules, from_clean=from_clean)
+        if task == "extract":
+            from pipeline.run import load_nlp
+
+            _WORKER["nlp"] = nlp if nlp is not None else load_nlp(rules)
+        gc.freeze()
+        context, initializer, initargs = mp.get_context("fork"), _ignore_sigint, ()
+    else:
+        context, initializer, initargs = mp.get_context("spawn"), _init_worker, (task, rules, from_clean)
+    # Workers start with SIGINT ignored (an ignored signal stays ignored across fork and exec), so a
+    # Ctrl-C while they start cannot print tracebacks from them; the initializer ignores it too.
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        pool = context.Pool(workers, initializer=_init_worker, initargs=(task, rules, from_clean))
+        pool = context.Pool(workers, initializer=initializer, initargs=initargs)
     finally:
         signal.signal(signal.SIGINT, previous)
     try:
@@ -167,6 +188,9 @@ def process(
         pool.join()
     finally:
         pool.terminate()
+        if forking:
+            gc.unfreeze()
+            _WORKER.clear()
 
 
 class AtomicWriter:

@@ -182,28 +182,46 @@ def clean(
 ) -> None:
     """Write the cleaned text of each article (boilerplate stripped, simplified) to DIR/<doc>.clean.txt.
 
-    Failed inputs are listed in DIR/clean.errors.jsonl (always written, empty when none failed);
-    warnings (corrupted byte sequences) are printed on standard error."""
+    DIR/clean.report.jsonl gets one line per article cleaned: {"doc", "path", "lines" (kept),
+    "dropped" (the lines taken out, in order), "warnings" (corrupted byte sequences, which are also
+    printed on standard error)}. Failed inputs are listed in DIR/clean.errors.jsonl. Both files are
+    always written, empty when there is nothing to say."""
     from pipeline.batch import AtomicWriter, process, write_atomic
     from pipeline.run import doc_id, iter_inputs
 
     ruleset = _rules(rules, no_builtin_rules)
     directory.mkdir(parents=True, exist_ok=True)
     files = list(iter_inputs(paths))
+    report = AtomicWriter(directory / CLEAN_REPORT)
+    totals = {"articles": 0, "dropped": 0, "warnings": 0}
 
     def write(outcome) -> None:
-        write_atomic(directory / f"{doc_id(outcome.path)}.clean.txt", outcome.text)
+        doc = doc_id(outcome.path)
+        write_atomic(directory / f"{doc}.clean.txt", outcome.text)
+        lines = len(outcome.text.splitlines())
+        entry = {"doc": doc, "path": str(outcome.path), "lines": lines, "dropped": outcome.dropped, "warnings": outcome.warnings}
+        report.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        totals["articles"] += 1
+        totals["dropped"] += len(outcome.dropped)
+        totals["warnings"] += len(outcome.warnings)
         for warning in outcome.warnings:
             typer.echo(f"warning: {outcome.path}: {warning}", err=True)
 
     errors_file = AtomicWriter(directory / CLEAN_ERRORS)
     outcomes = process(files, "clean", ruleset, workers=workers)
-    if _run_batch(outcomes, len(files), "clean", write, [], errors_file, progress, "the files written so far are complete"):
+    failed = _run_batch(outcomes, len(files), "clean", write, [report], errors_file, progress, "the files written so far are complete")
+    typer.echo(
+        f"cleaned {totals['articles']} of {len(files)} articles into {directory}: "
+        f"{totals['dropped']} lines dropped, {totals['warnings']} warnings, {failed} failed",
+        err=True,
+    )
+    if failed:
         raise typer.Exit(1)
 
 
-#: The errors file of `clean`, in its output directory.
+#: The errors file and the per-article report of `clean`, in its output directory.
 CLEAN_ERRORS = "clean.errors.jsonl"
+CLEAN_REPORT = "clean.report.jsonl"
 
 
 @app.command()

@@ -21,7 +21,7 @@ from spacy.vocab import Vocab
 
 from pipeline.quantities import QUANTITIES_KEY, Quantity
 from pipeline.rules import RuleSet
-from pipeline.segment import LookupTagger
+from pipeline.segment import LookupTagger, dictionary_tags
 
 #: The taggers: jieba.posseg's joint HMM (new words tagged in context, slow) or segmentation as
 #: jieba.lcut with tags looked up in jieba's dictionary (pipeline/segment.py, five times faster).
@@ -53,19 +53,25 @@ class JiebaTokenizer:
 
     def __init__(self, vocab: Vocab, *, segment_all: bool = False, hmm: bool = True, tagger: str = "posseg") -> None:
         import jieba
-        import jieba.posseg
 
+        if tagger not in TAGGERS:
+            raise ValueError(f"tagger must be one of {', '.join(TAGGERS)}, not {tagger!r}")
         jieba.setLogLevel(logging.WARNING)
         self.vocab = vocab
         self.segment_all = segment_all
         self.hmm = hmm
+        self.tagger = tagger
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
-        self._pos = jieba.posseg.POSTokenizer(self._jieba)
-        if tagger not in TAGGERS:
-            raise ValueError(f"tagger must be one of {', '.join(TAGGERS)}, not {tagger!r}")
-        self.tagger = tagger
-        self._lookup = LookupTagger(self._jieba, self._pos.word_tag_tab)
+        if tagger == "posseg":
+            import jieba.posseg
+
+            self._pos = jieba.posseg.POSTokenizer(self._jieba)
+            self._tags = self._pos.word_tag_tab
+        else:
+            self._pos = None
+            self._tags = dictionary_tags(self._jieba)
+        self._lookup = LookupTagger(self._jieba, self._tags)
         #: Set by build_nlp to the claims component's quantity finder: then only sentences with a
         #: quantity are segmented, and the quantities found are left in doc.user_data[QUANTITIES_KEY].
         self.quantity_finder: Callable[[str], list[Quantity]] | None = None
@@ -75,7 +81,7 @@ class JiebaTokenizer:
         for word, freq, tag in entries:
             self._jieba.add_word(word, freq, tag)
             if tag:
-                self._pos.word_tag_tab[word] = tag
+                self._tags[word] = tag
 
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
@@ -106,7 +112,7 @@ class JiebaTokenizer:
         return doc
 
     def _cut(self, sentence: str) -> list[tuple[str, str]]:
-        if self.tagger == "lookup":
+        if self._pos is None:
             return self._lookup.cut(sentence)
         return [(p.word, p.flag) for p in self._pos.cut(sentence, HMM=self.hmm)]
 

@@ -12,6 +12,7 @@ the tokenizer's `tagger` setting (`pipeline/config.cfg`).
 from __future__ import annotations
 
 import re
+import sys
 
 #: Tag of a word found by the HMM and absent from the dictionary: nearly always a name or a term
 #: ("nw", new word: read as a noun wherever n* is, and usable in entity patterns as a name).
@@ -24,6 +25,18 @@ _HAN = re.compile(r"([\u4E00-\u9FD5]+)")
 _ALNUM = re.compile(r"([\.0-9]+|[a-zA-Z0-9]+)")
 _NUM = re.compile(r"[\.0-9]+")
 _ENG = re.compile(r"[a-zA-Z0-9]+")
+
+
+def dictionary_tags(tokenizer) -> dict[str, str]:
+    """word -> tag of the dictionary of a `jieba.Tokenizer` (the table `jieba.posseg` loads from it),
+    read without importing posseg, whose HMM tables the lookup tagger does not need (~90 MB)."""
+    tags: dict[str, str] = {}
+    with tokenizer.get_dict_file() as lines:
+        for raw in lines:
+            parts = raw.decode("utf-8").split()
+            if len(parts) == 3:
+                tags[parts[0]] = sys.intern(parts[2])
+    return tags
 
 
 class LookupTagger:

@@ -54,6 +54,29 @@ def test_cli_clean_writes_clean_files(tmp_path: Path):
     assert produced == (REPO / "gold" / "003_bfcd23cd9aa4ea68.clean.txt").read_text(encoding="utf-8")
 
 
+def test_cli_clean_report_lists_dropped_lines_and_warnings(tmp_path: Path):
+    articles = tmp_path / "in"
+    articles.mkdir()
+    (articles / "a.txt").write_text(
+        "今年以来,青禾县把民生工程办成民心工程,新建村级活动场所12个,培训基层干部3000余人次。\n"
+        "大力整治党员涉黑涉恶?jiǎn)栴},坚决整治。\n"
+        "据介绍,村史馆由村集体出资建设,总投资56万元,建筑面积420平方米,免费向群众开放。\n"
+        "责编:钱程\n",
+        encoding="utf-8",
+    )
+    (articles / "b.txt").write_text("全县共培训干部300人次。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["clean", str(articles), "-d", str(out)])
+    assert result.exit_code == 0, result.output
+    report = [json.loads(line) for line in (out / "clean.report.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["doc"] for r in report] == ["a", "b"]
+    assert report[0]["lines"] == 3 and report[0]["dropped"] == ["责编:钱程"]
+    assert report[0]["warnings"] == ["corrupted bytes at line 2: '?jiǎn)栴}'"]
+    assert report[1] == {"doc": "b", "path": str(articles / "b.txt"), "lines": 1, "dropped": [], "warnings": []}
+    assert "cleaned 2 of 2 articles" in result.output and "1 lines dropped, 1 warnings, 0 failed" in result.output
+    assert (out / "clean.errors.jsonl").read_text(encoding="utf-8") == ""
+
+
 def test_cli_score_json_has_both_modes():
     result = runner.invoke(app, ["score", "--json"])
     assert result.exit_code == 0, result.output

@@ -77,3 +77,12 @@ def test_only_sentences_with_a_quantity_are_segmented(nlp):
     first, second = list(doc.sents)
     assert len(first) == 1  # no quantity: one token
     assert [t.text for t in second][:3] == ["全州", "共", "建立"]
+
+
+def test_dictionary_tags_are_the_table_posseg_loads(tagger):
+    from jieba.posseg import POSTokenizer
+
+    from pipeline.segment import dictionary_tags
+
+    tokenizer, _ = tagger
+    assert dictionary_tags(tokenizer) == POSTokenizer(tokenizer).word_tag_tab
