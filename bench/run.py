@@ -32,7 +32,7 @@ DEFAULT_MIN_BYTES = 5 * 1024 * 1024
 TARGETS = {
     "e2e_vs_jieba": "end-to-end >= 0.5x jieba.lcut chars/s",
     "workers_speedup": "workers-2 >= 1.6x one process",
-    "peak_memory": "peak memory < 600 MB",
+    "peak_memory": "peak memory of the batch (zhclaims extract, summed PSS of its processes) < 600 MB",
     "help_time": "zhclaims --help < 0.5 s",
 }
 
@@ -268,6 +268,48 @@ def bench_stress(directory: Path) -> list[dict[str, Any]]:
     return results
 
 
+def _process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (Linux /proc)."""
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return pids
+    for child in children:
+        pids += _process_tree(int(child))
+    return pids
+
+
+def _proc_kib(pid: int, name: str, key: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def bench_batch_memory(paths: list[Path], workers: int, directory: Path) -> dict[str, Any]:
+    """`zhclaims extract PATHS -o FILE --workers N` as a child; its process tree sampled every 0.1 s:
+    peak of the summed RSS (shared pages counted in every process) and of the summed PSS (shared
+    pages split between the processes: the memory the batch really holds). Linux only."""
+    exe = Path(sys.executable).with_name("zhclaims")
+    out = directory / f"batch-{workers}.jsonl"
+    start = time.perf_counter()
+    child = subprocess.Popen([str(exe), "extract", *map(str, paths), "-o", str(out), "--workers", str(workers)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak_rss = peak_pss = 0
+    while child.poll() is None:
+        tree = _process_tree(child.pid)
+        peak_rss = max(peak_rss, sum(_proc_kib(p, "status", "VmRSS:") for p in tree))
+        peak_pss = max(peak_pss, sum(_proc_kib(p, "smaps_rollup", "Pss:") for p in tree))
+        time.sleep(0.1)
+    return {"workers": workers, "exit": child.returncode, "seconds": time.perf_counter() - start,
+            "peak_rss_sum_mb": peak_rss / 1024, "peak_pss_sum_mb": peak_pss / 1024,
+            "claims": sum(1 for _ in out.open(encoding="utf-8")) if out.exists() else None}
+
+
 def peak_memory_mb() -> dict[str, float]:
     """Peak resident memory (ru_maxrss) of this process and of its largest waited-for child, in MB."""
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
@@ -329,6 +371,14 @@ def main(argv: list[str] | None = None) -> int:
     par = timed(f"end to end, {args.workers} workers", lambda: bench_workers(corpus.paths, args.workers, rules, e2e["clean_chars"]))
     jb = timed("jieba.lcut", lambda: bench_jieba(clean_texts))
     memory = peak_memory_mb()
+    batches: list[dict[str, Any]] = []
+    if Path("/proc/self/smaps_rollup").exists():
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="zhclaims-bench-") as tmp:
+            for n in sorted({1, args.workers}):
+                batches.append(timed(f"zhclaims extract --workers {n} (memory)", lambda n=n: bench_batch_memory(corpus.paths, n, Path(tmp))))
+    batch_peak = max((b["peak_pss_sum_mb"] for b in batches), default=memory["max_mb"])
 
     one_process_wall = build_seconds + e2e["seconds"]
     speedup = one_process_wall / par["seconds"] if par["seconds"] > 0 else 0.0
@@ -337,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     met = {
         "e2e_vs_jieba": e2e_vs_jieba >= 0.5,
         "workers_speedup": speedup >= 1.6,
-        "peak_memory": memory["max_mb"] < 600,
+        "peak_memory": batch_peak < 600,
         "help_time": help_["best_seconds"] < 0.5,
     }
 
@@ -350,12 +400,15 @@ def main(argv: list[str] | None = None) -> int:
         ("end-to-end chars/s", f"{e2e['chars_per_s']:,.0f}",
          f"clean chars; {e2e['raw_chars_per_s']:,.0f} raw chars/s, {e2e['seconds']:.2f} s, {e2e['claims']:,} claims"),
         ("load_nlp s", f"{build_seconds:.2f}", "pipeline build, not in end-to-end"),
-        (f"workers-{args.workers} chars/s", f"{par['chars_per_s']:,.0f}", f"clean chars; wall {par['seconds']:.2f} s incl. spawn + build"),
+        (f"workers-{args.workers} chars/s", f"{par['chars_per_s']:,.0f}", f"clean chars; wall {par['seconds']:.2f} s incl. pool start + pipeline build"),
         ("speed-up", f"{speedup:.2f}x", f"(load_nlp + one process) / workers wall; {speedup_steady:.2f}x without load_nlp"),
         ("jieba.lcut chars/s", f"{jb['chars_per_s']:,.0f}", f"same clean text, {jb['seconds']:.2f} s"),
         ("end-to-end / jieba", f"{e2e_vs_jieba:.2f}x", ""),
         ("peak RSS self MB", f"{memory['self_mb']:.0f}", "ru_maxrss RUSAGE_SELF"),
         ("peak RSS children MB", f"{memory['children_mb']:.0f}", "ru_maxrss RUSAGE_CHILDREN (largest child)"),
+        *[(f"batch --workers {b['workers']} MB", f"{b['peak_pss_sum_mb']:.0f}",
+            f"zhclaims extract: peak summed PSS; summed RSS {b['peak_rss_sum_mb']:.0f}, {b['seconds']:.1f} s, exit {b['exit']}")
+          for b in batches],
         ("zhclaims --help s", f"{help_['best_seconds']:.3f}", "best of 3: " + ", ".join(f"{t:.3f}" for t in help_["times"])),
     ]
     print(f"corpus: {corpus.name}: {len(corpus.paths)} articles ({corpus.distinct} distinct), "
@@ -375,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"python": platform.python_version(), "cpus": mp.cpu_count()},
         "stages": stages, "pipeline_failures": failures, "load_nlp_seconds": build_seconds, "end_to_end": e2e, "workers": par,
         "speedup": speedup, "speedup_without_load": speedup_steady, "jieba": jb, "end_to_end_vs_jieba": e2e_vs_jieba,
-        "memory": memory, "help": help_, "targets": {TARGETS[k]: v for k, v in met.items()},
+        "memory": memory, "batch_memory": batches, "help": help_, "targets": {TARGETS[k]: v for k, v in met.items()},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
