@@ -449,7 +449,7 @@ def list_items(text: str, separators: list[str]) -> list[str]:
 
 
 def parallel_lists(doc: Doc, start: int, end: int, separators: frozenset[str], cues: PhraseCues = _NO_CUES) -> list[list[str]]:
-    """The parallel lists of noun phrases (船舶、电动汽车和工程机械) in doc.text[start:end], in
+    """The parallel lists of noun phrases (钢材、水泥和玻璃) in doc.text[start:end], in
     reading order; an item is a whole segment between separators, except the first (the noun
     phrase before the first separator) and the last (the noun phrase after the last one)."""
     tokens = [t for t in tokens_between(doc, start, end) if start <= t.idx and t.idx + len(t.text) <= end]
@@ -486,7 +486,7 @@ def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cue
         )
         closer = next((n for n, t in enumerate(segment) if t.text in _LIST_CLOSERS), None)
         if items and closer is not None and closer > 0 and k + 1 < len(segments):
-            # 船舶、电动汽车、工程机械|等|中国制造、…: 等 closes the list; what follows may open another
+            # 钢材、水泥、玻璃|等|建材、…: 等 closes the list; what follows may open another
             items.append("".join(t.text for t in segment[:closer]))
             lists.append(items)
             segment = segment[closer + 1 :]

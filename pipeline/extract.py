@@ -158,7 +158,7 @@ class ClaimExtractor:
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
                     return phrase
-        # a share: 民生支出占财政收入的70%
+        # a share: 教育支出占财政支出的18%
         share = self._share_subject(doc, sentence, sent_start, qs, cues)
         if share:
             return share
