@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html as _html
+from html.parser import HTMLParser
 import re
 
 #: YAML front matter: a `---` line first, `key: value` lines, a closing `---` line.
-_FRONT_MATTER = re.compile(r"\A\ufeff?[ \t]*---[ \t]*\n(?:.*\n)*?[ \t]*(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+_FRONT_MATTER = re.compile(r"\A\ufeff?(?:[ \t]*\n)*[ \t]*---[ \t]*\n(?:.*\n)*?[ \t]*(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 _FRONT_KEY = re.compile(r"^[ \t]*[A-Za-z_][\w-]*[ \t]*:", re.M)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _BLOCK_TAGS = re.compile(r"<(figure|picture|video|audio|script|style|iframe|svg|noscript)\b[^>]*>.*?</\1\s*>", re.S | re.I)
@@ -101,28 +102,66 @@ def markdown_to_text(text: str) -> str:
     return _html.unescape(text)
 
 
+class _VisibleText(HTMLParser):
+    """Collects the text a browser shows, a line break at every block element's edges."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _HIDDEN_TAGS:
+            self._hidden += 1
+        elif tag in _BLOCK_TAGS_HTML:
+            self.pieces.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in _BLOCK_TAGS_HTML:
+            self.pieces.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in _BLOCK_TAGS_HTML:
+            self.pieces.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.pieces.append(data)
+
+
 def html_to_text(raw: str) -> str:
-    """Main text of an HTML page (title first when found), one paragraph per line, via trafilatura."""
-    try:
-        import trafilatura
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise RuntimeError(
-            "reading HTML articles needs trafilatura: install the optional extra `pip install 'zhclaims[html]'`"
-        ) from None
-    result = trafilatura.bare_extraction(
-        raw, include_comments=False, include_tables=True, include_images=False, with_metadata=True
-    )
-    if result is None:
-        return ""
-    if not isinstance(result, dict):  # trafilatura >= 2 returns a Document
-        result = result.as_dict() if hasattr(result, "as_dict") else vars(result)
-    body = result.get("text") or ""
-    title = (result.get("title") or "").strip()
-    lines = [line.strip() for line in body.split("\n")]
+    r"""The visible text of an HTML page, one block a line, as a scraper copies a whole page.
+
+    Navigation, footers and the rest are left to the same line rules as scraped text
+    (`pipeline/clean.py`), which find the article by its shape; on the development pages this
+    beats a main-content extractor (trafilatura lost whole articles and kept comment threads).
+
+    >>> html_to_text("<html><head><title>标题</title><script>x=1</script></head>"
+    ...              "<body><nav>首页 | 新闻</nav><p>第一段<b>加粗</b>。</p><p>第二段。</p></body></html>")
+    '标题\n首页 | 新闻\n第一段加粗。\n第二段。\n'
+    """
+    parser = _VisibleText()
+    # a static-site generator's front matter before <html>, and server code left in the page
+    # (<?php … ?>, whose "->" would end the processing instruction early) are not shown either
+    parser.feed(_SERVER_CODE.sub("", strip_front_matter(raw)))
+    parser.close()
+    lines = [_HTML_SPACE.sub(" ", line).strip() for line in "".join(parser.pieces).split("\n")]
     lines = [line for line in lines if line]
-    if title and (not lines or lines[0] != title):
-        lines.insert(0, title)
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+#: Elements whose content a browser does not show as text (the title is shown: in the tab).
+_HIDDEN_TAGS = frozenset("script style noscript template svg canvas iframe object".split())
+#: Elements that start a new line of text.
+_BLOCK_TAGS_HTML = frozenset(
+    "address article aside blockquote body br dd details dialog div dl dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody thead "
+    "tfoot tr td th ul title".split()
+)
+_SERVER_CODE = re.compile(r"<\?[\s\S]*?\?>")
+_HTML_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
 
 def markup_to_text(raw: str, fmt: str) -> str:

@@ -63,11 +63,30 @@ HTML = """<html><head><title>青禾县新建村史馆 - 青禾新闻网</title><
 </article><footer>Copyright © 2023 青禾新闻网 版权所有</footer></body></html>"""
 
 
-def test_markup_html_main_text():
-    pytest.importorskip("trafilatura")
+def test_markup_html_visible_text_then_line_rules(rules):
+    from pipeline.clean import strip_boilerplate
+
     text = markup_to_text(HTML, "html")
     got = lines(text)
-    assert any("村史馆正式对外开放" in line for line in got)
-    assert any("总投资56万元" in line for line in got)
-    assert not any("关于我们" in line for line in got)
-    assert all(line == line.strip() for line in text.split("\n"))
+    # every visible block is a line, nothing hidden or marked up
+    assert got[0] == "青禾县新建村史馆 - 青禾新闻网"
+    assert "首页 | 新闻 | 关于我们" in got
+    assert all("<" not in line for line in got)
+    # the line rules then leave the article
+    kept = lines(strip_boilerplate(text, rules))
+    assert kept[0] == "青禾县新建村史馆"
+    assert any("总投资56万元" in line for line in kept)
+    assert not any("关于我们" in line or "版权所有" in line for line in kept)
+
+
+def test_markup_html_hidden_and_inline_elements():
+    raw = (
+        "<div>上一段<script>var a = '<p>不显示</p>';</script><style>p{}</style></div>"
+        "<p>全县<a href='/x'>新建</a><span>驿站</span>12个。<br>第二行</p><noscript>请启用脚本</noscript>"
+    )
+    assert lines(markup_to_text(raw, "html")) == ["上一段", "全县新建驿站12个。", "第二行"]
+
+
+def test_markup_html_front_matter_and_server_code_are_not_text():
+    raw = "\n---\ntitle: '青禾县要闻'\nauthor: 编辑部\n---\n<html><body><?php echo $this->theme->baseUrl . '/img/'; ?><p>正文一段。</p></body></html>"
+    assert lines(markup_to_text(raw, "html")) == ["正文一段。"]
