@@ -1,10 +1,12 @@
 """Batch processing for `extract` and `clean`: one article at a time, in this process or in a pool
 of worker processes, results in input order; a failing article becomes a `Failure` record.
 
-The pool uses the `spawn` context (no fork of a process holding a spaCy pipeline and threads);
-each worker builds its pipeline once, in the initializer, and ignores SIGINT, so Ctrl-C reaches
-only the parent, which terminates the pool. `Pool.imap` with a small chunksize keeps the order
-and holds only a few articles in flight, so memory does not grow with the corpus.
+On Linux the workers are forked from a parent that has built the pipeline once (they share it);
+elsewhere they are spawned and each builds its own. Workers ignore SIGINT, so Ctrl-C reaches only
+the parent, which stops them. At most `IN_FLIGHT` articles per worker are submitted ahead and
+results are taken in input order, so memory does not grow with the corpus. A worker that dies
+(killed, out of memory, a crash in C code) costs the articles then in flight: they are run again
+one at a time in a new pool, so only the article that kills a worker is reported as failed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import json
 import multiprocessing as mp
 import os
 import signal
+import sys
 import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +30,8 @@ from pipeline.rules import RuleSet
 if TYPE_CHECKING:
     from spacy.language import Language
 
-#: Articles handed to a worker at a time: small, so the order is cheap to keep and memory bounded.
-CHUNKSIZE = 4
+#: Articles submitted ahead per worker: small, so the order is cheap to keep and memory bounded.
+IN_FLIGHT = 4
 
 #: The stages a failure is attributed to.
 STAGES = ("read", "clean", "extract")
@@ -123,8 +127,10 @@ def _init_worker(task: str, rules: RuleSet, from_clean: bool) -> None:
 
 
 def _ignore_sigint() -> None:
-    """Pool initializer of forked workers: the parent handles Ctrl-C."""
+    """Pool initializer of forked workers: the parent handles Ctrl-C; SIGTERM (the pool stopping
+    them) takes its default action even if the parent handles it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _work(path: Path) -> Outcome:
@@ -161,36 +167,90 @@ def process(
         for path in paths:
             yield extract_article(path, rules, nlp, from_clean=from_clean) if task == "extract" else clean_article(path, rules)
         return
-    forking = "fork" in mp.get_all_start_methods()
+    forking = sys.platform.startswith("linux")  # fork is unsafe on macOS and absent on Windows
     if forking:
-        # fork: the workers inherit a pipeline built once here instead of each importing spaCy and
+        # the workers inherit a pipeline built once here instead of each importing spaCy and
         # building its own (a few seconds each); gc.freeze keeps the collector from touching, and
         # so copying, the inherited objects
         _WORKER.update(task=task, rules=rules, from_clean=from_clean)
-        if task == "extract":
-            from pipeline.run import load_nlp
+        try:
+            if task == "extract":
+                from pipeline.run import load_nlp
 
-            _WORKER["nlp"] = nlp if nlp is not None else load_nlp(rules)
-        gc.freeze()
-        context, initializer, initargs = mp.get_context("fork"), _ignore_sigint, ()
-    else:
-        context, initializer, initargs = mp.get_context("spawn"), _init_worker, (task, rules, from_clean)
-    # Workers start with SIGINT ignored (an ignored signal stays ignored across fork and exec), so a
-    # Ctrl-C while they start cannot print tracebacks from them; the initializer ignores it too.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        pool = context.Pool(workers, initializer=initializer, initargs=initargs)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    try:
-        yield from pool.imap(_work, paths, chunksize=CHUNKSIZE)
-        pool.close()
-        pool.join()
-    finally:
-        pool.terminate()
-        if forking:
+                _WORKER["nlp"] = nlp if nlp is not None else load_nlp(rules)
+            gc.freeze()
+            yield from _pooled(paths, workers, task, mp.get_context("fork"), _ignore_sigint, ())
+        finally:
             gc.unfreeze()
             _WORKER.clear()
+    else:
+        yield from _pooled(paths, workers, task, mp.get_context("spawn"), _init_worker, (task, rules, from_clean))
+
+
+#: The failure recorded for an article whose worker died while processing it.
+WORKER_DIED = "its worker process died while processing it (killed, out of memory, or a crash in C code)"
+
+
+def _pooled(paths: Iterable[Path], workers: int, task: str, context, initializer, initargs) -> Iterator[Outcome]:
+    """Outcomes of `_work` over `paths` in order, from a process pool that is replaced if a worker dies."""
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    def start() -> ProcessPoolExecutor:
+        # SIGINT is ignored while the workers start (an ignored signal stays ignored across fork
+        # and exec), so a Ctrl-C then cannot print tracebacks from them
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            executor = ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
+            executor.submit(int).result()  # start the workers now, under SIG_IGN
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        return executor
+
+    todo = iter(paths)
+    retry: deque[Path] = deque()  # articles that were in flight when a worker died
+    pending: deque[tuple[Path, Future, bool]] = deque()  # (path, future, is a retry)
+    executor = start()
+    try:
+        while True:
+            # a retried article runs alone, so a second death names the article that causes it
+            while retry and not pending:
+                path = retry.popleft()
+                pending.append((path, executor.submit(_work, path), True))
+            while not retry and len(pending) < workers * IN_FLIGHT:
+                path = next(todo, None)
+                if path is None:
+                    break
+                pending.append((path, executor.submit(_work, path), False))
+            if not pending:
+                return
+            path, future, retried = pending.popleft()
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                lost = [(path, retried)] + [(p, r) for p, _, r in pending]
+                pending.clear()
+                _stop(executor)
+                executor = start()
+                if retried:
+                    yield Outcome(path, failure=Failure(str(path), task, WORKER_DIED))
+                    lost = lost[1:]
+                retry.extendleft(reversed([p for p, _ in lost]))
+                continue
+            yield outcome
+    finally:
+        _stop(executor)
+
+
+def _stop(executor) -> None:
+    """Stop a pool now: pending work cancelled, worker processes terminated."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 class AtomicWriter:

@@ -4,6 +4,7 @@ the commands that need them, so `zhclaims --help` stays fast."""
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -49,7 +50,7 @@ EXIT_HELP = (
     "Exit status: 0 when every input was processed; 1 when any input failed (binary, undecodable or "
     "unreadable file, or a stage raised): each failure is reported on standard error with its path and "
     "reason, recorded in the errors file, and the batch goes on; 2 on a usage or rule error; 130 when "
-    "interrupted (Ctrl-C), and then no output file is written."
+    "interrupted (Ctrl-C) and 143 when terminated (SIGTERM), and then no output file is written."
 )
 
 
@@ -97,14 +98,15 @@ def _run_batch(outcomes, total: int, label: str, handle, writers: list, errors, 
             else:
                 handle(outcome)
             progress.update(done)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         outcomes.close()
         progress.close()
         for writer in (errors, *writers):
             if writer is not None:
                 writer.discard()
-        typer.echo(f"interrupted: {label} stopped, {stopped}", err=True)
-        raise typer.Exit(130) from None
+        how = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        typer.echo(f"{how}: {label} stopped, {stopped}", err=True)
+        raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
     except BaseException:
         outcomes.close()
         for writer in (errors, *writers):
@@ -406,8 +408,17 @@ def _find_article(directory: Path, doc: str) -> Optional[Path]:
     return None
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (timeout, docker stop, systemd): handled as Ctrl-C is, with its own exit status."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 def main() -> None:
     """Entry point of the `zhclaims` console script."""
+    signal.signal(signal.SIGTERM, _terminate)
     app()
 
 

@@ -178,6 +178,33 @@ def test_batch_process_keeps_order_with_workers(rules, tmp_path: Path):
     assert [int(o.claims[0].value) for o in outcomes if o.failure is None] == list(range(1, 10))
 
 
+def test_batch_worker_that_dies_fails_only_its_article(rules, tmp_path: Path, monkeypatch):
+    import os
+    import signal
+
+    import pipeline.batch
+
+    real = pipeline.batch.clean_article
+
+    def clean_or_die(path: Path, rules):
+        if path.name == "3.txt":
+            os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+        return real(path, rules)
+
+    # forked workers inherit the patched module; a spawned one would not, so this needs fork
+    monkeypatch.setattr(pipeline.batch, "clean_article", clean_or_die)
+    paths = []
+    for n in range(12):
+        path = tmp_path / f"{n}.txt"
+        path.write_text(f"全县共有{n + 1}个安置点,覆盖全部行政村。\n", encoding="utf-8")
+        paths.append(path)
+    outcomes = list(process(paths, "clean", rules, workers=2))
+    assert [o.path for o in outcomes] == paths
+    assert [o.path.name for o in outcomes if o.failure is not None] == ["3.txt"]
+    assert outcomes[3].failure == Failure(str(paths[3]), "clean", pipeline.batch.WORKER_DIED)
+    assert all(f"{n + 1}个" in o.text for n, o in enumerate(outcomes) if o.failure is None)
+
+
 def test_batch_atomic_writer_leaves_nothing_on_failure(tmp_path: Path):
     target = tmp_path / "out.jsonl"
     target.write_text("old\n", encoding="utf-8")
@@ -193,8 +220,11 @@ def test_batch_atomic_writer_leaves_nothing_on_failure(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_batch_ctrl_c_stops_cleanly(tmp_path: Path, workers: str):
+@pytest.mark.parametrize(
+    "workers,sig,code,word",
+    [("1", signal.SIGINT, 130, "interrupted"), ("2", signal.SIGINT, 130, "interrupted"), ("2", signal.SIGTERM, 143, "terminated")],
+)
+def test_batch_ctrl_c_stops_cleanly(tmp_path: Path, workers: str, sig, code: int, word: str):
     corpus = tmp_path / "many"
     corpus.mkdir()
     for n in range(300):
@@ -209,11 +239,11 @@ def test_batch_ctrl_c_stops_cleanly(tmp_path: Path, workers: str):
     for line in proc.stderr:  # wait until articles are being processed
         seen.append(line)
         if line.startswith("progress: extract 1/300"):
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(sig)
             break
     stdout, rest = proc.communicate()
     stderr = "".join(seen) + rest
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == code, stderr
     assert "Traceback" not in stderr
-    assert stderr.splitlines()[-1] == "interrupted: extract stopped, no output file written"
+    assert stderr.splitlines()[-1] == f"{word}: extract stopped, no output file written"
     assert list(out.parent.iterdir()) == []  # no output, no errors file, no temporary file
