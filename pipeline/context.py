@@ -22,8 +22,6 @@ _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
 _CLAUSE_END = regex.compile(r"[,，;；:：]")
 _SCOPE = regex.compile(r"^全")
-#: The longest lead-in (prepositions and times) before a place that opens a clause.
-_LEAD_IN_MAX = 24
 #: Characters before and after a quantity that role cues are looked for in (cues end where it starts).
 _ROLE_REACH = 120
 #: How far (in multiples of a phrase's max_chars) a noun-phrase reader looks from its start.
@@ -152,15 +150,16 @@ class ContextRules:
                 openers.append(ent)
         return openers
 
+    def _time_at_start(self, text: str) -> int:
+        """Length of the longest time expression that opens `text` (0 when none does)."""
+        ends = [match.end() for _, pattern in self.times if (match := pattern.match(text)) is not None]
+        return max(ends, default=0)
+
     def _only_lead_in(self, prefix: str) -> bool:
         """True when `prefix` is nothing but prepositions and time expressions."""
-        if len(prefix) > _LEAD_IN_MAX:
-            return False
         while prefix:
             stripped = _LEAD_PREPOSITION.sub("", prefix)
-            times = [t for t in self.time_spans(stripped) if t[0] == 0]
-            stripped = stripped[times[0][1] :] if times else stripped
-            stripped = stripped.lstrip("的 ")
+            stripped = stripped[self._time_at_start(stripped) :].lstrip("的 ")
             if stripped == prefix:
                 return False
             prefix = stripped
@@ -328,6 +327,7 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
     modifier ending in 的 (3个|年幼的|孩子) or a short relative clause (131名|搬迁来的|党员), but
     not past a noun (10个|社区|的缩影); a quoted or bracketed piece that opens the phrase is
     taken whole (“联合党委”成员单位)."""
+    capped, full_limit = limit > start + _REACH * max_chars, limit
     limit = min(limit, start + _REACH * max_chars)  # a phrase never needs more: keeps long lines linear
     tokens = [t for t in tokens_between(doc, start, limit) if t.idx + len(t.text) > start and t.idx < limit]
     out = ""
@@ -344,6 +344,10 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             continue
         if token.text in _OPENERS and not out:
             close = _bracket_group(tokens, k, 1, len(tokens) - 1)
+            if close is None and capped:
+                # a quoted name longer than the reach: read on to its end (rare, so not costly)
+                tokens = [t for t in tokens_between(doc, start, full_limit) if t.idx + len(t.text) > start]
+                close = _bracket_group(tokens, k, 1, len(tokens) - 1)
             if close is not None:
                 out += "".join(t.text for t in tokens[k : close + 1])
                 last, k = tokens[close], close + 1

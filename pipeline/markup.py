@@ -17,7 +17,8 @@ _IMAGE = re.compile(r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\([^)\n]*\)")
 _IMAGE_REF = re.compile(r"!\[[^\]\n]*\]\[[^\]\n]*\]")
 _LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\((?:[^()\n]|\([^()\n]*\))*\)")  # one level of [] in the text
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_DELIMITER = re.compile(r"^:?-{3,}:?$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")  # an escaped \| stays inside its cell
+_TABLE_DELIMITER = re.compile(r"^:?-+:?$")
 _LINK_REF = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
 _LINK_DEF = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M)
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
@@ -57,14 +58,16 @@ def strip_front_matter(text: str) -> str:
 
 
 def _table_row(line: str) -> str:
-    """A Markdown table row as its cells joined by a space; a delimiter row (| --- | :-: |) as nothing.
+    r"""A Markdown table row as its cells joined by a space; a delimiter row (| --- | :-: |) as nothing.
 
-    >>> _table_row("| 九龙 | 1,200人 |"), _table_row("| --- | :---: |"), _table_row("甲|乙")
-    ('九龙 1,200人', '', '甲|乙')
+    >>> _table_row("| 九龙 | 1,200人 |"), _table_row("| --- | :---: |"), _table_row("|-|:-|"), _table_row("甲|乙")
+    ('九龙 1,200人', '', '', '甲|乙')
+    >>> _table_row(r"| A \| B | 3个 |")
+    'A | B 3个'
     """
     if not _TABLE_ROW.match(line):
         return line
-    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    cells = [cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(line.strip().strip("|"))]
     if all(_TABLE_DELIMITER.match(cell) for cell in cells if cell):
         return ""
     return " ".join(cell for cell in cells if cell)

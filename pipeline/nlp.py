@@ -71,7 +71,7 @@ class JiebaTokenizer:
         else:
             self._pos = None
             self._tags = dictionary_tags(self._jieba)
-        self._lookup = LookupTagger(self._jieba, self._tags)
+        self._lookup = LookupTagger(self._jieba, self._tags, hmm=hmm)
         #: Set by build_nlp to the claims component's quantity finder: then only sentences with a
         #: quantity are segmented, and the quantities found are left in doc.user_data[QUANTITIES_KEY].
         self.quantity_finder: Callable[[str], list[Quantity]] | None = None

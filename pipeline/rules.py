@@ -84,6 +84,12 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("qualifier", "position"): ("before", "after", "infix", "outside"),
     ("role", "position"): ("before", "after"),
     ("role", "role"): ("from", "to", "delta"),
+    ("role", "after_role"): ("from", "to", "delta"),
+    ("unit", "kind"): ("count", "money", "percent", "area", "length", "weight", "age", "other"),
+    ("unit", "numerals"): ("arabic", "any"),
+    ("exclusion", "numerals"): ("chinese", "any"),
+    ("qualifier", "qualifier"): ("approx", "gt", "ge", "lt", "le"),
+    ("boilerplate", "position"): ("any", "top", "bottom", "tail"),
     ("numeral", "role"): ("digit", "small", "point", "fraction"),
 }
 

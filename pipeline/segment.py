@@ -40,13 +40,15 @@ def dictionary_tags(tokenizer) -> dict[str, str]:
 
 
 class LookupTagger:
-    """`cut(sentence)` -> [(word, tag)], for a (private) `jieba.Tokenizer` and its tag table."""
+    """`cut(sentence)` -> [(word, tag)], for a (private) `jieba.Tokenizer` and its tag table;
+    with `hmm=False` unknown runs stay single characters (no new words), as `jieba.lcut(HMM=False)`."""
 
-    def __init__(self, tokenizer, tags: dict[str, str]) -> None:
+    def __init__(self, tokenizer, tags: dict[str, str], *, hmm: bool = True) -> None:
         import jieba.finalseg
 
         self._tokenizer = tokenizer
         self._tags = tags
+        self._hmm = hmm
         self._hmm_cut = jieba.finalseg.cut
 
     def cut(self, sentence: str) -> list[tuple[str, str]]:
@@ -102,7 +104,7 @@ class LookupTagger:
             if not piece:
                 continue
             if _HAN.match(piece):
-                for word in self._hmm_cut(piece):
+                for word in self._hmm_cut(piece) if self._hmm else piece:
                     out.append((word, tags.get(word) or (NEW_WORD_TAG if len(word) > 1 else "x")))
             else:
                 for part in _ALNUM.split(piece):

@@ -114,6 +114,8 @@ def test_extract_where_skips_verb_that_is_also_a_district_name(nlp):
         ("目前澳门的酒店相当紧张，据统计，八成酒店入住率超过90%。", "超过90%", "澳门"),
         # a place inside a clause that does not open with it scopes only that clause
         ("记者来到南宁采访，当地约有3000名志愿者。", "3000名", None),
+        # a long lead-in of time expressions is still a lead-in
+        ("2021年上半年2022年下半年2023年上半年2024年上半年澳门旅游业回暖，酒店从业人数达8000人。", "8000人", "澳门"),
     ],
 )
 def test_extract_where_prefers_sentence_place(nlp, text, quantity, where):
@@ -148,3 +150,9 @@ def test_extract_text_with_inner_spaces_keeps_offsets(nlp, text):
     assert doc.text == text
     for claim in doc._.claims:
         assert text[claim.start : claim.end] == claim.quantity
+
+
+def test_extract_long_quoted_name_after_a_counter_is_read_to_its_end(nlp):
+    name = "推进基层治理体系和治理能力现代化建设" * 7
+    claim = _claim(nlp, f"全市建成3个“{name}”示范点。", "3个")
+    assert claim.entity is not None and claim.entity.startswith("“推进基层治理")

@@ -36,3 +36,14 @@ def test_empty_string_in_an_example_expects_null(rules, nlp):
     assert check_example(rule, {"text": text, "quantity": "6.1%", "time": ""}, claims, text) is None
     problem = check_example(rule, {"text": text, "quantity": "6.1%", "time": "2019年同期"}, claims, text)
     assert problem == "time: expected '2019年同期', got None"
+
+
+def test_empty_high_in_an_example_expects_no_range(rules, nlp):
+    from pipeline.rulecheck import check_example
+
+    rule = next(r for r in rules.section("range"))
+    text = "每300户—500户划分一个网格,全村共120户"
+    claims = nlp(text)._.claims
+    assert check_example(rule, {"text": text, "quantity": "120户", "high": ""}, claims, text) is None
+    problem = check_example(rule, {"text": text, "quantity": "300户—500户", "high": ""}, claims, text)
+    assert problem == "high: expected '', got Decimal('500')"

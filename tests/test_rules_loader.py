@@ -30,6 +30,8 @@ examples = [{ text = "开展督查3轮", quantity = "3轮", value = 3 }]
         ('[[unit]\nid = "x"\n', 1, "not valid TOML"),
         ('[[entity_cue]]\nid = "x"\nsurface = ["占"]\nuse = "shares"\n', 1, "'use' must be one of skip_before"),
         ('\n[[role]]\nid = "x"\npattern = "增长"\nrole = "up"\nposition = "after"\n', 2, "'role' must be one of from, to, delta"),
+        ('[[exclusion]]\nid = "x"\npattern = "第"\nnumerals = "chinse"\n', 1, "'numerals' must be one of chinese, any"),
+        ('[[unit]]\nid = "x"\nsurface = ["轮"]\nunit = "轮"\nkind = "counts"\n', 1, "'kind' must be one of count, money"),
     ],
 )
 def test_rules_loader_errors_name_file_and_line(tmp_path: Path, content, line, message):

@@ -86,3 +86,14 @@ def test_dictionary_tags_are_the_table_posseg_loads(tagger):
 
     tokenizer, _ = tagger
     assert dictionary_tags(tokenizer) == POSTokenizer(tokenizer).word_tag_tab
+
+
+def test_lookup_without_hmm_makes_no_new_words(tagger):
+    from pipeline.segment import LookupTagger
+
+    tokenizer, with_hmm = tagger
+    without = LookupTagger(tokenizer, with_hmm._tags, hmm=False)
+    assert ("冯道国", "nw") in with_hmm.cut("冯道国老人今年71岁")
+    words = [word for word, _ in without.cut("冯道国老人今年71岁")]
+    assert words[:3] == ["冯", "道", "国"]
+    assert words == tokenizer.lcut("冯道国老人今年71岁", HMM=False)
