@@ -205,6 +205,17 @@ def test_batch_worker_that_dies_fails_only_its_article(rules, tmp_path: Path, mo
     assert all(f"{n + 1}个" in o.text for n, o in enumerate(outcomes) if o.failure is None)
 
 
+def test_batch_spawn_pool_where_fork_is_not_used(rules, corpus: Path, monkeypatch):
+    import pipeline.batch
+
+    paths = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")
+    forked = [(o.path, o.text, o.failure) for o in process(paths, "clean", rules, workers=2)]
+    monkeypatch.setattr(pipeline.batch.sys, "platform", "darwin")
+    spawned = [(o.path, o.text, o.failure) for o in process(paths, "clean", rules, workers=2)]
+    assert spawned == forked
+    assert sum(1 for _, text, failure in spawned if failure is None and text) >= len(SEEDS)
+
+
 def test_batch_atomic_writer_leaves_nothing_on_failure(tmp_path: Path):
     target = tmp_path / "out.jsonl"
     target.write_text("old\n", encoding="utf-8")
