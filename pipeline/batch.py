@@ -208,20 +208,39 @@ def _pooled(paths: Iterable[Path], workers: int, task: str, context, initializer
         return executor
 
     todo = iter(paths)
+    unsent: deque[Path] = deque()  # taken from `todo` but refused by a pool found broken
     retry: deque[Path] = deque()  # articles that were in flight when a worker died
     pending: deque[tuple[Path, Future, bool]] = deque()  # (path, future, is a retry)
     executor = start()
+
+    def send(path: Path, retried: bool) -> bool:
+        try:
+            pending.append((path, executor.submit(_work, path), retried))
+        except BrokenProcessPool:  # a worker died since the last result: its loss shows below
+            return False
+        return True
+
     try:
         while True:
+            broken = False
             # a retried article runs alone, so a second death names the article that causes it
             while retry and not pending:
                 path = retry.popleft()
-                pending.append((path, executor.submit(_work, path), True))
-            while not retry and len(pending) < workers * IN_FLIGHT:
-                path = next(todo, None)
+                if not send(path, True):
+                    retry.appendleft(path)
+                    broken = True
+                    break
+            while not broken and not retry and len(pending) < workers * IN_FLIGHT:
+                path = unsent.popleft() if unsent else next(todo, None)
                 if path is None:
                     break
-                pending.append((path, executor.submit(_work, path), False))
+                if not send(path, False):
+                    unsent.appendleft(path)
+                    broken = True
+            if broken and not pending:
+                _stop(executor)
+                executor = start()
+                continue
             if not pending:
                 return
             path, future, retried = pending.popleft()
