@@ -5,8 +5,8 @@ HMM whose Viterbi search runs over some 250 states per character, in Python; on 
 five times slower than `jieba.lcut`. This tagger splits text into blocks as `posseg` does, finds
 words in Han text as `jieba.lcut` does (dictionary DAG, then jieba's 4-state HMM for runs of
 unknown characters) and tags every word from the dictionary `posseg` reads; a word the HMM made up
-gets `NEW_WORD_TAG`. Choose it or posseg with
-the tokenizer's `tagger` setting (`pipeline/config.cfg`).
+gets `NEW_WORD_TAG`, or `vn` when it ends in a verb. Choose it or posseg with the tokenizer's
+`tagger` setting (`pipeline/config.cfg`).
 """
 
 from __future__ import annotations
@@ -94,6 +94,14 @@ class LookupTagger:
         if run:
             self._cut_unknown(run, out)
 
+    def _new_word_tag(self, word: str) -> str:
+        """A word the HMM made up: a verbal noun `vn` when it ends in a verb (尽建, 套转: Chinese
+        compounds are head-final; `vn` stays inside noun phrases but is no name), else a new word
+        (`NEW_WORD_TAG`, mostly a name); one character: `x`."""
+        if len(word) == 1:
+            return "x"
+        return "vn" if self._tags.get(word[-1], "").startswith("v") else NEW_WORD_TAG
+
     def _cut_unknown(self, run: str, out: list[tuple[str, str]]) -> None:
         """A run of single-character words: kept as characters if the run is a known word, else the HMM's words."""
         tags = self._tags
@@ -105,7 +113,7 @@ class LookupTagger:
                 continue
             if _HAN.match(piece):
                 for word in self._hmm_cut(piece) if self._hmm else piece:
-                    out.append((word, tags.get(word) or (NEW_WORD_TAG if len(word) > 1 else "x")))
+                    out.append((word, tags.get(word) or self._new_word_tag(word)))
             else:
                 for part in _ALNUM.split(piece):
                     if part:

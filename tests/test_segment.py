@@ -97,3 +97,10 @@ def test_lookup_without_hmm_makes_no_new_words(tagger):
     words = [word for word, _ in without.cut("冯道国老人今年71岁")]
     assert words[:3] == ["冯", "道", "国"]
     assert words == tokenizer.lcut("冯道国老人今年71岁", HMM=False)
+
+
+def test_a_new_word_ending_in_a_verb_is_a_verbal_noun(tagger):
+    _, lookup = tagger
+    pieces = dict(lookup.cut("街道应建尽建党工委18个"))
+    assert pieces.get("尽建") == "vn"  # no name: 尽建 + 街道 is no community
+    assert ("冯道国", "nw") in lookup.cut("冯道国老人今年71岁")
