@@ -116,14 +116,19 @@ def clean_article(path: Path, rules: RuleSet) -> Outcome:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(task: str, rules: RuleSet, from_clean: bool) -> None:
-    """Pool initializer: ignore Ctrl-C (the parent handles it) and build the pipeline once."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _set_up(task: str, rules: RuleSet, from_clean: bool, nlp: Optional[Language] = None) -> None:
+    """Fill this process's worker state; the pipeline is built unless given (extract only)."""
     _WORKER.update(task=task, rules=rules, from_clean=from_clean)
     if task == "extract":
         from pipeline.run import load_nlp
 
-        _WORKER["nlp"] = load_nlp(rules)
+        _WORKER["nlp"] = nlp if nlp is not None else load_nlp(rules)
+
+
+def _init_worker(task: str, rules: RuleSet, from_clean: bool) -> None:
+    """Pool initializer of spawned workers: ignore Ctrl-C (the parent handles it) and build the pipeline once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _set_up(task, rules, from_clean)
 
 
 def _ignore_sigint() -> None:
@@ -172,12 +177,8 @@ def process(
         # the workers inherit a pipeline built once here instead of each importing spaCy and
         # building its own (a few seconds each); gc.freeze keeps the collector from touching, and
         # so copying, the inherited objects
-        _WORKER.update(task=task, rules=rules, from_clean=from_clean)
         try:
-            if task == "extract":
-                from pipeline.run import load_nlp
-
-                _WORKER["nlp"] = nlp if nlp is not None else load_nlp(rules)
+            _set_up(task, rules, from_clean, nlp)
             gc.freeze()
             yield from _pooled(paths, workers, task, mp.get_context("fork"), _ignore_sigint, ())
         finally:

@@ -233,10 +233,10 @@ def find_watermark(lines: Sequence[str]) -> str | None:
                 level_carriers[line[-k:]] += times
             going_on.append((line, times))
         if k >= WATERMARK_MIN_LEN:
-            going_on = [(line, times) for line, times in going_on if level[line[-k:]] >= WATERMARK_MIN_LINES]
-            for line, _ in going_on:
-                counts[line[-k:]] = level[line[-k:]]
-                carriers[line[-k:]] = level_carriers[line[-k:]]
+            frequent = {suffix: n for suffix, n in level.items() if n >= WATERMARK_MIN_LINES}
+            counts.update(frequent)
+            carriers.update({suffix: level_carriers[suffix] for suffix in frequent})
+            going_on = [(line, times) for line, times in going_on if line[-k:] in frequent]
         candidates = going_on
         if not candidates:
             break

@@ -293,10 +293,10 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
         return []
     rows = doc.to_array(["IDX", "LENGTH", "SENT_START"]).tolist()
     spans: list[tuple[int, int]] = []
-    for i, (idx, _, sent_start) in enumerate(rows):
+    for i, (idx, length, sent_start) in enumerate(rows):
         if i == 0 or sent_start == 1:
             spans.append((idx, idx))
-        spans[-1] = (spans[-1][0], idx + rows[i][1])
+        spans[-1] = (spans[-1][0], idx + length)
     return spans
 
 

@@ -294,7 +294,7 @@ def _joined_by_list(sentence: str, prev_end: int, start: int, ctx: ContextRules)
 
 def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:
     """Index of the sentence that holds character `pos` (the last one starting at or before it)."""
-    return max(0, bisect_right(sentences, (pos, len(sentences) and sentences[-1][1] + 1)) - 1)
+    return max(0, bisect_right(sentences, (pos, float("inf"))) - 1)
 
 
 def make_context(text: str, start: int, end: int, *, minimum: int = 8, maximum: int = 40) -> str:

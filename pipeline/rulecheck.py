@@ -75,18 +75,16 @@ def _expected(rule: Rule, example: dict[str, Any]) -> dict[str, Any]:
     return expected
 
 
-#: Fields whose "" in an example means "no value" (TOML has no null; the unit's "" is a real value);
-#: `high = ""` likewise means "not a range".
-_NULLABLE = ("qualifier", "entity", "where", "time", "role")
+#: Fields whose "" in an example means "no value" (TOML has no null; the unit's "" is a real value):
+#: `high = ""` is "not a range".
+_NULLABLE = ("high", "qualifier", "entity", "where", "time", "role")
 
 
 def _same(field_name: str, got: Any, want: Any) -> bool:
-    if field_name == "high" and want == "":
-        return got is None  # not a range
-    if field_name in ("value", "high"):
-        return got is not None and Decimal(str(got)) == Decimal(str(want))
     if field_name in _NULLABLE and want == "":
         return got is None
+    if field_name in ("value", "high"):
+        return got is not None and Decimal(str(got)) == Decimal(str(want))
     return got == want
 
 
