@@ -52,7 +52,7 @@ class ClaimExtractor:
         if self.matcher is None or self.context is None:
             self.initialize()
         assert self.matcher is not None and self.context is not None
-        text = doc.text
+        text = doc_text(doc)  # joined once; the phrase readers reuse it
         quantities = doc.user_data.get(QUANTITIES_KEY)
         if quantities is None:  # a tokenizer that did not look for them
             quantities = self.matcher.find(text)
