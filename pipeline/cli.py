@@ -235,6 +235,7 @@ def score(
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Baseline file for --check (default: GOLD/baseline.json).")] = None,
     diff: Annotated[Optional[Path], typer.Option("--diff", help="A previous `extract` output (JSONL): list the claims gained and lost.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Write the overall figures of this run to a baseline file.")] = None,
+    errors: Annotated[Optional[Path], typer.Option("--errors", help="Write every disagreement with gold (missed, spurious, wrong field) to this JSONL file.")] = None,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
 ) -> None:
@@ -264,6 +265,7 @@ def score(
     nlp = load_nlp(ruleset)
     inputs = []
     end_to_end_claims = []
+    error_rows: list[dict] = []
     for doc, gold_doc in sorted(gold_docs.items()):
         raw = _find_article(seeds, doc)
         if raw is None:
@@ -278,6 +280,12 @@ def score(
         on_gold = extract_text(gold_doc.clean_text, doc, nlp)
         on_raw = extract_text(cleaned.text, doc, nlp)
         end_to_end_claims.extend(on_raw)
+        if errors is not None:
+            from pipeline.score import claim_errors
+
+            for mode, claims, text in (("gold_text", on_gold, gold_doc.clean_text), ("end_to_end", on_raw, cleaned.text)):
+                for row in claim_errors(claims, gold_doc.claims, text, gold_doc.clean_text):
+                    error_rows.append({"doc": doc, "mode": mode, **row})
         inputs.append(DocInput(doc=doc, gold=gold_doc, predicted_clean=cleaned.text, from_gold_text=on_gold, end_to_end=on_raw))
     report = build_report(inputs)
     data = report_to_dict(report)
@@ -287,6 +295,10 @@ def score(
         typer.echo(format_report(report))
     if diff is not None:
         _print_diff(diff, end_to_end_claims, diff_claims)
+    if errors is not None:
+        errors.parent.mkdir(parents=True, exist_ok=True)
+        errors.write_text("".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in error_rows), encoding="utf-8")
+        typer.echo(f"wrote {len(error_rows)} disagreements to {errors}", err=True)
     if write_baseline is not None:
         from pipeline.score import overall_figures
 

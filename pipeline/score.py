@@ -451,6 +451,50 @@ def score_claims(
     return overall, dict(sorted(by_kind.items()))
 
 
+def claim_errors(
+    predicted: Sequence[Claim], gold: Sequence[Claim], predicted_text: str, gold_text: str
+) -> list[dict[str, Any]]:
+    """Every disagreement of one article: missed gold claims, spurious predictions, wrong fields of matched pairs."""
+    pairs = match_claims(predicted, gold, predicted_text, gold_text)
+    rows: list[dict[str, Any]] = []
+    matched_predicted = {i for i, _ in pairs}
+    matched_gold = {j for _, j in pairs}
+    for i, j in pairs:
+        p, g = predicted[i], gold[j]
+        wrong = [name for name in ERROR_FIELDS if getattr(p, name) != getattr(g, name)]
+        if wrong:
+            rows.append(_error_row("wrong", g, p, wrong, gold_text))
+    for j, claim in enumerate(gold):
+        if j not in matched_gold:
+            rows.append(_error_row("missed", claim, None, [], gold_text))
+    for i, claim in enumerate(predicted):
+        if i not in matched_predicted:
+            rows.append(_error_row("spurious", None, claim, [], predicted_text))
+    rows.sort(key=lambda row: row["start"])
+    return rows
+
+
+#: The fields whose disagreement `claim_errors` lists for a matched pair.
+ERROR_FIELDS: tuple[str, ...] = ("qualifier", "kind", "role", "where", "time", "entity")
+
+
+def _error_row(what: str, gold: Claim | None, predicted: Claim | None, wrong: list[str], text: str) -> dict[str, Any]:
+    anchor = gold if gold is not None else predicted
+    assert anchor is not None
+    line_start = text.rfind("\n", 0, anchor.start) + 1
+    line_end = text.find("\n", anchor.end)
+    row: dict[str, Any] = {"error": what, "quantity": anchor.quantity, "start": anchor.start, "fields": wrong}
+    for name in ERROR_FIELDS:
+        row[name] = {
+            "gold": getattr(gold, name) if gold is not None else None,
+            "predicted": getattr(predicted, name) if predicted is not None else None,
+        }
+    line_end = len(text) if line_end < 0 else line_end
+    # The line of the quantity, at most 120 characters either side of it (table rows can be long).
+    row["line"] = text[max(line_start, anchor.start - 120) : min(line_end, anchor.end + 120)]
+    return row
+
+
 # --------------------------------------------------------------------------- report
 
 

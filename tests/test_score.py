@@ -18,6 +18,7 @@ from pipeline.score import (
     GoldError,
     build_report,
     check_baseline,
+    claim_errors,
     diff_claims,
     format_report,
     load_gold,
@@ -438,6 +439,26 @@ def test_score_diff_claims_gained_and_lost() -> None:
     assert [(c.doc, c.quantity) for c in gained] == [("b", "91.4%")]
     assert [(c.doc, c.quantity) for c in lost] == [("a", "73个")]
     assert diff_claims(previous, previous) == ([], [])
+
+
+def test_score_claim_errors_lists_missed_spurious_and_wrong_fields() -> None:
+    gold = gold_claims()
+    predicted = [
+        dataclasses.replace(gold[0], where=None),  # a wrong field
+        gold[1],  # right: not listed
+        dataclasses.replace(gold[3], entity="比例达到"),  # wrong entity (lenient is still right)
+        claim("73", "73", "", kind="count"),  # another unit: spurious, and 300余户 is missed
+    ]
+    rows = claim_errors(predicted, gold, TEXT, TEXT)
+    assert [(r["error"], r["quantity"], r["fields"]) for r in rows] == [
+        ("wrong", "73个", ["where"]),
+        ("spurious", "73", []),
+        ("missed", "300余户", []),
+        ("wrong", "91.4%", ["entity"]),
+    ]
+    assert rows[0]["where"] == {"gold": "仁和社区", "predicted": None}
+    assert rows[2]["line"] == "全州约300余户群众,比例达到91.4%。"
+    assert claim_errors(gold, gold, TEXT, TEXT) == []
 
 
 def test_score_gold_fields_cover_the_guideline() -> None:
