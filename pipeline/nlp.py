@@ -76,6 +76,11 @@ class JiebaTokenizer:
         #: quantity are segmented, and the quantities found are left in doc.user_data[QUANTITIES_KEY].
         self.quantity_finder: Callable[[str], list[Quantity]] | None = None
 
+    @property
+    def word_tags(self) -> dict[str, str]:
+        """word -> part-of-speech tag of this tokenizer's dictionary (jieba's and the rules' word lists)."""
+        return self._tags
+
     def add_words(self, entries: Iterable[tuple[str, int | None, str | None]]) -> None:
         """Add words (word, frequency, tag) to this tokenizer's private dictionary."""
         for word, freq, tag in entries:
@@ -218,6 +223,7 @@ def build_nlp(rules: RuleSet, *, segment_all: bool = False, tagger: str | None =
     nlp.get_pipe("entities").initialize(lambda: [], nlp=nlp, patterns=patterns)
     claims = nlp.get_pipe("claims")
     claims.initialize(lambda: [], nlp=nlp, rules=rules)
+    claims.matcher.use_lexicon(tokenizer.word_tags)  # measure words by their tag ([[counter_tag]])
     tokenizer.quantity_finder = claims.matcher.find
     return nlp
 
