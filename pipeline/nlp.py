@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
 from spacy.vocab import Vocab
 
+from pipeline.numbers import numeral_chars
 from pipeline.quantities import QUANTITIES_KEY, Quantity
 from pipeline.rules import RuleSet
 from pipeline.segment import LookupTagger, dictionary_tags
@@ -29,9 +30,6 @@ TAGGERS = ("posseg", "lookup")
 
 CONFIG_PATH = Path(__file__).with_name("config.cfg")
 
-#: Without a quantity finder, a sentence is segmented into words only when it holds a digit or
-#: numeral character; other sentences stay one token each (claims only live in sentences with numbers).
-_NUMERIC = regex.compile(r"[0-9０-９零〇一二三四五六七八九十百千万亿两兩萬億半]")
 _SENTENCE = regex.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』)]*|\n|$)")
 
 
@@ -101,7 +99,9 @@ class JiebaTokenizer:
                 at = bisect_left(starts, start)
                 segment = self.segment_all or (at < len(starts) and starts[at] < end)
             else:
-                segment = self.segment_all or bool(_NUMERIC.search(sentence))
+                # without a quantity finder, only a sentence with a numeral character (the class of
+                # rules/numbers.toml) is cut into words: claims only live in sentences with numbers
+                segment = self.segment_all or bool(numeral_chars().search(sentence))
             if segment:
                 pieces = self._cut(sentence)
             else:

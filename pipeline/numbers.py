@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from typing import TYPE_CHECKING
+
 from pipeline.rules import RuleSet, load_rules
+
+if TYPE_CHECKING:
+    import regex
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +134,15 @@ def number_system(rules: RuleSet) -> NumberSystem:
 def default_system() -> NumberSystem:
     """The numeral vocabulary of the built-in rules."""
     return number_system(load_rules())
+
+
+@lru_cache(maxsize=1)
+def numeral_chars() -> regex.Pattern[str]:
+    """Compiled class of the characters numbers of the built-in rules are written with (one definition
+    for every stage that asks "is this part of a number?")."""
+    import regex
+
+    return regex.compile(default_system().char_class())
 
 
 def _tokens(text: str, system: NumberSystem) -> list[tuple[str, Decimal]]:
