@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
 from spacy.vocab import Vocab
 
+from pipeline.numbers import numeral_chars
 from pipeline.quantities import QUANTITIES_KEY, Quantity
 from pipeline.rules import RuleSet
 from pipeline.segment import LookupTagger, dictionary_tags
@@ -29,9 +30,6 @@ TAGGERS = ("posseg", "lookup")
 
 CONFIG_PATH = Path(__file__).with_name("config.cfg")
 
-#: Without a quantity finder, a sentence is segmented into words only when it holds a digit or
-#: numeral character; other sentences stay one token each (claims only live in sentences with numbers).
-_NUMERIC = regex.compile(r"[0-9０-９零〇一二三四五六七八九十百千万亿两兩萬億半]")
 _SENTENCE = regex.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』)]*|\n|$)")
 
 
@@ -76,6 +74,11 @@ class JiebaTokenizer:
         #: quantity are segmented, and the quantities found are left in doc.user_data[QUANTITIES_KEY].
         self.quantity_finder: Callable[[str], list[Quantity]] | None = None
 
+    @property
+    def word_tags(self) -> dict[str, str]:
+        """word -> part-of-speech tag of this tokenizer's dictionary (jieba's and the rules' word lists)."""
+        return self._tags
+
     def add_words(self, entries: Iterable[tuple[str, int | None, str | None]]) -> None:
         """Add words (word, frequency, tag) to this tokenizer's private dictionary."""
         for word, freq, tag in entries:
@@ -96,7 +99,9 @@ class JiebaTokenizer:
                 at = bisect_left(starts, start)
                 segment = self.segment_all or (at < len(starts) and starts[at] < end)
             else:
-                segment = self.segment_all or bool(_NUMERIC.search(sentence))
+                # without a quantity finder, only a sentence with a numeral character (the class of
+                # rules/numbers.toml) is cut into words: claims only live in sentences with numbers
+                segment = self.segment_all or bool(numeral_chars().search(sentence))
             if segment:
                 pieces = self._cut(sentence)
             else:
@@ -218,6 +223,7 @@ def build_nlp(rules: RuleSet, *, segment_all: bool = False, tagger: str | None =
     nlp.get_pipe("entities").initialize(lambda: [], nlp=nlp, patterns=patterns)
     claims = nlp.get_pipe("claims")
     claims.initialize(lambda: [], nlp=nlp, rules=rules)
+    claims.matcher.use_lexicon(tokenizer.word_tags)  # measure words by their tag ([[counter_tag]])
     tokenizer.quantity_finder = claims.matcher.find
     return nlp
 

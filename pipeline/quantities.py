@@ -8,11 +8,13 @@ extraction component aligns it to tokens afterwards.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import regex
 
-from pipeline.numbers import NumberSystem, number_system, parse_number
+from collections.abc import Mapping
+
+from pipeline.numbers import NumberSystem, number_system, paired_number, parse_number, share_percent
 from pipeline.rules import PATTERN_TIMEOUT, PatternTimeout, Rule, RulePattern, RuleSet  # noqa: F401 (PatternTimeout: importable from here)
 
 
@@ -45,6 +47,8 @@ class _Unit:
     scale: Decimal
     arabic_only: bool
     rule: str
+    not_before: tuple[str, ...] = ()
+    max_value: Decimal | None = None
 
 
 class _Surfaces:
@@ -91,9 +95,12 @@ def expand_macros(pattern: str, system: NumberSystem) -> str:
 
 
 class QuantityMatcher:
-    """Compiled quantity grammar of one rule set."""
+    """Compiled quantity grammar of one rule set.
 
-    def __init__(self, rules: RuleSet) -> None:
+    `lexicon` (word -> part-of-speech tag, jieba's dictionary and the rules' word lists) lets the
+    `[[counter_tag]]` rules take a word tagged as a measure word (`q`) after a number as its counter."""
+
+    def __init__(self, rules: RuleSet, lexicon: Mapping[str, str] | None = None) -> None:
         self.system = number_system(rules)
         heads = {
             surface[1]
@@ -102,7 +109,27 @@ class QuantityMatcher:
             if len(surface) > 1 and surface[0] in self.system.small
         }
         self.unit_heads = "".join(sorted(heads))
-        self.number_re = regex.compile(r"(?<![A-Za-z0-9０-９.．])" + self.system.number_pattern(self.unit_heads))
+        quals = rules.section("qualifier")
+        #: qualifiers written before a number that starts with 十/百/千/万/亿 or is a half: 数百, 上万, 过半
+        lead = [s for r in quals if r.get("position") == "before_unit" for s in r.get("surface")]
+        lead += [s for r in quals if r.get("position") == "before" for s in r.get("surface")]
+        number = self.system.number_pattern(self.unit_heads)
+        alternatives = [number]
+        if self.system.halves:
+            # a half: 一半/半数 alone, a bare 半 only right after a qualifier (过半, 逾半), never in a word (半年, 半岛)
+            whole = [h for h in self.system.halves if len(h) > 1]
+            bare = [h for h in self.system.halves if len(h) == 1]
+            if whole:
+                alternatives.insert(0, "(?:" + "|".join(regex.escape(h) for h in whole) + ")")
+            if bare and lead:
+                behind = "|".join(regex.escape(q) for q in sorted(set(lead), key=len, reverse=True))
+                bare_half = "|".join(regex.escape(h) for h in bare)
+                alternatives.append(f"(?<=(?:{behind}))(?:{bare_half})(?!(?![的数])\\p{{Han}})")
+        if lead:
+            # a bare multiplier after a qualifier: 上万人, 破亿, 过千亿 (the small unit is read by the number itself)
+            behind = "|".join(regex.escape(q) for q in sorted(set(lead), key=len, reverse=True))
+            alternatives.append(f"(?<=(?:{behind})){self.system.big_pattern()}")
+        self.number_re = regex.compile(r"(?<![A-Za-z0-9０-９.．])(?:" + "|".join(alternatives) + ")")
         self.big = _Surfaces({b: f for b, f in self.system.big.items()})
         self.units = _surfaces(
             rules.section("unit"),
@@ -112,10 +139,18 @@ class QuantityMatcher:
                 Decimal(str(r.get("scale", 1))),
                 r.get("numerals") == "arabic",
                 r.id,
+                tuple(r.get("not_before", [])),
+                Decimal(str(r.get("max_value"))) if r.get("max_value") is not None else None,
             ),
         )
-        quals = rules.section("qualifier")
+        self.counters: dict[str, _Unit] = {}
+        self.lexicon: Mapping[str, str] = {}
+        self.counter_rules = rules.section("counter_tag")
+        self.counter_ids = {r.id for r in self.counter_rules}
+        if lexicon is not None:
+            self.use_lexicon(lexicon)
         self.before = _surfaces([r for r in quals if r.get("position") == "before"], lambda r: (r.get("qualifier"), r.id))
+        self.before_unit = _surfaces([r for r in quals if r.get("position") == "before_unit"], lambda r: (r.get("qualifier"), r.id))
         self.after = _surfaces([r for r in quals if r.get("position") == "after"], lambda r: (r.get("qualifier"), r.id))
         self.infix = _surfaces([r for r in quals if r.get("position") == "infix"], lambda r: (r.get("qualifier"), r.id))
         self.outside = _surfaces([r for r in quals if r.get("position") == "outside"], lambda r: (r.get("qualifier"), r.id))
@@ -125,6 +160,19 @@ class QuantityMatcher:
             (rule, RulePattern(rule, expand_macros(rule.get("pattern"), self.system))) for rule in rules.section("exclusion")
         ]
         self.arabic = regex.compile(r"[0-9０-９]")
+        self.unit_led = set(self.system.small) | {c for b in self.system.big for c in b} | {h[0] for h in self.system.halves}
+
+    def use_lexicon(self, lexicon: Mapping[str, str]) -> None:
+        """Take the counters of the `[[counter_tag]]` rules from a word -> tag lexicon (jieba's dictionary)."""
+        self.lexicon = lexicon
+        self.counters = {}
+        for rule in self.counter_rules:
+            tags = set(rule.get("tags"))
+            banned = set(rule.get("not_surface", []))
+            for word, tag in lexicon.items():
+                if tag in tags and word not in banned and not self.arabic.search(word) and word not in self.counters:
+                    self.counters[word] = _Unit(word, rule.get("kind"), Decimal(1), False, rule.id)
+        self.counter_lengths = sorted({len(w) for w in self.counters}, reverse=True)
 
     # -- exclusions --------------------------------------------------------------------------
     def excluded_spans(self, text: str) -> list[tuple[int, int, Rule]]:
@@ -139,12 +187,27 @@ class QuantityMatcher:
     def _unit_at(self, text: str, pos: int, chinese: bool) -> tuple[str, _Unit] | None:
         found = self.units.at(text, pos)
         if found is None:
-            return None
+            return self._counter_at(text, pos)
         surface, unit = found
         assert isinstance(unit, _Unit)
         if unit.arabic_only and chinese:
             return None
+        after = pos + len(surface)
+        if any(text.startswith(word, after) for word in unit.not_before):
+            return None
         return surface, unit
+
+    def _counter_at(self, text: str, pos: int) -> tuple[str, _Unit] | None:
+        """A word tagged as a measure word after a number, unless it begins a longer word (批 in 批准)."""
+        if not self.counters:
+            return None
+        for n in self.counter_lengths:
+            word = text[pos : pos + n]
+            if len(word) == n and word in self.counters:
+                if any(text[pos : pos + m] in self.lexicon for m in range(n + 1, n + 4) if pos + m <= len(text)):
+                    return None
+                return word, self.counters[word]
+        return None
 
     def _number_at(self, text: str, pos: int) -> regex.Match[str] | None:
         return self.number_re.match(text, pos)
@@ -153,14 +216,27 @@ class QuantityMatcher:
         """Read number, infix qualifier, multiplier and unit from a number match on."""
         num_text = match.group()
         chinese = not self.arabic.search(num_text)
+        half = num_text in self.system.halves
+        fraction = half or any(f in num_text for f in self.system.fractions + self.system.cn_fractions)
         value = parse_number(num_text, self.system)
-        fraction = self.system.fraction in num_text
+        paired = paired_number(num_text, self.system) if chinese and not fraction else None
+        pair_high = None
+        if paired is not None:
+            value, pair_high = paired
         has_big = any(b in num_text for b in self.system.big)
+        multiplier = Decimal(1)
+        for big in sorted(self.system.big, key=len, reverse=True):
+            if num_text.endswith(big) and len(num_text) > len(big):
+                multiplier = self.system.big[big]
+                break
+        else:
+            if not chinese and num_text[-1] in self.system.small:
+                multiplier = Decimal(self.system.small[num_text[-1]])
         pos = match.end()
         qualifier = None
         rules: list[str] = []
         infix = self.infix.at(text, pos)
-        if infix is not None:
+        if infix is not None and not fraction:
             surface, (qualifier, rule_id) = infix
             # 几 and 多 need a following unit or multiplier to be a qualifier; checked below
             after = pos + len(surface)
@@ -171,24 +247,34 @@ class QuantityMatcher:
                 if big is not None:
                     value *= big[1]
                     has_big = True
+                    multiplier = big[1]
                     pos += len(big[0])
             else:
                 qualifier = None
         unit = None
         found = None if fraction else self._unit_at(text, pos, chinese)
+        if found is not None and found[1].max_value is not None and value > found[1].max_value:
+            found = None  # 过百成员: 成 is a tenth only up to 十成
+        if found is not None and found[1].rule in self.counter_ids and value != value.to_integral_value():
+            found = None  # a counter found by its tag counts whole things: 2.18段 is a paragraph number
         if found is not None:
             surface, unit = found
             pos += len(surface)
             rules.append(unit.rule)
         return {
             "value": value,
+            "pair_high": pair_high,
             "chinese": chinese,
             "fraction": fraction,
+            "half": half,
+            "unit_led": num_text[0] in self.unit_led,
             "has_big": has_big,
+            "multiplier": multiplier,
             "end": pos,
             "qualifier": qualifier,
             "unit": unit,
             "rules": rules,
+            "num_text": num_text,
             "num_end": match.end(),
         }
 
@@ -203,7 +289,7 @@ class QuantityMatcher:
         for match in numbers:
             if match.start() < consumed:
                 continue
-            quantity = self._quantity(text, match)
+            quantity = self._quantity(text, match, excluded)
             if quantity is None:
                 continue
             if self._is_excluded(quantity, excluded, text):
@@ -218,57 +304,112 @@ class QuantityMatcher:
             if start < q.number_end and q.number_start < end:
                 if rule.get("numerals") == "chinese" and not chinese:
                     continue
+                if rule.get("kind") and rule.get("kind") != q.kind:
+                    continue
                 return True
         return False
 
-    def _quantity(self, text: str, match: regex.Match[str]) -> Quantity | None:
+    def _quantity(self, text: str, match: regex.Match[str], excluded: list[tuple[int, int, Rule]] = ()) -> Quantity | None:  # type: ignore[assignment]
         first = self._read(text, match)
         start = match.start()
         end = first["end"]
+        negative = (
+            start > 0
+            and text[start - 1] in self.system.signs
+            and (start < 2 or not (text[start - 2].isalnum() and not self._han_word(text[start - 2])))
+            and (start < 2 or text[start - 2] not in "+/±")
+        )
         rules = list(first["rules"])
         value, high = first["value"], None
         unit: _Unit | None = first["unit"]
         qualifier = first["qualifier"]
         number_end = first["num_end"]
+        if first["pair_high"] is not None and unit is not None:
+            # 五六千元, 三四十人: two neighbouring digits are an estimate between them
+            value, high = value * unit.scale, first["pair_high"] * unit.scale
+            rules.append("numeral.paired")
+            return self._finish(text, start, end, value, high, unit, qualifier, rules, match, number_end, scaled=True)
 
-        # a range: 300户—500户, 15-20吨, 2万、3万元, 60万元至90万元
+        # a range: 300户—500户, 15-20吨, 2万、3万元, 60万元至90万元, 20-60万元, 7、8万元
         sep = self.ranges.at(text, end)
-        if sep is not None:
+        vague = first["unit_led"] and self.before_unit.before(text, start) is not None
+        if sep is not None and not first["fraction"] and not vague:
             surface, rule = sep
             second = self._number_at(text, end + len(surface))
             if second is not None and self._range_allowed(text, start, rule, unit):
                 other = self._read(text, second)
                 other_unit: _Unit | None = other["unit"]
                 if other_unit is not None and (unit is None or unit.unit == other_unit.unit):
-                    if unit is None:
-                        value = value * other_unit.scale
-                    else:
-                        value = value * unit.scale
+                    scale = (unit or other_unit).scale
+                    low = value
                     high = other["value"] * other_unit.scale
-                    if high > value:
+                    if unit is None and first["multiplier"] == 1 and other["multiplier"] > 1 and low * other["multiplier"] * scale < high:
+                        low *= other["multiplier"]  # 20-60万元: the low end takes the high end's multiplier
+                    if rule.get("paired"):
+                        low = _paired_low(low * scale, high) / scale
+                    if high > low * scale and (not rule.get("paired") or _neighbours(low * scale, high)):
                         unit = other_unit
                         end = other["end"]
                         number_end = other["num_end"]
                         rules.append(rule.id)
                         rules.extend(r for r in other["rules"] if r not in rules)
                         qualifier = qualifier or other["qualifier"]
-                        return self._finish(text, start, end, value, high, unit, qualifier, rules, match, number_end, scaled=True)
+                        return self._finish(text, start, end, low * scale, high, unit, qualifier, rules, match, number_end, scaled=True)
                     high = None
-                    value = first["value"]
+                if rule.get("paired") and unit is None:
+                    shared = self._list_unit(text, second, excluded)
+                    if shared is not None and shared[1] == first["multiplier"]:
+                        unit = shared[0]
+                        rules.append(rule.id)
 
         if unit is None:
             currency = self.currency.before(text, start)
             if first["fraction"]:
-                unit = _Unit("%", "percent", Decimal(100), False, "numeral.fraction")
-                rules.append("numeral.fraction")
+                unit = _Unit("%", "percent", Decimal(1), False, "numeral.fraction")
+                value = share_percent(first["num_text"], self.system)
+                rules.append("numeral.half" if first["half"] else "numeral.fraction")
             elif currency is not None:
                 unit = _Unit(currency[1][0], "money", Decimal(1), False, currency[1][1])
-            elif first["has_big"] and not first["chinese"]:
+            elif first["has_big"] and (not first["chinese"] or self._vague_bare(text, start, first["num_end"], first["unit_led"])):
                 unit = _Unit("", "count", Decimal(1), False, "count.bare_multiplier")
                 rules.append("count.bare_multiplier")
             else:
                 return None
+        if negative and high is None:
+            value, start = -value, start - 1
+            rules.append("numeral.minus")
         return self._finish(text, start, end, value, high, unit, qualifier, rules, match, number_end)
+
+    def _han_word(self, char: str) -> bool:
+        """A Han character that is no numeral (增速为-5%: a sign after a word, not a range after a number)."""
+        return "\u4e00" <= char <= "\u9fff" and char not in self.system.cn_chars and char not in self.unit_led
+
+    def _list_unit(self, text: str, match: regex.Match[str], excluded) -> tuple[_Unit, Decimal] | None:
+        """The unit at the end of a list of numbers (15、11、6岁; 40和45班次), which each number of it shares."""
+        for _ in range(12):
+            other = self._read(text, match)
+            if other["unit"] is not None:
+                span_end = other["end"]
+                if any(s < span_end and match.start() < e for s, e, _r in excluded):
+                    return None
+                return other["unit"], other["multiplier"]
+            if other["fraction"] or other["has_big"]:
+                return None
+            sep = self.ranges.at(text, other["end"])
+            if sep is None or not sep[1].get("paired"):
+                return None
+            nxt = self._number_at(text, other["end"] + len(sep[0]))
+            if nxt is None:
+                return None
+            match = nxt
+        return None
+
+    def _vague_bare(self, text: str, start: int, end: int, unit_led: bool) -> bool:
+        """A Chinese-numeral multiplier without unit is a count only after a qualifier (上万, 破亿, 近百万),
+        and not when its last character begins a word (过万里路)."""
+        if not unit_led or (self.before_unit.before(text, start) is None and self.before.before(text, start) is None):
+            return False
+        return not any(text[end - 1 : end - 1 + m] in self.lexicon for m in (2, 3) if end - 1 + m <= len(text))
 
     def _range_allowed(self, text: str, start: int, rule: Rule, unit: _Unit | None) -> bool:
         if rule.get("first_without_unit") and unit is not None:
@@ -293,6 +434,10 @@ class QuantityMatcher:
     ) -> Quantity:
         if not scaled:
             value = value * unit.scale
+        if value.as_tuple().exponent > 0:
+            value = value.quantize(Decimal(1))  # 7E+4 (a scaled paired estimate) is written 70000
+        if high is not None and high.as_tuple().exponent > 0:
+            high = high.quantize(Decimal(1))
         number_start = match.start()
         # currency written before the number: $3286亿
         currency = self.currency.before(text, start)
@@ -301,7 +446,9 @@ class QuantityMatcher:
             rules.append(currency[1][1])
             if unit.unit == "" or unit.kind == "count":
                 unit = _Unit(currency[1][0], "money", Decimal(1), False, currency[1][1])
-        before = self.before.before(text, start)
+        before = self.before_unit.before(text, start) if text[number_start] in self.unit_led else None
+        if before is None:
+            before = self.before.before(text, start)
         if before is not None:
             start -= len(before[0])
             qualifier = qualifier or before[1][0]
@@ -316,8 +463,6 @@ class QuantityMatcher:
             end += len(after[0])
             qualifier = qualifier or after[1][0]
             rules.append(after[1][1])
-        if unit.kind == "percent" and unit.rule == "numeral.fraction":
-            value = _round(value)
         return Quantity(
             start=start,
             end=end,
@@ -333,10 +478,21 @@ class QuantityMatcher:
         )
 
 
-def _round(value: Decimal) -> Decimal:
-    """Round a share to four decimals when it is not exact (三分之一 -> 33.3333)."""
-    rounded = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    return value if rounded == value else rounded
+def _neighbours(low: Decimal, high: Decimal) -> bool:
+    """Whether low and high are d and d+1 of one decimal place (2万、3万; 7、8万): a paired estimate."""
+    if low <= 0 or high <= low:
+        return False
+    step = high - low
+    return step == Decimal(10) ** step.adjusted() and step.as_tuple().digits[0] == 1 and low % step == 0
+
+
+def _paired_low(low: Decimal, high: Decimal) -> Decimal:
+    """The low end of a paired estimate written without its zeros (2、30 -> 20; 7、8万 -> 70000), else low itself."""
+    if low == low.to_integral_value() and 1 <= low <= 8:
+        place = high / (low + 1)
+        if place >= 1 and place == Decimal(10) ** place.adjusted() and place.as_tuple().digits[0] == 1:
+            return low * place
+    return low
 
 
 def find_quantities(text: str, matcher: QuantityMatcher) -> list[Quantity]:

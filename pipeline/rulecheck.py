@@ -29,6 +29,7 @@ EXTRACTION_SECTIONS = (
     "numeral",
     "multiplier",
     "unit",
+    "counter_tag",
     "qualifier",
     "range",
     "currency_prefix",

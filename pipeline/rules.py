@@ -42,13 +42,14 @@ _COMMON: dict[str, str] = {"id": STR, "note": STR, "examples": EXAMPLES, "counte
 #: section name -> {key: type}; `id` is required everywhere, `REQUIRED` lists the rest.
 SCHEMAS: dict[str, dict[str, str]] = {
     # extraction: quantities
-    "unit": {**_COMMON, "surface": STRS, "unit": STR, "kind": STR, "scale": NUMBER, "numerals": STR},
+    "unit": {**_COMMON, "surface": STRS, "unit": STR, "kind": STR, "scale": NUMBER, "numerals": STR, "not_before": STRS, "max_value": NUMBER},
+    "counter_tag": {**_COMMON, "tags": STRS, "kind": STR, "not_surface": STRS},
     "multiplier": {**_COMMON, "surface": STRS, "factor": NUMBER},
-    "numeral": {**_COMMON, "surface": STRS, "value": NUMBER, "role": STR},
+    "numeral": {**_COMMON, "surface": STRS, "value": NUMBER, "role": STR, "numerals": STR},
     "qualifier": {**_COMMON, "surface": STRS, "qualifier": STR, "position": STR},
-    "range": {**_COMMON, "surface": STRS, "unit_on_both": BOOL, "first_without_unit": BOOL, "not_after": STRS},
+    "range": {**_COMMON, "surface": STRS, "unit_on_both": BOOL, "first_without_unit": BOOL, "not_after": STRS, "paired": BOOL},
     "currency_prefix": {**_COMMON, "surface": STRS, "unit": STR},
-    "exclusion": {**_COMMON, "pattern": STR, "numerals": STR},
+    "exclusion": {**_COMMON, "pattern": STR, "numerals": STR, "kind": STR},
     # extraction: context
     "entity": {**_COMMON, "label": STR, "pattern": PATTERN},
     "time": {**_COMMON, "pattern": STR, "attach": STR},
@@ -61,6 +62,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "unit": ("surface", "unit", "kind"),
+    "counter_tag": ("tags", "kind"),
     "multiplier": ("surface", "factor"),
     "numeral": ("surface", "value"),
     "qualifier": ("surface", "qualifier", "position"),
@@ -81,16 +83,19 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("entity_cue", "use"): (
         "skip_before", "respectively", "list", "comparison", "comparison_marker", "verbal", "attributive", "share",
     ),
-    ("qualifier", "position"): ("before", "after", "infix", "outside"),
+    ("qualifier", "position"): ("before", "after", "infix", "outside", "before_unit"),
     ("role", "position"): ("before", "after"),
     ("role", "role"): ("from", "to", "delta"),
     ("role", "after_role"): ("from", "to", "delta"),
     ("unit", "kind"): ("count", "money", "percent", "area", "length", "weight", "age", "other"),
     ("unit", "numerals"): ("arabic", "any"),
+    ("counter_tag", "kind"): ("count", "money", "percent", "area", "length", "weight", "age", "other"),
+    ("exclusion", "kind"): ("count", "money", "percent", "area", "length", "weight", "age", "other"),
     ("exclusion", "numerals"): ("chinese", "any"),
+    ("numeral", "numerals"): ("chinese", "any"),
     ("qualifier", "qualifier"): ("approx", "gt", "ge", "lt", "le"),
     ("boilerplate", "position"): ("any", "top", "bottom", "tail"),
-    ("numeral", "role"): ("digit", "small", "point", "fraction"),
+    ("numeral", "role"): ("digit", "small", "point", "fraction", "half", "sign"),
 }
 
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z_][\w-]*)\s*\]\]")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from pipeline.claim import Claim
+from pipeline.numbers import numeral_chars
 from pipeline.rules import RuleSet
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ WHOLE_CONTEXT_CHARS = 200_000
 
 _SENTENCE_END = regex.compile(r"[。！？!?]+[”’」』)]*")
 _SOFT_BREAK = regex.compile(r"[\p{P}\s]+")
-_NUMBER_CHAR = regex.compile(r"[0-9０-９.,．零〇一二三四五六七八九十百千万亿两兩萬億点點%％]")
+#: What may sit inside a quantity beside its numerals (thousands separator, percent sign).
+_NUMBER_PUNCT = ",%％"
 
 
 def split_chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
@@ -110,7 +112,12 @@ def _last_break(text: str, start: int, end: int) -> int:
 
 
 def _splits_number(text: str, cut: int) -> bool:
-    return 0 < cut < len(text) and bool(_NUMBER_CHAR.match(text[cut - 1])) and bool(_NUMBER_CHAR.match(text[cut]))
+    numeral = numeral_chars()
+    return (
+        0 < cut < len(text)
+        and bool(numeral.match(text[cut - 1]) or text[cut - 1] in _NUMBER_PUNCT)
+        and bool(numeral.match(text[cut]) or text[cut] in _NUMBER_PUNCT)
+    )
 
 
 def extract_text(clean_text: str, doc_id: str, nlp: Language, *, chunk_chars: int = CHUNK_CHARS) -> list[Claim]:

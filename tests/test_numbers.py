@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.numbers import parse_number
+from pipeline.numbers import paired_number, parse_number, share_percent
 
 
 @pytest.mark.parametrize(
@@ -31,10 +31,56 @@ from pipeline.numbers import parse_number
         ("一百零三点五", "103.5"),
         ("三万五千点二五", "35000.25"),
         ("百分之三十", "0.3"),
+        ("四分一", "0.25"),  # Hong Kong: X分Y between Chinese numerals
+        ("廿三", "23"),
+        ("卅", "30"),
+        ("一万五", "15000"),  # a lone last digit after a unit is the next place down
+        ("1万5", "15000"),
+        ("两千五", "2500"),
+        ("三百五", "350"),
+        ("一百零五", "105"),
+        ("二十五", "25"),
     ],
 )
 def test_numbers_parse_exact(text, value):
     assert parse_number(text) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    "text,low,high",
+    [
+        ("五六千", "5000", "6000"),
+        ("三四十", "30", "40"),
+        ("十七八", "17", "18"),
+        ("一两", "1", "2"),
+        ("两三", "2", "3"),
+        ("七八万", "70000", "80000"),
+        ("五十六", None, None),
+        ("二〇二〇", None, None),
+        ("一二三", None, None),
+        ("三五", None, None),
+    ],
+)
+def test_numbers_paired_estimate(text, low, high):
+    expected = None if low is None else (Decimal(low), Decimal(high))
+    assert paired_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,percent",
+    [
+        ("百分之三十", "30"),
+        ("百分之十二点五", "12.5"),
+        ("四分之一", "25"),
+        ("四分一", "25"),
+        ("三分之一", "33.333333333333336"),
+        ("三分之二", "66.66666666666667"),
+        ("一半", "50"),
+        ("半数", "50"),
+    ],
+)
+def test_numbers_share_percent(text, percent):
+    assert share_percent(text) == Decimal(percent)
 
 
 def test_numbers_reject_non_number():

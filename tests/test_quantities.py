@@ -35,6 +35,103 @@ def test_quantities_found_in_sentence(matcher, text, expected):
     assert [q.text for q in matcher.find(text)] == expected
 
 
+@pytest.fixture(scope="module")
+def tagged(rules, nlp):
+    """The matcher with the tokenizer's lexicon: counters found by their part-of-speech tag."""
+    return nlp.get_pipe("claims").matcher
+
+
+@pytest.mark.parametrize(
+    "text,quantity,value,high,unit,qualifier",
+    [
+        # counter words of the unit table
+        ("当天共开出48班次列车", "48班次", "48", None, "班次", None),
+        ("该党赢得15席", "15席", "15", None, "席", None),
+        ("以62票赞成通过", "62票", "62", None, "票", None),
+        ("新建住宅楼12幢", "12幢", "12", None, "幢", None),
+        ("震源深度12千米", "12千米", "12", None, "公里", None),
+        # counters by their jieba tag (q)
+        ("沿河新装路灯860盏", "860盏", "860", None, "盏", None),
+        ("补种香樟120棵", "120棵", "120", None, "棵", None),
+        # vague amounts
+        ("现场来了数百人", "数百人", "100", None, "人", "gt"),
+        ("每年收入几十万元", "几十万元", "100000", None, "元", "gt"),
+        ("园区员工上万人", "上万人", "10000", None, "人", "gt"),
+        ("注册用户破亿", "破亿", "100000000", None, "", "gt"),
+        ("赞成票过半", "过半", "50", None, "%", "gt"),
+        ("近半数居民报名", "近半数", "50", None, "%", "lt"),
+        # paired numerals and ranges
+        ("月入五六千元", "五六千元", "5000", "6000", "元", None),
+        ("每次花一两元", "一两元", "1", "2", "元", None),
+        ("村里三四十人", "三四十人", "30", "40", "人", None),
+        ("亲友凑了5、6万元", "5、6万元", "50000", "60000", "元", None),
+        ("前后做了4、50次检查", "4、50次", "40", "50", "次", None),
+        ("年收入30-80万元的家庭", "30-80万元", "300000", "800000", "元", None),
+        ("每户3至5万元", "3至5万元", "30000", "50000", "元", None),
+        # Hong Kong and Taiwan register
+        ("全校共有廿三名教师", "廿三名", "23", None, "名", None),
+        ("约四分一的受访者", "约四分一", "25", None, "%", "approx"),
+        ("罚款新台币300万", "新台币300万", "3000000", None, "元", None),
+    ],
+)
+def test_quantities_constructions(tagged, text, quantity, value, high, unit, qualifier):
+    (q,) = tagged.find(text)
+    assert (q.text, q.value, q.high, q.unit, q.qualifier) == (
+        quantity,
+        Decimal(value),
+        None if high is None else Decimal(high),
+        unit,
+        qualifier,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "十三届省人大五次会议开幕",  # a session of a term: ordinals
+        "反对《基本法》23条立法",  # an article of a law is a name
+        "就23条立法展开咨询",
+        "见第2、19、85条",  # a list of ordinals
+        "扣押一艘货船",  # the indefinite article before any counter
+        "出现二次污染",  # 二 before 次 is an ordinal (counts use 两)
+        "已于3天前离开",  # a tagged time unit is no counter
+        "依照守则2.18段办理",  # a tagged counter counts whole things
+        "教育局等三部门发通知",  # 部门 is a word
+        "用了半年时间",  # 半年 is a duration
+        "人数十分踊跃",
+        "行过万里路",  # 万里 is a word
+    ],
+)
+def test_quantities_not_claims(tagged, text):
+    assert [q.text for q in tagged.find(text)] == []
+
+
+@pytest.mark.parametrize(
+    "text,quantity,value",
+    [
+        ("增速为-5.2%", "-5.2%", "-5.2"),
+        ("误差为+/-5%", "5%", "5"),  # plus or minus: no sign
+        ("每批3-5人", "3-5人", "3"),  # a range, not a sign
+    ],
+)
+def test_quantities_minus_sign(tagged, text, quantity, value):
+    (q,) = tagged.find(text)
+    assert (q.text, q.value) == (quantity, Decimal(value))
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("他们分别为17及21岁", [("17", "岁"), ("21岁", "岁")]),  # a list shares its last unit
+        ("孩子分别是15、11、6岁", [("15", "岁"), ("11", "岁"), ("6岁", "岁")]),
+        ("分别有40和45班次可订", [("40", "班次"), ("45班次", "班次")]),
+        ("今年3、4个月内完成", []),  # the unit of an excluded duration is not shared
+    ],
+)
+def test_quantities_list_shares_unit(tagged, text, expected):
+    assert [(q.text, q.unit) for q in tagged.find(text)] == expected
+
+
 def test_quantities_range_values(matcher):
     (q,) = matcher.find("社区每300户—500户划分一个网格")
     assert (q.value, q.high, q.unit, q.kind) == (Decimal(300), Decimal(500), "户", "count")
