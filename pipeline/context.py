@@ -295,7 +295,7 @@ def _is_stop(token: Token, collected: bool, cues: PhraseCues = _NO_CUES) -> bool
     if cues.is_verbal(token):
         return collected
     tag = token.tag_
-    if tag == "m":
+    if tag.startswith("m"):  # mq: a numeral with its counter (一季度)
         return collected and not text.endswith("点")
     return tag.startswith(_STOP_TAGS) and not tag.startswith(_NOUNISH)
 
@@ -365,7 +365,7 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
     tokens = [t for t in tokens_between(doc, start, limit) if t.idx + len(t.text) > start and t.idx < limit]
     out = ""
     last: Token | None = None
-    verb_first = relative = False
+    verb_first = relative = noun = False
     k = 0
     while k < len(tokens):
         token = tokens[k]
@@ -395,13 +395,19 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             continue
         if not out and verbal:
             verb_first = True
+        if not out and text != token.text and text in cues.function_words:
+            k += 1  # 6宗|属: the rest of a word the number cut (宗属) is a function word
+            continue
         out += text
         last = token
+        noun = noun or (token.tag_.startswith((*_NOUNISH, "k")) and not verbal)  # k: a suffix (被捕|者)
         if len(out) >= max_chars:
             break
         k += 1
-    if verb_first and len(out) <= 2:
-        return ""  # a bare verb (提高, 实施) is the predicate, not what is counted
+    if verb_first and (len(out) <= 2 or not noun):
+        # a verb right after the number with no noun after it (提高, 创新高) is the predicate;
+        # with one (确诊|个案) it modifies the noun
+        return ""
     return _balance(out)
 
 
@@ -455,7 +461,7 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         if not pieces and _passed_before_head(tokens, k, cues):
             k, subject = k - 1, True
             continue
-        if not pieces and not fallback and _is_adverbial_verb(tokens, k, cues):
+        if not pieces and not fallback and len(token.text) > 1 and _is_adverbial_verb(tokens, k, cues):
             # 工程|累计|建设|2297处: a verb after an adverb is a predicate; it is what is counted
             # only when no noun phrase comes before it (全年共|培训|3000人次)
             fallback, k, subject = token.text, k - 1, True
@@ -465,6 +471,10 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         if not modifier and (
             token.text == "的" or _is_stop(token, bool(pieces), cues) and not (not pieces and cues.is_verbal(token)) and not bound_head
         ):
+            marker = _base_marker_before(tokens, k, cues)
+            if marker is not None:
+                pieces, k = [], marker - 1  # 降幅|比|一季度|收窄: the time is a comparison's base
+                continue
             break  # a one-character head (率, 单) takes the verb before it: 召开率, 交办单
         pieces.insert(0, token)
         if sum(len(t.text) for t in pieces) >= max_chars:
@@ -508,8 +518,9 @@ def _passed_before_head(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
     if token.tag_.startswith("d"):
         return True
     if len(token.text) == 1 and cues.is_verbal(token) and token.text not in cues.attributive:
-        # 召开|率: a one-character word after a verb is a bound head, not a predicate
-        return k > 0 and not cues.is_verbal(tokens[k - 1])
+        # 召开|率: a one-character word after a verb is a bound head, not a predicate; after a
+        # function word (要|缴) it is a verb
+        return k > 0 and (not cues.is_verbal(tokens[k - 1]) or cues.is_function(tokens[k - 1]))
     return False
 
 
@@ -544,6 +555,17 @@ def _is_modifier_verb(tokens: list[Token], k: int, cues: PhraseCues, subject: bo
     while j >= 0 and cues.is_nominal(tokens[j]):
         j -= 1
     return j >= 0 and tokens[j].text in cues.predicates
+
+
+def _base_marker_before(tokens: list[Token], k: int, cues: PhraseCues) -> int | None:
+    """Index of a comparison marker right before the time words that end at tokens[k]
+    (比|一季度, 较|上年同期), or None when tokens[k] is no time word or no marker precedes."""
+    j = k
+    while j >= 0 and (cues.is_blocked(tokens[j]) or tokens[j].tag_.startswith(("m", "t"))):
+        j -= 1
+    if j == k or j < 0:
+        return None
+    return j if tokens[j].text in cues.base_markers else None
 
 
 def _numeral_at(doc: Doc, at: int) -> bool:

@@ -48,6 +48,9 @@ def test_context_np_before_keeps_whole_compound(nlp, text, quantity, entity):
         ("全球客运运力预计下降4%。", "4%", "客运运力"),
         # the base of a comparison is dropped, what changed is before it
         ("失业率较第一季上升0.3个百分点。", "0.3个百分点", "失业率"),
+        ("工业产值降幅比上年同期收窄2.4个百分点。", "2.4个百分点", "工业产值降幅"),
+        # a numeral word with its counter is a time, no part of the phrase
+        ("全区一季度工业产值为86.5亿元。", "86.5亿元", "工业产值"),
     ],
 )
 def test_context_np_before_cuts_run_on(nlp, text, quantity, entity):
@@ -66,4 +69,18 @@ def test_context_np_before_cuts_run_on(nlp, text, quantity, entity):
     ],
 )
 def test_context_np_before_no_function_word_entity(nlp, text, quantity, entity):
+    assert _entity(nlp, text, quantity) == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a verb after the number with a noun after it modifies the noun
+        ("昨日再新增58宗确诊个案。", "58宗", "确诊个案"),
+        ("共有12名被捕者获准保释。", "12名", "被捕者"),
+        # the rest of a word the number cut is passed over when it is a function word
+        ("另有4宗属输入个案。", "4宗", "输入个案"),
+    ],
+)
+def test_context_np_after_verb_first(nlp, text, quantity, entity):
     assert _entity(nlp, text, quantity) == entity
