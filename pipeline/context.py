@@ -48,10 +48,17 @@ class ContextRules:
         self.shares = sorted(set(cues.get("share", [])), key=len, reverse=True)
         self.verbal = frozenset(cues.get("verbal", []))
         self.attributive = frozenset(cues.get("attributive", []))
+        self.predicates = frozenset(cues.get("predicate", []))
+        self.function_words = frozenset(cues.get("function", []))
+        separators = set(self.list_separators)
+        # a marker that is also a list separator (与) cannot tell a comparison's base from a list item
+        self.base_markers = frozenset(m for m in self.markers if m not in separators)
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
         """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
-        return PhraseCues(self.verbal, self.attributive, blocked, scopes)
+        return PhraseCues(
+            self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers
+        )
 
     # -- time -----------------------------------------------------------------------------------
     def time_spans(self, sentence: str) -> list[tuple[int, int, str, str]]:
@@ -218,13 +225,19 @@ class PhraseCues:
     `verbal`: words jieba tags as nouns that act as the predicate (选派, 核定) and end a phrase;
     `attributive`: verbs that modify a noun inside a phrase (兼职委员, 闲置土地);
     `blocked`: character spans (absolute) no phrase may take a token of, e.g. time expressions;
-    `scopes`: spans of places and scope words, which end a phrase that already has a noun.
+    `scopes`: spans of places and scope words, which end a phrase that already has a noun;
+    `predicates`: verbs that take the quantity or its noun as object (完成, 缩短), never a modifier;
+    `function_words`: adverbs and other function words (仍, 双双, 合共) whatever jieba tags them;
+    `base_markers`: words that open the base of a comparison (较, 比), which is no part of a phrase.
     """
 
     verbal: frozenset[str] = frozenset()
     attributive: frozenset[str] = frozenset()
     blocked: tuple[tuple[int, int], ...] = ()
     scopes: tuple[tuple[int, int], ...] = ()
+    predicates: frozenset[str] = frozenset()
+    function_words: frozenset[str] = frozenset()
+    base_markers: frozenset[str] = frozenset()
 
     def is_scope(self, token: Token) -> bool:
         """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
@@ -241,7 +254,27 @@ class PhraseCues:
         """True for a verb (not a verbal noun) or a word the rules list as verbal."""
         if token.text in self.attributive:
             return False
-        return (token.tag_.startswith("v") and token.tag_ != "vn") or token.text in self.verbal
+        return (token.tag_.startswith("v") and token.tag_ != "vn") or token.text in self.verbal or token.text in self.predicates
+
+    def is_nominal(self, token: Token) -> bool:
+        """True for a word that can end a noun phrase before a modifier: a noun, verbal noun,
+        adjective or distinguishing word (公共|预算), not a place or scope word, a time or a cue word."""
+        text = token.text
+        if text in self.function_words or text in self.predicates or text in self.verbal or text in _BRACKETS:
+            return False
+        if _PUNCT.match(text) or _HAS_DIGIT.search(text) or self.is_blocked(token) or self.is_scope(token):
+            return False
+        return token.tag_.startswith(_NOUNISH) or token.tag_.startswith("a") and not token.tag_.startswith("ad")
+
+    def is_function(self, token: Token) -> bool:
+        """True for a function word: listed as one, or tagged as an adverb, numeral word or
+        single-character verb (仍, 双双, 赚); such a word is never what is counted."""
+        text, tag = token.text, token.tag_
+        if text in self.function_words:
+            return True
+        if text in self.attributive or _HAS_DIGIT.search(text):
+            return False
+        return tag.startswith("d") or (len(text) == 1 and tag.startswith(("v", "a", "p", "c", "u", "r", "m")))
 
 
 _NO_CUES = PhraseCues()
@@ -262,7 +295,7 @@ def _is_stop(token: Token, collected: bool, cues: PhraseCues = _NO_CUES) -> bool
     if cues.is_verbal(token):
         return collected
     tag = token.tag_
-    if tag == "m":
+    if tag.startswith("m"):  # mq: a numeral with its counter (一季度)
         return collected and not text.endswith("点")
     return tag.startswith(_STOP_TAGS) and not tag.startswith(_NOUNISH)
 
@@ -332,7 +365,7 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
     tokens = [t for t in tokens_between(doc, start, limit) if t.idx + len(t.text) > start and t.idx < limit]
     out = ""
     last: Token | None = None
-    verb_first = relative = False
+    verb_first = relative = noun = False
     k = 0
     while k < len(tokens):
         token = tokens[k]
@@ -362,13 +395,19 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             continue
         if not out and verbal:
             verb_first = True
+        if not out and text != token.text and text in cues.function_words:
+            k += 1  # 6宗|属: the rest of a word the number cut (宗属) is a function word
+            continue
         out += text
         last = token
+        noun = noun or (token.tag_.startswith((*_NOUNISH, "k")) and not verbal)  # k: a suffix (被捕|者)
         if len(out) >= max_chars:
             break
         k += 1
-    if verb_first and len(out) <= 2:
-        return ""  # a bare verb (提高, 实施) is the predicate, not what is counted
+    if verb_first and (len(out) <= 2 or not noun):
+        # a verb right after the number with no noun after it (提高, 创新高) is the predicate;
+        # with one (确诊|个案) it modifies the noun
+        return ""
     return _balance(out)
 
 
@@ -391,9 +430,21 @@ def _modifies_next(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
 def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseCues = _NO_CUES) -> str:
     """The noun phrase that ends at character `end` (建立|党组织|166个), read backwards; a quoted
     or bracketed piece right before the end is taken whole (省级“人才驿站”|2个), a leading verbal
-    noun followed by a noun is left out (培训|社区党组织书记)."""
+    noun followed by a noun is left out (培训|社区党组织书记).
+
+    Compounds are head-final: a verb between two words of a noun phrase is a modifier
+    (一般公共|预算|收入), unless the rules list it as a predicate (完成). What is no part of the
+    phrase is passed over before its head: the predicate (税收收入|完成|612亿元), function words
+    (产销量|双双|超过…), a one-character verb (月|赚|3万元); and a comparison's base is dropped
+    (失业率|较第一季|上升…). A phrase of function words alone is no phrase ("")."""
     floor = max(floor, end - _REACH * max_chars)
     tokens = [t for t in tokens_between(doc, floor, end) if t.idx < end and t.idx >= floor]
+    if tokens and tokens[-1].idx + len(tokens[-1].text) > end and _cut_piece_is_function(tokens[-1], end - tokens[-1].idx, cues):
+        tokens.pop()  # 单日急|增: a cue word cut a word, and what is left of it (急) is no noun
+    # a phrase right before a number is the object of a verb before it (设立|党小组|196个), one
+    # before a verb or cue word is the subject (一般公共预算收入|突破…), where verbs are modifiers
+    subject = not _numeral_at(doc, end)
+    fallback = ""
     pieces: list[Token] = []
     k = len(tokens) - 1
     while k >= 0:
@@ -404,8 +455,26 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
                 pieces[:0] = tokens[open_at : k + 1]
                 k = open_at - 1
                 continue
+        if pieces and token.text in cues.base_markers and not _is_nominal_run(pieces, cues):
+            pieces, k = [], k - 1  # 失业率|较|第一季: what was read is the base of a comparison
+            continue
+        if not pieces and _passed_before_head(tokens, k, cues):
+            k, subject = k - 1, True
+            continue
+        if not pieces and not fallback and len(token.text) > 1 and _is_adverbial_verb(tokens, k, cues):
+            # 工程|累计|建设|2297处: a verb after an adverb is a predicate; it is what is counted
+            # only when no noun phrase comes before it (全年共|培训|3000人次)
+            fallback, k, subject = token.text, k - 1, True
+            continue
         bound_head = len(pieces) == 1 and len(pieces[0].text) == 1 and cues.is_verbal(token)
-        if token.text == "的" or _is_stop(token, bool(pieces), cues) and not (not pieces and cues.is_verbal(token)) and not bound_head:
+        modifier = bool(pieces) and _is_modifier_verb(tokens, k, cues, subject)
+        if not modifier and (
+            token.text == "的" or _is_stop(token, bool(pieces), cues) and not (not pieces and cues.is_verbal(token)) and not bound_head
+        ):
+            marker = _base_marker_before(tokens, k, cues)
+            if marker is not None:
+                pieces, k = [], marker - 1  # 降幅|比|一季度|收窄: the time is a comparison's base
+                continue
             break  # a one-character head (率, 单) takes the verb before it: 召开率, 交办单
         pieces.insert(0, token)
         if sum(len(t.text) for t in pieces) >= max_chars:
@@ -415,10 +484,100 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         pieces[1].tag_.startswith("n") or pieces[1].text in cues.attributive
     ):
         pieces.pop(0)
+    if pieces and all(cues.is_function(t) or t.tag_.startswith("a") or subject and t.tag_.startswith("m") for t in pieces):
+        # 仍|只得, 再|多, 一般: function words and adjectives name nothing, nor does a numeral word
+        # before a verb (一天|赚|600元); right before a number it may (我们一家|三口)
+        pieces = []
+    if not pieces:
+        return fallback
     text = "".join(t.text for t in pieces)
     if pieces and pieces[-1].idx + len(pieces[-1].text) > end:
         text = text[: end - pieces[0].idx]
     return _balance(text)
+
+
+def _cut_piece_is_function(token: Token, length: int, cues: PhraseCues) -> bool:
+    """True when the first `length` characters of a word cut by a cue (急|增, 预|计, 合|共) are
+    no noun: one character that is a function word, or the start of an adverb, verb or
+    distinguishing word (a new word the tagger guessed, 议席数|为, keeps its piece)."""
+    piece = token.text[:length]
+    if piece in cues.function_words:
+        return True
+    return len(piece) == 1 and token.tag_.startswith(("d", "v", "b", "a", "zg"))
+
+
+def _passed_before_head(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
+    """True when tokens[k], read before any word of a phrase, is passed over: a listed predicate
+    (收入|完成|…), an adverb or function word (产销量|双双|…), a one-character verb after a noun
+    (月|赚|…) — so the noun phrase before it is the one that is counted."""
+    token = tokens[k]
+    if cues.is_blocked(token) or cues.is_scope(token) or _PUNCT.match(token.text):
+        return False
+    if token.text in cues.predicates or token.text in cues.function_words:
+        return True
+    if token.tag_.startswith("d"):
+        return True
+    if len(token.text) == 1 and cues.is_verbal(token) and token.text not in cues.attributive:
+        # 召开|率: a one-character word after a verb is a bound head, not a predicate; after a
+        # function word (要|缴) it is a verb
+        return k > 0 and (not cues.is_verbal(tokens[k - 1]) or cues.is_function(tokens[k - 1]))
+    return False
+
+
+def _is_adverbial_verb(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
+    """True when tokens[k] is a verb with an adverb or function word right before it (累计|建设)."""
+    token = tokens[k]
+    verb = cues.is_verbal(token) or token.tag_ == "vn"
+    if not verb or token.text in cues.attributive or cues.is_blocked(token) or cues.is_scope(token):
+        return False
+    return k > 0 and cues.is_function(tokens[k - 1]) and not _PUNCT.match(tokens[k - 1].text)
+
+
+def _is_modifier_verb(tokens: list[Token], k: int, cues: PhraseCues, subject: bool) -> bool:
+    """True when the verb tokens[k], with a phrase read after it, is a modifier inside a noun
+    compound: a word of two or more characters, not a listed predicate, in a subject between a
+    noun (or adjective) and the phrase (公共|预算|收入…突破); in an object, only when a verb
+    further left is the predicate (完成|一般公共|预算|收入 123亿元)."""
+    token = tokens[k]
+    if len(token.text) < 2 or not cues.is_verbal(token) or token.text in cues.predicates or token.text in cues.verbal:
+        return False
+    if cues.is_blocked(token) or cues.is_scope(token):
+        return False
+    if k > 0 and tokens[k - 1].text == "的":
+        return True  # 已公布的|被捕|人数: after 的 comes the noun phrase, whose verbs modify its head
+    if subject and (k == 0 or _PUNCT.match(tokens[k - 1].text) and tokens[k - 1].text not in _BRACKETS):
+        return True  # 审批|时间|缩短…: a subject that opens its clause
+    if not (k > 0 and cues.is_nominal(tokens[k - 1])):
+        return False
+    if subject:
+        return True
+    j = k - 1
+    while j >= 0 and cues.is_nominal(tokens[j]):
+        j -= 1
+    return j >= 0 and tokens[j].text in cues.predicates
+
+
+def _base_marker_before(tokens: list[Token], k: int, cues: PhraseCues) -> int | None:
+    """Index of a comparison marker right before the time words that end at tokens[k]
+    (比|一季度, 较|上年同期), or None when tokens[k] is no time word or no marker precedes."""
+    j = k
+    while j >= 0 and (cues.is_blocked(tokens[j]) or tokens[j].tag_.startswith(("m", "t"))):
+        j -= 1
+    if j == k or j < 0:
+        return None
+    return j if tokens[j].text in cues.base_markers else None
+
+
+def _numeral_at(doc: Doc, at: int) -> bool:
+    """True when the word at character `at` is a number (digits or a numeral word)."""
+    token = next((t for t in tokens_between(doc, at, at + 1) if t.idx <= at < t.idx + len(t.text)), None)
+    return token is not None and (token.tag_.startswith("m") or bool(_HAS_DIGIT.search(token.text)))
+
+
+def _is_nominal_run(pieces: list[Token], cues: PhraseCues) -> bool:
+    """True when the words read so far are a noun phrase of their own, not a comparison's base:
+    no time expression among them (a base is a time: 较|第一季, 比|上月)."""
+    return not any(cues.is_blocked(t) or t.tag_.startswith(("t", "m")) for t in pieces)
 
 
 def _balance(text: str) -> str:

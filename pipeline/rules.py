@@ -82,6 +82,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("entity_cue", "use"): (
         "skip_before", "respectively", "list", "comparison", "comparison_marker", "verbal", "attributive", "share",
+        "predicate", "function",
     ),
     ("qualifier", "position"): ("before", "after", "infix", "outside", "before_unit"),
     ("role", "position"): ("before", "after"),

@@ -1,0 +1,86 @@
+"""The noun-phrase readers of `pipeline/context.py` on invented sentences: whole compounds, no
+run-on predicates, comparisons or function words, and no function word taken for an entity."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _entity(nlp, text, quantity):
+    claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
+    assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
+    return claims[0].entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a verb between two words of a subject is a modifier: compounds are head-final
+        ("全省一般公共预算收入突破2000亿元。", "突破2000亿元", "一般公共预算收入"),
+        ("全市研发投入强度提高到2.8%。", "2.8%", "研发投入强度"),
+        ("全区房地产开发投资增长7.5%。", "7.5%", "房地产开发投资"),
+        # after a listed predicate, the verbs of its object are modifiers too
+        ("今年全县完成一般公共预算收入18.6亿元。", "18.6亿元", "一般公共预算收入"),
+        ("全年共受理商标注册申请3200件。", "3200件", "商标注册申请"),
+        # after 的 comes the noun phrase, whose verbs modify its head
+        ("经核实的受损房屋共有320间。", "320间", "受损房屋"),
+        # but a verb between a subject and its object is the predicate
+        ("各村设立便民服务点45个。", "45个", "便民服务点"),
+        ("成员单位认领微心愿120个。", "120个", "微心愿"),
+    ],
+)
+def test_context_np_before_keeps_whole_compound(nlp, text, quantity, entity):
+    assert _entity(nlp, text, quantity) == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # the predicate between the subject and the number is no part of the phrase
+        ("全县税收收入完成9.8亿元。", "9.8亿元", "税收收入"),
+        ("审批时间缩短40%以上。", "40%以上", "审批时间"),
+        ("全县农村公路累计建设860公里。", "860公里", "农村公路"),
+        # nor is an adverb, whatever jieba tags it
+        ("两个园区的产值双双超过80亿元。", "超过80亿元", "产值"),
+        ("全年旅客吞吐量首次突破500万人次。", "突破500万人次", "旅客吞吐量"),
+        # a word a cue cut in two leaves no piece of itself
+        ("已公布的确诊人数合共36人。", "36人", "确诊人数"),
+        ("全球客运运力预计下降4%。", "4%", "客运运力"),
+        # the base of a comparison is dropped, what changed is before it
+        ("失业率较第一季上升0.3个百分点。", "0.3个百分点", "失业率"),
+        ("工业产值降幅比上年同期收窄2.4个百分点。", "2.4个百分点", "工业产值降幅"),
+        # a numeral word with its counter is a time, no part of the phrase
+        ("全区一季度工业产值为86.5亿元。", "86.5亿元", "工业产值"),
+    ],
+)
+def test_context_np_before_cuts_run_on(nlp, text, quantity, entity):
+    assert _entity(nlp, text, quantity) == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a one-character verb or adverb alone is never the entity
+        ("护理院的床位再多40张。", "40张", None),
+        # an adverb before a verb: the verb is what is counted only with no noun before it
+        ("今年全县共培训1200人次。", "1200人次", "培训"),
+        # a numeral word right before a number may name what is counted
+        ("他们一家五口住在老屋里。", "五口", "一家"),
+    ],
+)
+def test_context_np_before_no_function_word_entity(nlp, text, quantity, entity):
+    assert _entity(nlp, text, quantity) == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a verb after the number with a noun after it modifies the noun
+        ("昨日再新增58宗确诊个案。", "58宗", "确诊个案"),
+        ("共有12名被捕者获准保释。", "12名", "被捕者"),
+        # the rest of a word the number cut is passed over when it is a function word
+        ("另有4宗属输入个案。", "4宗", "输入个案"),
+    ],
+)
+def test_context_np_after_verb_first(nlp, text, quantity, entity):
+    assert _entity(nlp, text, quantity) == entity
