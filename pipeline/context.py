@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import regex
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.rules import RulePattern, RuleSet
+from pipeline.rules import Rule, RulePattern, RuleSet
 
 #: jieba tags that can be part of a noun phrase (n*, verbal/adjectival nouns, idioms, abbreviations).
 _NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "q", "s", "eng", "i")
@@ -27,6 +27,7 @@ _ROLE_REACH = 120
 #: How far (in multiples of a phrase's max_chars) a noun-phrase reader looks from its start.
 _REACH = 8
 _LIST_CLOSERS = frozenset({"等", "等等"})
+_TITLE = regex.compile(r"《[^《》]*》")
 _LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
 
 
@@ -34,7 +35,11 @@ class ContextRules:
     """Compiled context rules of one rule set."""
 
     def __init__(self, rules: RuleSet) -> None:
-        self.times = [(r, RulePattern(r)) for r in rules.section("time")]
+        times = [(r, RulePattern(r)) for r in rules.section("time")]
+        self.times = [(r, p) for r, p in times if not r.get("attach")]
+        self.time_after = [(r, p) for r, p in times if r.get("attach") == "after"]
+        self.time_before = [(r, p) for r, p in times if r.get("attach") == "before"]
+        self.time_between = [(r, p) for r, p in times if r.get("attach") == "between"]
         self.roles = [(r, RulePattern(r)) for r in rules.section("role")]
         cues: dict[str, list[str]] = {}
         for rule in rules.section("entity_cue"):
@@ -55,18 +60,55 @@ class ContextRules:
 
     # -- time -----------------------------------------------------------------------------------
     def time_spans(self, sentence: str) -> list[tuple[int, int, str, str]]:
-        """Time expressions of a sentence: (start, end, text, rule id), longest first at a place."""
-        found: list[tuple[int, int, str, str]] = []
+        """Time expressions of a sentence: (start, end, text, rule ids joined by +), each composed of
+        adjacent pieces (2021年|一季度, 截至|2020年|底, 2016年|至|2018年|间); none inside a title (《…》)."""
+        found: list[tuple[int, int, str]] = []
         for rule, pattern in self.times:
             for match in pattern.finditer(sentence):
                 if match.end() > match.start():
-                    found.append((match.start(), match.end(), match.group(), rule.id))
+                    found.append((match.start(), match.end(), rule.id))
+        if not found:
+            return []
+        titles = [(m.start(), m.end()) for m in _TITLE.finditer(sentence)] if "《" in sentence else []
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-        merged: list[tuple[int, int, str, str]] = []
+        atoms: list[tuple[int, int, str]] = []
         for item in found:
-            if merged and item[0] < merged[-1][1]:
+            if atoms and item[0] < atoms[-1][1]:
                 continue
-            merged.append(item)
+            if titles and _overlaps_any(item[0], item[1], titles):
+                continue
+            atoms.append(item)
+        merged: list[tuple[int, int, str, str]] = []
+        k = 0
+        while k < len(atoms):
+            start, end, rule_id = atoms[k]
+            ids = [rule_id]
+            k += 1
+            while True:
+                if k < len(atoms) and atoms[k][0] == end:  # 2021年|一季度
+                    ids.append(atoms[k][2])
+                    end, k = atoms[k][1], k + 1
+                    continue
+                joined = _match_at(self.time_between, sentence, end)
+                if joined and k < len(atoms) and atoms[k][0] == joined[0]:  # 2016年|至|2018年
+                    ids += [joined[1], atoms[k][2]]
+                    end, k = atoms[k][1], k + 1
+                    continue
+                suffix = _match_at(self.time_after, sentence, end)
+                if suffix and not (k < len(atoms) and atoms[k][0] < suffix[0] < atoms[k][1]):  # 2020年|底
+                    end = suffix[0]
+                    ids.append(suffix[1])
+                    while k < len(atoms) and atoms[k][1] <= end:  # 今天|（4月20日）: the date is part of it
+                        k += 1
+                    continue
+                break
+            for rule, pattern in self.time_before:  # 截至|2020年底
+                match = next((m for m in pattern.finditer(sentence, max(0, start - 4), start) if m.end() == start), None)
+                if match is not None and not (merged and match.start() < merged[-1][1]):
+                    start = match.start()
+                    ids.insert(0, rule.id)
+                    break
+            merged.append((start, end, sentence[start:end], "+".join(dict.fromkeys(ids))))
         return merged
 
     def time_of(
@@ -80,10 +122,9 @@ class ContextRules:
                 break
             if _overlaps_any(start, end, quantities) or self.is_comparison_base(sentence, start):
                 continue
-            if sentence.startswith("的", end):
+            if sentence.startswith("的", end) and any(s == end + 1 for s, _ in quantities):
                 # "年初的21.7%": scopes the quantity right after it only
-                target = next((s for s, e in quantities if s >= end + 1), None)
-                if target == q_start and sentence[end + 1 : target].strip() == "":
+                if q_start == end + 1:
                     best = (text, rule_id)
                 continue
             best = (text, rule_id)
@@ -152,8 +193,8 @@ class ContextRules:
 
     def _time_at_start(self, text: str) -> int:
         """Length of the longest time expression that opens `text` (0 when none does)."""
-        ends = [match.end() for _, pattern in self.times if (match := pattern.match(text)) is not None]
-        return max(ends, default=0)
+        spans = self.time_spans(text)
+        return spans[0][1] if spans and spans[0][0] == 0 else 0
 
     def _only_lead_in(self, prefix: str) -> bool:
         """True when `prefix` is nothing but prepositions and time expressions."""
@@ -187,6 +228,16 @@ class ContextRules:
                     changed = True
                     break
         return text
+
+
+def _match_at(pieces: list[tuple[Rule, RulePattern]], text: str, pos: int) -> tuple[int, str] | None:
+    """(end, rule id) of the longest piece that matches at `pos`, or None."""
+    best: tuple[int, str] | None = None
+    for rule, pattern in pieces:
+        match = pattern.match(text, pos)
+        if match is not None and match.end() > pos and (best is None or match.end() > best[0]):
+            best = (match.end(), rule.id)
+    return best
 
 
 def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -83,6 +83,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("qualifier", "position"): ("before", "after", "infix", "outside"),
     ("role", "position"): ("before", "after"),
+    ("time", "attach"): ("before", "after", "between"),
     ("role", "role"): ("from", "to", "delta"),
     ("role", "after_role"): ("from", "to", "delta"),
     ("unit", "kind"): ("count", "money", "percent", "area", "length", "weight", "age", "other"),

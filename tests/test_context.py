@@ -1,0 +1,66 @@
+"""Context rules on invented sentences: time expressions composed of pieces, and which time scopes a claim."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.context import ContextRules
+
+
+@pytest.fixture(scope="module")
+def ctx(rules):
+    return ContextRules(rules)
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("2023年二季度全县工业增加值增长", ["2023年二季度"]),
+        ("1—9月全市出口增长", ["1—9月"]),
+        ("1-9月全市出口增长", ["1-9月"]),
+        ("截至9月底,全区共有企业", ["截至9月底"]),
+        ("今年首三个月,零售额上升", ["今年首三个月"]),
+        ("“十三五”期间全省新建公路", ["“十三五”期间"]),
+        ("2018-19年度政府开支", ["2018-19年度"]),
+        ("2015年至2017年间公司支出", ["2015年至2017年间"]),
+        ("自2024年3月1日起,下调利率", ["自2024年3月1日起"]),
+        ("截止10月上旬,受访商户", ["截止10月上旬"]),
+        ("到5月6日9时,秘书处收到", ["5月6日9时"]),  # 到 is mostly a verb complement: not part of it
+        ("昨天（5月2日）8时15分,海域发生地震", ["昨天（5月2日）8时15分"]),
+        ("今年7至8月开展调查", ["今年7至8月"]),
+        ("比去年同期增长", ["去年同期"]),
+        ("2022年6月末,存款余额", ["2022年6月末"]),
+        # a time inside a title is no time of the sentence
+        ("《2023年消费报告》显示,八成受访者", []),
+        # 期间 after a noun ends the noun phrase; it is no time by itself
+        ("学员在候机期间聚餐", []),
+    ],
+)
+def test_context_time_spans_compose_pieces(ctx, sentence, expected):
+    assert [text for _, _, text, _ in ctx.time_spans(sentence)] == expected
+
+
+def test_context_time_spans_carry_every_piece_rule(ctx):
+    (_, _, text, rule_ids), = ctx.time_spans("截至2021年底,全县")
+    assert text == "截至2021年底"
+    assert rule_ids.split("+") == ["time.prefix", "time.year", "time.suffix"]
+
+
+@pytest.mark.parametrize(
+    "text,quantity,time",
+    [
+        # the nearest time before the claim in its sentence scopes it; a semicolon does not end it
+        ("一季度,全镇工业产值增长4.1%;其中轻工业增长2.3%。", "2.3%", "一季度"),
+        ("2021年一季度全区财政收入85亿元,同比增长6%。", "6%", "2021年一季度"),
+        # a comparison base is not the claim's time
+        ("今年5月份,全县零售额比4月份提升3.5个百分点。", "3.5个百分点", "今年5月份"),
+        # a time written as X的 before a quantity scopes that quantity only
+        ("增速高于全区今年一季度的4%,也高于全省的3%。", "3%", None),
+        # X的 before a noun scopes the sentence: the data of that year
+        ("统计局公布2022/23年度的临时数字,整体收入达到150亿元。", "150亿元", "2022/23年度"),
+    ],
+)
+def test_context_time_of_claim(nlp, text, quantity, time):
+    claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
+    assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
+    assert claims[0].time == time
