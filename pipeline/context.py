@@ -40,6 +40,7 @@ class ContextRules:
         self.time_after = [(r, p) for r, p in times if r.get("attach") == "after"]
         self.time_before = [(r, p) for r, p in times if r.get("attach") == "before"]
         self.time_between = [(r, p) for r, p in times if r.get("attach") == "between"]
+        self.weak_times = frozenset(r.id for r, _ in times if r.get("weak"))
         self.roles = [(r, RulePattern(r)) for r in rules.section("role")]
         cues: dict[str, list[str]] = {}
         for rule in rules.section("entity_cue"):
@@ -83,9 +84,12 @@ class ContextRules:
         while k < len(atoms):
             start, end, rule_id = atoms[k]
             ids = [rule_id]
+            weak = rule_id in self.weak_times  # a frequency (每月) joins no other piece
             k += 1
             while True:
-                if k < len(atoms) and atoms[k][0] == end:  # 2021年|一季度
+                if weak:
+                    break
+                if k < len(atoms) and atoms[k][0] == end and atoms[k][2] not in self.weak_times:  # 2021年|一季度
                     ids.append(atoms[k][2])
                     end, k = atoms[k][1], k + 1
                     continue
@@ -114,9 +118,12 @@ class ContextRules:
     def time_of(
         self, sentence: str, times: list[tuple[int, int, str, str]], q_start: int, quantities: list[tuple[int, int]]
     ) -> tuple[str | None, str | None]:
-        """The time expression (of the sentence's `time_spans`) that scopes the quantity at q_start;
-        a time after a comparison marker (比2019年同期, 较上年) is the base of a comparison, not it."""
-        best: tuple[str, str] | None = None
+        """The time expression (of the sentence's `time_spans`, with its rule ids) that scopes the
+        quantity at q_start: the nearest before it in its own clause, a date over a frequency
+        (去年每月…); else the nearest date before it in the sentence (a semicolon does not end it),
+        else a frequency. A time after a comparison marker (比2019年同期, 较上年) is the base of a
+        comparison, not it; a time written as X的 right before a quantity scopes that one only."""
+        found: list[tuple[int, str, str]] = []
         for start, end, text, rule_id in times:
             if start >= q_start:
                 break
@@ -125,10 +132,22 @@ class ContextRules:
             if sentence.startswith("的", end) and any(s == end + 1 for s, _ in quantities):
                 # "年初的21.7%": scopes the quantity right after it only
                 if q_start == end + 1:
-                    best = (text, rule_id)
+                    return text, rule_id
                 continue
-            best = (text, rule_id)
-        return best if best else (None, None)
+            found.append((start, text, rule_id))
+        if not found:
+            return None, None
+        own = clause_start(sentence, q_start)
+        strong = [f for f in found if not self._is_weak(f[2])]
+        in_clause = [f for f in found if f[0] >= own]
+        # the nearest time of the claim's own clause (a date over a frequency: 去年每月…)
+        chosen = [f for f in in_clause if f in strong] or in_clause
+        chosen = chosen or strong or found
+        return chosen[-1][1], chosen[-1][2]
+
+    def _is_weak(self, rule_ids: str) -> bool:
+        """True when a time is a frequency (a `weak` time rule: 每月)."""
+        return any(r in self.weak_times for r in rule_ids.split("+"))
 
     def is_comparison_base(self, sentence: str, start: int) -> bool:
         """True when a comparison marker (`comparison_marker` cues: 比, 较 ...) comes right before `start`."""
@@ -228,6 +247,8 @@ class ContextRules:
                     changed = True
                     break
         return text
+
+
 
 
 def _match_at(pieces: list[tuple[Rule, RulePattern]], text: str, pos: int) -> tuple[int, str] | None:

@@ -58,6 +58,12 @@ def test_context_time_spans_carry_every_piece_rule(ctx):
         ("增速高于全区今年一季度的4%,也高于全省的3%。", "3%", None),
         # X的 before a noun scopes the sentence: the data of that year
         ("统计局公布2022/23年度的临时数字,整体收入达到150亿元。", "150亿元", "2022/23年度"),
+        # a frequency gives way to a date of the same clause, and to a date before it in the sentence
+        ("前年每月平均租金达到8500元,其后一直回落。", "8500元", "前年"),
+        ("前年旅客人次下降,每日只有1200人次。", "1200人次", "每日"),
+        ("2019年村民收入增加,全村每户增收3000元。", "3000元", "2019年"),
+        # the day of a report is no time of the figures reported
+        ("统计处今日公布,本港失业率为3.9%。", "3.9%", None),
     ],
 )
 def test_context_time_of_claim(nlp, text, quantity, time):
