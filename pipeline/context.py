@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import regex
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.nlp import builtin_sentence_end
 from pipeline.rules import Rule, RulePattern, RuleSet
 
 #: jieba tags that can be part of a noun phrase (n*, verbal/adjectival nouns, idioms, abbreviations).
@@ -388,7 +389,7 @@ def _bracket_group(tokens: list[Token], at: int, step: int, bound: int) -> int |
     while want and (k <= bound if step == 1 else k >= bound):
         if tokens[k].text == want:
             return k
-        if _CLAUSE_END.match(tokens[k].text) or tokens[k].text in "。！？!?":
+        if _CLAUSE_END.match(tokens[k].text) or builtin_sentence_end().match(tokens[k].text):
             return None
         k += step
     return None
