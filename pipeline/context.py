@@ -155,17 +155,21 @@ class ContextRules:
         return any(sentence.endswith(marker, 0, start) for marker in self.markers)
 
     # -- role -----------------------------------------------------------------------------------
-    def role_of(self, sentence: str, q_start: int, q_end: int, previous_roles: list[str | None], is_range: bool) -> tuple[str | None, str | None, int]:
-        """The role of the quantity in a change; returns (role, rule id, cue start in sentence)."""
+    def role_of(
+        self, sentence: str, q_start: int, q_end: int, previous_roles: list[str | None], is_range: bool, previous_end: int = 0
+    ) -> tuple[str | None, str | None, int]:
+        """The role of the quantity in a change; returns (role, rule id, cue start in sentence).
+        An `after_role` cue is read between the previous quantity (ending at `previous_end`), which
+        must have that role, and this one (增加5%|至|1000亿元)."""
         if is_range:
             return None, None, q_start
         clause_from = max(clause_start(sentence, q_start), q_start - _ROLE_REACH)
         before = sentence[clause_from:q_start]
-        before_sentence = sentence[max(0, q_start - _ROLE_REACH) : q_start]
+        before_sentence = sentence[max(0, previous_end, q_start - _ROLE_REACH) : q_start]
         after = sentence[q_end : q_end + _ROLE_REACH]
         for rule, pattern in self.roles:
             needed = rule.get("after_role")
-            if needed and needed not in previous_roles:
+            if needed and (not previous_roles or previous_roles[-1] != needed):
                 continue
             if rule.get("position") == "after":
                 match = pattern.search(after)

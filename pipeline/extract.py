@@ -93,7 +93,7 @@ class ClaimExtractor:
             qs, qe = local[i]
             rules = list(q.rules)
             # role
-            role, role_rule, cue_start = ctx.role_of(sentence, qs, qe, roles, q.high is not None)
+            role, role_rule, cue_start = ctx.role_of(sentence, qs, qe, roles, q.high is not None, local[i - 1][1] if i else 0)
             if role is None and i > 0 and roles[-1] is not None and _joined_by_list(sentence, local[i - 1][1], qs, ctx):
                 role = roles[-1]
             if role_rule:

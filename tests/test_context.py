@@ -70,3 +70,25 @@ def test_context_time_of_claim(nlp, text, quantity, time):
     claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
     assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
     assert claims[0].time == time
+
+
+@pytest.mark.parametrize(
+    "text,quantity,role",
+    [
+        ("诊所护士人手会加至45人。", "45人", "to"),
+        ("入场费由80元加至120元。", "80元", "from"),
+        ("入场费由80元加至120元。", "120元", "to"),
+        ("按揭成数由六成下调至50%。", "50%", "to"),
+        # the new value after a change is read right after it, not across a semicolon
+        ("工业产值同比下降2.1%;服务业营收为840亿元。", "840亿元", None),
+        ("印花税收入增加8%至650亿元。", "650亿元", "to"),
+        # 新增 counts new things
+        ("全区今天新增确诊个案56宗。", "56宗", None),
+        # a rate noun as subject: its value is a change
+        ("出口增幅却都高达12.5%和9%。", "12.5%", "delta"),
+    ],
+)
+def test_context_role_of_claim(nlp, text, quantity, role):
+    claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
+    assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
+    assert claims[0].role == role
