@@ -55,6 +55,7 @@ class ContextRules:
         self.shares = sorted(set(cues.get("share", [])), key=len, reverse=True)
         self.verbal = frozenset(cues.get("verbal", []))
         self.attributive = frozenset(cues.get("attributive", []))
+        self.partners = sorted(set(cues.get("partner", [])), key=len, reverse=True)
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
         """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
@@ -185,25 +186,36 @@ class ContextRules:
     # -- where ----------------------------------------------------------------------------------
     def where_of(
         self, ents: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None = None
-    ) -> str | None:
-        """The place or organisation that scopes the quantity: the nearest entity before it in the
-        same clause (but a proper name opening the sentence over a later 全X scope word), else
-        the nearest one before it that opens a clause of the sentence. `openers` (of all the
-        sentence's entities, see `openers`) may be given when several quantities share a sentence."""
-        before = [e for e in ents if e.end_char <= sent_start + q_start]
+    ) -> tuple[str | None, str | None]:
+        """The place or organisation that scopes the quantity, with the id of the entity rule that
+        found it: the nearest entity before it in the same clause (but a proper name opening the
+        sentence over a later 全X scope word that restates it: 庆阳市…,全市…), else the nearest one
+        before it that opens a clause of the sentence. A partner after 对, 与 … (全省对东盟出口) is
+        no where. `openers` (of all the sentence's entities, see `openers`) may be given when
+        several quantities share a sentence."""
+        before = [e for e in ents if e.end_char <= sent_start + q_start and not self._is_partner(sentence, e.start_char - sent_start)]
         if not before:
-            return None
+            return None, None
         clause_from = sent_start + clause_start(sentence, q_start)
         same_clause = [e for e in before if e.start_char >= clause_from]
         if openers is None:
             openers = self.openers(before, sent_start, sentence)
-        openers = [e for e in openers if e.end_char <= sent_start + q_start]
+        openers = [e for e in openers if e.end_char <= sent_start + q_start and e in before]
+        chosen: Span | None = None
         if same_clause:
             chosen = same_clause[-1]
-            named = [e for e in openers if not _SCOPE.match(e.text) and e.end_char <= chosen.start_char]
-            # 庆阳市…,全市…: the scope word restates the place the sentence is about
-            return named[-1].text if _SCOPE.match(chosen.text) and named else chosen.text
-        return openers[-1].text if openers else None
+            if _SCOPE.match(chosen.text):
+                restated = [e for e in openers if not _SCOPE.match(e.text) and e.end_char <= chosen.start_char and chosen.text[1:2] in e.text]
+                chosen = restated[-1] if restated else chosen
+        elif openers:
+            chosen = openers[-1]
+        if chosen is None:
+            return None, None
+        return chosen.text, chosen.id_ or None
+
+    def _is_partner(self, sentence: str, local: int) -> bool:
+        """True when a partner word (`partner` cues: 对, 与 …) comes right before `local`."""
+        return any(sentence.endswith(word, 0, local) for word in self.partners)
 
     def openers(self, ents: list[Span], sent_start: int, sentence: str) -> list[Span]:
         """The entities that open a clause of the sentence, after a preposition (在, 对 …) or a

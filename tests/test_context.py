@@ -92,3 +92,28 @@ def test_context_role_of_claim(nlp, text, quantity, role):
     claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
     assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
     assert claims[0].role == role
+
+
+@pytest.mark.parametrize(
+    "text,quantity,where,rule",
+    [
+        ("全港共有公营诊所74间。", "74间", "全港", "place.scope"),
+        ("智利今年铜产量下降3%。", "3%", "智利", "place.name"),
+        ("万达集团上半年营收增长12%。", "12%", "万达集团", "org.head"),
+        ("中国人民银行增加再贷款额度3000亿元。", "3000亿元", "中国人民银行", "org.name"),
+        ("医管局明天将增加病床300张。", "300张", "医管局", "org.list"),
+        # a partner after 对 is no where
+        ("前5个月对欧盟进口额下降3%。", "3%", None, None),
+        # 全X restates the place that opens the sentence, 全球 does not restate 英国
+        ("庆阳市坚持抓党建,全市建成活动室1200个。", "1200个", "庆阳市", "place.name"),
+        ("英国一家机构发布报告,6月全球客运量预计减少4%。", "4%", "全球", "place.scope"),
+        # a generic organisation word is no where
+        ("全村党员大会到会率达到90%。", "90%", "全村", "place.scope"),
+    ],
+)
+def test_context_where_of_claim_and_its_rule(nlp, text, quantity, where, rule):
+    claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
+    assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
+    assert claims[0].where == where
+    ids = claims[0].rule.split("+")
+    assert (rule in ids) if rule else not any(i.startswith(("place.", "org.")) for i in ids)
