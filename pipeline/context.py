@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import regex
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.rules import RulePattern, RuleSet
+from pipeline.nlp import builtin_sentence_end
+from pipeline.rules import Rule, RulePattern, RuleSet
 
 #: jieba tags that can be part of a noun phrase (n*, verbal/adjectival nouns, idioms, abbreviations).
 _NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "q", "s", "eng", "i")
@@ -27,6 +28,7 @@ _ROLE_REACH = 120
 #: How far (in multiples of a phrase's max_chars) a noun-phrase reader looks from its start.
 _REACH = 8
 _LIST_CLOSERS = frozenset({"等", "等等"})
+_TITLE = regex.compile(r"《[^《》]*》")
 _LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
 
 
@@ -34,7 +36,12 @@ class ContextRules:
     """Compiled context rules of one rule set."""
 
     def __init__(self, rules: RuleSet) -> None:
-        self.times = [(r, RulePattern(r)) for r in rules.section("time")]
+        times = [(r, RulePattern(r)) for r in rules.section("time")]
+        self.times = [(r, p) for r, p in times if not r.get("attach")]
+        self.time_after = [(r, p) for r, p in times if r.get("attach") == "after"]
+        self.time_before = [(r, p) for r, p in times if r.get("attach") == "before"]
+        self.time_between = [(r, p) for r, p in times if r.get("attach") == "between"]
+        self.weak_times = frozenset(r.id for r, _ in times if r.get("weak"))
         self.roles = [(r, RulePattern(r)) for r in rules.section("role")]
         cues: dict[str, list[str]] = {}
         for rule in rules.section("entity_cue"):
@@ -53,6 +60,7 @@ class ContextRules:
         separators = set(self.list_separators)
         # a marker that is also a list separator (与) cannot tell a comparison's base from a list item
         self.base_markers = frozenset(m for m in self.markers if m not in separators)
+        self.partners = sorted(set(cues.get("partner", [])), key=len, reverse=True)
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
         """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
@@ -62,56 +70,114 @@ class ContextRules:
 
     # -- time -----------------------------------------------------------------------------------
     def time_spans(self, sentence: str) -> list[tuple[int, int, str, str]]:
-        """Time expressions of a sentence: (start, end, text, rule id), longest first at a place."""
-        found: list[tuple[int, int, str, str]] = []
+        """Time expressions of a sentence: (start, end, text, rule ids joined by +), each composed of
+        adjacent pieces (2021年|一季度, 截至|2020年|底, 2016年|至|2018年|间); none inside a title (《…》)."""
+        found: list[tuple[int, int, str]] = []
         for rule, pattern in self.times:
             for match in pattern.finditer(sentence):
                 if match.end() > match.start():
-                    found.append((match.start(), match.end(), match.group(), rule.id))
+                    found.append((match.start(), match.end(), rule.id))
+        if not found:
+            return []
+        titles = [(m.start(), m.end()) for m in _TITLE.finditer(sentence)] if "《" in sentence else []
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-        merged: list[tuple[int, int, str, str]] = []
+        atoms: list[tuple[int, int, str]] = []
         for item in found:
-            if merged and item[0] < merged[-1][1]:
+            if atoms and item[0] < atoms[-1][1]:
                 continue
-            merged.append(item)
+            if titles and _overlaps_any(item[0], item[1], titles):
+                continue
+            atoms.append(item)
+        merged: list[tuple[int, int, str, str]] = []
+        k = 0
+        while k < len(atoms):
+            start, end, rule_id = atoms[k]
+            ids = [rule_id]
+            weak = rule_id in self.weak_times  # a frequency (每月) joins no other piece
+            k += 1
+            while True:
+                if weak:
+                    break
+                if k < len(atoms) and atoms[k][0] == end and atoms[k][2] not in self.weak_times:  # 2021年|一季度
+                    ids.append(atoms[k][2])
+                    end, k = atoms[k][1], k + 1
+                    continue
+                joined = _match_at(self.time_between, sentence, end)
+                if joined and k < len(atoms) and atoms[k][0] == joined[0]:  # 2016年|至|2018年
+                    ids += [joined[1], atoms[k][2]]
+                    end, k = atoms[k][1], k + 1
+                    continue
+                suffix = _match_at(self.time_after, sentence, end)
+                if suffix and not (k < len(atoms) and atoms[k][0] < suffix[0] < atoms[k][1]):  # 2020年|底
+                    end = suffix[0]
+                    ids.append(suffix[1])
+                    while k < len(atoms) and atoms[k][1] <= end:  # 今天|（4月20日）: the date is part of it
+                        k += 1
+                    continue
+                break
+            for rule, pattern in self.time_before:  # 截至|2020年底
+                match = next((m for m in pattern.finditer(sentence, max(0, start - 4), start) if m.end() == start), None)
+                if match is not None and not (merged and match.start() < merged[-1][1]):
+                    start = match.start()
+                    ids.insert(0, rule.id)
+                    break
+            merged.append((start, end, sentence[start:end], "+".join(dict.fromkeys(ids))))
         return merged
 
     def time_of(
         self, sentence: str, times: list[tuple[int, int, str, str]], q_start: int, quantities: list[tuple[int, int]]
     ) -> tuple[str | None, str | None]:
-        """The time expression (of the sentence's `time_spans`) that scopes the quantity at q_start;
-        a time after a comparison marker (比2019年同期, 较上年) is the base of a comparison, not it."""
-        best: tuple[str, str] | None = None
+        """The time expression (of the sentence's `time_spans`, with its rule ids) that scopes the
+        quantity at q_start: the nearest before it in its own clause, a date over a frequency
+        (去年每月…); else the nearest date before it in the sentence (a semicolon does not end it),
+        else a frequency. A time after a comparison marker (比2019年同期, 较上年) is the base of a
+        comparison, not it; a time written as X的 right before a quantity scopes that one only."""
+        found: list[tuple[int, str, str]] = []
         for start, end, text, rule_id in times:
             if start >= q_start:
                 break
             if _overlaps_any(start, end, quantities) or self.is_comparison_base(sentence, start):
                 continue
-            if sentence.startswith("的", end):
+            if sentence.startswith("的", end) and any(s == end + 1 for s, _ in quantities):
                 # "年初的21.7%": scopes the quantity right after it only
-                target = next((s for s, e in quantities if s >= end + 1), None)
-                if target == q_start and sentence[end + 1 : target].strip() == "":
-                    best = (text, rule_id)
+                if q_start == end + 1:
+                    return text, rule_id
                 continue
-            best = (text, rule_id)
-        return best if best else (None, None)
+            found.append((start, text, rule_id))
+        if not found:
+            return None, None
+        own = clause_start(sentence, q_start)
+        strong = [f for f in found if not self._is_weak(f[2])]
+        in_clause = [f for f in found if f[0] >= own]
+        # the nearest time of the claim's own clause (a date over a frequency: 去年每月…)
+        chosen = [f for f in in_clause if f in strong] or in_clause
+        chosen = chosen or strong or found
+        return chosen[-1][1], chosen[-1][2]
+
+    def _is_weak(self, rule_ids: str) -> bool:
+        """True when a time is a frequency (a `weak` time rule: 每月)."""
+        return any(r in self.weak_times for r in rule_ids.split("+"))
 
     def is_comparison_base(self, sentence: str, start: int) -> bool:
         """True when a comparison marker (`comparison_marker` cues: 比, 较 ...) comes right before `start`."""
         return any(sentence.endswith(marker, 0, start) for marker in self.markers)
 
     # -- role -----------------------------------------------------------------------------------
-    def role_of(self, sentence: str, q_start: int, q_end: int, previous_roles: list[str | None], is_range: bool) -> tuple[str | None, str | None, int]:
-        """The role of the quantity in a change; returns (role, rule id, cue start in sentence)."""
+    def role_of(
+        self, sentence: str, q_start: int, q_end: int, previous_roles: list[str | None], is_range: bool, previous_end: int = 0
+    ) -> tuple[str | None, str | None, int]:
+        """The role of the quantity in a change; returns (role, rule id, cue start in sentence).
+        An `after_role` cue is read between the previous quantity (ending at `previous_end`), which
+        must have that role, and this one (增加5%|至|1000亿元)."""
         if is_range:
             return None, None, q_start
         clause_from = max(clause_start(sentence, q_start), q_start - _ROLE_REACH)
         before = sentence[clause_from:q_start]
-        before_sentence = sentence[max(0, q_start - _ROLE_REACH) : q_start]
+        before_sentence = sentence[max(0, previous_end, q_start - _ROLE_REACH) : q_start]
         after = sentence[q_end : q_end + _ROLE_REACH]
         for rule, pattern in self.roles:
             needed = rule.get("after_role")
-            if needed and needed not in previous_roles:
+            if needed and (not previous_roles or previous_roles[-1] != needed):
                 continue
             if rule.get("position") == "after":
                 match = pattern.search(after)
@@ -127,25 +193,36 @@ class ContextRules:
     # -- where ----------------------------------------------------------------------------------
     def where_of(
         self, ents: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None = None
-    ) -> str | None:
-        """The place or organisation that scopes the quantity: the nearest entity before it in the
-        same clause (but a proper name opening the sentence over a later 全X scope word), else
-        the nearest one before it that opens a clause of the sentence. `openers` (of all the
-        sentence's entities, see `openers`) may be given when several quantities share a sentence."""
-        before = [e for e in ents if e.end_char <= sent_start + q_start]
+    ) -> tuple[str | None, str | None]:
+        """The place or organisation that scopes the quantity, with the id of the entity rule that
+        found it: the nearest entity before it in the same clause (but a proper name opening the
+        sentence over a later 全X scope word that restates it: 庆阳市…,全市…), else the nearest one
+        before it that opens a clause of the sentence. A partner after 对, 与 … (全省对东盟出口) is
+        no where. `openers` (of all the sentence's entities, see `openers`) may be given when
+        several quantities share a sentence."""
+        before = [e for e in ents if e.end_char <= sent_start + q_start and not self._is_partner(sentence, e.start_char - sent_start)]
         if not before:
-            return None
+            return None, None
         clause_from = sent_start + clause_start(sentence, q_start)
         same_clause = [e for e in before if e.start_char >= clause_from]
         if openers is None:
             openers = self.openers(before, sent_start, sentence)
-        openers = [e for e in openers if e.end_char <= sent_start + q_start]
+        openers = [e for e in openers if e.end_char <= sent_start + q_start and e in before]
+        chosen: Span | None = None
         if same_clause:
             chosen = same_clause[-1]
-            named = [e for e in openers if not _SCOPE.match(e.text) and e.end_char <= chosen.start_char]
-            # 庆阳市…,全市…: the scope word restates the place the sentence is about
-            return named[-1].text if _SCOPE.match(chosen.text) and named else chosen.text
-        return openers[-1].text if openers else None
+            if _SCOPE.match(chosen.text):
+                restated = [e for e in openers if not _SCOPE.match(e.text) and e.end_char <= chosen.start_char and chosen.text[1:2] in e.text]
+                chosen = restated[-1] if restated else chosen
+        elif openers:
+            chosen = openers[-1]
+        if chosen is None:
+            return None, None
+        return chosen.text, chosen.id_ or None
+
+    def _is_partner(self, sentence: str, local: int) -> bool:
+        """True when a partner word (`partner` cues: 对, 与 …) comes right before `local`."""
+        return any(sentence.endswith(word, 0, local) for word in self.partners)
 
     def openers(self, ents: list[Span], sent_start: int, sentence: str) -> list[Span]:
         """The entities that open a clause of the sentence, after a preposition (在, 对 …) or a
@@ -159,8 +236,8 @@ class ContextRules:
 
     def _time_at_start(self, text: str) -> int:
         """Length of the longest time expression that opens `text` (0 when none does)."""
-        ends = [match.end() for _, pattern in self.times if (match := pattern.match(text)) is not None]
-        return max(ends, default=0)
+        spans = self.time_spans(text)
+        return spans[0][1] if spans and spans[0][0] == 0 else 0
 
     def _only_lead_in(self, prefix: str) -> bool:
         """True when `prefix` is nothing but prepositions and time expressions."""
@@ -194,6 +271,18 @@ class ContextRules:
                     changed = True
                     break
         return text
+
+
+
+
+def _match_at(pieces: list[tuple[Rule, RulePattern]], text: str, pos: int) -> tuple[int, str] | None:
+    """(end, rule id) of the longest piece that matches at `pos`, or None."""
+    best: tuple[int, str] | None = None
+    for rule, pattern in pieces:
+        match = pattern.match(text, pos)
+        if match is not None and match.end() > pos and (best is None or match.end() > best[0]):
+            best = (match.end(), rule.id)
+    return best
 
 
 def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -349,7 +438,7 @@ def _bracket_group(tokens: list[Token], at: int, step: int, bound: int) -> int |
     while want and (k <= bound if step == 1 else k >= bound):
         if tokens[k].text == want:
             return k
-        if _CLAUSE_END.match(tokens[k].text) or tokens[k].text in "。！？!?":
+        if _CLAUSE_END.match(tokens[k].text) or builtin_sentence_end().match(tokens[k].text):
             return None
         k += step
     return None

@@ -135,7 +135,7 @@ def explain(text: str, nlp: Language, rules: RuleSet, *, fmt: str = "txt", from_
     doc = nlp(clean)
     tokens = [TokenInfo(t.text, t.tag_, t.idx, t.idx + len(t.text)) for t in doc]
     entities = [EntityInfo(e.text, e.label_, e.start_char, e.end_char, e.id_) for e in doc.ents]
-    claims = [ClaimExplanation(c, _claim_rules(c, doc, index)) for c in doc._.claims]
+    claims = [ClaimExplanation(c, _claim_rules(c, index)) for c in doc._.claims]
     return Explanation(
         text=text,
         clean=clean,
@@ -174,15 +174,10 @@ def _ref(rule_id: str, index: dict[str, list[Rule]], sections: tuple[str, ...] =
     return RuleRef(rule_id, "built-in", field_name, "pipeline/quantities.py")
 
 
-def _claim_rules(claim: Claim, doc: Doc, index: dict[str, list[Rule]]) -> list[RuleRef]:
-    refs = [_ref(rule_id, index, ("unit", "currency_prefix", "numeral", "qualifier", "range", "role", "time"))
+def _claim_rules(claim: Claim, index: dict[str, list[Rule]]) -> list[RuleRef]:
+    """The rules behind a claim's fields, from the ids in its `rule` (the where's entity rule too)."""
+    return [_ref(rule_id, index, ("unit", "currency_prefix", "numeral", "qualifier", "range", "role", "time", "entity"))
             for rule_id in claim.rule.split("+") if rule_id]
-    if claim.where is not None:
-        # the entity rule of the nearest entity with that text before the claim
-        before = [e for e in doc.ents if e.text == claim.where and e.end_char <= claim.start]
-        if before and before[-1].id_:
-            refs.append(_ref(before[-1].id_, index, ("entity",)))
-    return refs
 
 
 def _boilerplate_rule(line: str, rules: RuleSet, index: dict[str, list[Rule]]) -> RuleRef | None:

@@ -85,7 +85,7 @@ class ClaimExtractor:
         openers = ctx.openers(ents, sent_start, sentence)
         times = ctx.time_spans(sentence)
         blocked = tuple((sent_start + s, sent_start + e) for s, e, _, _ in times)
-        cues = ctx.phrase_cues(blocked, tuple((e.start_char, e.end_char) for e in ents))
+        cues = ctx.phrase_cues(blocked, tuple((e.start_char, e.end_char) for e in ents if e.label_ != "ORG"))
         roles: list[str | None] = []
         entities: list[str | None] = []
         out: list[Claim] = []
@@ -93,7 +93,7 @@ class ClaimExtractor:
             qs, qe = local[i]
             rules = list(q.rules)
             # role
-            role, role_rule, cue_start = ctx.role_of(sentence, qs, qe, roles, q.high is not None)
+            role, role_rule, cue_start = ctx.role_of(sentence, qs, qe, roles, q.high is not None, local[i - 1][1] if i else 0)
             if role is None and i > 0 and roles[-1] is not None and _joined_by_list(sentence, local[i - 1][1], qs, ctx):
                 role = roles[-1]
             if role_rule:
@@ -103,7 +103,9 @@ class ClaimExtractor:
             if time_rule:
                 rules.append(time_rule)
             # where
-            where = ctx.where_of(ents, sent_start, qs, sentence, openers)
+            where, where_rule = ctx.where_of(ents, sent_start, qs, sentence, openers)
+            if where_rule:
+                rules.append(where_rule)
             # entity
             entity = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times)
             roles.append(role)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 
 import regex
@@ -30,20 +31,47 @@ TAGGERS = ("posseg", "lookup")
 
 CONFIG_PATH = Path(__file__).with_name("config.cfg")
 
-_SENTENCE = regex.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』)]*|\n|$)")
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of `text` (ending at 。！？ or a line break).
+def punctuation(rules: RuleSet, use: str) -> str:
+    """The marks of the rules' `punctuation` rules with this `use` (sentence_end, sentence_close), joined."""
+    return "".join(mark for rule in rules.section("punctuation") if rule.get("use") == use for mark in rule.get("surface"))
 
-    >>> split_sentences("甲。乙！\\n丙")
-    [(0, 2), (2, 4), (4, 5), (5, 6)]
+
+def sentence_end_pattern(rules: RuleSet) -> regex.Pattern[str]:
+    """One or more sentence-end marks with the closing marks right after them (the rules' one definition)."""
+    ends, closers = regex.escape(punctuation(rules, "sentence_end")), regex.escape(punctuation(rules, "sentence_close"))
+    return regex.compile(f"[{ends}]+[{closers}]*" if closers else f"[{ends}]+")
+
+
+@cache
+def builtin_sentence_end() -> regex.Pattern[str]:
+    """`sentence_end_pattern` of the built-in rules (for code that has no rule set at hand)."""
+    from pipeline.rules import load_rules
+
+    return sentence_end_pattern(load_rules())
+
+
+@cache
+def _splitter(end: str) -> regex.Pattern[str]:
+    return regex.compile(f"{end}|\n")
+
+
+def split_sentences(text: str, end: regex.Pattern[str] | None = None) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text`: each runs to a sentence end (`end`, default the
+    built-in `punctuation` rules: 。！？, not a semicolon) or a line break.
+
+    >>> split_sentences("甲。乙！\\n丙;丁")
+    [(0, 2), (2, 4), (4, 5), (5, 8)]
     """
     spans = []
-    for match in _SENTENCE.finditer(text):
-        if match.start() != match.end():
-            spans.append((match.start(), match.end()))
-    return spans
+    pos = 0
+    for match in _splitter((end or builtin_sentence_end()).pattern).finditer(text):
+        spans.append((pos, match.end()))
+        pos = match.end()
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return [(s, e) for s, e in spans if e > s]
 
 
 class JiebaTokenizer:
@@ -73,6 +101,8 @@ class JiebaTokenizer:
         #: Set by build_nlp to the claims component's quantity finder: then only sentences with a
         #: quantity are segmented, and the quantities found are left in doc.user_data[QUANTITIES_KEY].
         self.quantity_finder: Callable[[str], list[Quantity]] | None = None
+        #: Set by build_nlp from the rules' `punctuation` (default: the built-in rules').
+        self.sentence_end: regex.Pattern[str] | None = None
 
     @property
     def word_tags(self) -> dict[str, str]:
@@ -92,7 +122,7 @@ class JiebaTokenizer:
         sent_starts: list[bool] = []
         found = self.quantity_finder(text) if self.quantity_finder is not None else []
         starts = [q.start for q in found]
-        for start, end in split_sentences(text):
+        for start, end in split_sentences(text, self.sentence_end):
             sentence = text[start:end]
             first = True
             if self.quantity_finder is not None:
@@ -225,6 +255,7 @@ def build_nlp(rules: RuleSet, *, segment_all: bool = False, tagger: str | None =
     claims.initialize(lambda: [], nlp=nlp, rules=rules)
     claims.matcher.use_lexicon(tokenizer.word_tags)  # measure words by their tag ([[counter_tag]])
     tokenizer.quantity_finder = claims.matcher.find
+    tokenizer.sentence_end = sentence_end_pattern(rules)
     return nlp
 
 

@@ -38,6 +38,7 @@ EXTRACTION_SECTIONS = (
     "role",
     "entity",
     "entity_cue",
+    "punctuation",
 )
 #: Rule sections whose examples are lines of an article before cleaning.
 CLEANING_SECTIONS = ("boilerplate", "inline_junk", "t2s_fix")

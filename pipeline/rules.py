@@ -52,9 +52,10 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "exclusion": {**_COMMON, "pattern": STR, "numerals": STR, "kind": STR},
     # extraction: context
     "entity": {**_COMMON, "label": STR, "pattern": PATTERN},
-    "time": {**_COMMON, "pattern": STR, "attach": STR},
+    "time": {**_COMMON, "pattern": STR, "attach": STR, "weak": BOOL},
     "role": {**_COMMON, "pattern": STR, "role": STR, "position": STR, "after_role": STR},
     "entity_cue": {**_COMMON, "surface": STRS, "use": STR},
+    "punctuation": {**_COMMON, "surface": STRS, "use": STR},
     # cleaning
     "boilerplate": {**_COMMON, "pattern": STR, "position": STR, "drop": STRS, "keep": STRS, "max_length": INT},
     "inline_junk": {**_COMMON, "pattern": STR, "before": STRS, "after": STRS},
@@ -73,6 +74,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "time": ("pattern",),
     "role": ("pattern", "role", "position"),
     "entity_cue": ("surface", "use"),
+    "punctuation": ("surface", "use"),
     "boilerplate": ("pattern",),
     "inline_junk": ("pattern",),
     "t2s_fix": ("wrong", "right"),
@@ -82,10 +84,12 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("entity_cue", "use"): (
         "skip_before", "respectively", "list", "comparison", "comparison_marker", "verbal", "attributive", "share",
-        "predicate", "function",
+        "predicate", "function", "partner",
     ),
     ("qualifier", "position"): ("before", "after", "infix", "outside", "before_unit"),
     ("role", "position"): ("before", "after"),
+    ("time", "attach"): ("before", "after", "between"),
+    ("punctuation", "use"): ("sentence_end", "sentence_close"),
     ("role", "role"): ("from", "to", "delta"),
     ("role", "after_role"): ("from", "to", "delta"),
     ("unit", "kind"): ("count", "money", "percent", "area", "length", "weight", "age", "other"),

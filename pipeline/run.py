@@ -59,7 +59,6 @@ CHUNK_CHARS = 10_000
 #: its chunk, which keeps a huge input linear in time.
 WHOLE_CONTEXT_CHARS = 200_000
 
-_SENTENCE_END = regex.compile(r"[。！？!?]+[”’」』)]*")
 _SOFT_BREAK = regex.compile(r"[\p{P}\s]+")
 #: What may sit inside a quantity beside its numerals (thousands separator, percent sign).
 _NUMBER_PUNCT = ",%％"
@@ -100,8 +99,10 @@ def split_chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
 
 def _last_break(text: str, start: int, end: int) -> int:
     """Where to cut a line inside text[start:end]: after a sentence end, punctuation, or outside a number."""
+    from pipeline.nlp import builtin_sentence_end
+
     window = text[start:end]
-    for pattern in (_SENTENCE_END, _SOFT_BREAK):
+    for pattern in (builtin_sentence_end(), _SOFT_BREAK):
         for match in reversed(list(pattern.finditer(window))):
             if not _splits_number(text, start + match.end()):
                 return start + match.end()

@@ -1,9 +1,12 @@
-"""The noun-phrase readers of `pipeline/context.py` on invented sentences: whole compounds, no
-run-on predicates, comparisons or function words, and no function word taken for an entity."""
+"""Context rules on invented sentences: the noun-phrase readers (whole compounds, no run-on
+predicates, comparisons or function words) and time expressions composed of pieces, and which
+time scopes a claim."""
 
 from __future__ import annotations
 
 import pytest
+
+from pipeline.context import ContextRules
 
 
 def _entity(nlp, text, quantity):
@@ -84,3 +87,116 @@ def test_context_np_before_no_function_word_entity(nlp, text, quantity, entity):
 )
 def test_context_np_after_verb_first(nlp, text, quantity, entity):
     assert _entity(nlp, text, quantity) == entity
+
+
+
+@pytest.fixture(scope="module")
+def ctx(rules):
+    return ContextRules(rules)
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("2023年二季度全县工业增加值增长", ["2023年二季度"]),
+        ("1—9月全市出口增长", ["1—9月"]),
+        ("1-9月全市出口增长", ["1-9月"]),
+        ("截至9月底,全区共有企业", ["截至9月底"]),
+        ("今年首三个月,零售额上升", ["今年首三个月"]),
+        ("“十三五”期间全省新建公路", ["“十三五”期间"]),
+        ("2018-19年度政府开支", ["2018-19年度"]),
+        ("2015年至2017年间公司支出", ["2015年至2017年间"]),
+        ("自2024年3月1日起,下调利率", ["自2024年3月1日起"]),
+        ("截止10月上旬,受访商户", ["截止10月上旬"]),
+        ("到5月6日9时,秘书处收到", ["5月6日9时"]),  # 到 is mostly a verb complement: not part of it
+        ("昨天（5月2日）8时15分,海域发生地震", ["昨天（5月2日）8时15分"]),
+        ("今年7至8月开展调查", ["今年7至8月"]),
+        ("比去年同期增长", ["去年同期"]),
+        ("2022年6月末,存款余额", ["2022年6月末"]),
+        # a time inside a title is no time of the sentence
+        ("《2023年消费报告》显示,八成受访者", []),
+        # 期间 after a noun ends the noun phrase; it is no time by itself
+        ("学员在候机期间聚餐", []),
+    ],
+)
+def test_context_time_spans_compose_pieces(ctx, sentence, expected):
+    assert [text for _, _, text, _ in ctx.time_spans(sentence)] == expected
+
+
+def test_context_time_spans_carry_every_piece_rule(ctx):
+    (_, _, text, rule_ids), = ctx.time_spans("截至2021年底,全县")
+    assert text == "截至2021年底"
+    assert rule_ids.split("+") == ["time.prefix", "time.year", "time.suffix"]
+
+
+@pytest.mark.parametrize(
+    "text,quantity,time",
+    [
+        # the nearest time before the claim in its sentence scopes it; a semicolon does not end it
+        ("一季度,全镇工业产值增长4.1%;其中轻工业增长2.3%。", "2.3%", "一季度"),
+        ("2021年一季度全区财政收入85亿元,同比增长6%。", "6%", "2021年一季度"),
+        # a comparison base is not the claim's time
+        ("今年5月份,全县零售额比4月份提升3.5个百分点。", "3.5个百分点", "今年5月份"),
+        # a time written as X的 before a quantity scopes that quantity only
+        ("增速高于全区今年一季度的4%,也高于全省的3%。", "3%", None),
+        # X的 before a noun scopes the sentence: the data of that year
+        ("统计局公布2022/23年度的临时数字,整体收入达到150亿元。", "150亿元", "2022/23年度"),
+        # a frequency gives way to a date of the same clause, and to a date before it in the sentence
+        ("前年每月平均租金达到8500元,其后一直回落。", "8500元", "前年"),
+        ("前年旅客人次下降,每日只有1200人次。", "1200人次", "每日"),
+        ("2019年村民收入增加,全村每户增收3000元。", "3000元", "2019年"),
+        # the day of a report is no time of the figures reported
+        ("统计处今日公布,本港失业率为3.9%。", "3.9%", None),
+    ],
+)
+def test_context_time_of_claim(nlp, text, quantity, time):
+    claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
+    assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
+    assert claims[0].time == time
+
+
+@pytest.mark.parametrize(
+    "text,quantity,role",
+    [
+        ("诊所护士人手会加至45人。", "45人", "to"),
+        ("入场费由80元加至120元。", "80元", "from"),
+        ("入场费由80元加至120元。", "120元", "to"),
+        ("按揭成数由六成下调至50%。", "50%", "to"),
+        # the new value after a change is read right after it, not across a semicolon
+        ("工业产值同比下降2.1%;服务业营收为840亿元。", "840亿元", None),
+        ("印花税收入增加8%至650亿元。", "650亿元", "to"),
+        # 新增 counts new things
+        ("全区今天新增确诊个案56宗。", "56宗", None),
+        # a rate noun as subject: its value is a change
+        ("出口增幅却都高达12.5%和9%。", "12.5%", "delta"),
+    ],
+)
+def test_context_role_of_claim(nlp, text, quantity, role):
+    claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
+    assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
+    assert claims[0].role == role
+
+
+@pytest.mark.parametrize(
+    "text,quantity,where,rule",
+    [
+        ("全港共有公营诊所74间。", "74间", "全港", "place.scope"),
+        ("智利今年铜产量下降3%。", "3%", "智利", "place.name"),
+        ("万达集团上半年营收增长12%。", "12%", "万达集团", "org.head"),
+        ("中国人民银行增加再贷款额度3000亿元。", "3000亿元", "中国人民银行", "org.name"),
+        ("医管局明天将增加病床300张。", "300张", "医管局", "org.list"),
+        # a partner after 对 is no where
+        ("前5个月对欧盟进口额下降3%。", "3%", None, None),
+        # 全X restates the place that opens the sentence, 全球 does not restate 英国
+        ("庆阳市坚持抓党建,全市建成活动室1200个。", "1200个", "庆阳市", "place.name"),
+        ("英国一家机构发布报告,6月全球客运量预计减少4%。", "4%", "全球", "place.scope"),
+        # a generic organisation word is no where
+        ("全村党员大会到会率达到90%。", "90%", "全村", "place.scope"),
+    ],
+)
+def test_context_where_of_claim_and_its_rule(nlp, text, quantity, where, rule):
+    claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
+    assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
+    assert claims[0].where == where
+    ids = claims[0].rule.split("+")
+    assert (rule in ids) if rule else not any(i.startswith(("place.", "org.")) for i in ids)

@@ -1,0 +1,29 @@
+"""Sentences: one definition of a sentence end, from the rules' `punctuation` section."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp import sentence_end_pattern, split_sentences
+
+
+@pytest.mark.parametrize(
+    "text,sentences",
+    [
+        ("甲。乙！丙？", ["甲。", "乙！", "丙？"]),
+        # a semicolon does not end a sentence
+        ("全县新建学校3所;新建卫生室5个。", ["全县新建学校3所;新建卫生室5个。"]),
+        ("全县新建学校3所；新建卫生室5个。", ["全县新建学校3所；新建卫生室5个。"]),
+        # closing quotes stay with the sentence they close
+        ("他说:“收入增加了。”明年再建。", ["他说:“收入增加了。”", "明年再建。"]),
+        # a line break ends a sentence; a run of marks is one end
+        ("标题\n正文!!接着", ["标题\n", "正文!!", "接着"]),
+    ],
+)
+def test_nlp_split_sentences(text, sentences):
+    assert [text[s:e] for s, e in split_sentences(text)] == sentences
+
+
+def test_nlp_sentence_end_comes_from_rules(rules):
+    pattern = sentence_end_pattern(rules)
+    assert pattern.match("。”") is not None and pattern.match("；") is None
