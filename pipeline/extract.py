@@ -16,6 +16,7 @@ from pipeline.claim import Claim
 from pipeline.context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
 from pipeline.quantities import QUANTITIES_KEY, Quantity, QuantityMatcher
 from pipeline.rules import RuleSet, load_rules
+from pipeline.tables import TableCell, cell_at, table_cells
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
@@ -25,6 +26,21 @@ _PUNCT_AFTER = regex.compile(r"^(?:(?![“‘(（「『《])[\p{P}\s]|$)")
 #: Ends of the stretch a noun phrase may span (a clause), and of a 分别 list (commas do not end it).
 _PHRASE_ENDS = regex.compile(r"[,，;；:：。]")
 _LIST_ENDS = regex.compile(r"[;；。]")
+#: The branches of the entity cascade, by the id each appends to a claim's `rule` (shown by `explain`).
+ENTITY_BRANCHES: dict[str, str] = {
+    "entity.table_row": "a table cell: the header cell of its row",
+    "entity.table_column": "a table cell: the header cell of its column (the row's header is a time, or there is none)",
+    "entity.respectively": "the item of a parallel list matching the quantity's place after 分别",
+    "entity.age_holder": "an age: the person or noun after 的",
+    "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
+    "entity.np_after": "the noun phrase right after the quantity",
+    "entity.np_after_de": "a percent followed by 的: the noun phrase after 的",
+    "entity.share": "a share (A占B的X%): the subject A",
+    "entity.same_as_previous": "a quantity right after another: what the previous one measures",
+    "entity.np_before": "the noun phrase before the quantity (or its change cue) in its clause",
+    "entity.list_before": "the noun phrase before the quantity with the list items it closes",
+    "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
+}
 _NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a name
 
 
@@ -63,9 +79,10 @@ class ClaimExtractor:
         for q in quantities:
             index = _sentence_index(sentences, q.start)
             by_sentence.setdefault(index, []).append(q)
+        tables = table_cells(text, [(q.start, q.end) for q in quantities])
         for index, group in by_sentence.items():
             sent_start, sent_end = sentences[index] if sentences else (0, len(text))
-            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group))
+            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables))
         for claim in claims:
             span = doc.char_span(claim.start, claim.end, label=claim.kind, alignment_mode="expand")
             if span is not None:
@@ -76,7 +93,9 @@ class ClaimExtractor:
         return doc
 
     # -- one sentence -------------------------------------------------------------------------
-    def _sentence_claims(self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity]) -> list[Claim]:
+    def _sentence_claims(
+        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = ()
+    ) -> list[Claim]:
         assert self.context is not None
         ctx = self.context
         sentence = text[sent_start:sent_end]
@@ -104,8 +123,18 @@ class ClaimExtractor:
                 rules.append(time_rule)
             # where
             where = ctx.where_of(ents, sent_start, qs, sentence, openers)
-            # entity
-            entity = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times)
+            # entity: from the table's headers when the quantity is a table cell, else from the sentence
+            cell = cell_at(tables, q.start) if tables else None
+            table = self._table_context(cell, times) if cell is not None else None
+            if table is not None:
+                entity, entity_rule, table_time, table_time_rule = table
+                if table_time is not None and table_time != time:
+                    time = table_time
+                    rules = [r for r in rules if r != time_rule] + [table_time_rule]
+            else:
+                entity, entity_rule = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times)
+            if entity_rule:
+                rules.append(entity_rule)
             roles.append(role)
             entities.append(entity)
             out.append(
@@ -129,7 +158,25 @@ class ClaimExtractor:
             )
         return out
 
-    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times) -> str | None:
+    def _table_context(
+        self, cell: TableCell, times: list[tuple[int, int, str, str]]
+    ) -> tuple[str, str, str | None, str] | None:
+        """Entity (and time) of a quantity in a table cell: the row's header cell, or, when the row's
+        header is a time (2016年), the column's header with that time; None when the table gives none."""
+        header = cell.row_header
+        if header is not None and header.text:
+            time = next((t for t in times if t[2] == header.text), None)
+            if time is None:
+                return header.text, "entity.table_row", None, ""
+            if cell.column_header is not None:
+                return cell.column_header.text, "entity.table_column", time[2], time[3]
+            return None
+        if cell.column_header is not None:
+            return cell.column_header.text, "entity.table_column", None, ""
+        return None
+
+    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times) -> tuple[str | None, str]:
+        """The entity of quantity `i` of the sentence and the id of the branch that chose it."""
         assert self.context is not None
         ctx = self.context
         qs, qe = local[i]
@@ -138,9 +185,9 @@ class ClaimExtractor:
         # parallel lists: 薪俸税、物业税收入分别为608亿元、34亿元
         listed = self._respectively(doc, sentence, sent_start, local, i, cues)
         if listed:
-            return listed
+            return listed, "entity.respectively"
         if q.kind == "age" and after_text.startswith("的"):
-            return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence))
+            return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence)), "entity.age_holder"
         next_is_quantity = i + 1 < len(local) and local[i + 1][0] == qe
         if next_is_quantity:
             # 1940户8132名搬迁群众: the counted thing follows the last quantity of the chain
@@ -149,32 +196,33 @@ class ClaimExtractor:
                 j += 1
             phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence), cues=cues)
             if phrase:
-                return phrase
+                return phrase, "entity.chain_after"
         if not _PUNCT_AFTER.match(after_text) and not after_text.startswith(("以上", "左右")):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
             if phrase and not after_text.startswith("的"):
-                return phrase
+                return phrase, "entity.np_after"
             if after_text.startswith("的") and q.kind in ("percent",):
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
-                    return phrase
+                    return phrase, "entity.np_after_de"
         # a share: 教育支出占财政支出的18%
         share = self._share_subject(doc, sentence, sent_start, qs, cues)
         if share:
-            return share
+            return share, "entity.share"
         # noun phrase before the quantity (or before its change cue)
         end = cue_start if role is not None and cue_start < qs else qs
         clause_floor = sent_start + clause_start(sentence, end, _PHRASE_ENDS)
         head = ctx.strip_time_before(ctx.strip_before(sentence[:end]), times)
         if any(e == len(head) for _, e in local[:i]) and previous and previous[-1]:
-            return previous[-1]  # 1699支27.81万人: the second count measures the same thing
+            return previous[-1], "entity.same_as_previous"  # 1699支27.81万人: the second count measures the same thing
         phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
         if phrase:
             ends = {sent_start + e for _, e in local}
-            return _with_list_before(doc, sent_start + len(head), phrase, clause_floor, ends, ctx, cues)
+            listed = _with_list_before(doc, sent_start + len(head), phrase, clause_floor, ends, ctx, cues)
+            return listed, "entity.np_before" if listed == phrase else "entity.list_before"
         if previous and previous[-1]:
-            return previous[-1]
-        return None
+            return previous[-1], "entity.previous"
+        return None, ""
 
     def _share_subject(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> str | None:
         """The subject A of a share in the quantity's clause (A占B的X%), or None."""

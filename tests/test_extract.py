@@ -156,3 +156,21 @@ def test_extract_long_quoted_name_after_a_counter_is_read_to_its_end(nlp):
     name = "推进基层治理体系和治理能力现代化建设" * 7
     claim = _claim(nlp, f"全市建成3个“{name}”示范点。", "3个")
     assert claim.entity is not None and claim.entity.startswith("“推进基层治理")
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,time,branch",
+    [
+        # a row's header cell is what every value of the row measures
+        ("分行业增速如下:\n行业\t增速\t占比\n制造业\t5.8%\t6.3%\n采矿业\t1.2%\t2.0%\n", "6.3%", "制造业", None, "entity.table_row"),
+        ("分行业增速如下:\n行业\t增速\t占比\n制造业\t5.8%\t6.3%\n采矿业\t1.2%\t2.0%\n", "1.2%", "采矿业", None, "entity.table_row"),
+        # a time as the row's header is the claim's time; the column's header is the entity
+        ("年度\t游客人数\t外籍游客比例\n2019年\t5,120\t0.42%\n2020年\t4,870\t0.39%\n", "0.39%", "外籍游客比例", "2020年", "entity.table_column"),
+        # a label holding a number stays the row's header
+        ("收入最低10%的住户\t31.2%\n收入最高10%的住户\t18.9%\n", "18.9%", "收入最高10%的住户", None, "entity.table_row"),
+    ],
+)
+def test_extract_entity_from_table(nlp, text, quantity, entity, time, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.time) == (entity, time)
+    assert claim.rule.split("+")[-1] == branch
