@@ -7,6 +7,7 @@ Writes `doc._.claims` (a list of `Claim`) and `doc.spans["claims"]` (one span pe
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 
 import regex
 from spacy.language import Language
@@ -39,6 +40,8 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.same_as_previous": "a quantity right after another: what the previous one measures",
     "entity.np_before": "the noun phrase before the quantity (or its change cue) in its clause",
     "entity.list_before": "the noun phrase before the quantity with the list items it closes",
+    "entity.clause_quantity": "no noun phrase of its own in the clause: what the last quantity of the nearest clause with one measures",
+    "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
 }
 _NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a name
@@ -57,12 +60,14 @@ class ClaimExtractor:
         self.name = name
         self.matcher: QuantityMatcher | None = None
         self.context: ContextRules | None = None
+        self.cues = EntityCues()
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: RuleSet | None = None) -> None:
         """Compile the quantity grammar and context rules of a rule set (default: built-in)."""
         rules = rules if rules is not None else load_rules()
         self.matcher = QuantityMatcher(rules)
         self.context = ContextRules(rules)
+        self.cues = EntityCues.from_rules(rules)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None or self.context is None:
@@ -132,7 +137,7 @@ class ClaimExtractor:
                     time = table_time
                     rules = [r for r in rules if r != time_rule] + [table_time_rule]
             else:
-                entity, entity_rule = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times)
+                entity, entity_rule = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times, ents)
             if entity_rule:
                 rules.append(entity_rule)
             roles.append(role)
@@ -175,7 +180,7 @@ class ClaimExtractor:
             return cell.column_header.text, "entity.table_column", None, ""
         return None
 
-    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times) -> tuple[str | None, str]:
+    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents=()) -> tuple[str | None, str]:
         """The entity of quantity `i` of the sentence and the id of the branch that chose it."""
         assert self.context is not None
         ctx = self.context
@@ -197,10 +202,13 @@ class ClaimExtractor:
             phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence), cues=cues)
             if phrase:
                 return phrase, "entity.chain_after"
-        if not _PUNCT_AFTER.match(after_text) and not after_text.startswith(("以上", "左右")):
+        # after the old value of a change (由820万元|显著增至) comes the change, not what is counted
+        if role != "from" and not _PUNCT_AFTER.match(after_text) and not after_text.startswith(("以上", "左右")):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
             if phrase and not after_text.startswith("的"):
-                return phrase, "entity.np_after"
+                phrase = self._own_phrase(doc, sentence, sent_start, qe, phrase, self.cues.after_not_head_tags)
+                if phrase:
+                    return phrase, "entity.np_after"
             if after_text.startswith("的") and q.kind in ("percent",):
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
@@ -217,12 +225,80 @@ class ClaimExtractor:
             return previous[-1], "entity.same_as_previous"  # 1699支27.81万人: the second count measures the same thing
         phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
         if phrase:
+            # a change's base of comparison (比|一季度|提升) is not what changes
+            phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None)
+        if phrase:
             ends = {sent_start + e for _, e in local}
             listed = _with_list_before(doc, sent_start + len(head), phrase, clause_floor, ends, ctx, cues)
             return listed, "entity.np_before" if listed == phrase else "entity.list_before"
+        # the clause holds no noun phrase of its own (增长5.4%, 比一季度提升2个百分点): what it
+        # measures is the subject of the nearest clause before it that has one
+        subject = self._subject(doc, sentence, sent_start, end, local, i, previous, cues, times, ents)
+        if subject:
+            return subject
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _own_phrase(self, doc: Doc, sentence: str, sent_start: int, start: int, phrase: str, tags: frozenset[str], *, base: bool = False) -> str:
+        """The phrase found at or after `start` without the trailing words that cannot end what is
+        counted (`tags`: adverbs, numerals, time words: 销量|一度, 显著|增至); empty when nothing is
+        left, or when (with `base`) the phrase is the base of a comparison (比|一季度|提升)."""
+        at = sentence.find(phrase, max(0, start))
+        if at < 0:
+            return phrase  # the reader trimmed it: trust it
+        if base and self.context is not None and self.context.is_comparison_base(sentence, at):
+            return ""
+        end = at + len(phrase)
+        tokens = [t for t in tokens_between(doc, sent_start + at, sent_start + end) if t.text.strip()]
+        if tokens and tokens[-1].idx + len(tokens[-1].text) > sent_start + end:
+            end = max(at, tokens.pop().idx - sent_start)  # a piece of a word a cut went through (高|达): no word of the phrase
+        while tokens and _tag_in(tokens[-1].tag_, tags):
+            end = max(at, tokens.pop().idx - sent_start)
+        return sentence[at:end] if end > at else ""
+
+    def _subject(self, doc, sentence, sent_start, end, local, i, previous, cues, times, ents) -> tuple[str, str] | None:
+        """The noun phrase of the nearest clause (the quantity's own first) that has one: the subject
+        opening the clause, else the entity of the clause's last quantity; None when none does."""
+        clause_to = end
+        while True:
+            clause_from = clause_start(sentence, clause_to, _PHRASE_ENDS)
+            inside = [k for k in range(i) if clause_from <= local[k][0] < clause_to]
+            if inside and previous[inside[-1]]:
+                return previous[inside[-1]], "entity.clause_quantity"
+            subject = self._clause_subject(doc, sentence, sent_start, clause_from, clause_to, cues, times, ents)
+            if subject:
+                return subject, "entity.subject"
+            if clause_from == 0:
+                return None
+            clause_to = clause_from - 1
+
+    def _clause_subject(self, doc, sentence, sent_start, start, limit, cues, times, ents) -> str | None:
+        """The noun phrase that opens sentence[start:limit] past times, places and lead-in words
+        (在, 其中 …); None when the clause opens with a verb, a number or a comparison word."""
+        assert self.context is not None
+        pos = start
+        spans = [(s, e) for s, e, _, _ in times] + [(e.start_char - sent_start, e.end_char - sent_start) for e in ents]
+        while pos < limit:
+            if sentence[pos].isspace() or sentence[pos] in self.cues.subject_skip:
+                pos += 1
+                continue
+            span_end = next((e for s, e in spans if s == pos and e > pos), None)
+            if span_end is not None:
+                pos = span_end
+                continue
+            word = next((w for w in self.cues.lead_in if sentence.startswith(w, pos)), None)
+            if word is None:
+                break
+            pos += len(word)
+        if pos >= limit or any(sentence.startswith(w, pos) for w in self.context.comparisons):
+            return None
+        first = next((t for t in tokens_between(doc, sent_start + pos, sent_start + pos + 1) if t.idx == sent_start + pos), None)
+        if first is None or cues.is_verbal(first) or not _tag_in(first.tag_, self.cues.subject_tags):
+            return None
+        phrase = np_after(doc, sent_start + pos, sent_start + limit, cues=cues)
+        phrase = self.context.strip_before(phrase)  # 制造业投资|同比
+        return self._own_phrase(doc, sentence, sent_start, pos, phrase, self.cues.not_head_tags) if phrase else None
 
     def _share_subject(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> str | None:
         """The subject A of a share in the quantity's clause (A占B的X%), or None."""
@@ -272,6 +348,41 @@ class ClaimExtractor:
                 return items[chain.index(i)]
             return phrase or None
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCues:
+    """The cue classes of `rules/context.toml` that the entity cascade reads (see `entity_cue.use`)."""
+
+    subject_tags: frozenset[str] = frozenset({"n*", "vn", "an", "j", "eng", "l", "i", "b"})
+    not_head_tags: frozenset[str] = frozenset()
+    after_not_head_tags: frozenset[str] = frozenset()
+    lead_in: tuple[str, ...] = ()
+    subject_skip: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_rules(cls, rules: RuleSet) -> EntityCues:
+        """The cue classes of a rule set."""
+        found: dict[str, list[str]] = {}
+        for rule in rules.section("entity_cue"):
+            found.setdefault(rule.get("use"), []).extend(rule.get("surface"))
+        longest = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
+        return cls(
+            subject_tags=frozenset(found.get("subject_tag", [])) or cls.subject_tags,
+            not_head_tags=frozenset(found.get("not_head_tag", [])),
+            after_not_head_tags=frozenset(found.get("after_not_head_tag", [])),
+            lead_in=longest(found.get("lead_in", [])),
+            subject_skip=frozenset(found.get("subject_skip", [])),
+        )
+
+
+def _tag_in(tag: str, tags: frozenset[str]) -> bool:
+    """True when a jieba tag is in a tag class: listed, or under a listed prefix written `n*`.
+
+    >>> _tag_in("nw", frozenset({"n*", "vn"})), _tag_in("v", frozenset({"n*", "vn"}))
+    (True, False)
+    """
+    return tag in tags or any(t.endswith("*") and tag.startswith(t[:-1]) for t in tags)
 
 
 def _with_list_before(

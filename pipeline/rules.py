@@ -80,6 +80,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("entity_cue", "use"): (
         "skip_before", "respectively", "list", "comparison", "comparison_marker", "verbal", "attributive", "share",
+        "subject_tag", "not_head_tag", "after_not_head_tag", "lead_in", "subject_skip",
     ),
     ("qualifier", "position"): ("before", "after", "infix", "outside"),
     ("role", "position"): ("before", "after"),

@@ -95,7 +95,7 @@ def test_explain_json_numbers_exact(nlp, rules):
     assert [(c["quantity"], c["value"]) for c in data["claims"]] == [("121.6万元", 1216000), ("0.35%", Decimal("0.35"))]
     assert data["claims"][1]["role"] == "delta"
     assert {"id": "role.delta", "section": "role", "field": "role"}.items() <= data["claims"][1]["rules"][1].items()
-    assert {"id": "entity.previous", "section": "built-in", "field": "entity"}.items() <= data["claims"][1]["rules"][2].items()
+    assert {"id": "entity.clause_quantity", "section": "built-in", "field": "entity"}.items() <= data["claims"][1]["rules"][2].items()
 
 
 def test_explain_html_marks_every_claim_and_entity(nlp, rules):

@@ -174,3 +174,25 @@ def test_extract_entity_from_table(nlp, text, quantity, entity, time, branch):
     claim = _claim(nlp, text, quantity)
     assert (claim.entity, claim.time) == (entity, time)
     assert claim.rule.split("+")[-1] == branch
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a clause with only a change and a comparison measures the subject stated once before it
+        ("全县粮食产量180万吨,同比增长4.2%,两年平均增长3.0%。", "3.0%", "粮食产量", "entity.clause_quantity"),
+        # the base of a comparison (比|上月) is not what changes
+        ("全县社会消费品零售总额同比增长6.1%,比一季度提升1.2个百分点。", "1.2个百分点", "社会消费品零售总额", "entity.clause_quantity"),
+        # an adverb before the change verb is no phrase of its own (显著|增至)
+        ("全年客运收入由820万元显著增至960万元。", "960万元", "客运收入", "entity.clause_quantity"),
+        # the subject opens the clause past a place and a time (深圳|2021年)
+        ("全县地区生产总值在2021年突破500亿元。", "突破500亿元", "地区生产总值", "entity.subject"),
+        # and past a lead-in word (其中), without the comparison word that follows it
+        ("全市工业投资增长12%,其中制造业投资同比增长高达15.3%。", "15.3%", "制造业投资", "entity.subject"),
+        # trailing adverbs leave the phrase (销量|一度)
+        ("全县新车销量一度回升至4.2万辆。", "4.2万辆", "新车销量", "entity.np_before"),
+    ],
+)
+def test_extract_entity_subject_stated_once(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
