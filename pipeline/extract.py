@@ -22,11 +22,6 @@ from pipeline.tables import TableCell, cell_at, table_cells
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
 
-#: Punctuation right after a quantity: the counted thing is before it (an opening quote is not).
-_PUNCT_AFTER = regex.compile(r"^(?:(?![“‘(（「『《])[\p{P}\s]|$)")
-#: Ends of the stretch a noun phrase may span (a clause), and of a 分别 list (commas do not end it).
-_PHRASE_ENDS = regex.compile(r"[,，;；:：。]")
-_LIST_ENDS = regex.compile(r"[;；。]")
 #: The branches of the entity cascade, by the id each appends to a claim's `rule` (shown by `explain`).
 ENTITY_BRANCHES: dict[str, str] = {
     "entity.table_row": "a table cell: the header cell of its row",
@@ -203,7 +198,7 @@ class ClaimExtractor:
             if phrase:
                 return phrase, "entity.chain_after"
         # after the old value of a change (由820万元|显著增至) comes the change, not what is counted
-        if role != "from" and not _PUNCT_AFTER.match(after_text) and not after_text.startswith(("以上", "左右")):
+        if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
             if phrase and not after_text.startswith("的"):
                 phrase = self._own_phrase(doc, sentence, sent_start, qe, phrase, self.cues.after_not_head_tags)
@@ -219,7 +214,7 @@ class ClaimExtractor:
             return share, "entity.share"
         # noun phrase before the quantity (or before its change cue)
         end = cue_start if role is not None and cue_start < qs else qs
-        clause_floor = sent_start + clause_start(sentence, end, _PHRASE_ENDS)
+        clause_floor = sent_start + clause_start(sentence, end, self.cues.clause_ends)
         head = ctx.strip_time_before(ctx.strip_before(sentence[:end]), times)
         if any(e == len(head) for _, e in local[:i]) and previous and previous[-1]:
             return previous[-1], "entity.same_as_previous"  # 1699支27.81万人: the second count measures the same thing
@@ -262,7 +257,7 @@ class ClaimExtractor:
         opening the clause, else the entity of the clause's last quantity; None when none does."""
         clause_to = end
         while True:
-            clause_from = clause_start(sentence, clause_to, _PHRASE_ENDS)
+            clause_from = clause_start(sentence, clause_to, self.cues.clause_ends)
             inside = [k for k in range(i) if clause_from <= local[k][0] < clause_to]
             if inside and previous[inside[-1]]:
                 return previous[inside[-1]], "entity.clause_quantity"
@@ -303,7 +298,7 @@ class ClaimExtractor:
     def _share_subject(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> str | None:
         """The subject A of a share in the quantity's clause (A占B的X%), or None."""
         assert self.context is not None
-        clause_from = clause_start(sentence, qs, _PHRASE_ENDS)
+        clause_from = clause_start(sentence, qs, self.cues.clause_ends)
         window = sentence[clause_from:qs]
         for cue in self.context.shares:
             at = window.rfind(cue)
@@ -321,7 +316,7 @@ class ClaimExtractor:
         assert self.context is not None
         ctx = self.context
         qs = local[i][0]
-        clause_from = clause_start(sentence, qs, _LIST_ENDS)
+        clause_from = clause_start(sentence, qs, self.cues.list_ends)
         window = sentence[clause_from:qs]
         for cue in ctx.respectively:
             at = window.rfind(cue)
@@ -338,7 +333,7 @@ class ClaimExtractor:
             if i not in chain:
                 return None
             head = ctx.strip_before(sentence[:cue_pos])
-            phrase = np_before_list(doc, sent_start + len(head), sent_start + clause_start(sentence, cue_pos, _PHRASE_ENDS), ctx)
+            phrase = np_before_list(doc, sent_start + len(head), sent_start + clause_start(sentence, cue_pos, self.cues.clause_ends), self.cues)
             items = list_items(phrase, ctx.list_separators) if phrase else []
             if len(items) != len(chain) and len(chain) > 1:
                 # 包括薪俸税、物业税…，收入分别为…: the list is earlier in the sentence
@@ -359,6 +354,15 @@ class EntityCues:
     after_not_head_tags: frozenset[str] = frozenset()
     lead_in: tuple[str, ...] = ()
     subject_skip: frozenset[str] = frozenset()
+    #: clause punctuation (a noun phrase never spans it), and the punctuation that ends a 分别 list
+    clause_ends: regex.Pattern[str] = regex.compile(r"(?!)")
+    list_ends: regex.Pattern[str] = regex.compile(r"(?!)")
+    #: punctuation or the end right after a quantity (not an opening bracket): nothing counted follows
+    punct_after: regex.Pattern[str] = regex.compile(r"(?!)")
+    #: words right after a quantity that are not what it counts (左右)
+    not_after: tuple[str, ...] = ()
+    #: a preposition (with up to four characters before it) opening a 分别 list: 全力|把|…
+    governing: regex.Pattern[str] = regex.compile(r"(?!)")
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> EntityCues:
@@ -373,7 +377,24 @@ class EntityCues:
             after_not_head_tags=frozenset(found.get("after_not_head_tag", [])),
             lead_in=longest(found.get("lead_in", [])),
             subject_skip=frozenset(found.get("subject_skip", [])),
+            clause_ends=_char_class(found.get("clause_end", [])),
+            list_ends=_char_class(found.get("list_end", [])),
+            punct_after=regex.compile(r"^(?:(?!" + _alternatives(found.get("opening_bracket", [])) + r")[\p{P}\s]|$)"),
+            not_after=longest(found.get("not_after", [])),
+            governing=regex.compile(r"^(?:[\p{Han}]{0,4}?" + _alternatives(found.get("governing", [])) + ")"),
         )
+
+
+def _alternatives(words: list[str]) -> str:
+    """A regex group matching any of the words (longest first), or nothing when there are none."""
+    if not words:
+        return "(?!)"
+    return "(?:" + "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+def _char_class(chars: list[str]) -> regex.Pattern[str]:
+    """A regex of any one of the characters (never matching when there are none)."""
+    return regex.compile(_alternatives(chars))
 
 
 def _tag_in(tag: str, tags: frozenset[str]) -> bool:
@@ -411,14 +432,14 @@ def _is_list_separator(doc: Doc, at: int, separator: str) -> bool:
     return token is not None and token.text == separator and token.tag_ in ("c", "x")
 
 
-def np_before_list(doc: Doc, end: int, floor: int, ctx: ContextRules) -> str:
+def np_before_list(doc: Doc, end: int, floor: int, cues: EntityCues) -> str:
     """The noun phrase before 分别, keeping list separators (单位党组织、党员)."""
     text = doc_text(doc)[floor:end]
     # take the maximal run without clause punctuation other than list separators
-    cut = max(text.rfind(p) for p in ("，", ",", "；", ";", "：", ":", "。"))
+    cut = max((m.start() for m in cues.clause_ends.finditer(text)), default=-1)
     phrase = text[cut + 1 :] if cut >= 0 else text
     phrase = phrase[phrase.rfind("的") + 1 :]  # 到社区报到服务的|单位党组织、党员
-    phrase = regex.sub(r"^(?:[\p{Han}]{0,4}?(?:把|将|对|在|使|让))", "", phrase)
+    phrase = cues.governing.sub("", phrase)  # 全力|把|…: the object of a preposition
     return phrase.strip()
 
 
@@ -447,8 +468,8 @@ def _age_holder(doc: Doc, start: int, limit: int) -> str | None:
 
 
 def _joined_by_list(sentence: str, prev_end: int, start: int, ctx: ContextRules) -> bool:
-    between = sentence[prev_end:start]
-    return between in ctx.list_separators or between in ("、", "和", "及", "与")
+    """True when only a list separator (、, 和 …) lies between two quantities."""
+    return sentence[prev_end:start] in ctx.list_separators
 
 
 def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:

@@ -42,8 +42,8 @@ def _refs(item) -> dict[str, list[tuple[str, str]]]:
          {"unit": [("count.hu", "units.toml")], "high": [("range.dash", "qualifiers.toml")],
           "entity": [("entity.np_before", "extract.py")]}),
         # an entity branch that is a rule of context.toml points to its line there
-        ("薪俸税、物业税收入分别为608亿元、34亿元", "608亿元",
-         {"unit": [("money.yuan", "units.toml")], "entity": [("entity.respectively", "context.toml")]}),
+        ("钢材、水泥产量分别为12万吨、8万吨", "12万吨",
+         {"unit": [("weight.ton", "units.toml")], "entity": [("entity.respectively", "context.toml")]}),
         # a table cell takes the header of its row
         ("行业\t增速\n制造业\t5.8%\n", "5.8%",
          {"unit": [("percent.sign", "units.toml")], "entity": [("entity.table_row", "extract.py")]}),

@@ -182,7 +182,7 @@ def test_extract_entity_from_table(nlp, text, quantity, entity, time, branch):
         # a clause with only a change and a comparison measures the subject stated once before it
         ("全县粮食产量180万吨,同比增长4.2%,两年平均增长3.0%。", "3.0%", "粮食产量", "entity.clause_quantity"),
         # the base of a comparison (比|上月) is not what changes
-        ("全县社会消费品零售总额同比增长6.1%,比一季度提升1.2个百分点。", "1.2个百分点", "社会消费品零售总额", "entity.clause_quantity"),
+        ("全县商品零售额同比增长6.1%,比一季度提升1.2个百分点。", "1.2个百分点", "商品零售额", "entity.clause_quantity"),
         # an adverb before the change verb is no phrase of its own (显著|增至)
         ("全年客运收入由820万元显著增至960万元。", "960万元", "客运收入", "entity.clause_quantity"),
         # the subject opens the clause past a place and a time (深圳|2021年)
