@@ -176,7 +176,42 @@ class ClaimExtractor:
         return None
 
     def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents=()) -> tuple[str | None, str]:
-        """The entity of quantity `i` of the sentence and the id of the branch that chose it."""
+        """The entity of quantity `i` of the sentence and the id of the branch that chose it; a place
+        alone (庆阳市|增长36.4%), or nothing, under a heading line (投资增速) gives way to the heading."""
+        entity, rule = self._entity_in_sentence(doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents)
+        if not entity or rule != "entity.respectively" and self._is_place(doc, sent_start + sentence.find(entity), entity, ents):
+            heading = self._heading(doc_text(doc), sent_start + local[i][0])
+            if heading:
+                return heading, "entity.heading"
+        return entity, rule
+
+    def _is_place(self, doc: Doc, start: int, phrase: str, ents) -> bool:
+        """True when the phrase at `start` is a place or organisation: an entity of the doc, or words
+        all tagged as places."""
+        if any(e.text == phrase and e.label_ == "GPE" for e in ents):
+            return True
+        tokens = [t for t in tokens_between(doc, start, start + len(phrase)) if t.text.strip()]
+        return bool(tokens) and all(_tag_in(t.tag_, self.cues.place_tags) for t in tokens)
+
+    def _heading(self, text: str, pos: int) -> str | None:
+        """The heading over the list line holding `pos`: the nearest line above, past other lines with
+        numbers, that has no number and no sentence end, without its list marker (一、)."""
+        line_start = text.rfind("\n", 0, pos) + 1
+        for _ in range(self.cues.heading_reach):
+            if line_start == 0:
+                return None
+            above = text.rfind("\n", 0, line_start - 1) + 1
+            line = text[above : line_start - 1].strip()
+            if not _HAS_NUMBER.search(self.cues.heading_marker.sub("", line)):
+                line = self.cues.heading_marker.sub("", line).strip().rstrip(":：")
+                if line and len(line) <= self.cues.heading_length and not self.cues.heading_stop.search(line):
+                    return line
+                return None
+            line_start = above
+        return None
+
+    def _entity_in_sentence(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents) -> tuple[str | None, str]:
+        """The entity of quantity `i` read from its sentence, and the branch that chose it."""
         assert self.context is not None
         ctx = self.context
         qs, qe = local[i]
@@ -363,6 +398,13 @@ class EntityCues:
     not_after: tuple[str, ...] = ()
     #: a preposition (with up to four characters before it) opening a 分别 list: 全力|把|…
     governing: regex.Pattern[str] = regex.compile(r"(?!)")
+    #: jieba tags of place words; the list marker of a heading line (一、), punctuation a heading
+    #: never holds, how long a heading may be and how many list lines it may head
+    place_tags: frozenset[str] = frozenset()
+    heading_marker: regex.Pattern[str] = regex.compile(r"(?!)")
+    heading_stop: regex.Pattern[str] = regex.compile(r"(?!)")
+    heading_length: int = 20
+    heading_reach: int = 8
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> EntityCues:
@@ -382,7 +424,14 @@ class EntityCues:
             punct_after=regex.compile(r"^(?:(?!" + _alternatives(found.get("opening_bracket", [])) + r")[\p{P}\s]|$)"),
             not_after=longest(found.get("not_after", [])),
             governing=regex.compile(r"^(?:[\p{Han}]{0,4}?" + _alternatives(found.get("governing", [])) + ")"),
+            place_tags=frozenset(found.get("place_tag", [])),
+            heading_marker=regex.compile("^(?:" + _alternatives(found.get("heading_marker", [])) + r"|\s)+"),
+            heading_stop=_char_class(found.get("heading_stop", [])),
         )
+
+
+#: Any digit or Chinese numeral: a heading line holds none.
+_HAS_NUMBER = regex.compile(r"[\p{Nd}〇零一二两三四五六七八九十百千万亿]")
 
 
 def _alternatives(words: list[str]) -> str:

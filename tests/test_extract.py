@@ -196,3 +196,23 @@ def test_extract_entity_from_table(nlp, text, quantity, entity, time, branch):
 def test_extract_entity_subject_stated_once(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
     assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a heading line without numbers over lines of places with their values
+        ("投资增速\n庆阳市增长36.4%、平凉市下降13%\n", "36.4%", "投资增速", "entity.heading"),
+        ("投资增速\n庆阳市增长36.4%、平凉市下降13%\n", "13%", "投资增速", "entity.clause_quantity"),
+        # past other list lines, without its list marker
+        ("三、工业用电量\n庆阳市增长6.1%\n平凉市增长2.2%\n", "2.2%", "工业用电量", "entity.heading"),
+        # a line that is a sentence is no heading
+        ("各市都在增长。\n庆阳市增长3.4%\n", "3.4%", None, ""),
+        # a phrase of its own wins over the heading
+        ("投资增速\n庆阳市工业投资增长36.4%\n", "36.4%", "工业投资", "entity.np_before"),
+    ],
+)
+def test_extract_entity_heading_over_list(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
