@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pipeline.claim import GOLD_FIELDS, Claim, format_decimal
+from pipeline.extract import ENTITY_BRANCHES
 from pipeline.rules import Rule, RuleSet
 
 if TYPE_CHECKING:
@@ -31,10 +32,12 @@ SECTION_FIELD: dict[str, str] = {
     "role": "role",
     "time": "time",
     "entity": "where",
+    "entity_cue": "entity",
 }
-#: Rule ids the scanner uses without a rule file (pipeline/quantities.py).
-BUILTIN_IDS: dict[str, tuple[str, str]] = {
-    "count.bare_multiplier": ("unit", "a multiplier without a counter word (20万): unit ''"),
+#: Rule ids the pipeline uses without a rule file: id -> (field, why, module that decides it).
+BUILTIN_IDS: dict[str, tuple[str, str, str]] = {
+    "count.bare_multiplier": ("unit", "a multiplier without a counter word (20万): unit ''", "pipeline/quantities.py"),
+    **{rule_id: ("entity", why, "pipeline/extract.py") for rule_id, why in ENTITY_BRANCHES.items()},
 }
 #: displaCy colours of claim kinds and entity labels.
 COLORS: dict[str, str] = {
@@ -170,13 +173,13 @@ def _ref(rule_id: str, index: dict[str, list[Rule]], sections: tuple[str, ...] =
     if candidates:
         rule = candidates[0]
         return RuleRef(rule.id, rule.section, SECTION_FIELD.get(rule.section, ""), f"{_display_path(rule.path)}:{rule.line}")
-    field_name, _why = BUILTIN_IDS.get(rule_id, ("", ""))
-    return RuleRef(rule_id, "built-in", field_name, "pipeline/quantities.py")
+    field_name, _why, module = BUILTIN_IDS.get(rule_id, ("", "", "pipeline/quantities.py"))
+    return RuleRef(rule_id, "built-in", field_name, module)
 
 
 def _claim_rules(claim: Claim, index: dict[str, list[Rule]]) -> list[RuleRef]:
     """The rules behind a claim's fields, from the ids in its `rule` (the where's entity rule too)."""
-    return [_ref(rule_id, index, ("unit", "currency_prefix", "numeral", "qualifier", "range", "role", "time", "entity"))
+    return [_ref(rule_id, index, ("unit", "currency_prefix", "numeral", "qualifier", "range", "role", "time", "entity", "entity_cue"))
             for rule_id in claim.rule.split("+") if rule_id]
 
 

@@ -7,6 +7,7 @@ Writes `doc._.claims` (a list of `Claim`) and `doc.spans["claims"]` (one span pe
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 
 import regex
 from spacy.language import Language
@@ -16,15 +17,28 @@ from pipeline.claim import Claim
 from pipeline.context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
 from pipeline.quantities import QUANTITIES_KEY, Quantity, QuantityMatcher
 from pipeline.rules import RuleSet, load_rules
+from pipeline.tables import TableCell, cell_at, table_cells
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
 
-#: Punctuation right after a quantity: the counted thing is before it (an opening quote is not).
-_PUNCT_AFTER = regex.compile(r"^(?:(?![“‘(（「『《])[\p{P}\s]|$)")
-#: Ends of the stretch a noun phrase may span (a clause), and of a 分别 list (commas do not end it).
-_PHRASE_ENDS = regex.compile(r"[,，;；:：。]")
-_LIST_ENDS = regex.compile(r"[;；。]")
+#: The branches of the entity cascade, by the id each appends to a claim's `rule` (shown by `explain`).
+ENTITY_BRANCHES: dict[str, str] = {
+    "entity.table_row": "a table cell: the header cell of its row",
+    "entity.table_column": "a table cell: the header cell of its column (the row's header is a time, or there is none)",
+    "entity.respectively": "the item of a parallel list matching the quantity's place after 分别",
+    "entity.age_holder": "an age: the person or noun after 的",
+    "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
+    "entity.np_after": "the noun phrase right after the quantity",
+    "entity.np_after_de": "a percent followed by 的: the noun phrase after 的",
+    "entity.share": "a share (A占B的X%): the subject A",
+    "entity.same_as_previous": "a quantity right after another: what the previous one measures",
+    "entity.np_before": "the noun phrase before the quantity (or its change cue) in its clause",
+    "entity.list_before": "the noun phrase before the quantity with the list items it closes",
+    "entity.clause_quantity": "no noun phrase of its own in the clause: what the last quantity of the nearest clause with one measures",
+    "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
+    "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
+}
 _NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a name
 
 
@@ -41,12 +55,14 @@ class ClaimExtractor:
         self.name = name
         self.matcher: QuantityMatcher | None = None
         self.context: ContextRules | None = None
+        self.cues = EntityCues()
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: RuleSet | None = None) -> None:
         """Compile the quantity grammar and context rules of a rule set (default: built-in)."""
         rules = rules if rules is not None else load_rules()
         self.matcher = QuantityMatcher(rules)
         self.context = ContextRules(rules)
+        self.cues = EntityCues.from_rules(rules)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None or self.context is None:
@@ -63,9 +79,10 @@ class ClaimExtractor:
         for q in quantities:
             index = _sentence_index(sentences, q.start)
             by_sentence.setdefault(index, []).append(q)
+        tables = table_cells(text, [(q.start, q.end) for q in quantities])
         for index, group in by_sentence.items():
             sent_start, sent_end = sentences[index] if sentences else (0, len(text))
-            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group))
+            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables))
         for claim in claims:
             span = doc.char_span(claim.start, claim.end, label=claim.kind, alignment_mode="expand")
             if span is not None:
@@ -76,7 +93,9 @@ class ClaimExtractor:
         return doc
 
     # -- one sentence -------------------------------------------------------------------------
-    def _sentence_claims(self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity]) -> list[Claim]:
+    def _sentence_claims(
+        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = ()
+    ) -> list[Claim]:
         assert self.context is not None
         ctx = self.context
         sentence = text[sent_start:sent_end]
@@ -106,8 +125,18 @@ class ClaimExtractor:
             where, where_rule = ctx.where_of(ents, sent_start, qs, sentence, openers)
             if where_rule:
                 rules.append(where_rule)
-            # entity
-            entity = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times)
+            # entity: from the table's headers when the quantity is a table cell, else from the sentence
+            cell = cell_at(tables, q.start) if tables else None
+            table = self._table_context(cell, times) if cell is not None else None
+            if table is not None:
+                entity, entity_rule, table_time, table_time_rule = table
+                if table_time is not None and table_time != time:
+                    time = table_time
+                    rules = [r for r in rules if r != time_rule] + [table_time_rule]
+            else:
+                entity, entity_rule = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times, ents)
+            if entity_rule:
+                rules.append(entity_rule)
             roles.append(role)
             entities.append(entity)
             out.append(
@@ -131,7 +160,60 @@ class ClaimExtractor:
             )
         return out
 
-    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times) -> str | None:
+    def _table_context(
+        self, cell: TableCell, times: list[tuple[int, int, str, str]]
+    ) -> tuple[str, str, str | None, str] | None:
+        """Entity (and time) of a quantity in a table cell: the row's header cell, or, when the row's
+        header is a time (2016年), the column's header with that time; None when the table gives none."""
+        header = cell.row_header
+        if header is not None and header.text:
+            time = next((t for t in times if t[2] == header.text), None)
+            if time is None:
+                return header.text, "entity.table_row", None, ""
+            if cell.column_header is not None:
+                return cell.column_header.text, "entity.table_column", time[2], time[3]
+            return None
+        if cell.column_header is not None:
+            return cell.column_header.text, "entity.table_column", None, ""
+        return None
+
+    def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents=()) -> tuple[str | None, str]:
+        """The entity of quantity `i` of the sentence and the id of the branch that chose it; a place
+        alone (庆阳市|增长36.4%), or nothing, under a heading line (投资增速) gives way to the heading."""
+        entity, rule = self._entity_in_sentence(doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents)
+        if not entity or rule != "entity.respectively" and self._is_place(doc, sent_start + sentence.find(entity), entity, ents):
+            heading = self._heading(doc_text(doc), sent_start + local[i][0])
+            if heading:
+                return heading, "entity.heading"
+        return entity, rule
+
+    def _is_place(self, doc: Doc, start: int, phrase: str, ents) -> bool:
+        """True when the phrase at `start` is a place or organisation: an entity of the doc, or words
+        all tagged as places."""
+        if any(e.text == phrase and e.label_ == "GPE" for e in ents):
+            return True
+        tokens = [t for t in tokens_between(doc, start, start + len(phrase)) if t.text.strip()]
+        return bool(tokens) and all(_tag_in(t.tag_, self.cues.place_tags) for t in tokens)
+
+    def _heading(self, text: str, pos: int) -> str | None:
+        """The heading over the list line holding `pos`: the nearest line above, past other lines with
+        numbers, that has no number and no sentence end, without its list marker (一、)."""
+        line_start = text.rfind("\n", 0, pos) + 1
+        for _ in range(self.cues.heading_reach):
+            if line_start == 0:
+                return None
+            above = text.rfind("\n", 0, line_start - 1) + 1
+            line = text[above : line_start - 1].strip()
+            if not _HAS_NUMBER.search(self.cues.heading_marker.sub("", line)):
+                line = self.cues.heading_marker.sub("", line).strip().rstrip(":：")
+                if line and len(line) <= self.cues.heading_length and not self.cues.heading_stop.search(line):
+                    return line
+                return None
+            line_start = above
+        return None
+
+    def _entity_in_sentence(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents) -> tuple[str | None, str]:
+        """The entity of quantity `i` read from its sentence, and the branch that chose it."""
         assert self.context is not None
         ctx = self.context
         qs, qe = local[i]
@@ -140,9 +222,9 @@ class ClaimExtractor:
         # parallel lists: 薪俸税、物业税收入分别为608亿元、34亿元
         listed = self._respectively(doc, sentence, sent_start, local, i, cues)
         if listed:
-            return listed
+            return listed, "entity.respectively"
         if q.kind == "age" and after_text.startswith("的"):
-            return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence))
+            return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence)), "entity.age_holder"
         next_is_quantity = i + 1 < len(local) and local[i + 1][0] == qe
         if next_is_quantity:
             # 1940户8132名搬迁群众: the counted thing follows the last quantity of the chain
@@ -151,37 +233,109 @@ class ClaimExtractor:
                 j += 1
             phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence), cues=cues)
             if phrase:
-                return phrase
-        if not _PUNCT_AFTER.match(after_text) and not after_text.startswith(("以上", "左右")):
+                return phrase, "entity.chain_after"
+        # after the old value of a change (由820万元|显著增至) comes the change, not what is counted
+        if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
             if phrase and not after_text.startswith("的"):
-                return phrase
+                phrase = self._own_phrase(doc, sentence, sent_start, qe, phrase, self.cues.after_not_head_tags)
+                if phrase:
+                    return phrase, "entity.np_after"
             if after_text.startswith("的") and q.kind in ("percent",):
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
-                    return phrase
+                    return phrase, "entity.np_after_de"
         # a share: 教育支出占财政支出的18%
         share = self._share_subject(doc, sentence, sent_start, qs, cues)
         if share:
-            return share
+            return share, "entity.share"
         # noun phrase before the quantity (or before its change cue)
         end = cue_start if role is not None and cue_start < qs else qs
-        clause_floor = sent_start + clause_start(sentence, end, _PHRASE_ENDS)
+        clause_floor = sent_start + clause_start(sentence, end, self.cues.clause_ends)
         head = ctx.strip_time_before(ctx.strip_before(sentence[:end]), times)
         if any(e == len(head) for _, e in local[:i]) and previous and previous[-1]:
-            return previous[-1]  # 1699支27.81万人: the second count measures the same thing
+            return previous[-1], "entity.same_as_previous"  # 1699支27.81万人: the second count measures the same thing
         phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
         if phrase:
+            # a change's base of comparison (比|一季度|提升) is not what changes
+            phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None)
+        if phrase:
             ends = {sent_start + e for _, e in local}
-            return _with_list_before(doc, sent_start + len(head), phrase, clause_floor, ends, ctx, cues)
+            listed = _with_list_before(doc, sent_start + len(head), phrase, clause_floor, ends, ctx, cues)
+            return listed, "entity.np_before" if listed == phrase else "entity.list_before"
+        # the clause holds no noun phrase of its own (增长5.4%, 比一季度提升2个百分点): what it
+        # measures is the subject of the nearest clause before it that has one
+        subject = self._subject(doc, sentence, sent_start, end, local, i, previous, cues, times, ents)
+        if subject:
+            return subject
         if previous and previous[-1]:
-            return previous[-1]
-        return None
+            return previous[-1], "entity.previous"
+        return None, ""
+
+    def _own_phrase(self, doc: Doc, sentence: str, sent_start: int, start: int, phrase: str, tags: frozenset[str], *, base: bool = False) -> str:
+        """The phrase found at or after `start` without the trailing words that cannot end what is
+        counted (`tags`: adverbs, numerals, time words: 销量|一度, 显著|增至); empty when nothing is
+        left, or when (with `base`) the phrase is the base of a comparison (比|一季度|提升)."""
+        at = sentence.find(phrase, max(0, start))
+        if at < 0:
+            return phrase  # the reader trimmed it: trust it
+        if base and self.context is not None and self.context.is_comparison_base(sentence, at):
+            return ""
+        end = at + len(phrase)
+        tokens = [t for t in tokens_between(doc, sent_start + at, sent_start + end) if t.text.strip()]
+        if tokens and tokens[-1].idx + len(tokens[-1].text) > sent_start + end:
+            end = max(at, tokens.pop().idx - sent_start)  # a piece of a word a cut went through (高|达): no word of the phrase
+        while tokens and _tag_in(tokens[-1].tag_, tags):
+            end = max(at, tokens.pop().idx - sent_start)
+        return sentence[at:end] if end > at else ""
+
+    def _subject(self, doc, sentence, sent_start, end, local, i, previous, cues, times, ents) -> tuple[str, str] | None:
+        """The noun phrase of the nearest clause (the quantity's own first) that has one: the subject
+        opening the clause, else the entity of the clause's last quantity; None when none does."""
+        clause_to = end
+        while True:
+            clause_from = clause_start(sentence, clause_to, self.cues.clause_ends)
+            inside = [k for k in range(i) if clause_from <= local[k][0] < clause_to]
+            if inside and previous[inside[-1]]:
+                return previous[inside[-1]], "entity.clause_quantity"
+            subject = self._clause_subject(doc, sentence, sent_start, clause_from, clause_to, cues, times, ents)
+            if subject:
+                return subject, "entity.subject"
+            if clause_from == 0:
+                return None
+            clause_to = clause_from - 1
+
+    def _clause_subject(self, doc, sentence, sent_start, start, limit, cues, times, ents) -> str | None:
+        """The noun phrase that opens sentence[start:limit] past times, places and lead-in words
+        (在, 其中 …); None when the clause opens with a verb, a number or a comparison word."""
+        assert self.context is not None
+        pos = start
+        spans = [(s, e) for s, e, _, _ in times] + [(e.start_char - sent_start, e.end_char - sent_start) for e in ents]
+        while pos < limit:
+            if sentence[pos].isspace() or sentence[pos] in self.cues.subject_skip:
+                pos += 1
+                continue
+            span_end = next((e for s, e in spans if s == pos and e > pos), None)
+            if span_end is not None:
+                pos = span_end
+                continue
+            word = next((w for w in self.cues.lead_in if sentence.startswith(w, pos)), None)
+            if word is None:
+                break
+            pos += len(word)
+        if pos >= limit or any(sentence.startswith(w, pos) for w in self.context.comparisons):
+            return None
+        first = next((t for t in tokens_between(doc, sent_start + pos, sent_start + pos + 1) if t.idx == sent_start + pos), None)
+        if first is None or cues.is_verbal(first) or not _tag_in(first.tag_, self.cues.subject_tags):
+            return None
+        phrase = np_after(doc, sent_start + pos, sent_start + limit, cues=cues)
+        phrase = self.context.strip_before(phrase)  # 制造业投资|同比
+        return self._own_phrase(doc, sentence, sent_start, pos, phrase, self.cues.not_head_tags) if phrase else None
 
     def _share_subject(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> str | None:
         """The subject A of a share in the quantity's clause (A占B的X%), or None."""
         assert self.context is not None
-        clause_from = clause_start(sentence, qs, _PHRASE_ENDS)
+        clause_from = clause_start(sentence, qs, self.cues.clause_ends)
         window = sentence[clause_from:qs]
         for cue in self.context.shares:
             at = window.rfind(cue)
@@ -199,7 +353,7 @@ class ClaimExtractor:
         assert self.context is not None
         ctx = self.context
         qs = local[i][0]
-        clause_from = clause_start(sentence, qs, _LIST_ENDS)
+        clause_from = clause_start(sentence, qs, self.cues.list_ends)
         window = sentence[clause_from:qs]
         for cue in ctx.respectively:
             at = window.rfind(cue)
@@ -216,7 +370,7 @@ class ClaimExtractor:
             if i not in chain:
                 return None
             head = ctx.strip_before(sentence[:cue_pos])
-            phrase = np_before_list(doc, sent_start + len(head), sent_start + clause_start(sentence, cue_pos, _PHRASE_ENDS), ctx)
+            phrase = np_before_list(doc, sent_start + len(head), sent_start + clause_start(sentence, cue_pos, self.cues.clause_ends), self.cues)
             items = list_items(phrase, ctx.list_separators) if phrase else []
             if len(items) != len(chain) and len(chain) > 1:
                 # 包括薪俸税、物业税…，收入分别为…: the list is earlier in the sentence
@@ -226,6 +380,81 @@ class ClaimExtractor:
                 return items[chain.index(i)]
             return phrase or None
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCues:
+    """The cue classes of `rules/context.toml` that the entity cascade reads (see `entity_cue.use`)."""
+
+    subject_tags: frozenset[str] = frozenset({"n*", "vn", "an", "j", "eng", "l", "i", "b"})
+    not_head_tags: frozenset[str] = frozenset()
+    after_not_head_tags: frozenset[str] = frozenset()
+    lead_in: tuple[str, ...] = ()
+    subject_skip: frozenset[str] = frozenset()
+    #: clause punctuation (a noun phrase never spans it), and the punctuation that ends a 分别 list
+    clause_ends: regex.Pattern[str] = regex.compile(r"(?!)")
+    list_ends: regex.Pattern[str] = regex.compile(r"(?!)")
+    #: punctuation or the end right after a quantity (not an opening bracket): nothing counted follows
+    punct_after: regex.Pattern[str] = regex.compile(r"(?!)")
+    #: words right after a quantity that are not what it counts (左右)
+    not_after: tuple[str, ...] = ()
+    #: a preposition (with up to four characters before it) opening a 分别 list: 全力|把|…
+    governing: regex.Pattern[str] = regex.compile(r"(?!)")
+    #: jieba tags of place words; the list marker of a heading line (一、), punctuation a heading
+    #: never holds, how long a heading may be and how many list lines it may head
+    place_tags: frozenset[str] = frozenset()
+    heading_marker: regex.Pattern[str] = regex.compile(r"(?!)")
+    heading_stop: regex.Pattern[str] = regex.compile(r"(?!)")
+    heading_length: int = 20
+    heading_reach: int = 8
+
+    @classmethod
+    def from_rules(cls, rules: RuleSet) -> EntityCues:
+        """The cue classes of a rule set."""
+        found: dict[str, list[str]] = {}
+        for rule in rules.section("entity_cue"):
+            found.setdefault(rule.get("use"), []).extend(rule.get("surface"))
+        longest = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
+        return cls(
+            subject_tags=frozenset(found.get("subject_tag", [])) or cls.subject_tags,
+            not_head_tags=frozenset(found.get("not_head_tag", [])),
+            after_not_head_tags=frozenset(found.get("after_not_head_tag", [])),
+            lead_in=longest(found.get("lead_in", [])),
+            subject_skip=frozenset(found.get("subject_skip", [])),
+            clause_ends=_char_class(found.get("clause_end", [])),
+            list_ends=_char_class(found.get("list_end", [])),
+            punct_after=regex.compile(r"^(?:(?!" + _alternatives(found.get("opening_bracket", [])) + r")[\p{P}\s]|$)"),
+            not_after=longest(found.get("not_after", [])),
+            governing=regex.compile(r"^(?:[\p{Han}]{0,4}?" + _alternatives(found.get("governing", [])) + ")"),
+            place_tags=frozenset(found.get("place_tag", [])),
+            heading_marker=regex.compile("^(?:" + _alternatives(found.get("heading_marker", [])) + r"|\s)+"),
+            heading_stop=_char_class(found.get("heading_stop", [])),
+        )
+
+
+#: Any digit or Chinese numeral: a heading line holds none.
+_HAS_NUMBER = regex.compile(r"[\p{Nd}〇零一二两三四五六七八九十百千万亿]")
+
+
+def _alternatives(words: list[str]) -> str:
+    """A regex group matching any of the words (longest first), or nothing when there are none."""
+    if not words:
+        return "(?!)"
+    return "(?:" + "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+def _char_class(chars: list[str]) -> regex.Pattern[str]:
+    """A regex of any one of the characters (never matching when there are none)."""
+    return regex.compile(_alternatives(chars))
+
+
+def _tag_in(tag: str, tags: frozenset[str]) -> bool:
+    """True when a jieba tag is in a tag class: listed, or under a listed prefix written `n*`.
+
+    >>> _tag_in("nw", frozenset({"n*", "vn"})), _tag_in("v", frozenset({"n*", "vn"}))
+    (True, False)
+    """
+    return tag in tags or any(t.endswith("*") and tag.startswith(t[:-1]) for t in tags)
 
 
 def _with_list_before(
@@ -254,14 +483,14 @@ def _is_list_separator(doc: Doc, at: int, separator: str) -> bool:
     return token is not None and token.text == separator and token.tag_ in ("c", "x")
 
 
-def np_before_list(doc: Doc, end: int, floor: int, ctx: ContextRules) -> str:
+def np_before_list(doc: Doc, end: int, floor: int, cues: EntityCues) -> str:
     """The noun phrase before 分别, keeping list separators (单位党组织、党员)."""
     text = doc_text(doc)[floor:end]
     # take the maximal run without clause punctuation other than list separators
-    cut = max(text.rfind(p) for p in ("，", ",", "；", ";", "：", ":", "。"))
+    cut = max((m.start() for m in cues.clause_ends.finditer(text)), default=-1)
     phrase = text[cut + 1 :] if cut >= 0 else text
     phrase = phrase[phrase.rfind("的") + 1 :]  # 到社区报到服务的|单位党组织、党员
-    phrase = regex.sub(r"^(?:[\p{Han}]{0,4}?(?:把|将|对|在|使|让))", "", phrase)
+    phrase = cues.governing.sub("", phrase)  # 全力|把|…: the object of a preposition
     return phrase.strip()
 
 
@@ -290,8 +519,8 @@ def _age_holder(doc: Doc, start: int, limit: int) -> str | None:
 
 
 def _joined_by_list(sentence: str, prev_end: int, start: int, ctx: ContextRules) -> bool:
-    between = sentence[prev_end:start]
-    return between in ctx.list_separators or between in ("、", "和", "及", "与")
+    """True when only a list separator (、, 和 …) lies between two quantities."""
+    return sentence[prev_end:start] in ctx.list_separators
 
 
 def _sentence_index(sentences: list[tuple[int, int]], pos: int) -> int:

@@ -30,13 +30,23 @@ def _refs(item) -> dict[str, list[tuple[str, str]]]:
     "text,quantity,expected",
     [
         ("全州共73个安置点规范建立党组织166个", "73个",
-         {"unit": [("count.ge", "units.toml")], "where": [("place.scope", "entities.toml")]}),
+         {"unit": [("count.ge", "units.toml")], "where": [("place.scope", "entities.toml")],
+          "entity": [("entity.np_after", "extract.py")]}),
         ("覆盖率由年初的60%提高到95%以上。", "60%",
-         {"unit": [("percent.sign", "units.toml")], "role": [("role.from", "context.toml")], "time": [("time.point", "context.toml")]}),
+         {"unit": [("percent.sign", "units.toml")], "role": [("role.from", "context.toml")], "time": [("time.point", "context.toml")],
+          "entity": [("entity.np_before", "extract.py")]}),
         ("覆盖率由年初的60%提高到95%以上。", "95%以上",
-         {"unit": [("percent.sign", "units.toml")], "qualifier": [("ge.after", "qualifiers.toml")], "role": [("role.to", "context.toml")]}),
+         {"unit": [("percent.sign", "units.toml")], "qualifier": [("ge.after", "qualifiers.toml")], "role": [("role.to", "context.toml")],
+          "entity": [("entity.same_as_previous", "extract.py")]}),
         ("每个村庄配备300户—500户", "300户—500户",
-         {"unit": [("count.hu", "units.toml")], "high": [("range.dash", "qualifiers.toml")]}),
+         {"unit": [("count.hu", "units.toml")], "high": [("range.dash", "qualifiers.toml")],
+          "entity": [("entity.np_before", "extract.py")]}),
+        # an entity branch that is a rule of context.toml points to its line there
+        ("钢材、水泥产量分别为12万吨、8万吨", "12万吨",
+         {"unit": [("weight.ton", "units.toml")], "entity": [("entity.respectively", "context.toml")]}),
+        # a table cell takes the header of its row
+        ("行业\t增速\n制造业\t5.8%\n", "5.8%",
+         {"unit": [("percent.sign", "units.toml")], "entity": [("entity.table_row", "extract.py")]}),
     ],
 )
 def test_explain_names_the_rule_of_each_field(nlp, rules, text, quantity, expected):
@@ -77,14 +87,15 @@ def test_explain_format_shows_fields_and_rule_files(nlp, rules):
     lines = [line.strip() for line in text.splitlines()]
     assert any(line.startswith("qualifier ge  <- ge.after (") and "qualifiers.toml:" in line for line in lines)
     assert any(line.startswith("role      from  <- role.from (") for line in lines)
-    assert "rule      percent.sign+ge.after+role.to" in lines
+    assert "rule      percent.sign+ge.after+role.to+entity.same_as_previous" in lines
 
 
 def test_explain_json_numbers_exact(nlp, rules):
     data = json.loads(explanation_to_json(explain("集体经济积累121.6万元,增长0.35%", nlp, rules)), parse_float=Decimal)
     assert [(c["quantity"], c["value"]) for c in data["claims"]] == [("121.6万元", 1216000), ("0.35%", Decimal("0.35"))]
     assert data["claims"][1]["role"] == "delta"
-    assert {"id": "role.delta", "section": "role", "field": "role"}.items() <= data["claims"][1]["rules"][-1].items()
+    assert {"id": "role.delta", "section": "role", "field": "role"}.items() <= data["claims"][1]["rules"][1].items()
+    assert {"id": "entity.clause_quantity", "section": "built-in", "field": "entity"}.items() <= data["claims"][1]["rules"][2].items()
 
 
 def test_explain_html_marks_every_claim_and_entity(nlp, rules):

@@ -156,3 +156,63 @@ def test_extract_long_quoted_name_after_a_counter_is_read_to_its_end(nlp):
     name = "推进乡村邻里互助和睦邻友好服务站建设" * 7
     claim = _claim(nlp, f"全市建成3个“{name}”示范点。", "3个")
     assert claim.entity is not None and claim.entity.startswith("“推进乡村邻里")
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,time,branch",
+    [
+        # a row's header cell is what every value of the row measures
+        ("分行业增速如下:\n行业\t增速\t占比\n制造业\t5.8%\t6.3%\n采矿业\t1.2%\t2.0%\n", "6.3%", "制造业", None, "entity.table_row"),
+        ("分行业增速如下:\n行业\t增速\t占比\n制造业\t5.8%\t6.3%\n采矿业\t1.2%\t2.0%\n", "1.2%", "采矿业", None, "entity.table_row"),
+        # a time as the row's header is the claim's time; the column's header is the entity
+        ("年度\t游客人数\t外籍游客比例\n2019年\t5,120\t0.42%\n2020年\t4,870\t0.39%\n", "0.39%", "外籍游客比例", "2020年", "entity.table_column"),
+        # a label holding a number stays the row's header
+        ("收入最低10%的住户\t31.2%\n收入最高10%的住户\t18.9%\n", "18.9%", "收入最高10%的住户", None, "entity.table_row"),
+    ],
+)
+def test_extract_entity_from_table(nlp, text, quantity, entity, time, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.time) == (entity, time)
+    assert claim.rule.split("+")[-1] == branch
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a clause with only a change and a comparison measures the subject stated once before it
+        ("全县粮食产量180万吨,同比增长4.2%,两年平均增长3.0%。", "3.0%", "粮食产量", "entity.clause_quantity"),
+        # the base of a comparison (比|上月) is not what changes
+        ("全县商品零售额同比增长6.1%,比一季度提升1.2个百分点。", "1.2个百分点", "商品零售额", "entity.clause_quantity"),
+        # an adverb before the change verb is no phrase of its own (显著|增至)
+        ("全年客运收入由820万元显著增至960万元。", "960万元", "客运收入", "entity.clause_quantity"),
+        # the subject opens the clause past a place and a time (深圳|2021年)
+        ("全县地区生产总值在2021年突破500亿元。", "突破500亿元", "地区生产总值", "entity.subject"),
+        # and past a lead-in word (其中), without the comparison word that follows it
+        ("全市工业投资增长12%,其中制造业投资同比增长高达15.3%。", "15.3%", "制造业投资", "entity.subject"),
+        # trailing adverbs leave the phrase (销量|一度)
+        ("全县新车销量一度回升至4.2万辆。", "4.2万辆", "新车销量", "entity.np_before"),
+    ],
+)
+def test_extract_entity_subject_stated_once(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a heading line without numbers over lines of places with their values
+        ("投资增速\n庆阳市增长36.4%、平凉市下降13%\n", "36.4%", "投资增速", "entity.heading"),
+        ("投资增速\n庆阳市增长36.4%、平凉市下降13%\n", "13%", "投资增速", "entity.clause_quantity"),
+        # past other list lines, without its list marker
+        ("三、工业用电量\n庆阳市增长6.1%\n平凉市增长2.2%\n", "2.2%", "工业用电量", "entity.heading"),
+        # a line that is a sentence is no heading
+        ("各市都在增长。\n庆阳市增长3.4%\n", "3.4%", None, ""),
+        # a phrase of its own wins over the heading
+        ("投资增速\n庆阳市工业投资增长36.4%\n", "36.4%", "工业投资", "entity.np_before"),
+    ],
+)
+def test_extract_entity_heading_over_list(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
