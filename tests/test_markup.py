@@ -25,11 +25,14 @@ def lines(text: str) -> list[str]:
             ["甲段。", "乙段。"],
         ),
         ("*强调*与__加粗__和~~删除~~，`代码`。\n", ["强调与加粗和删除，代码。"]),
-        ("正文<br/>续行<span>字</span>。\n", ["正文续行字。"]),
+        ("正文<br/>续行<span>字</span>。\n", ["正文", "续行字。"]),
+        # HTML paragraphs inside Markdown are lines; Hugo shortcodes are not text
+        ("<p><strong>本台消息</strong>：甲村通水。</p><p>乙村通电。</p>\n{{< video src=\"https://v.example.org/1\" >}}\n", ["本台消息：甲村通水。", "乙村通电。"]),
         ("---\n\n请订阅本网。\n", ["请订阅本网。"]),
         ("> 引文一句。\n\n- 列表项一\n", ["引文一句。", "列表项一"]),
         # tables: a row becomes its cells, the delimiter row goes
-        ("车长分布\n| | 全职 | 兼职 |\n| --- | :---: | ---: |\n| 甲公司 | 7,700（87%） | 1,100（13%） |\n", ["车长分布", "全职 兼职", "甲公司 7,700（87%） 1,100（13%）"]),
+        ("车长分布\n| | 全职 | 兼职 |\n| --- | :---: | ---: |\n| 甲公司 | 7,700（87%） | 1,100（13%） |\n", ["车长分布", "全职\t兼职", "甲公司\t7,700（87%）\t1,100（13%）"]),
+        ("| 区域<br>名称 | 人数 |\n|---|---|\n| 北区 | 1,200<br/>人 |\n", ["区域名称\t人数", "北区\t1,200 人"]),
         # brackets inside link text: footnote markers and case citations
         ("法律不得抵触。 [[1]](https://example.org/note(1)) 续。\n", ["法律不得抵触。 [1] 续。"]),
         ("见[甲诉乙 [1999] 终审10](https://example.org/c?q=(x)%20y)一案。\n", ["见甲诉乙 [1999] 终审10一案。"]),
