@@ -459,7 +459,7 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
     title = _drop_repeated_titles(views, live, first, dropped)
     for i, gone in enumerate(dropped):
         if gone and why[i] is None:
-            why[i] = "shape: repeated title"
+            why[i] = "shape: repeated title, or page chrome between its copies"
     protected: set[int] = set()
     if title is not None:
         protected.add(title)
@@ -473,6 +473,10 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
     # Inside the running text a run of short lines is a poem or a list, unless a rule already
     # recognised one of its lines as page furniture; an article without running text is left alone.
     last = prose[-1] if prose else -1
+    # a heading of the markup with running text close below it is no menu entry
+    good_at = [i for i in alive() if _good(views[i], signals[i], settings)]
+    reach = settings.heading_reach if settings else 0
+    protected |= {i for i in alive() if signals[i].heading and _good_within(i, good_at, reach)}
     run: list[int] = []
     short = 0  # short lines in the run, whether a rule dropped them already or not
     furniture = False
@@ -659,7 +663,8 @@ def _smooth(views: list[str], signals: list[Line], table: list[bool], why: list[
         j = i
         while j < n and cls[j] in ("near", "short"):
             j += 1
-        before = cls[i - 1] if i > 0 else edge
+        # the page's top is not a dropped line: the article's title often opens the text
+        before = cls[i - 1] if i > 0 else "edge"
         after = cls[j] if j < n else edge
         run = [k for k in range(i, j) if k not in protected]
         shorts = [k for k in run if cls[k] == "short" and len(views[k]) <= settings.list_item_max]
@@ -667,10 +672,13 @@ def _smooth(views: list[str], signals: list[Line], table: list[bool], why: list[
             for k in run:
                 if signals[k].heading and _good_within(k, good_at, settings.heading_reach):
                     continue
+                if len(views[k]) > settings.list_item_max:
+                    continue  # a long line is text of its own (a lead, a dateline), whatever its neighbours
                 why[k] = "context: between dropped lines"
         elif "bad" in (before, after) and len(shorts) >= settings.list_run_min and len(shorts) == len(run):
-            outside = not good_at or j <= good_at[0] or i > good_at[-1]
-            if marked or outside:
+            # in plain text only below the article: above it, the title may end such a run
+            below = not good_at or i > good_at[-1]
+            if marked or below:
                 for k in shorts:
                     why[k] = "context: a list of short lines beside dropped lines"
         i = j

@@ -233,7 +233,8 @@ class _VisibleText(HTMLParser):
         elif tag in _HEADING_TAGS:
             self._heading += 1
         elif tag == "img":
-            self._image = True
+            # a linked image is a button, an icon or a banner; a photo's caption follows a bare one
+            self._image = not self._link
         if tag in ("td", "th"):
             self._cell += 1
             self._break(_CELL)
@@ -242,7 +243,7 @@ class _VisibleText(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         if tag == "img":
-            self._image = True
+            self._image = not self._link
         elif tag in _BLOCK_TAGS_HTML:
             self._break()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.markup import markup_to_text
+from pipeline.markup import Line, markup_to_lines, markup_to_text
 
 FRONT = '---\ntitle: "青禾县新建村史馆"\ndate: "2021-06-30"\ntags:\n  - "乡村"\n---\n'
 
@@ -93,3 +93,24 @@ def test_markup_html_hidden_and_inline_elements():
 def test_markup_html_front_matter_and_server_code_are_not_text():
     raw = "\n---\ntitle: '青禾县要闻'\nauthor: 编辑部\n---\n<html><body><?php echo $this->theme->baseUrl . '/img/'; ?><p>正文一段。</p></body></html>"
     assert lines(markup_to_text(raw, "html")) == ["正文一段。"]
+
+@pytest.mark.parametrize(
+    "raw,fmt,expected",
+    [
+        # link text is counted, spaces not
+        ('<p>全县<a href="/x">新建 驿站</a>12个。</p>', "html", [Line("全县新建 驿站12个。", link_chars=4)]),
+        ("见[县志办 研究](https://example.org/a)。\n", "md", [Line("见县志办 研究。", link_chars=5)]),
+        # page furniture, headings, a caption under a bare image (not under a linked icon)
+        ("<nav><p>首页 新闻</p></nav><h1>标题</h1>", "html", [Line("首页 新闻", chrome="nav"), Line("标题", heading=True)]),
+        ('<p><img src="a.jpg"></p><p>村口新景。</p><p><a href="/"><img src="i.png"></a></p><p>正文。</p>', "html",
+         [Line("村口新景。", after_image=True), Line("正文。")]),
+        ("## 小标题\n\n正文。\n", "md", [Line("小标题", heading=True), Line("正文。")]),
+        # a dropdown's options are not text; a table is one row a line, cells split by a tab
+        ("<select><option>甲栏目</option></select><p>正文。</p>", "html", [Line("正文。")]),
+        ("<table><tr><th>地区</th><th>人数</th></tr><tr><td> 北区 </td><td></td><td>1,200</td></tr></table>", "html",
+         [Line("地区\t人数", table=True), Line("北区\t1,200", table=True)]),
+        ("| 地区 | 人数 |\n| --- | --- |\n| 北区 | 1,200 |\n", "md", [Line("地区\t人数", table=True), Line("北区\t1,200", table=True)]),
+    ],
+)
+def test_markup_lines_carry_signals(raw, fmt, expected):
+    assert markup_to_lines(raw, fmt) == expected
