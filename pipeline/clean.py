@@ -32,6 +32,8 @@ POSITIONS = ("any", "top", "bottom", "tail")
 _SENTENCE_PUNCT = "。！？!?；;"
 _CLAUSE_PUNCT = "，,、：:"
 _SENTENCE_END = "。！？!?…；;”」』"
+#: A line that ends with one of these is (a piece of) a sentence, whatever its length.
+_PIECE_END = "。！？!?…；;，,、”」』"
 _WS = " \t\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009\u202f\u205f"
 
 # A toned pinyin syllable in parentheses right after a Han character: 網(wǎng) -> 網.
@@ -635,10 +637,12 @@ def _smooth(views: list[str], signals: list[Line], table: list[bool], why: list[
             marked: bool, settings: ClassifierSettings | None) -> None:
     """Undecided lines take the class of their neighbours (jusText's context smoothing).
 
-    A run of undecided lines between two dropped ones goes, unless it is a heading with running
-    text close below it; a long run of short headline-like lines next to dropped lines is a link
-    list and goes. The page's start and end count as dropped lines only when the markup spoke:
-    in plain text the first line is the article's title as often as the site's.
+    A run of undecided short lines between two dropped ones, one of them dropped by the markup's
+    signals, goes, unless it is a heading with running text close below it or a piece of a
+    sentence; in plain text, a long run of short headline-like lines below the article next to
+    dropped lines is a link list and goes. Nothing inside the article is dropped by context. The
+    page's end counts as a dropped line only when the markup spoke, its start never: the first
+    line is the article's title as often as the site's.
     """
     if settings is None:
         return
@@ -654,6 +658,8 @@ def _smooth(views: list[str], signals: list[Line], table: list[bool], why: list[
         else:
             cls.append("short")
     good_at = [i for i in range(n) if cls[i] == "good"]
+    if not good_at:
+        return  # an article without running text is left alone: nothing tells the page from it
     edge = "bad" if marked else "edge"
     i = 0
     while i < n:
@@ -668,20 +674,29 @@ def _smooth(views: list[str], signals: list[Line], table: list[bool], why: list[
         after = cls[j] if j < n else edge
         run = [k for k in range(i, j) if k not in protected]
         shorts = [k for k in run if cls[k] == "short" and len(views[k]) <= settings.list_item_max]
-        if marked and before == "bad" and after == "bad":
+        # inside the article (between its first and last running text) nothing is dropped by
+        # context: a list there is the article's, and a hyperlinked line beside it is no menu
+        inside = bool(good_at) and good_at[0] < i and j <= good_at[-1]
+        if inside:
+            pass
+        elif marked and before == "bad" and after == "bad" and (_by_signal(why, i - 1) or _by_signal(why, j)):
             for k in run:
                 if signals[k].heading and _good_within(k, good_at, settings.heading_reach):
                     continue
-                if len(views[k]) > settings.list_item_max:
-                    continue  # a long line is text of its own (a lead, a dateline), whatever its neighbours
+                if len(views[k]) > settings.list_item_max or table[k] or views[k][-1] in _PIECE_END:
+                    continue  # a long line, a table row, a piece of a sentence: text of its own
                 why[k] = "context: between dropped lines"
         elif "bad" in (before, after) and len(shorts) >= settings.list_run_min and len(shorts) == len(run):
             # in plain text only below the article: above it, the title may end such a run
-            below = not good_at or i > good_at[-1]
-            if marked or below:
+            if not marked and i > good_at[-1]:
                 for k in shorts:
                     why[k] = "context: a list of short lines beside dropped lines"
         i = j
+
+
+def _by_signal(why: list[str | None], i: int) -> bool:
+    """True when line `i` is the page's edge or was dropped by a signal of the markup (links, furniture)."""
+    return not 0 <= i < len(why) or (why[i] or "").startswith("signal:")
 
 
 def _good_within(i: int, good_at: list[int], reach: int) -> bool:
