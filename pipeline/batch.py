@@ -70,6 +70,8 @@ class Outcome:
     text: Optional[str] = None
     warnings: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    #: why each dropped line went (the rule id or the signal), in the order of `dropped`
+    why: list[str] = field(default_factory=list)
     failure: Optional[Failure] = None
 
 
@@ -107,7 +109,7 @@ def clean_article(path: Path, rules: RuleSet) -> Outcome:
         article = read_article(path)
         stage = "clean"
         cleaned = clean_document(article.text, fmt=article.fmt, rules=rules)
-        return Outcome(path, text=cleaned.text, warnings=cleaned.warnings, dropped=cleaned.dropped)
+        return Outcome(path, text=cleaned.text, warnings=cleaned.warnings, dropped=cleaned.dropped, why=cleaned.why)
     except Exception as exc:  # noqa: BLE001 - one bad article is reported, the batch goes on
         return Outcome(path, failure=_failure(path, stage, exc))
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import regex
 
+from pipeline.markup import Line
 from pipeline.rules import Rule, RulePattern, RuleSet
 
 POSITIONS = ("any", "top", "bottom", "tail")
@@ -31,6 +32,8 @@ POSITIONS = ("any", "top", "bottom", "tail")
 _SENTENCE_PUNCT = "。！？!?；;"
 _CLAUSE_PUNCT = "，,、：:"
 _SENTENCE_END = "。！？!?…；;”」』"
+#: A line that ends with one of these is (a piece of) a sentence, whatever its length.
+_PIECE_END = "。！？!?…；;，,、”」』"
 _WS = " \t\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009\u202f\u205f"
 
 # A toned pinyin syllable in parentheses right after a Han character: 網(wǎng) -> 網.
@@ -62,6 +65,8 @@ _HAS_LETTER = regex.compile(r"\p{L}")
 WATERMARK_MIN_LEN = 4
 WATERMARK_MAX_LEN = 40
 WATERMARK_MIN_LINES = 3
+#: Share (numerator, denominator) of a mark's carriers that must end a sentence before it.
+WATERMARK_FINISHED_SHARE = (1, 3)
 PROSE_MIN_LEN = 30
 TITLE_PREFIX = 12
 TITLE_MIN = 8
@@ -248,8 +253,57 @@ def find_watermark(lines: Sequence[str]) -> str | None:
             continue  # a mark has a letter or a Han character: a run of digits is a number
         key = (n, len(suffix))
         if best is None or key > best:
-            best, mark = key, suffix
+            if _appended(suffix, lines):
+                best, mark = key, suffix
     return mark
+
+
+def _appended(mark: str, lines: Sequence[str]) -> bool:
+    """True when `mark` was appended to finished lines: at least a third of the longer lines that
+    end with it end a sentence right before it. A shared ending of headings (重大项目推进, 重点项目推进)
+    or table titles (…产品产量) is the lines' own words, not an appended mark."""
+    carriers = [line[: -len(mark)].rstrip(_WS) for line in lines if line.endswith(mark) and len(line) > len(mark)]
+    finished = sum(1 for rest in carriers if rest and rest[-1] in _SENTENCE_END + ".)）")
+    return finished * WATERMARK_FINISHED_SHARE[1] >= len(carriers) * WATERMARK_FINISHED_SHARE[0]
+
+
+def cut_watermark(line: str, mark: str) -> str:
+    """The line without the watermark at its end; a cut that would split a word of the line keeps it whole.
+
+    The cut is made when the rest ends a sentence, or when the mark does not continue a word of
+    the rest (jieba puts a word boundary where the mark starts).
+
+    >>> cut_watermark("全镇新建村道12公里。QH新闻网", "QH新闻网"), cut_watermark("QH新闻网", "QH新闻网")
+    ('全镇新建村道12公里。', '')
+    >>> cut_watermark("（二）重大项目推进", "目推进")
+    '（二）重大项目推进'
+    """
+    if not line.endswith(mark):
+        return line
+    rest = strip_line(line[: -len(mark)])
+    if not rest or rest[-1] in _SENTENCE_END + _CLAUSE_PUNCT + ".)）" or _word_boundary(line, len(line) - len(mark)):
+        return rest
+    return line
+
+
+_TOKENIZER = None
+
+
+def _word_boundary(text: str, offset: int) -> bool:
+    """True when jieba's segmentation of `text` has a word boundary at `offset`."""
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        import jieba
+
+        _TOKENIZER = jieba.Tokenizer()
+    position = 0
+    for word in _TOKENIZER.cut(text, HMM=False):
+        if position == offset:
+            return True
+        if position > offset:
+            return False
+        position += len(word)
+    return position == offset
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,65 +345,129 @@ def strip_boilerplate(text: str, rules: RuleSet) -> str:
 
 def strip_boilerplate_report(text: str, rules: RuleSet) -> tuple[str, list[str]]:
     """Like strip_boilerplate, and also the dropped lines (stripped of spaces), in text order."""
+    kept, dropped = strip_lines_report(_plain_lines(text), rules)
+    return kept, [d.line for d in dropped]
+
+
+def _plain_lines(text: str) -> list[Line]:
+    return [Line(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+
+
+def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, list[Dropped]]:
+    """The article's own text from lines with their markup signals, and each dropped line with why it went."""
     compiled = _compile(rules)
-    lines = [strip_line(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = [remove_pinyin(line) for line in lines if line]
+    settings = classifier_settings(rules)
+    pairs = [(strip_line(line.text), line) for line in source]
+    pairs = [(remove_pinyin(text), line) for text, line in pairs if text]
+    lines = [text for text, _ in pairs]
+    signals = [line for _, line in pairs]
     originals = list(lines)
-    dropped = [False] * len(lines)
+    why: list[str | None] = [None] * len(lines)
+    # a page whose markup said something (links, furniture, headings) lets the classifier use it
+    marked = any(s.link_chars or s.chrome or s.heading or s.after_image for s in signals)
 
     # Watermark: cut it from the end of every line; a line that is only the watermark goes.
     mark = find_watermark(lines)
     if mark:
-        lines = [strip_line(line[: -len(mark)]) if line.endswith(mark) else line for line in lines]
+        lines = [cut_watermark(line, mark) for line in lines]
         for i, line in enumerate(lines):
             if not line:
-                dropped[i] = True
+                why[i] = "watermark"
 
     # Text the site injected into content lines.
     lines = [remove_inline_junk(line, rules) if line else line for line in lines]
     for i, line in enumerate(lines):
-        if not line:
-            dropped[i] = True
+        if not line and why[i] is None:
+            why[i] = "inline junk"
     views = [_view(line) for line in lines]
+    table = [("\t" in line.strip("\t")) or signals[i].table for i, line in enumerate(lines)]
 
     def alive() -> list[int]:
-        return [i for i in range(len(lines)) if not dropped[i]]
+        return [i for i in range(len(lines)) if why[i] is None]
+
+    # Signals of the markup: link text, page furniture, captions.
+    for i in alive():
+        reason = _signal(views[i], signals[i], table[i], settings)
+        if reason:
+            why[i] = reason
 
     # Line rules valid anywhere, shapes, stray numbers.
     for i in alive():
         view = views[i]
-        if is_stray_number(view) or is_link_list(view) or _match(compiled, view, ("any",)):
-            dropped[i] = True
+        if table[i]:
+            rule = _match_id(compiled, view, ("any",))
+            if rule:
+                why[i] = f"rule {rule}"
+            continue
+        if is_stray_number(view):
+            why[i] = "shape: stray number"
+        elif is_link_list(view):
+            why[i] = "shape: link list"
+        else:
+            # a line that a rule drops whole is not saved by having a mark cut from its end
+            rule = _match_id(compiled, view, ("any",))
+            if rule is None and originals[i] != lines[i]:
+                rule = _match_id(compiled, _view(originals[i]), ("any",))
+            if rule:
+                why[i] = f"rule {rule}"
 
     # Position: above the first and below the last paragraph of running text.
     live = alive()
-    prose = [i for i in live if is_prose(views[i])]
+    prose = [i for i in live if _good(views[i], signals[i], settings)]
     first = prose[0] if prose else len(lines)
     last = prose[-1] if prose else -1
     for i in live:
-        if i < first and _match(compiled, views[i], ("top",)):
-            dropped[i] = True
-        elif i > last and _match(compiled, views[i], ("bottom",)):
-            dropped[i] = True
+        if i < first:
+            rule = _match_id(compiled, views[i], ("top",))
+        elif i > last:
+            rule = _match_id(compiled, views[i], ("bottom",))
+        else:
+            rule = None
+        if rule:
+            why[i] = f"rule {rule}"
     # End-of-article markers: the marker and everything after it, once running text came before.
-    for i in alive():
-        if prose and i > first and _match(compiled, views[i], ("tail",)):
-            for j in range(i, len(lines)):
-                dropped[j] = True
-            break
+    # When the markup tells links from text, a marker followed by a block of links and then by
+    # running text again was a related-links box inside the article: only the box goes.
+    i = first + 1 if prose else len(lines)
+    while i < len(lines):
+        rule = _match_id(compiled, views[i], ("tail",)) if why[i] is None else None
+        if not rule:
+            i += 1
+            continue
+        why[i] = f"rule {rule}"
+        j = i + 1
+        links = 0
+        while j < len(lines) and why[j] is not None:
+            links += why[j].startswith("signal: link")
+            j += 1
+        if marked and links and j < len(lines) and _good(views[j], signals[j], settings):
+            i = j
+            continue
+        for k in range(i + 1, len(lines)):
+            if why[k] is None:
+                why[k] = f"rule {rule} (below it)"
+        break
+
+    # Numbers-only lines among the cells of a table written one cell a line (a Word export) are
+    # table cells, not stray numbers: they come back.
+    _restore_table_cells(lines, views, why, first, last, settings)
 
     # Page titles repeated above the article: the page's own <title> line echoes the article's
     # title further down; keep the last copy, and what lies between them is page chrome.
     live = alive()
-    prose = [i for i in live if is_prose(views[i])]
+    prose = [i for i in live if _good(views[i], signals[i], settings)]
     first = prose[0] if prose else len(lines)
+    dropped = [w is not None for w in why]
     title = _drop_repeated_titles(views, live, first, dropped)
+    for i, gone in enumerate(dropped):
+        if gone and why[i] is None:
+            why[i] = "shape: repeated title, or page chrome between its copies"
     protected: set[int] = set()
     if title is not None:
         protected.add(title)
         after = [i for i in range(title + 1, len(lines)) if i < first]
         # The line right after an echoed title is its subtitle when no rule dropped it.
-        if after and not dropped[after[0]]:
+        if after and why[after[0]] is None:
             protected.add(after[0])
 
     # Runs of short lines (menus, tag clouds, share bars); lines already dropped by a rule
@@ -357,31 +475,246 @@ def strip_boilerplate_report(text: str, rules: RuleSet) -> tuple[str, list[str]]
     # Inside the running text a run of short lines is a poem or a list, unless a rule already
     # recognised one of its lines as page furniture; an article without running text is left alone.
     last = prose[-1] if prose else -1
+    # a heading of the markup with running text close below it is no menu entry
+    good_at = [i for i in alive() if _good(views[i], signals[i], settings)]
+    reach = settings.heading_reach if settings else 0
+    protected |= {i for i in alive() if signals[i].heading and _good_within(i, good_at, reach)}
     run: list[int] = []
     short = 0  # short lines in the run, whether a rule dropped them already or not
     furniture = False
     for i in list(range(len(lines))) + [-1]:
-        if i >= 0 and i not in protected and (dropped[i] or is_short_item(views[i])):
+        if i >= 0 and i not in protected and (why[i] is not None or (is_short_item(views[i]) and not table[i])):
             run.append(i)
             short += is_short_item(views[i])
-            furniture = furniture or dropped[i]
+            furniture = furniture or why[i] is not None
             continue
         outside = bool(run) and (run[-1] < first or run[0] > last)
         if prose and len(run) >= RUN_MIN_LINES and short >= RUN_MIN_LIVE and (outside or furniture):
             for j in run:
-                dropped[j] = True
+                if why[j] is None:
+                    why[j] = "shape: run of short lines"
         run, short, furniture = [], 0, False
 
+    # Context: what the signals left undecided takes the class of its neighbours.
+    _smooth(views, signals, table, why, protected, marked, settings)
+
     kept: list[str] = []
-    gone: list[str] = []
+    gone: list[Dropped] = []
     previous = None
     for i, line in enumerate(lines):
-        if dropped[i] or line == previous:
-            gone.append(originals[i])
+        if why[i] is not None or line == previous:
+            gone.append(Dropped(originals[i], why[i] or "repeat of the line above"))
             continue
         kept.append(line)
         previous = line
     return ("\n".join(kept) + "\n" if kept else ""), gone
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A line the cleaner dropped, and why: "rule ID", "signal: …", "shape: …", "context: …", "watermark"."""
+
+    line: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifierSettings:
+    """The thresholds of the line classifier (the `[[classifier]]` rule of `rules/boilerplate.toml`)."""
+
+    function_chars: frozenset[str]
+    min_function_density: float
+    good_max_link: float
+    bad_min_link: float
+    caption_max_length: int
+    heading_reach: int
+    list_run_min: int
+    list_item_max: int
+    table_min_cells: int
+    table_min_numbers: int
+
+
+_SETTINGS_CACHE: dict[tuple[str, ...], ClassifierSettings | None] = {}
+
+
+def classifier_settings(rules: RuleSet) -> ClassifierSettings | None:
+    """The classifier's thresholds from the last `[[classifier]]` rule, or None (signals unused) when there is none."""
+    key = rules.fingerprint()
+    if key not in _SETTINGS_CACHE:
+        found = rules.section("classifier")
+        settings = None
+        if found:
+            rule = found[-1]
+            settings = ClassifierSettings(
+                function_chars=frozenset(rule.get("function_chars", "")),
+                min_function_density=float(rule.get("min_function_density", 0.0)),
+                good_max_link=float(rule.get("good_max_link", 1.0)),
+                bad_min_link=float(rule.get("bad_min_link", 2.0)),
+                caption_max_length=int(rule.get("caption_max_length", 0)),
+                heading_reach=int(rule.get("heading_reach", 0)),
+                list_run_min=int(rule.get("list_run_min", 1 << 30)),
+                list_item_max=int(rule.get("list_item_max", 0)),
+                table_min_cells=int(rule.get("table_min_cells", 1 << 30)),
+                table_min_numbers=int(rule.get("table_min_numbers", 1 << 30)),
+            )
+        _SETTINGS_CACHE[key] = settings
+    return _SETTINGS_CACHE[key]
+
+
+def _visible(view: str) -> int:
+    return sum(1 for c in view if not c.isspace()) or 1
+
+
+def link_density(view: str, line: Line) -> float:
+    """Share of a line's visible characters that were link text (0 for plain text).
+
+    >>> link_density("更多新闻", Line("更多新闻", link_chars=4)), link_density("正文。", Line("正文。"))
+    (1.0, 0.0)
+    """
+    return min(1.0, line.link_chars / _visible(view))
+
+
+def function_density(view: str, chars: frozenset[str]) -> float:
+    """Share of a line's visible characters that are function characters (的 了 在 是 …).
+
+    >>> function_density("我的书在桌上", frozenset("的在"))
+    0.3333333333333333
+    """
+    return sum(1 for c in view if c in chars) / _visible(view)
+
+
+def _good(view: str, line: Line, settings: ClassifierSettings | None) -> bool:
+    """Running text of the article: prose (is_prose), not link text, and written in sentences."""
+    if not is_prose(view):
+        return False
+    if settings is None:
+        return True
+    if link_density(view, line) > settings.good_max_link:
+        return False
+    return function_density(view, settings.function_chars) >= settings.min_function_density
+
+
+def _signal(view: str, line: Line, table: bool, settings: ClassifierSettings | None) -> str | None:
+    """Why the markup's signals drop a line (link text, page furniture, a caption), or None."""
+    if settings is None:
+        return None
+    density = link_density(view, line)
+    if density >= settings.bad_min_link:
+        return f"signal: link text {density:.0%} of the line"
+    if line.chrome and not table:
+        return f"signal: inside <{line.chrome}>"
+    if line.after_image and not line.heading and not table and len(view) <= settings.caption_max_length:
+        return "signal: caption under an image"
+    return None
+
+
+def _restore_table_cells(lines: list[str], views: list[str], why: list[str | None], first: int, last: int,
+                         settings: ClassifierSettings | None) -> None:
+    """Give back numbers-only lines that sit, inside the article, in a run of short table cells."""
+    if settings is None:
+        return
+    n = len(lines)
+    i = 0
+    while i < n:
+        if not (first < i < last):
+            i += 1
+            continue
+        j = i
+        numbers = 0
+        while j < last and len(views[j]) <= settings.list_item_max and not any(c in _SENTENCE_PUNCT for c in views[j]):
+            if why[j] is not None and why[j] != "shape: stray number":
+                break
+            numbers += why[j] == "shape: stray number"
+            j += 1
+        if j - i >= settings.table_min_cells and numbers >= settings.table_min_numbers and numbers < j - i:
+            for k in range(i, j):
+                if why[k] == "shape: stray number":
+                    why[k] = None
+        i = max(j, i + 1)
+
+
+def _smooth(views: list[str], signals: list[Line], table: list[bool], why: list[str | None], protected: set[int],
+            marked: bool, settings: ClassifierSettings | None) -> None:
+    """Undecided lines take the class of their neighbours (jusText's context smoothing).
+
+    A run of undecided short lines between two dropped ones, one of them dropped by the markup's
+    signals, goes, unless it is a heading with running text close below it or a piece of a
+    sentence; in plain text, a long run of short headline-like lines below the article next to
+    dropped lines is a link list and goes. Nothing inside the article is dropped by context. The
+    page's end counts as a dropped line only when the markup spoke, its start never: the first
+    line is the article's title as often as the site's.
+    """
+    if settings is None:
+        return
+    n = len(views)
+    cls = []
+    for i in range(n):
+        if why[i] is not None:
+            cls.append("bad")
+        elif _good(views[i], signals[i], settings):
+            cls.append("good")
+        elif table[i] or signals[i].heading or any(c in _SENTENCE_PUNCT for c in views[i]):
+            cls.append("near")
+        else:
+            cls.append("short")
+    good_at = [i for i in range(n) if cls[i] == "good"]
+    if not good_at:
+        return  # an article without running text is left alone: nothing tells the page from it
+    edge = "bad" if marked else "edge"
+    i = 0
+    while i < n:
+        if cls[i] not in ("near", "short"):
+            i += 1
+            continue
+        j = i
+        while j < n and cls[j] in ("near", "short"):
+            j += 1
+        # the page's top is not a dropped line: the article's title often opens the text
+        before = cls[i - 1] if i > 0 else "edge"
+        after = cls[j] if j < n else edge
+        run = [k for k in range(i, j) if k not in protected]
+        shorts = [k for k in run if cls[k] == "short" and len(views[k]) <= settings.list_item_max]
+        # inside the article (between its first and last running text) nothing is dropped by
+        # context: a list there is the article's, and a hyperlinked line beside it is no menu
+        inside = bool(good_at) and good_at[0] < i and j <= good_at[-1]
+        if inside:
+            pass
+        elif marked and before == "bad" and after == "bad" and (_by_signal(why, i - 1) or _by_signal(why, j)):
+            for k in run:
+                if signals[k].heading and _good_within(k, good_at, settings.heading_reach):
+                    continue
+                if len(views[k]) > settings.list_item_max or table[k] or views[k][-1] in _PIECE_END:
+                    continue  # a long line, a table row, a piece of a sentence: text of its own
+                why[k] = "context: between dropped lines"
+        elif "bad" in (before, after) and len(shorts) >= settings.list_run_min and len(shorts) == len(run):
+            # in plain text only below the article: above it, the title may end such a run
+            if not marked and i > good_at[-1]:
+                for k in shorts:
+                    why[k] = "context: a list of short lines beside dropped lines"
+        i = j
+
+
+def _by_signal(why: list[str | None], i: int) -> bool:
+    """True when line `i` is the page's edge or was dropped by a signal of the markup (links, furniture)."""
+    return not 0 <= i < len(why) or (why[i] or "").startswith("signal:")
+
+
+def _good_within(i: int, good_at: list[int], reach: int) -> bool:
+    from bisect import bisect_right
+
+    k = bisect_right(good_at, i)
+    return k < len(good_at) and good_at[k] - i <= reach
+
+
+def _match_id(compiled: _Compiled, view: str, positions: tuple[str, ...]) -> str | None:
+    for rule in compiled.lines:
+        if rule.position not in positions:
+            continue
+        if rule.max_length is not None and len(view) > rule.max_length:
+            continue
+        if _search(rule.pattern, view):
+            return rule.id
+    return None
 
 
 def _match(compiled: _Compiled, view: str, positions: tuple[str, ...]) -> bool:

@@ -185,7 +185,8 @@ def clean(
     """Write the cleaned text of each article (boilerplate stripped, simplified) to DIR/<doc>.clean.txt.
 
     DIR/clean.report.jsonl gets one line per article cleaned: {"doc", "path", "lines" (kept),
-    "dropped" (the lines taken out, in order), "warnings" (corrupted byte sequences, which are also
+    "dropped" (the lines taken out, in order, each {"line", "why"}: "rule ID", "signal: …" of the
+    markup, "shape: …", "context: …" of the neighbouring lines, "watermark"), "warnings" (corrupted byte sequences, which are also
     printed on standard error)}. Failed inputs are listed in DIR/clean.errors.jsonl. Both files are
     always written, empty when there is nothing to say."""
     from pipeline.batch import AtomicWriter, process, write_atomic
@@ -201,7 +202,8 @@ def clean(
         doc = doc_id(outcome.path)
         write_atomic(directory / f"{doc}.clean.txt", outcome.text)
         lines = len(outcome.text.splitlines())
-        entry = {"doc": doc, "path": str(outcome.path), "lines": lines, "dropped": outcome.dropped, "warnings": outcome.warnings}
+        dropped = [{"line": line, "why": why} for line, why in zip(outcome.dropped, outcome.why)]
+        entry = {"doc": doc, "path": str(outcome.path), "lines": lines, "dropped": dropped, "warnings": outcome.warnings}
         report.write(json.dumps(entry, ensure_ascii=False) + "\n")
         totals["articles"] += 1
         totals["dropped"] += len(outcome.dropped)

@@ -1,8 +1,16 @@
-"""Traditional -> simplified conversion: OpenCC `t2s`, then phrase fixes from `[[t2s_fix]]` rules."""
+"""Traditional -> simplified conversion: OpenCC `t2s`, then fixes from the rules.
+
+`[[t2s_keep]]` characters are left as written (OpenCC changes them, the simplified standard keeps
+them); `[[t2s_particle]]` rewrites a character that traditional text uses for two words (著: the
+particle 着 and 著 of 著名) wherever it is not inside one of its listed words; `[[t2s_fix]]`
+replaces phrases OpenCC gets wrong.
+"""
 
 from __future__ import annotations
 
 import threading
+
+import regex
 
 from pipeline.rules import RuleSet
 
@@ -12,6 +20,8 @@ OPENCC_CONFIG = "t2s"
 _converter = None
 _lock = threading.Lock()
 _fix_cache: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+_keep_cache: dict[tuple[str, ...], "regex.Pattern[str] | None"] = {}
+_particle_cache: dict[tuple[str, ...], list[tuple["regex.Pattern[str]", str, str]]] = {}
 
 
 def converter():
@@ -58,10 +68,56 @@ def apply_fixes(text: str, fixes: list[tuple[str, str]]) -> str:
     return text
 
 
+def _keep_pattern(rules: RuleSet) -> regex.Pattern[str] | None:
+    key = rules.fingerprint()
+    if key not in _keep_cache:
+        chars = "".join(r.get("char") for r in rules.section("t2s_keep"))
+        _keep_cache[key] = regex.compile("[" + regex.escape(chars) + "]") if chars else None
+    return _keep_cache[key]
+
+
+def _particles(rules: RuleSet) -> list[tuple[regex.Pattern[str], str, str]]:
+    key = rules.fingerprint()
+    if key not in _particle_cache:
+        found = []
+        for rule in rules.section("t2s_particle"):
+            words = sorted(rule.get("keep_words", []), key=len, reverse=True)
+            # leftmost word first: 显著 takes its 著 before a bare 著 is looked at
+            pattern = regex.compile("|".join([regex.escape(w) for w in words] + [regex.escape(rule.get("char"))]))
+            found.append((pattern, rule.get("char"), rule.get("right")))
+        _particle_cache[key] = found
+    return _particle_cache[key]
+
+
+def rewrite_particle(text: str, pattern: regex.Pattern[str], char: str, right: str) -> str:
+    """Replace `char` by `right` wherever `pattern` matches it bare, not inside one of its kept words.
+
+    >>> rewrite_particle("显著提高，意味著增长", regex.compile("显著|著"), "著", "着")
+    '显著提高，意味着增长'
+    """
+    return pattern.sub(lambda m: right if m.group() == char else m.group(), text)
+
+
+def _convert_keeping(text: str, keep: regex.Pattern[str] | None) -> str:
+    """OpenCC `t2s`, with the `[[t2s_keep]]` characters left as written."""
+    if keep is None or not keep.search(text):
+        return t2s(text)
+    out, start = [], 0
+    for match in keep.finditer(text):
+        out.append(t2s(text[start : match.start()]) + match.group())
+        start = match.end()
+    out.append(t2s(text[start:]))
+    return "".join(out)
+
+
 def to_simplified(text: str, rules: RuleSet) -> str:
-    """Convert to simplified characters with OpenCC `t2s`; apply `t2s_fix` rules only when the text changed."""
+    """Convert to simplified characters with OpenCC `t2s`; the rules' fixes apply only when the text changed."""
     converted = t2s(text)
     if converted == text:
         # Simplified input passes through unchanged: 著 in 著名 or 显著 is right there.
         return text
+    converted = _convert_keeping(text, _keep_pattern(rules))
+    for pattern, char, right in _particles(rules):
+        if char in converted:
+            converted = rewrite_particle(converted, pattern, char, right)
     return apply_fixes(converted, _fixes(rules))

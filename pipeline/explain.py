@@ -97,10 +97,11 @@ class Excluded:
 
 @dataclass(frozen=True, slots=True)
 class DroppedLine:
-    """A line the cleaning stages dropped, and the boilerplate rule that matches it (None: a shape)."""
+    """A line the cleaning stages dropped, the boilerplate rule that matches it (None: no rule), and why it went."""
 
     line: str
     rule: RuleRef | None
+    why: str = ""
 
 
 @dataclass(slots=True)
@@ -130,10 +131,10 @@ def explain(text: str, nlp: Language, rules: RuleSet, *, fmt: str = "txt", from_
     from pipeline.run import clean_document
 
     if from_clean:
-        clean, dropped_lines = text, []
+        clean, dropped_lines, reasons = text, [], []
     else:
         cleaned = clean_document(text, fmt=fmt, rules=rules)
-        clean, dropped_lines = cleaned.text, cleaned.dropped
+        clean, dropped_lines, reasons = cleaned.text, cleaned.dropped, cleaned.why
     index = _rule_index(rules)
     doc = nlp(clean)
     tokens = [TokenInfo(t.text, t.tag_, t.idx, t.idx + len(t.text)) for t in doc]
@@ -142,7 +143,9 @@ def explain(text: str, nlp: Language, rules: RuleSet, *, fmt: str = "txt", from_
     return Explanation(
         text=text,
         clean=clean,
-        dropped=[DroppedLine(line, _boilerplate_rule(line, rules, index)) for line in dropped_lines],
+        dropped=[
+            DroppedLine(line, _boilerplate_rule(why, line, rules, index), why) for line, why in zip(dropped_lines, reasons)
+        ],
         tokens=tokens,
         entities=entities,
         claims=claims,
@@ -183,9 +186,14 @@ def _claim_rules(claim: Claim, index: dict[str, list[Rule]]) -> list[RuleRef]:
             for rule_id in claim.rule.split("+") if rule_id]
 
 
-def _boilerplate_rule(line: str, rules: RuleSet, index: dict[str, list[Rule]]) -> RuleRef | None:
+def _boilerplate_rule(why: str, line: str, rules: RuleSet, index: dict[str, list[Rule]]) -> RuleRef | None:
+    """The rule that dropped a line: the one its reason names, else the first that matches it."""
     from pipeline.clean import match_line
 
+    if why.startswith("rule "):
+        return _ref(why.split()[1], index, ("boilerplate",))
+    if why:
+        return None  # a signal, a shape or the context dropped it, not a rule
     for position in ("any", "top", "bottom"):
         rule_id = match_line(line, rules, position=position)
         if rule_id is not None:
@@ -234,7 +242,9 @@ def format_explanation(explanation: Explanation) -> str:
     if e.dropped:
         out.append("dropped lines:")
         for dropped in e.dropped:
-            why = f"rule {dropped.rule.id} ({dropped.rule.where})" if dropped.rule else "no rule: a shape (list, menu run, repeated title, stray number) or a repeat"
+            why = f"rule {dropped.rule.id} ({dropped.rule.where})" if dropped.rule else (dropped.why or "a repeat")
+            if dropped.rule and dropped.why.endswith("(below it)"):
+                why += ", below it"
             out.append(f"  {dropped.line}    <- {why}")
     out.append("tokens (text/tag):")
     out.append("  " + " ".join(f"{t.text.strip()}/{t.tag}" for t in e.tokens if t.text.strip()))
@@ -272,7 +282,7 @@ def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:
     return {
         "text": e.text,
         "clean": e.clean,
-        "dropped": [{"line": d.line, "rule": ref(d.rule)} for d in e.dropped],
+        "dropped": [{"line": d.line, "rule": ref(d.rule), "why": d.why} for d in e.dropped],
         "tokens": [{"text": t.text, "tag": t.tag, "start": t.start, "end": t.end} for t in e.tokens],
         "entities": [{"text": x.text, "label": x.label, "start": x.start, "end": x.end, "rule": x.rule} for x in e.entities],
         "excluded": [{"number": x.number, "matched": x.matched, "start": x.start, "rule": ref(x.rule)} for x in e.excluded],

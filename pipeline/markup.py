@@ -1,10 +1,39 @@
-"""Markup is not text: turn a Markdown or HTML article into plain text, one paragraph per line."""
+"""Markup is not text: turn a Markdown or HTML article into plain text, one paragraph per line.
+
+Besides the text, the markup says things about a line that the text alone cannot: how much of it
+is link text, whether it sits in page furniture (`nav`, `aside`, `footer`, a figure), whether it is
+a heading or a caption under an image. `markup_to_lines` keeps these signals beside each line for
+the boilerplate classifier (`pipeline/clean.py`); `markup_to_text` is the text alone.
+"""
 
 from __future__ import annotations
 
 import html as _html
+from dataclasses import dataclass
 from html.parser import HTMLParser
 import re
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of an article's text and what its markup said about it (all zero for plain text)."""
+
+    text: str
+    #: characters of the line (spaces not counted) that were link text
+    link_chars: int = 0
+    #: the page-furniture element the line sits in ("nav", "aside", "footer", "figure"), or ""
+    chrome: str = ""
+    #: the line is a heading (h1-h6, a Markdown heading)
+    heading: bool = False
+    #: the line is the short text right after an image (its caption)
+    after_image: bool = False
+    #: the line is a table row (cells separated by a tab)
+    table: bool = False
+
+
+#: Private-use markers carried through the Markdown substitutions: link text, table cell edges.
+_LINK_OPEN, _LINK_CLOSE, _CELL = "\x02", "\x03", "\x1f"
+_MARKERS = re.compile("[\x02\x03\x1f]")
 
 #: YAML front matter: a `---` line first, `key: value` lines, a closing `---` line.
 _FRONT_MATTER = re.compile(r"\A\ufeff?(?:[ \t]*\n)*[ \t]*---[ \t]*\n(?:.*\n)*?[ \t]*(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
@@ -58,122 +87,297 @@ def strip_front_matter(text: str) -> str:
 
 
 def _table_row(line: str) -> str:
-    r"""A Markdown table row as its cells joined by a space; a delimiter row (| --- | :-: |) as nothing.
+    r"""A Markdown table row as its non-empty cells joined by a tab; a delimiter row (| --- | :-: |) as nothing.
 
     >>> _table_row("| 九龙 | 1,200人 |"), _table_row("| --- | :---: |"), _table_row("|-|:-|"), _table_row("甲|乙")
-    ('九龙 1,200人', '', '', '甲|乙')
-    >>> _table_row(r"| A \| B | 3个 |")
-    'A | B 3个'
+    ('九龙\t1,200人', '', '', '甲|乙')
+    >>> _table_row(r"| A \| B | 3个 |"), _table_row("| 全职<br>人数 | 7<br/>700 |")
+    ('A | B\t3个', '全职人数\t7 700')
     """
     if not _TABLE_ROW.match(line):
         return line
+    # a line break inside a cell: the row stays one line (ANNOTATION.md, "Clean text" 9)
+    line = _CELL_BREAK.sub(_join_break, line)
     cells = [cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(line.strip().strip("|"))]
     if all(_TABLE_DELIMITER.match(cell) for cell in cells if cell):
         return ""
-    return " ".join(cell for cell in cells if cell)
+    return "\t".join(cell for cell in cells if cell)
+
+
+_CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.I)
+
+
+def _join_break(match: re.Match[str]) -> str:
+    """What a line break inside a cell becomes: nothing between Han characters, else a space."""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return "" if _is_wide(before) and _is_wide(after) else " "
+
+
+def _is_wide(char: str) -> bool:
+    return bool(char) and ord(char) > 0x2E7F
+
+
+def _markers_to_lines(text: str, heading_marker: str = "\x04") -> list[Line]:
+    """Lines of marked-up plain text: link markers counted and removed, cell markers made tabs."""
+    out: list[Line] = []
+    for raw in text.split("\n"):
+        heading = raw.lstrip(" \t").startswith(heading_marker)
+        raw = raw.replace(heading_marker, "")
+        table = _CELL in raw
+        if table:
+            cells = [_HTML_SPACE.sub(" ", c).strip() for c in raw.split(_CELL)]
+            raw = "\t".join(c for c in cells if c and not _MARKERS.fullmatch(c))
+        link_chars = 0
+        if _LINK_OPEN in raw:
+            inside = False
+            for char in raw:
+                if char == _LINK_OPEN:
+                    inside = True
+                elif char == _LINK_CLOSE:
+                    inside = False
+                elif inside and not char.isspace():
+                    link_chars += 1
+        text_line = _MARKERS.sub("", raw)
+        if not text_line.strip():
+            continue
+        out.append(Line(text_line, link_chars=link_chars, heading=heading, table=table and "\t" in text_line))
+    return out
+
+
+def markdown_to_lines(text: str) -> list[Line]:
+    """The lines of a Markdown article (see markdown_to_text), each with its link characters and heading mark."""
+    text = strip_front_matter(text)
+    text = _SHORTCODE.sub("\n", text)
+    text = _BLOCK_TAGS.sub("\n", text)
+    text = _FIGCAPTION.sub("\n", text)
+    text = _IMG_TAG.sub("", text)
+    text = _IMAGE.sub("", text)
+    text = _IMAGE_REF.sub("", text)
+    # table rows first: a <br> inside a cell must not break the row
+    text = "\n".join(_table_row(line).replace("\t", _CELL) for line in text.split("\n"))
+    text = _LINK_DEF.sub("", text)
+    text = _LINK.sub(_LINK_OPEN + r"\1" + _LINK_CLOSE, text)
+    text = _LINK_REF.sub(_LINK_OPEN + r"\1" + _LINK_CLOSE, text)
+    text = _AUTOLINK.sub(_LINK_OPEN + r"\1" + _LINK_CLOSE, text)
+    text = _HTML_LINK.sub(_LINK_OPEN + r"\1" + _LINK_CLOSE, text)
+    # HTML inside Markdown: a block element's edge is a line break, a table cell's a cell edge
+    text = _HTML_CELL.sub(_CELL, text)
+    text = _HTML_BLOCK.sub("\n", text)
+    text = _TAG.sub("", text)
+    text = _HEADING.sub("\x04" + r"\1", text)
+    text = _RULE.sub("", text)
+    text = _SETEXT.sub("", text)
+    text = _QUOTE.sub("", text)
+    text = _BULLET.sub("", text)
+    text = "\n".join(line for line in text.split("\n") if not _FENCE.match(line))
+    text = _STRONG.sub(r"\2", text)
+    text = _STRIKE.sub(r"\1", text)
+    text = _EM_STAR.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    text = _ESCAPE.sub(r"\1", text)
+    return _markers_to_lines(_html.unescape(text))
 
 
 def markdown_to_text(text: str) -> str:
     """Plain text of a Markdown article: no front matter, images, figures, tags, heading or emphasis marks.
 
     >>> markdown_to_text("## 财政状况\\n\\n**收入：** 见[研究](http://x.org/a)。\\n![图](a.png)\\n")
-    '财政状况\\n\\n收入： 见研究。\\n\\n'
+    '财政状况\\n收入： 见研究。\\n'
     """
-    text = strip_front_matter(text)
-    text = _BLOCK_TAGS.sub("\n", text)
-    text = _FIGCAPTION.sub("\n", text)
-    text = _IMG_TAG.sub("", text)
-    text = _IMAGE.sub("", text)
-    text = _IMAGE_REF.sub("", text)
-    text = _LINK_DEF.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _LINK_REF.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
-    text = _HEADING.sub(r"\1", text)
-    text = _RULE.sub("", text)
-    text = _SETEXT.sub("", text)
-    text = _QUOTE.sub("", text)
-    text = _BULLET.sub("", text)
-    text = "\n".join(line for line in text.split("\n") if not _FENCE.match(line))
-    text = "\n".join(_table_row(line) for line in text.split("\n"))
-    text = _STRONG.sub(r"\2", text)
-    text = _STRIKE.sub(r"\1", text)
-    text = _EM_STAR.sub(r"\1", text)
-    text = _CODE.sub(r"\1", text)
-    text = _ESCAPE.sub(r"\1", text)
-    return _html.unescape(text)
+    return _join(markdown_to_lines(text))
+
+
+def _join(lines: list[Line]) -> str:
+    return "".join(line.text + "\n" for line in lines)
+
+
+#: Hugo/Jekyll shortcodes ({{< video src="…" >}}, {% include … %}) are template calls, not text.
+_SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}", re.S)
+_HTML_LINK = re.compile(r"<a\b[^>]*>(.*?)</a\s*>", re.S | re.I)
+_HTML_CELL = re.compile(r"<t[dh]\b[^>]*>", re.I)
+_HTML_BLOCK = re.compile(
+    r"</?(?:p|div|br|li|ul|ol|dl|dt|dd|tr|table|thead|tbody|tfoot|h[1-6]|section|article|aside|header|footer|nav|"
+    r"blockquote|pre|hr|main|figure|figcaption)\b[^>]*>",
+    re.I,
+)
 
 
 class _VisibleText(HTMLParser):
-    """Collects the text a browser shows, a line break at every block element's edges."""
+    """Collects the text a browser shows, a line break at every block element's edges, and per piece of
+    text the signals a reader sees: inside a link, inside page furniture, a heading, after an image."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.pieces: list[str] = []
+        # pieces: (text, in link, chrome element, heading, after image); "\n" and _CELL are breaks
+        self.pieces: list[tuple[str, bool, str, bool, bool]] = []
         self._hidden = 0
+        self._link = False
+        self._chrome: dict[str, int] = {}
+        self._heading = 0
+        self._image = False  # an image came last, with no text after it yet
+        self._cell = 0
+
+    def _break(self, mark: str = "\n") -> None:
+        self.pieces.append((mark, False, "", False, False))
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _HIDDEN_TAGS:
             self._hidden += 1
+            return
+        if tag == "a":
+            self._link = True  # links do not nest: a new <a> closes the last one
+        elif tag in _CHROME_TAGS:
+            self._chrome[tag] = self._chrome.get(tag, 0) + 1
+        elif tag in _HEADING_TAGS:
+            self._heading += 1
+        elif tag == "img":
+            # a linked image is a button, an icon or a banner; a photo's caption follows a bare one
+            self._image = not self._link
+        if tag in ("td", "th"):
+            self._cell += 1
+            self._break(_CELL)
         elif tag in _BLOCK_TAGS_HTML:
-            self.pieces.append("\n")
+            self._break()
 
     def handle_startendtag(self, tag: str, attrs) -> None:
-        if tag in _BLOCK_TAGS_HTML:
-            self.pieces.append("\n")
+        if tag == "img":
+            self._image = not self._link
+        elif tag in _BLOCK_TAGS_HTML:
+            self._break()
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN_TAGS:
             self._hidden = max(0, self._hidden - 1)
+            return
+        if tag == "a":
+            self._link = False
+        elif tag in _CHROME_TAGS:
+            self._chrome[tag] = max(0, self._chrome.get(tag, 0) - 1)
+        elif tag in _HEADING_TAGS:
+            self._heading = max(0, self._heading - 1)
+        if tag in ("td", "th"):
+            self._cell = max(0, self._cell - 1)
+            self._break(_CELL)
         elif tag in _BLOCK_TAGS_HTML:
-            self.pieces.append("\n")
+            self._break()
 
     def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.pieces.append(data)
+        if self._hidden:
+            return
+        if "\n" in data:
+            # a scraper copies the page's own line breaks too
+            for number, part in enumerate(data.split("\n")):
+                if number:
+                    self._break()
+                if part:
+                    self.handle_data(part)
+            return
+        chrome = next((tag for tag, depth in self._chrome.items() if depth > 0), "")
+        if chrome in ("figure", "figcaption") and self._cell:
+            chrome = ""  # a table in a figure is the article's table
+        after_image = self._image
+        if data.strip():
+            self._image = False
+        self.pieces.append((data, self._link, chrome, self._heading > 0, after_image))
+
+    def lines(self) -> list[Line]:
+        """The collected text, one Line per visible line, with its signals."""
+        out: list[Line] = []
+        row: list[list[tuple[str, bool, str, bool, bool]]] = [[]]  # cells of the current line
+        for piece in self.pieces + [("\n", False, "", False, False)]:
+            text = piece[0]
+            if text == _CELL:
+                row.append([])
+            elif text == "\n":
+                line = self._make_line(row)
+                if line is not None:
+                    out.append(line)
+                row = [[]]
+            else:
+                row[-1].append(piece)
+        return out
+
+    @staticmethod
+    def _make_line(row: list[list[tuple[str, bool, str, bool, bool]]]) -> Line | None:
+        cells = [_HTML_SPACE.sub(" ", "".join(p[0] for p in cell)).strip() for cell in row]
+        text = "\t".join(c for c in cells if c)
+        if not text:
+            return None
+        pieces = [p for cell in row for p in cell if p[0].strip()]
+        visible = sum(len(p[0]) - sum(ch.isspace() for ch in p[0]) for p in pieces) or 1
+        link = sum(len(p[0]) - sum(ch.isspace() for ch in p[0]) for p in pieces if p[1])
+        chrome_chars: dict[str, int] = {}
+        for p in pieces:
+            if p[2]:
+                chrome_chars[p[2]] = chrome_chars.get(p[2], 0) + len(p[0].strip())
+        chrome = max(chrome_chars, key=chrome_chars.get) if chrome_chars else ""
+        if chrome and 2 * chrome_chars[chrome] < visible:
+            chrome = ""
+        return Line(
+            text,
+            link_chars=link,
+            chrome=chrome,
+            heading=bool(pieces) and all(p[3] for p in pieces),
+            after_image=bool(pieces) and pieces[0][4],
+            table="\t" in text,
+        )
 
 
-def html_to_text(raw: str) -> str:
-    r"""The visible text of an HTML page, one block a line, as a scraper copies a whole page.
-
-    Navigation, footers and the rest are left to the same line rules as scraped text
-    (`pipeline/clean.py`), which find the article by its shape; on the development pages this
-    beats a main-content extractor (trafilatura lost whole articles and kept comment threads).
-
-    >>> html_to_text("<html><head><title>标题</title><script>x=1</script></head>"
-    ...              "<body><nav>首页 | 新闻</nav><p>第一段<b>加粗</b>。</p><p>第二段。</p></body></html>")
-    '标题\n首页 | 新闻\n第一段加粗。\n第二段。\n'
-    """
+def html_to_lines(raw: str) -> list[Line]:
+    """The visible lines of an HTML page (see html_to_text), each with the signals its markup gives."""
     parser = _VisibleText()
     # a static-site generator's front matter before <html>, and server code left in the page
     # (<?php … ?>, whose "->" would end the processing instruction early) are not shown either
     parser.feed(_SERVER_CODE.sub("", strip_front_matter(raw)))
     parser.close()
-    lines = [_HTML_SPACE.sub(" ", line).strip() for line in "".join(parser.pieces).split("\n")]
-    lines = [line for line in lines if line]
-    return "\n".join(lines) + ("\n" if lines else "")
+    return parser.lines()
+
+
+def html_to_text(raw: str) -> str:
+    r"""The visible text of an HTML page, one block a line, as a scraper copies a whole page.
+
+    Navigation, footers and the rest are left to the boilerplate stage (`pipeline/clean.py`),
+    which reads the lines with the signals `html_to_lines` keeps (link text, page furniture).
+
+    >>> html_to_text("<html><head><title>标题</title><script>x=1</script></head>"
+    ...              "<body><nav>首页 | 新闻</nav><p>第一段<b>加粗</b>。</p><p>第二段。</p>"
+    ...              "<table><tr><td>地区</td><td> 人数 </td></tr><tr><td>甲</td><td>12</td></tr></table></body></html>")
+    '标题\n首页 | 新闻\n第一段加粗。\n第二段。\n地区\t人数\n甲\t12\n'
+    """
+    return _join(html_to_lines(raw))
 
 
 #: Elements whose content a browser does not show as text (the title is shown: in the tab).
-_HIDDEN_TAGS = frozenset("script style noscript template svg canvas iframe object".split())
+_HIDDEN_TAGS = frozenset("script style noscript template svg canvas iframe object select".split())
+#: Page furniture: what sits inside these is not the article (a dropdown's options are hidden above).
+_CHROME_TAGS = frozenset("nav aside footer figure figcaption".split())
+_HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 #: Elements that start a new line of text.
 _BLOCK_TAGS_HTML = frozenset(
     "address article aside blockquote body br dd details dialog div dl dt fieldset figcaption figure "
     "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody thead "
-    "tfoot tr td th ul title".split()
+    "tfoot tr ul title".split()
 )
 _SERVER_CODE = re.compile(r"<\?[\s\S]*?\?>")
 _HTML_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
 
-def markup_to_text(raw: str, fmt: str) -> str:
-    """Remove the markup of an article of format "txt" (unchanged, unless it is Markdown with front matter), "md" or "html"."""
+def markup_to_lines(raw: str, fmt: str) -> list[Line]:
+    """The lines of an article of format "txt", "md" or "html", with what the markup says about each."""
     if fmt == "html":
-        return html_to_text(raw)
+        return html_to_lines(raw)
     if fmt == "md" or (fmt == "txt" and has_front_matter(raw)):
         # Scraped Markdown is often saved as .txt; its front matter gives it away.
-        return markdown_to_text(raw)
+        return markdown_to_lines(raw)
     if fmt == "txt":
-        return raw
+        return [Line(line) for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     raise ValueError(f"unknown article format {fmt!r} (expected 'txt', 'md' or 'html')")
+
+
+def markup_to_text(raw: str, fmt: str) -> str:
+    """Remove the markup of an article of format "txt" (unchanged, unless it is Markdown with front matter), "md" or "html"."""
+    if fmt == "txt" and not has_front_matter(raw):
+        return raw
+    return _join(markup_to_lines(raw, fmt))

@@ -41,7 +41,7 @@ EXTRACTION_SECTIONS = (
     "punctuation",
 )
 #: Rule sections whose examples are lines of an article before cleaning.
-CLEANING_SECTIONS = ("boilerplate", "inline_junk", "t2s_fix")
+CLEANING_SECTIONS = ("boilerplate", "inline_junk", "t2s_fix", "t2s_keep", "t2s_particle")
 _FIELDS = ("value", "high", "unit", "kind", "qualifier", "entity", "role", "where", "time")
 
 

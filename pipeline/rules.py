@@ -59,7 +59,14 @@ SCHEMAS: dict[str, dict[str, str]] = {
     # cleaning
     "boilerplate": {**_COMMON, "pattern": STR, "position": STR, "drop": STRS, "keep": STRS, "max_length": INT},
     "inline_junk": {**_COMMON, "pattern": STR, "before": STRS, "after": STRS},
+    "classifier": {
+        **_COMMON, "function_chars": STR, "min_function_density": NUMBER, "good_max_link": NUMBER,
+        "bad_min_link": NUMBER, "caption_max_length": INT, "heading_reach": INT, "list_run_min": INT,
+        "list_item_max": INT, "table_min_cells": INT, "table_min_numbers": INT,
+    },
     "t2s_fix": {**_COMMON, "wrong": STR, "right": STR},
+    "t2s_keep": {**_COMMON, "char": STR},
+    "t2s_particle": {**_COMMON, "char": STR, "right": STR, "keep_words": STRS},
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "unit": ("surface", "unit", "kind"),
@@ -77,7 +84,13 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "punctuation": ("surface", "use"),
     "boilerplate": ("pattern",),
     "inline_junk": ("pattern",),
+    "classifier": (
+        "function_chars", "min_function_density", "good_max_link", "bad_min_link", "caption_max_length",
+        "heading_reach", "list_run_min", "list_item_max", "table_min_cells", "table_min_numbers",
+    ),
     "t2s_fix": ("wrong", "right"),
+    "t2s_keep": ("char",),
+    "t2s_particle": ("char", "right", "keep_words"),
 }
 
 #: Keys whose value is one of a fixed set: (section, key) -> allowed values.

@@ -22,24 +22,24 @@ ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 @dataclass(slots=True)
 class Cleaned:
-    """The cleaning stages' output for one article."""
+    """The cleaning stages' output for one article: the text, warnings, the dropped lines and why each went."""
 
     text: str
     warnings: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
 
 
 def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
     """Run markup removal, boilerplate stripping and conversion on one decoded article."""
-    from pipeline.clean import find_corruptions, strip_boilerplate_report
+    from pipeline.clean import find_corruptions, strip_lines_report
     from pipeline.convert import to_simplified
-    from pipeline.markup import markup_to_text
+    from pipeline.markup import markup_to_lines
 
-    text = markup_to_text(raw, fmt)
-    kept, dropped = strip_boilerplate_report(text, rules)
+    kept, dropped = strip_lines_report(markup_to_lines(raw, fmt), rules)
     text = to_simplified(kept, rules)
     warnings = [f"corrupted bytes at line {c.line}: {c.text!r}" for c in find_corruptions(text)]
-    return Cleaned(text=text, warnings=warnings, dropped=dropped)
+    return Cleaned(text=text, warnings=warnings, dropped=[d.line for d in dropped], why=[d.why for d in dropped])
 
 
 def load_nlp(rules: RuleSet) -> Language:

@@ -12,6 +12,7 @@ RULES = load_rules()
 BOILERPLATE = RULES.section("boilerplate")
 INLINE = RULES.section("inline_junk")
 T2S = RULES.section("t2s_fix")
+T2S_OTHER = RULES.section("t2s_keep") + RULES.section("t2s_particle")
 
 # Running text around an example line, so that position rules see it inside an article.
 BODY_A = "今年以来,青禾县新建村级活动场所12个,培训基层干部3000余人次,基层组织建设取得明显成效。"
@@ -59,4 +60,11 @@ def test_boilerplate_t2s_fix_examples(rule):
     assert rule.get("examples"), f"{rule.where}: rule '{rule.id}' has no examples"
     for example in rule.get("examples"):
         assert rule.get("wrong") != rule.get("right")
+        assert to_simplified(example["text"], RULES) == example["clean"], rule.where
+
+
+@pytest.mark.parametrize("rule", T2S_OTHER, ids=lambda r: r.id)
+def test_boilerplate_t2s_keep_and_particle_examples(rule):
+    assert rule.get("examples"), f"{rule.where}: rule '{rule.id}' has no examples"
+    for example in rule.get("examples"):
         assert to_simplified(example["text"], RULES) == example["clean"], rule.where

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clean import find_corruptions, remove_pinyin, strip_boilerplate, strip_boilerplate_report
+from pipeline.clean import (
+    cut_watermark,
+    find_corruptions,
+    find_watermark,
+    remove_pinyin,
+    strip_boilerplate,
+    strip_boilerplate_report,
+    strip_lines_report,
+)
+from pipeline.markup import Line, markup_to_lines
 from pipeline.rules import load_rules
 from pipeline.run import clean_document
 
@@ -52,6 +61,51 @@ def test_clean_watermark_of_another_site_is_cut():
         [f"新村史馆开放{mark}", P1 + mark, P2 + mark, f"第一招:服务跟进,支部跟着群众走{mark}", P3, f" {mark}"]
     )
     assert clean(text) == ["新村史馆开放", P1, P2, "第一招:服务跟进,支部跟着群众走", P3]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # section headings that share an ending, each above its paragraph
+        ["（一）重大项目推进", P1, "（二）重点项目推进", P2, "（三）民生项目推进", P3],
+        # table titles that share an ending
+        ["表3 全县畜牧业生产及产品产量", P1, "表4 全县工业企业主要产品产量", P2, "表5 全县农业主要产品产量", P3],
+        ["一、城乡居民收入稳步增长", "二、农村居民收入稳步增长", "三、务工人员收入稳步增长", P1],
+    ],
+)
+def test_clean_shared_endings_are_not_watermarks(lines):
+    assert find_watermark(lines) is None
+    assert clean("\n".join(lines)) == lines
+
+
+@pytest.mark.parametrize(
+    "line,mark,expected",
+    [
+        ("全镇新建村道12公里。QH新闻网", "QH新闻网", "全镇新建村道12公里。"),
+        ("QH新闻网", "QH新闻网", ""),
+        ("青禾县新建村史馆QH新闻网", "QH新闻网", "青禾县新建村史馆"),
+        # the mark would split a word of the line's own text: the line stays whole
+        ("（二）重大项目推进", "目推进", "（二）重大项目推进"),
+        ("全县主要产品产量", "品产量", "全县主要产品产量"),
+    ],
+)
+def test_clean_cut_watermark_never_splits_a_word(line, mark, expected):
+    assert cut_watermark(line, mark) == expected
+
+
+def test_clean_word_table_keeps_its_number_cells():
+    # a table exported one cell a line: its numbers-only cells are cells, not stray numbers
+    table = ["表1 全县主要经济指标", "指标", "单位", "数量", "增长%", "地区生产总值", "亿元", "123.4", "6.5",
+             "粮食产量", "万吨", "45.6", "2.1"]
+    assert clean("\n".join([P1, *table, P2])) == [P1, *table, P2]
+
+
+def test_clean_headline_list_below_the_article_goes():
+    headlines = ["南岭市春季招聘会下周开幕 岗位超过两千个", "青禾县推进乡村道路提档升级", "山海镇举办首届油菜花节",
+                 "北岭县新建便民服务中心投入使用", "东湖区开展消防安全大检查"]
+    page = ["青禾县新建村史馆", "来源：青禾新闻网", P1, P2, P3, "热点新闻", *headlines,
+            "关于我们 | 联系我们 | 广告服务 | 网站地图 | 法律声明 | 招聘信息"]
+    assert clean("\n".join(page)) == ["青禾县新建村史馆", P1, P2, P3]
 
 
 def test_clean_no_watermark_in_ordinary_endings():
@@ -119,6 +173,54 @@ def test_clean_report_lists_dropped_lines():
     kept, dropped = strip_boilerplate_report(f"新闻热线:0123-4567890\n{P1}\n责编:钱程\n", RULES)
     assert kept == f"{P1}\n"
     assert dropped == ["新闻热线:0123-4567890", "责编:钱程"]
+
+
+HTML_PAGE = f"""<html><head><title>青禾县新建村史馆_青禾新闻网</title></head><body>
+<div class="top"><a href="/">首页</a><a href="/a">要闻</a><a href="/b">乡村</a><a href="/c">视频</a></div>
+<div class="marquee"><a href="/x1">南岭市春季招聘会下周开幕</a> <a href="/x2">山海镇举办首届油菜花节</a></div>
+<h1>青禾县新建村史馆</h1><h2>馆内陈列老物件300余件</h2>
+<div class="share"><a href="#">分享到微博</a></div>
+<p><img src="a.jpg"></p><p>村史馆外景。</p>
+<p>{P1}</p><p>{P2}</p>
+<p>相关新闻：</p><ul><li><a href="/r1">北岭县新建便民服务中心投入使用</a></li><li><a href="/r2">东湖区开展消防安全大检查</a></li></ul>
+<p>{P3}</p>
+<aside><p>热门排行</p><p>本周最受关注的十篇报道，都在这里，欢迎阅读和转发，也欢迎留言。</p></aside>
+<div class="hot"><p>即时新闻</p><a href="/h1">高速公路收费新规下月实施</a><br><a href="/h2">南岭晚报记者获新闻奖</a></div>
+<footer><p>联系我们</p><p>青禾新闻网 主办</p></footer></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "line,why",
+    [
+        ("首页要闻乡村视频", "signal: link text"),
+        ("分享到微博", "signal: link text"),
+        ("村史馆外景。", "signal: caption under an image"),
+        ("相关新闻：", "rule end.related"),
+        ("北岭县新建便民服务中心投入使用", "signal: link text"),
+        ("本周最受关注的十篇报道，都在这里，欢迎阅读和转发，也欢迎留言。", "signal: inside <aside>"),
+        ("即时新闻", "shape: run of short lines"),
+        ("青禾新闻网 主办", "signal: inside <footer>"),
+    ],
+)
+def test_clean_html_signals_drop_page_furniture(line, why):
+    kept, dropped = strip_lines_report(markup_to_lines(HTML_PAGE, "html"), RULES)
+    assert kept.splitlines() == ["青禾县新建村史馆", "馆内陈列老物件300余件", P1, P2, P3]
+    reasons = {d.line: d.why for d in dropped}
+    assert reasons[line].startswith(why)
+
+
+def test_clean_markdown_related_links_inside_the_article():
+    # a box of related links in the middle of a post: the box goes, the article goes on below it
+    md = f"# 青禾县新建村史馆\n\n{P1}\n\n相关报道：\n [北岭县新建便民服务中心](https://example.org/1)\n [东湖区开展消防安全大检查](https://example.org/2)\n\n{P2}\n\n{P3}\n"
+    kept, dropped = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert kept.splitlines() == ["青禾县新建村史馆", P1, P2, P3]
+    assert [d.why for d in dropped] == ["rule end.related", "signal: link text 100% of the line", "signal: link text 100% of the line"]
+
+
+def test_clean_plain_lines_have_no_signals():
+    # the same line goes as link text and stays as plain text
+    assert strip_lines_report([Line(P1), Line("乡村家园", link_chars=4)], RULES)[0] == f"{P1}\n"
+    assert strip_lines_report([Line(P1), Line("乡村家园")], RULES)[0] == f"{P1}\n乡村家园\n"
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,7 @@ def test_cli_clean_report_lists_dropped_lines_and_warnings(tmp_path: Path):
     assert result.exit_code == 0, result.output
     report = [json.loads(line) for line in (out / "clean.report.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["doc"] for r in report] == ["a", "b"]
-    assert report[0]["lines"] == 3 and report[0]["dropped"] == ["责编:钱程"]
+    assert report[0]["lines"] == 3 and report[0]["dropped"] == [{"line": "责编:钱程", "why": "rule editor.line"}]
     assert report[0]["warnings"] == ["corrupted bytes at line 2: '?jiǎn)栴}'"]
     assert report[1] == {"doc": "b", "path": str(articles / "b.txt"), "lines": 1, "dropped": [], "warnings": []}
     assert "cleaned 2 of 2 articles" in result.output and "1 lines dropped, 1 warnings, 0 failed" in result.output

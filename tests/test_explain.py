@@ -75,6 +75,13 @@ def test_explain_dropped_lines_and_excluded_numbers(nlp, rules):
     assert [c.claim.quantity for c in result.claims] == ["3个"]
 
 
+def test_explain_dropped_lines_say_why(nlp, rules):
+    md = "据了解，2021年共建成网格3个，覆盖全县12个乡镇的全部行政村和社区。\n\n[更多乡村新闻](https://example.org/more)\n"
+    result = explain(md, nlp, rules, fmt="md")
+    assert [(d.line, d.rule, d.why) for d in result.dropped] == [("更多乡村新闻", None, "signal: link text 100% of the line")]
+    assert "更多乡村新闻    <- signal: link text 100% of the line" in format_explanation(result)
+
+
 def test_explain_from_clean_keeps_the_text(nlp, rules):
     result = explain("记者 王小禾 通讯员 李大山", nlp, rules, from_clean=True)
     assert result.clean == "记者 王小禾 通讯员 李大山" and result.dropped == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.markup import markup_to_text
+from pipeline.markup import Line, markup_to_lines, markup_to_text
 
 FRONT = '---\ntitle: "青禾县新建村史馆"\ndate: "2021-06-30"\ntags:\n  - "乡村"\n---\n'
 
@@ -25,11 +25,14 @@ def lines(text: str) -> list[str]:
             ["甲段。", "乙段。"],
         ),
         ("*强调*与__加粗__和~~删除~~，`代码`。\n", ["强调与加粗和删除，代码。"]),
-        ("正文<br/>续行<span>字</span>。\n", ["正文续行字。"]),
+        ("正文<br/>续行<span>字</span>。\n", ["正文", "续行字。"]),
+        # HTML paragraphs inside Markdown are lines; Hugo shortcodes are not text
+        ("<p><strong>本台消息</strong>：甲村通水。</p><p>乙村通电。</p>\n{{< video src=\"https://v.example.org/1\" >}}\n", ["本台消息：甲村通水。", "乙村通电。"]),
         ("---\n\n请订阅本网。\n", ["请订阅本网。"]),
         ("> 引文一句。\n\n- 列表项一\n", ["引文一句。", "列表项一"]),
         # tables: a row becomes its cells, the delimiter row goes
-        ("车长分布\n| | 全职 | 兼职 |\n| --- | :---: | ---: |\n| 甲公司 | 7,700（87%） | 1,100（13%） |\n", ["车长分布", "全职 兼职", "甲公司 7,700（87%） 1,100（13%）"]),
+        ("车长分布\n| | 全职 | 兼职 |\n| --- | :---: | ---: |\n| 甲公司 | 7,700（87%） | 1,100（13%） |\n", ["车长分布", "全职\t兼职", "甲公司\t7,700（87%）\t1,100（13%）"]),
+        ("| 区域<br>名称 | 人数 |\n|---|---|\n| 北区 | 1,200<br/>人 |\n", ["区域名称\t人数", "北区\t1,200 人"]),
         # brackets inside link text: footnote markers and case citations
         ("法律不得抵触。 [[1]](https://example.org/note(1)) 续。\n", ["法律不得抵触。 [1] 续。"]),
         ("见[甲诉乙 [1999] 终审10](https://example.org/c?q=(x)%20y)一案。\n", ["见甲诉乙 [1999] 终审10一案。"]),
@@ -90,3 +93,24 @@ def test_markup_html_hidden_and_inline_elements():
 def test_markup_html_front_matter_and_server_code_are_not_text():
     raw = "\n---\ntitle: '青禾县要闻'\nauthor: 编辑部\n---\n<html><body><?php echo $this->theme->baseUrl . '/img/'; ?><p>正文一段。</p></body></html>"
     assert lines(markup_to_text(raw, "html")) == ["正文一段。"]
+
+@pytest.mark.parametrize(
+    "raw,fmt,expected",
+    [
+        # link text is counted, spaces not
+        ('<p>全县<a href="/x">新建 驿站</a>12个。</p>', "html", [Line("全县新建 驿站12个。", link_chars=4)]),
+        ("见[县志办 研究](https://example.org/a)。\n", "md", [Line("见县志办 研究。", link_chars=5)]),
+        # page furniture, headings, a caption under a bare image (not under a linked icon)
+        ("<nav><p>首页 新闻</p></nav><h1>标题</h1>", "html", [Line("首页 新闻", chrome="nav"), Line("标题", heading=True)]),
+        ('<p><img src="a.jpg"></p><p>村口新景。</p><p><a href="/"><img src="i.png"></a></p><p>正文。</p>', "html",
+         [Line("村口新景。", after_image=True), Line("正文。")]),
+        ("## 小标题\n\n正文。\n", "md", [Line("小标题", heading=True), Line("正文。")]),
+        # a dropdown's options are not text; a table is one row a line, cells split by a tab
+        ("<select><option>甲栏目</option></select><p>正文。</p>", "html", [Line("正文。")]),
+        ("<table><tr><th>地区</th><th>人数</th></tr><tr><td> 北区 </td><td></td><td>1,200</td></tr></table>", "html",
+         [Line("地区\t人数", table=True), Line("北区\t1,200", table=True)]),
+        ("| 地区 | 人数 |\n| --- | --- |\n| 北区 | 1,200 |\n", "md", [Line("地区\t人数", table=True), Line("北区\t1,200", table=True)]),
+    ],
+)
+def test_markup_lines_carry_signals(raw, fmt, expected):
+    assert markup_to_lines(raw, fmt) == expected
