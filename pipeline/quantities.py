@@ -126,9 +126,11 @@ class QuantityMatcher:
                 bare_half = "|".join(regex.escape(h) for h in bare)
                 alternatives.append(f"(?<=(?:{behind}))(?:{bare_half})(?!(?![的数])\\p{{Han}})")
         if lead:
-            # a bare multiplier after a qualifier: 上万人, 破亿, 过千亿 (the small unit is read by the number itself)
+            # a bare multiplier after a qualifier: 上万人, 破亿, 过千亿 (数百 is read by the number itself)
             behind = "|".join(regex.escape(q) for q in sorted(set(lead), key=len, reverse=True))
-            alternatives.append(f"(?<=(?:{behind})){self.system.big_pattern()}")
+            # 近万七 = 17000: a lone digit after the multiplier is the next place down
+            lone = f"(?:[{regex.escape(''.join(self.system.digits))}](?![{regex.escape(self.system.cn_chars)}]))?"
+            alternatives.append(f"(?<=(?:{behind})){self.system.big_pattern()}{lone}")
         self.number_re = regex.compile(r"(?<![A-Za-z0-9０-９.．])(?:" + "|".join(alternatives) + ")")
         self.big = _Surfaces({b: f for b, f in self.system.big.items()})
         self.units = _surfaces(
@@ -446,9 +448,12 @@ class QuantityMatcher:
             rules.append(currency[1][1])
             if unit.unit == "" or unit.kind == "count":
                 unit = _Unit(currency[1][0], "money", Decimal(1), False, currency[1][1])
-        before = self.before_unit.before(text, start) if text[number_start] in self.unit_led else None
-        if before is None:
-            before = self.before.before(text, start)
+        before = self.before.before(text, start)
+        if text[number_start] in self.unit_led:
+            # 数百, 上万 (before_unit) or 超过百家 (before): the longer qualifier written there
+            vague = self.before_unit.before(text, start)
+            if vague is not None and (before is None or len(vague[0]) > len(before[0])):
+                before = vague
         if before is not None:
             start -= len(before[0])
             qualifier = qualifier or before[1][0]
