@@ -263,6 +263,12 @@ class QuantityMatcher:
             surface, unit = found
             pos += len(surface)
             rules.append(unit.rule)
+            half = next((h for h in self.system.halves if len(h) == 1 and text.startswith(h, pos)), None)
+            if half is not None and (pos + 2 > len(text) or text[pos : pos + 2] not in self.lexicon) and paired is None:
+                # 八成半 = 85%, 3倍半: a half after the unit adds half of it (not 半年, a word of its own)
+                value += Decimal("0.5")
+                pos += len(half)
+                rules.append("numeral.half")
         return {
             "value": value,
             "pair_high": pair_high,

@@ -60,6 +60,9 @@ def tagged(rules, nlp):
         ("注册用户破亿", "破亿", "100000000", None, "", "gt"),
         ("赞成票过半", "过半", "50", None, "%", "gt"),
         ("近半数居民报名", "近半数", "50", None, "%", "lt"),
+        ("受访者中七成半支持", "七成半", "75", None, "%", None),
+        ("吸引超过百家企业", "超过百家", "100", None, "家", "gt"),
+        ("近万五人参加", "近万五人", "15000", None, "人", "lt"),
         # paired numerals and ranges
         ("月入五六千元", "五六千元", "5000", "6000", "元", None),
         ("每次花一两元", "一两元", "1", "2", "元", None),
@@ -100,6 +103,8 @@ def test_quantities_constructions(tagged, text, quantity, value, high, unit, qua
         "用了半年时间",  # 半年 is a duration
         "人数十分踊跃",
         "行过万里路",  # 万里 is a word
+        "历时两个半月",  # a duration
+        "成千上万人民受益",  # an idiom
     ],
 )
 def test_quantities_not_claims(tagged, text):
