@@ -264,8 +264,8 @@ class QuantityMatcher:
             pos += len(surface)
             rules.append(unit.rule)
             half = next((h for h in self.system.halves if len(h) == 1 and text.startswith(h, pos)), None)
-            if half is not None and (pos + 2 > len(text) or text[pos : pos + 2] not in self.lexicon) and paired is None:
-                # 八成半 = 85%, 3倍半: a half after the unit adds half of it (not 半年, a word of its own)
+            if half is not None and not self.lexicon.get(text[pos : pos + 2], "").startswith("n") and paired is None:
+                # 八成半 = 85%, 3倍半: a half after the unit adds half of it (not in a noun: 半岛, 半价)
                 value += Decimal("0.5")
                 pos += len(half)
                 rules.append("numeral.half")
