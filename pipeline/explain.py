@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 #: The claim field that a rule of each section decides (see rules/README.md).
 SECTION_FIELD: dict[str, str] = {
     "unit": "unit",
+    "counter_tag": "unit",
     "currency_prefix": "unit",
     "numeral": "value",
     "multiplier": "value",
@@ -35,6 +36,7 @@ SECTION_FIELD: dict[str, str] = {
 #: Rule ids the scanner uses without a rule file (pipeline/quantities.py).
 BUILTIN_IDS: dict[str, tuple[str, str]] = {
     "count.bare_multiplier": ("unit", "a multiplier without a counter word (20万): unit ''"),
+    "numeral.paired": ("high", "two neighbouring digits for an estimate (五六千): value and high"),
 }
 #: displaCy colours of claim kinds and entity labels.
 COLORS: dict[str, str] = {
@@ -175,7 +177,7 @@ def _ref(rule_id: str, index: dict[str, list[Rule]], sections: tuple[str, ...] =
 
 
 def _claim_rules(claim: Claim, doc: Doc, index: dict[str, list[Rule]]) -> list[RuleRef]:
-    refs = [_ref(rule_id, index, ("unit", "currency_prefix", "numeral", "qualifier", "range", "role", "time"))
+    refs = [_ref(rule_id, index, ("unit", "counter_tag", "currency_prefix", "numeral", "qualifier", "range", "role", "time"))
             for rule_id in claim.rule.split("+") if rule_id]
     if claim.where is not None:
         # the entity rule of the nearest entity with that text before the claim
