@@ -149,6 +149,7 @@ class QuantityMatcher:
         self.lexicon: Mapping[str, str] = {}
         self.counter_rules = rules.section("counter_tag")
         self.counter_ids = {r.id for r in self.counter_rules}
+        self.nouns = _surfaces(rules.section("noun_count"), lambda r: r.id)
         if lexicon is not None:
             self.use_lexicon(lexicon)
         self.before = _surfaces([r for r in quals if r.get("position") == "before"], lambda r: (r.get("qualifier"), r.id))
@@ -381,6 +382,9 @@ class QuantityMatcher:
             elif first["has_big"] and (not first["chinese"] or self._vague_bare(text, start, first["num_end"], first["unit_led"])):
                 unit = _Unit("", "count", Decimal(1), False, "count.bare_multiplier")
                 rules.append("count.bare_multiplier")
+            elif (noun_rule := self._noun_count(text, match, first)) is not None:
+                unit = _Unit("", "count", Decimal(1), False, noun_rule)
+                rules.append(noun_rule)
             else:
                 return None
         if negative and high is None:
@@ -411,6 +415,33 @@ class QuantityMatcher:
                 return None
             match = nxt
         return None
+
+    def _noun_count(self, text: str, match: regex.Match[str], first: dict) -> str | None:
+        """The `[[noun_count]]` rule by which a number right before a noun of people counts them without
+        a counter word (54男9女, 3童, 两患者; unit ""), or None. Only whole numbers of up to four digits that
+        are no year and follow no Latin letter; a Chinese numeral only 二 to 九 alone and in no word; the
+        noun not the start of a longer word (3女儿 is a third daughter, 学生会 a union)."""
+        end = match.end()
+        if first["end"] != end or first["has_big"] or first["fraction"] or first["pair_high"] is not None:
+            return None
+        found = self.nouns.at(text, end)
+        if found is None:
+            return None
+        surface, rule_id = found
+        lexicon, value, start, num_text = self.lexicon, first["value"], match.start(), first["num_text"]
+        if any(text[end : end + m] in lexicon for m in range(len(surface) + 1, len(surface) + 3) if end + m <= len(text)):
+            return None
+        if first["chinese"]:
+            if end - start != 1 or not 2 <= value <= 9:
+                return None
+            if any(text[start - k : start + 1] in lexicon for k in (1, 2, 3) if start - k >= 0):
+                return None
+        else:
+            if not num_text.isdigit() or len(num_text) > 4 or len(num_text) == 4 and 1900 <= value <= 2099:
+                return None
+            if regex.search(r"(?:[A-Za-z][\s-]*|[/:∶])$", text[max(0, start - 3) : start]):
+                return None
+        return str(rule_id)
 
     def _vague_bare(self, text: str, start: int, end: int, unit_led: bool) -> bool:
         """A Chinese-numeral multiplier without unit is a count only after a qualifier (上万, 破亿, 近百万),

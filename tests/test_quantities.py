@@ -137,6 +137,22 @@ def test_quantities_list_shares_unit(tagged, text, expected):
     assert [(q.text, q.unit) for q in tagged.find(text)] == expected
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("警方拘捕了15男4女", [("15", "15"), ("4", "4")]),
+        ("两伤者已送院", [("两", "2")]),
+        ("夫妇育有4子女", [("4", "4")]),
+        ("她是家中三女儿", []),  # an ordinal: 女儿 is a longer word than 女
+        ("参加学生会选举", []),
+        ("一个中五学生", []),  # a school year
+        ("2020市民调查", []),  # a year
+    ],
+)
+def test_quantities_people_without_counter(tagged, text, expected):
+    assert [(q.text, str(q.value)) for q in tagged.find(text) if q.unit == ""] == expected
+
+
 def test_quantities_range_values(matcher):
     (q,) = matcher.find("社区每300户—500户划分一个网格")
     assert (q.value, q.high, q.unit, q.kind) == (Decimal(300), Decimal(500), "户", "count")
