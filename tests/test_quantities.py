@@ -63,6 +63,8 @@ def tagged(rules, nlp):
         ("受访者中七成半支持", "七成半", "75", None, "%", None),
         ("吸引超过百家企业", "超过百家", "100", None, "家", "gt"),
         ("近万五人参加", "近万五人", "15000", None, "人", "lt"),
+        ("产值翻了两番", "两番", "2", None, "番", None),
+        ("山上只有10几度", "10几度", "10", None, "度", "gt"),
         # paired numerals and ranges
         ("月入五六千元", "五六千元", "5000", "6000", "元", None),
         ("每次花一两元", "一两元", "1", "2", "元", None),
@@ -104,6 +106,8 @@ def test_quantities_constructions(tagged, text, quantity, value, high, unit, qua
         "人数十分踊跃",
         "行过万里路",  # 万里 is a word
         "历时两个半月",  # a duration
+        "经过一番努力",  # 番 is a multiple only after 翻
+        "股价一度下跌",
         "成千上万人民受益",  # an idiom
     ],
 )
