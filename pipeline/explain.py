@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 #: The claim field that a rule of each section decides (see rules/README.md).
 SECTION_FIELD: dict[str, str] = {
     "unit": "unit",
+    "counter_tag": "unit",
     "currency_prefix": "unit",
     "numeral": "value",
     "multiplier": "value",
@@ -37,6 +38,7 @@ SECTION_FIELD: dict[str, str] = {
 #: Rule ids the pipeline uses without a rule file: id -> (field, why, module that decides it).
 BUILTIN_IDS: dict[str, tuple[str, str, str]] = {
     "count.bare_multiplier": ("unit", "a multiplier without a counter word (20万): unit ''", "pipeline/quantities.py"),
+    "numeral.paired": ("high", "two neighbouring digits for an estimate (五六千): value and high", "pipeline/quantities.py"),
     **{rule_id: ("entity", why, "pipeline/extract.py") for rule_id, why in ENTITY_BRANCHES.items()},
 }
 #: displaCy colours of claim kinds and entity labels.
@@ -182,7 +184,7 @@ def _ref(rule_id: str, index: dict[str, list[Rule]], sections: tuple[str, ...] =
 
 def _claim_rules(claim: Claim, index: dict[str, list[Rule]]) -> list[RuleRef]:
     """The rules behind a claim's fields, from the ids in its `rule` (the where's entity rule too)."""
-    return [_ref(rule_id, index, ("unit", "currency_prefix", "numeral", "qualifier", "range", "role", "time", "entity", "entity_cue"))
+    return [_ref(rule_id, index, ("unit", "counter_tag", "currency_prefix", "numeral", "qualifier", "range", "role", "time", "entity", "entity_cue"))
             for rule_id in claim.rule.split("+") if rule_id]
 
 

@@ -126,9 +126,11 @@ class QuantityMatcher:
                 bare_half = "|".join(regex.escape(h) for h in bare)
                 alternatives.append(f"(?<=(?:{behind}))(?:{bare_half})(?!(?![的数])\\p{{Han}})")
         if lead:
-            # a bare multiplier after a qualifier: 上万人, 破亿, 过千亿 (the small unit is read by the number itself)
+            # a bare multiplier after a qualifier: 上万人, 破亿, 过千亿 (数百 is read by the number itself)
             behind = "|".join(regex.escape(q) for q in sorted(set(lead), key=len, reverse=True))
-            alternatives.append(f"(?<=(?:{behind})){self.system.big_pattern()}")
+            # 近万七 = 17000: a lone digit after the multiplier is the next place down
+            lone = f"(?:[{regex.escape(''.join(self.system.digits))}](?![{regex.escape(self.system.cn_chars)}]))?"
+            alternatives.append(f"(?<=(?:{behind})){self.system.big_pattern()}{lone}")
         self.number_re = regex.compile(r"(?<![A-Za-z0-9０-９.．])(?:" + "|".join(alternatives) + ")")
         self.big = _Surfaces({b: f for b, f in self.system.big.items()})
         self.units = _surfaces(
@@ -147,6 +149,7 @@ class QuantityMatcher:
         self.lexicon: Mapping[str, str] = {}
         self.counter_rules = rules.section("counter_tag")
         self.counter_ids = {r.id for r in self.counter_rules}
+        self.nouns = _surfaces(rules.section("noun_count"), lambda r: r.id)
         if lexicon is not None:
             self.use_lexicon(lexicon)
         self.before = _surfaces([r for r in quals if r.get("position") == "before"], lambda r: (r.get("qualifier"), r.id))
@@ -261,6 +264,12 @@ class QuantityMatcher:
             surface, unit = found
             pos += len(surface)
             rules.append(unit.rule)
+            half = next((h for h in self.system.halves if len(h) == 1 and text.startswith(h, pos)), None)
+            if half is not None and not self.lexicon.get(text[pos : pos + 2], "").startswith("n") and paired is None:
+                # 八成半 = 85%, 3倍半: a half after the unit adds half of it (not in a noun: 半岛, 半价)
+                value += Decimal("0.5")
+                pos += len(half)
+                rules.append("numeral.half")
         return {
             "value": value,
             "pair_high": pair_high,
@@ -373,6 +382,9 @@ class QuantityMatcher:
             elif first["has_big"] and (not first["chinese"] or self._vague_bare(text, start, first["num_end"], first["unit_led"])):
                 unit = _Unit("", "count", Decimal(1), False, "count.bare_multiplier")
                 rules.append("count.bare_multiplier")
+            elif (noun_rule := self._noun_count(text, match, first)) is not None:
+                unit = _Unit("", "count", Decimal(1), False, noun_rule)
+                rules.append(noun_rule)
             else:
                 return None
         if negative and high is None:
@@ -403,6 +415,33 @@ class QuantityMatcher:
                 return None
             match = nxt
         return None
+
+    def _noun_count(self, text: str, match: regex.Match[str], first: dict) -> str | None:
+        """The `[[noun_count]]` rule by which a number right before a noun of people counts them without
+        a counter word (54男9女, 3童, 两患者; unit ""), or None. Only whole numbers of up to four digits that
+        are no year and follow no Latin letter; a Chinese numeral only 二 to 九 alone and in no word; the
+        noun not the start of a longer word (3女儿 is a third daughter, 学生会 a union)."""
+        end = match.end()
+        if first["end"] != end or first["has_big"] or first["fraction"] or first["pair_high"] is not None:
+            return None
+        found = self.nouns.at(text, end)
+        if found is None:
+            return None
+        surface, rule_id = found
+        lexicon, value, start, num_text = self.lexicon, first["value"], match.start(), first["num_text"]
+        if any(text[end : end + m] in lexicon for m in range(len(surface) + 1, len(surface) + 3) if end + m <= len(text)):
+            return None
+        if first["chinese"]:
+            if end - start != 1 or not 2 <= value <= 9:
+                return None
+            if any(text[start - k : start + 1] in lexicon for k in (1, 2, 3) if start - k >= 0):
+                return None
+        else:
+            if not num_text.isdigit() or len(num_text) > 4 or len(num_text) == 4 and 1900 <= value <= 2099:
+                return None
+            if regex.search(r"(?:[A-Za-z][\s-]*|[/:∶])$", text[max(0, start - 3) : start]):
+                return None
+        return str(rule_id)
 
     def _vague_bare(self, text: str, start: int, end: int, unit_led: bool) -> bool:
         """A Chinese-numeral multiplier without unit is a count only after a qualifier (上万, 破亿, 近百万),
@@ -446,9 +485,12 @@ class QuantityMatcher:
             rules.append(currency[1][1])
             if unit.unit == "" or unit.kind == "count":
                 unit = _Unit(currency[1][0], "money", Decimal(1), False, currency[1][1])
-        before = self.before_unit.before(text, start) if text[number_start] in self.unit_led else None
-        if before is None:
-            before = self.before.before(text, start)
+        before = self.before.before(text, start)
+        if text[number_start] in self.unit_led:
+            # 数百, 上万 (before_unit) or 超过百家 (before): the longer qualifier written there
+            vague = self.before_unit.before(text, start)
+            if vague is not None and (before is None or len(vague[0]) > len(before[0])):
+                before = vague
         if before is not None:
             start -= len(before[0])
             qualifier = qualifier or before[1][0]

@@ -30,6 +30,7 @@ EXTRACTION_SECTIONS = (
     "multiplier",
     "unit",
     "counter_tag",
+    "noun_count",
     "qualifier",
     "range",
     "currency_prefix",

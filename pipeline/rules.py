@@ -44,6 +44,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     # extraction: quantities
     "unit": {**_COMMON, "surface": STRS, "unit": STR, "kind": STR, "scale": NUMBER, "numerals": STR, "not_before": STRS, "max_value": NUMBER},
     "counter_tag": {**_COMMON, "tags": STRS, "kind": STR, "not_surface": STRS},
+    "noun_count": {**_COMMON, "surface": STRS},
     "multiplier": {**_COMMON, "surface": STRS, "factor": NUMBER},
     "numeral": {**_COMMON, "surface": STRS, "value": NUMBER, "role": STR, "numerals": STR},
     "qualifier": {**_COMMON, "surface": STRS, "qualifier": STR, "position": STR},
@@ -71,6 +72,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
 REQUIRED: dict[str, tuple[str, ...]] = {
     "unit": ("surface", "unit", "kind"),
     "counter_tag": ("tags", "kind"),
+    "noun_count": ("surface",),
     "multiplier": ("surface", "factor"),
     "numeral": ("surface", "value"),
     "qualifier": ("surface", "qualifier", "position"),

@@ -60,6 +60,11 @@ def tagged(rules, nlp):
         ("注册用户破亿", "破亿", "100000000", None, "", "gt"),
         ("赞成票过半", "过半", "50", None, "%", "gt"),
         ("近半数居民报名", "近半数", "50", None, "%", "lt"),
+        ("受访者中七成半支持", "七成半", "75", None, "%", None),
+        ("吸引超过百家企业", "超过百家", "100", None, "家", "gt"),
+        ("近万五人参加", "近万五人", "15000", None, "人", "lt"),
+        ("产值翻了两番", "两番", "2", None, "番", None),
+        ("山上只有10几度", "10几度", "10", None, "度", "gt"),
         # paired numerals and ranges
         ("月入五六千元", "五六千元", "5000", "6000", "元", None),
         ("每次花一两元", "一两元", "1", "2", "元", None),
@@ -100,6 +105,10 @@ def test_quantities_constructions(tagged, text, quantity, value, high, unit, qua
         "用了半年时间",  # 半年 is a duration
         "人数十分踊跃",
         "行过万里路",  # 万里 is a word
+        "历时两个半月",  # a duration
+        "经过一番努力",  # 番 is a multiple only after 翻
+        "股价一度下跌",
+        "成千上万人民受益",  # an idiom
     ],
 )
 def test_quantities_not_claims(tagged, text):
@@ -130,6 +139,22 @@ def test_quantities_minus_sign(tagged, text, quantity, value):
 )
 def test_quantities_list_shares_unit(tagged, text, expected):
     assert [(q.text, q.unit) for q in tagged.find(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("警方拘捕了15男4女", [("15", "15"), ("4", "4")]),
+        ("两伤者已送院", [("两", "2")]),
+        ("夫妇育有4子女", [("4", "4")]),
+        ("她是家中三女儿", []),  # an ordinal: 女儿 is a longer word than 女
+        ("参加学生会选举", []),
+        ("一个中五学生", []),  # a school year
+        ("2020市民调查", []),  # a year
+    ],
+)
+def test_quantities_people_without_counter(tagged, text, expected):
+    assert [(q.text, str(q.value)) for q in tagged.find(text) if q.unit == ""] == expected
 
 
 def test_quantities_range_values(matcher):
