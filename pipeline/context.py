@@ -56,6 +56,7 @@ class ContextRules:
         self.verbal = frozenset(cues.get("verbal", []))
         self.attributive = frozenset(cues.get("attributive", []))
         self.partners = sorted(set(cues.get("partner", [])), key=len, reverse=True)
+        self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
         """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
@@ -131,6 +132,8 @@ class ContextRules:
                 break
             if _overlaps_any(start, end, quantities) or self.is_comparison_base(sentence, start):
                 continue
+            if self.records and sentence.startswith(self.records, end):
+                continue  # 创今年新高: part of a record
             if sentence.startswith("的", end) and any(s == end + 1 for s, _ in quantities):
                 # "年初的21.7%": scopes the quantity right after it only
                 if q_start == end + 1:
