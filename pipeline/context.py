@@ -56,6 +56,11 @@ class ContextRules:
         self.verbal = frozenset(cues.get("verbal", []))
         self.attributive = frozenset(cues.get("attributive", []))
         self.partners = sorted(set(cues.get("partner", [])), key=len, reverse=True)
+        speech = sorted(set(cues.get("speech", [])), key=len, reverse=True)
+        # a one-character verb (说, 称) only before punctuation: not 说明, 称为
+        self._speech = regex.compile("|".join(
+            regex.escape(v) + (r"(?=[\p{P}\s])" if len(v) == 1 else "") for v in speech
+        )) if speech else None
         self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
@@ -196,7 +201,12 @@ class ContextRules:
         before it that opens a clause of the sentence. A partner after 对, 与 … (全省对东盟出口) is
         no where. `openers` (of all the sentence's entities, see `openers`) may be given when
         several quantities share a sentence."""
-        before = [e for e in ents if e.end_char <= sent_start + q_start and not self._is_partner(sentence, e.start_char - sent_start)]
+        before = [
+            e for e in ents
+            if e.end_char <= sent_start + q_start
+            and not self._is_partner(sentence, e.start_char - sent_start)
+            and not self._is_speaker(sentence, e.end_char - sent_start, q_start)
+        ]
         if not before:
             return None, None
         clause_from = sent_start + clause_start(sentence, q_start)
@@ -215,6 +225,15 @@ class ContextRules:
         if chosen is None:
             return None, None
         return chosen.text, chosen.id_ or None
+
+    def _is_speaker(self, sentence: str, local_end: int, q_start: int) -> bool:
+        """True when the entity ending at `local_end` is a speaker's affiliation: a speech verb
+        (`speech` cues: 表示, 指出 …) follows in its clause before the quantity (某局局长某某表示,…)."""
+        if self._speech is None:
+            return False
+        clause_end = _CLAUSE_END.search(sentence, local_end)
+        stop = min(q_start, clause_end.start() if clause_end else len(sentence))
+        return self._speech.search(sentence, local_end, min(stop + 1, len(sentence))) is not None
 
     def _is_partner(self, sentence: str, local: int) -> bool:
         """True when a partner word (`partner` cues: 对, 与 …) comes right before `local`."""

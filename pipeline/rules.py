@@ -81,7 +81,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 #: Keys whose value is one of a fixed set: (section, key) -> allowed values.
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("entity_cue", "use"): (
-        "skip_before", "respectively", "list", "comparison", "comparison_marker", "verbal", "attributive", "share", "partner", "record",
+        "skip_before", "respectively", "list", "comparison", "comparison_marker", "verbal", "attributive", "share", "partner", "record", "speech",
     ),
     ("qualifier", "position"): ("before", "after", "infix", "outside"),
     ("role", "position"): ("before", "after"),

@@ -109,6 +109,9 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         ("英国一家机构发布报告,6月全球客运量预计减少4%。", "4%", "全球", "place.scope"),
         # a generic organisation word is no where
         ("全村党员大会到会率达到90%。", "90%", "全村", "place.scope"),
+        # a speaker's affiliation is no where of the figures quoted
+        ("青山医院急症科主任王立明指出,病人平均年龄是五十多岁。", "五十多岁", None, None),
+        ("青山医院急症科今年接诊病人3200人。", "3200人", "青山医院", "org.head"),
     ],
 )
 def test_context_where_of_claim_and_its_rule(nlp, text, quantity, where, rule):
