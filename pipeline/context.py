@@ -29,6 +29,7 @@ _ROLE_REACH = 120
 _REACH = 8
 _LIST_CLOSERS = frozenset({"等", "等等"})
 _TITLE = regex.compile(r"《[^《》]*》")
+_DIGIT_AT = regex.compile(r"[0-9０-９]")
 _LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
 
 
@@ -124,12 +125,17 @@ class ContextRules:
         return merged
 
     def time_of(
-        self, sentence: str, times: list[tuple[int, int, str, str]], q_start: int, quantities: list[tuple[int, int]]
+        self,
+        sentence: str,
+        times: list[tuple[int, int, str, str]],
+        q_start: int,
+        quantities: list[tuple[int, int]],
+        own_clause: bool = False,
     ) -> tuple[str | None, str | None]:
         """The time expression (of the sentence's `time_spans`, with its rule ids) that scopes the
         quantity at q_start: the nearest before it in its own clause, a date over a frequency
         (去年每月…); else the nearest date before it in the sentence (a semicolon does not end it),
-        else a frequency. A time after a comparison marker (比2019年同期, 较上年) is the base of a
+        else a frequency; with `own_clause` (an age) only a time of its own clause. A time after a comparison marker (比2019年同期, 较上年) is the base of a
         comparison, not it; a time written as X的 right before a quantity scopes that one only."""
         found: list[tuple[int, str, str]] = []
         for start, end, text, rule_id in times:
@@ -139,8 +145,8 @@ class ContextRules:
                 continue
             if self.records and sentence.startswith(self.records, end):
                 continue  # 创今年新高: part of a record
-            if sentence.startswith("的", end) and any(s == end + 1 for s, _ in quantities):
-                # "年初的21.7%": scopes the quantity right after it only
+            if sentence.startswith("的", end) and (any(s == end + 1 for s, _ in quantities) or _DIGIT_AT.match(sentence, end + 1)):
+                # "年初的21.7%", "2013年的1.76": scopes the number right after it only
                 if q_start == end + 1:
                     return text, rule_id
                 continue
@@ -152,6 +158,8 @@ class ContextRules:
         in_clause = [f for f in found if f[0] >= own]
         # the nearest time of the claim's own clause (a date over a frequency: 去年每月…)
         chosen = [f for f in in_clause if f in strong] or in_clause
+        if own_clause:  # an age: only a time of its own clause (他去年10月… 5岁的女儿)
+            return (chosen[-1][1], chosen[-1][2]) if chosen else (None, None)
         chosen = chosen or strong or found
         return chosen[-1][1], chosen[-1][2]
 

@@ -99,7 +99,7 @@ class ClaimExtractor:
             if role_rule:
                 rules.append(role_rule)
             # time
-            time, time_rule = ctx.time_of(sentence, times, qs, local)
+            time, time_rule = ctx.time_of(sentence, times, qs, local, own_clause=q.kind == "age")
             if time_rule:
                 rules.append(time_rule)
             # where

@@ -62,6 +62,13 @@ def test_context_time_spans_carry_every_piece_rule(ctx):
         ("前年每月平均租金达到8500元,其后一直回落。", "8500元", "前年"),
         ("前年旅客人次下降,每日只有1200人次。", "1200人次", "每日"),
         ("2019年村民收入增加,全村每户增收3000元。", "3000元", "2019年"),
+        # a time written as X的 before a number (with or without unit) scopes that number only
+        ("倍差从2012年的1.8缩小到1.5,中等收入群体比例达到41.2%。", "41.2%", None),
+        # an age takes a time only from its own clause
+        ("今年3月的一场大火,烧毁了他们一家5口的房屋。", "5口", "今年3月"),
+        ("今年3月的一场大火,烧毁了7岁女孩的家。", "7岁", None),
+        ("今年3月,7岁的女孩入学。", "7岁", None),
+        ("他于2019年5月去世,享年98岁。", "98岁", None),
         # the day of a report is no time of the figures reported
         ("统计处今日公布,本港失业率为3.9%。", "3.9%", None),
     ],
