@@ -163,6 +163,27 @@ class ContextRules:
         chosen = chosen or strong or found
         return chosen[-1][1], chosen[-1][2]
 
+    def distribute_times(self, sentence: str, quantities: list[tuple[int, int]], times: list[str | None]) -> list[str | None]:
+        """Times of a sentence's quantities, a list of times (2018年及2019年) shared out over a list of
+        as many quantities (…分别为907人及1348人: the first gets 2018年, the second 2019年)."""
+        out = list(times)
+        separators = "|".join(regex.escape(s) for s in self.list_separators)
+        if not separators:
+            return out
+        chain: list[int] = []
+        for i in range(len(quantities) + 1):
+            joined = i < len(quantities) and chain and sentence[quantities[chain[-1]][1] : quantities[i][0]] in self.list_separators
+            if joined:
+                chain.append(i)
+                continue
+            if len(chain) > 1 and len({times[k] for k in chain}) == 1 and times[chain[0]]:
+                parts = regex.split(separators, times[chain[0]])
+                if len(parts) == len(chain) and all(parts):
+                    for k, part in zip(chain, parts):
+                        out[k] = part
+            chain = [i] if i < len(quantities) else []
+        return out
+
     def _is_weak(self, rule_ids: str) -> bool:
         """True when a time is a frequency (a `weak` time rule: 每月)."""
         return any(r in self.weak_times for r in rule_ids.split("+"))

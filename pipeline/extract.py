@@ -129,6 +129,8 @@ class ClaimExtractor:
                     rule="+".join(dict.fromkeys(rules)),
                 )
             )
+        for claim, time in zip(out, ctx.distribute_times(sentence, local, [c.time for c in out])):
+            claim.time = time  # 2018年及2019年…分别为A及B
         return out
 
     def _entity(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times) -> str | None:

@@ -69,6 +69,10 @@ def test_context_time_spans_carry_every_piece_rule(ctx):
         ("今年3月的一场大火,烧毁了7岁女孩的家。", "7岁", None),
         ("今年3月,7岁的女孩入学。", "7岁", None),
         ("他于2019年5月去世,享年98岁。", "98岁", None),
+        # a list of times over a list of as many quantities is shared out
+        ("2008/09及2009/10的转学人数分别为320人及415人。", "320人", "2008/09"),
+        ("2008/09及2009/10的转学人数分别为320人及415人。", "415人", "2009/10"),
+        ("2008/09及2009/10两个学年,转学人数均为约300人。", "约300人", "2008/09及2009/10两个学年"),
         # the day of a report is no time of the figures reported
         ("统计处今日公布,本港失业率为3.9%。", "3.9%", None),
     ],
