@@ -29,6 +29,7 @@ _ROLE_REACH = 120
 _REACH = 8
 _LIST_CLOSERS = frozenset({"等", "等等"})
 _TITLE = regex.compile(r"《[^《》]*》")
+_DIGIT_AT = regex.compile(r"[0-9０-９]")
 _LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
 
 
@@ -61,6 +62,12 @@ class ContextRules:
         # a marker that is also a list separator (与) cannot tell a comparison's base from a list item
         self.base_markers = frozenset(m for m in self.markers if m not in separators)
         self.partners = sorted(set(cues.get("partner", [])), key=len, reverse=True)
+        speech = sorted(set(cues.get("speech", [])), key=len, reverse=True)
+        # a one-character verb (说, 称) only before punctuation: not 说明, 称为
+        self._speech = regex.compile("|".join(
+            regex.escape(v) + (r"(?=[\p{P}\s])" if len(v) == 1 else "") for v in speech
+        )) if speech else None
+        self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
         """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
@@ -125,12 +132,17 @@ class ContextRules:
         return merged
 
     def time_of(
-        self, sentence: str, times: list[tuple[int, int, str, str]], q_start: int, quantities: list[tuple[int, int]]
+        self,
+        sentence: str,
+        times: list[tuple[int, int, str, str]],
+        q_start: int,
+        quantities: list[tuple[int, int]],
+        own_clause: bool = False,
     ) -> tuple[str | None, str | None]:
         """The time expression (of the sentence's `time_spans`, with its rule ids) that scopes the
         quantity at q_start: the nearest before it in its own clause, a date over a frequency
         (去年每月…); else the nearest date before it in the sentence (a semicolon does not end it),
-        else a frequency. A time after a comparison marker (比2019年同期, 较上年) is the base of a
+        else a frequency; with `own_clause` (an age) only a time of its own clause. A time after a comparison marker (比2019年同期, 较上年) is the base of a
         comparison, not it; a time written as X的 right before a quantity scopes that one only."""
         found: list[tuple[int, str, str]] = []
         for start, end, text, rule_id in times:
@@ -138,8 +150,10 @@ class ContextRules:
                 break
             if _overlaps_any(start, end, quantities) or self.is_comparison_base(sentence, start):
                 continue
-            if sentence.startswith("的", end) and any(s == end + 1 for s, _ in quantities):
-                # "年初的21.7%": scopes the quantity right after it only
+            if self.records and sentence.startswith(self.records, end):
+                continue  # 创今年新高: part of a record
+            if sentence.startswith("的", end) and (any(s == end + 1 for s, _ in quantities) or _DIGIT_AT.match(sentence, end + 1)):
+                # "年初的21.7%", "2013年的1.76": scopes the number right after it only
                 if q_start == end + 1:
                     return text, rule_id
                 continue
@@ -151,8 +165,31 @@ class ContextRules:
         in_clause = [f for f in found if f[0] >= own]
         # the nearest time of the claim's own clause (a date over a frequency: 去年每月…)
         chosen = [f for f in in_clause if f in strong] or in_clause
+        if own_clause:  # an age: only a time of its own clause (他去年10月… 5岁的女儿)
+            return (chosen[-1][1], chosen[-1][2]) if chosen else (None, None)
         chosen = chosen or strong or found
         return chosen[-1][1], chosen[-1][2]
+
+    def distribute_times(self, sentence: str, quantities: list[tuple[int, int]], times: list[str | None]) -> list[str | None]:
+        """Times of a sentence's quantities, a list of times (2018年及2019年) shared out over a list of
+        as many quantities (…分别为907人及1348人: the first gets 2018年, the second 2019年)."""
+        out = list(times)
+        separators = "|".join(regex.escape(s) for s in self.list_separators)
+        if not separators:
+            return out
+        chain: list[int] = []
+        for i in range(len(quantities) + 1):
+            joined = i < len(quantities) and chain and sentence[quantities[chain[-1]][1] : quantities[i][0]] in self.list_separators
+            if joined:
+                chain.append(i)
+                continue
+            if len(chain) > 1 and len({times[k] for k in chain}) == 1 and times[chain[0]]:
+                parts = regex.split(separators, times[chain[0]])
+                if len(parts) == len(chain) and all(parts):
+                    for k, part in zip(chain, parts):
+                        out[k] = part
+            chain = [i] if i < len(quantities) else []
+        return out
 
     def _is_weak(self, rule_ids: str) -> bool:
         """True when a time is a frequency (a `weak` time rule: 每月)."""
@@ -200,7 +237,12 @@ class ContextRules:
         before it that opens a clause of the sentence. A partner after 对, 与 … (全省对东盟出口) is
         no where. `openers` (of all the sentence's entities, see `openers`) may be given when
         several quantities share a sentence."""
-        before = [e for e in ents if e.end_char <= sent_start + q_start and not self._is_partner(sentence, e.start_char - sent_start)]
+        before = [
+            e for e in ents
+            if e.end_char <= sent_start + q_start
+            and not self._is_partner(sentence, e.start_char - sent_start)
+            and not self._is_speaker(sentence, e.end_char - sent_start, q_start)
+        ]
         if not before:
             return None, None
         clause_from = sent_start + clause_start(sentence, q_start)
@@ -219,6 +261,15 @@ class ContextRules:
         if chosen is None:
             return None, None
         return chosen.text, chosen.id_ or None
+
+    def _is_speaker(self, sentence: str, local_end: int, q_start: int) -> bool:
+        """True when the entity ending at `local_end` is a speaker's affiliation: a speech verb
+        (`speech` cues: 表示, 指出 …) follows in its clause before the quantity (某局局长某某表示,…)."""
+        if self._speech is None:
+            return False
+        clause_end = _CLAUSE_END.search(sentence, local_end)
+        stop = min(q_start, clause_end.start() if clause_end else len(sentence))
+        return self._speech.search(sentence, local_end, min(stop + 1, len(sentence))) is not None
 
     def _is_partner(self, sentence: str, local: int) -> bool:
         """True when a partner word (`partner` cues: 对, 与 …) comes right before `local`."""

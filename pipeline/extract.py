@@ -118,7 +118,7 @@ class ClaimExtractor:
             if role_rule:
                 rules.append(role_rule)
             # time
-            time, time_rule = ctx.time_of(sentence, times, qs, local)
+            time, time_rule = ctx.time_of(sentence, times, qs, local, own_clause=q.kind == "age")
             if time_rule:
                 rules.append(time_rule)
             # where
@@ -158,6 +158,8 @@ class ClaimExtractor:
                     rule="+".join(dict.fromkeys(rules)),
                 )
             )
+        for claim, time in zip(out, ctx.distribute_times(sentence, local, [c.time for c in out])):
+            claim.time = time  # 2018年及2019年…分别为A及B
         return out
 
     def _table_context(

@@ -98,10 +98,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 #: Keys whose value is one of a fixed set: (section, key) -> allowed values.
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("entity_cue", "use"): (
-        "skip_before", "respectively", "list", "comparison", "comparison_marker", "verbal", "attributive", "share",
-        "predicate", "function", "partner",
-        "subject_tag", "not_head_tag", "after_not_head_tag", "lead_in", "subject_skip",
-        "clause_end", "list_end", "opening_bracket", "not_after", "governing", "place_tag", "heading_marker", "heading_stop",
+        "skip_before", "respectively", "list", "comparison", "comparison_marker", "verbal", "attributive",
+        "share", "predicate", "function", "partner", "subject_tag", "not_head_tag", "after_not_head_tag",
+        "lead_in", "subject_skip", "clause_end", "list_end", "opening_bracket", "not_after", "governing",
+        "place_tag", "heading_marker", "heading_stop", "record", "speech",
     ),
     ("qualifier", "position"): ("before", "after", "infix", "outside", "before_unit"),
     ("role", "position"): ("before", "after"),

@@ -145,6 +145,17 @@ def test_context_time_spans_carry_every_piece_rule(ctx):
         ("前年每月平均租金达到8500元,其后一直回落。", "8500元", "前年"),
         ("前年旅客人次下降,每日只有1200人次。", "1200人次", "每日"),
         ("2019年村民收入增加,全村每户增收3000元。", "3000元", "2019年"),
+        # a time written as X的 before a number (with or without unit) scopes that number only
+        ("倍差从2012年的1.8缩小到1.5,中等收入群体比例达到41.2%。", "41.2%", None),
+        # an age takes a time only from its own clause
+        ("今年3月的一场大火,烧毁了他们一家5口的房屋。", "5口", "今年3月"),
+        ("今年3月的一场大火,烧毁了7岁女孩的家。", "7岁", None),
+        ("今年3月,7岁的女孩入学。", "7岁", None),
+        ("他于2019年5月去世,享年98岁。", "98岁", None),
+        # a list of times over a list of as many quantities is shared out
+        ("2008/09及2009/10的转学人数分别为320人及415人。", "320人", "2008/09"),
+        ("2008/09及2009/10的转学人数分别为320人及415人。", "415人", "2009/10"),
+        ("2008/09及2009/10两个学年,转学人数均为约300人。", "约300人", "2008/09及2009/10两个学年"),
         # the day of a report is no time of the figures reported
         ("统计处今日公布,本港失业率为3.9%。", "3.9%", None),
     ],
@@ -192,6 +203,9 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         ("英国一家机构发布报告,6月全球客运量预计减少4%。", "4%", "全球", "place.scope"),
         # a generic organisation word is no where
         ("全村党员大会到会率达到90%。", "90%", "全村", "place.scope"),
+        # a speaker's affiliation is no where of the figures quoted
+        ("青山医院急症科主任王立明指出,病人平均年龄是五十多岁。", "五十多岁", None, None),
+        ("青山医院急症科今年接诊病人3200人。", "3200人", "青山医院", "org.head"),
     ],
 )
 def test_context_where_of_claim_and_its_rule(nlp, text, quantity, where, rule):

