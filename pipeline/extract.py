@@ -7,7 +7,7 @@ Writes `doc._.claims` (a list of `Claim`) and `doc.spans["claims"]` (one span pe
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 from spacy.language import Language
@@ -56,6 +56,7 @@ class ClaimExtractor:
         self.matcher: QuantityMatcher | None = None
         self.context: ContextRules | None = None
         self.cues = EntityCues()
+        self.has_number = regex.compile(r"\p{Nd}")
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: RuleSet | None = None) -> None:
         """Compile the quantity grammar and context rules of a rule set (default: built-in)."""
@@ -63,6 +64,9 @@ class ClaimExtractor:
         self.matcher = QuantityMatcher(rules)
         self.context = ContextRules(rules)
         self.cues = EntityCues.from_rules(rules)
+        # a digit or a numeral character of the number rules: a heading line holds none
+        system = self.matcher.system
+        self.has_number = regex.compile(r"[\p{Nd}" + regex.escape(system.cn_chars + "".join(system.big)) + "]")
 
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None or self.context is None:
@@ -202,7 +206,7 @@ class ClaimExtractor:
                 return None
             above = text.rfind("\n", 0, line_start - 1) + 1
             line = text[above : line_start - 1].strip()
-            if not _HAS_NUMBER.search(self.cues.heading_marker.sub("", line)):
+            if not self.has_number.search(self.cues.heading_marker.sub("", line)):
                 line = self.cues.heading_marker.sub("", line).strip().rstrip(":：")
                 if line and len(line) <= self.cues.heading_length and not self.cues.heading_stop.search(line):
                     return line
@@ -371,24 +375,53 @@ class ClaimExtractor:
             phrase = np_before_list(doc, sent_start + len(head), sent_start + clause_start(sentence, cue_pos, self.cues.clause_ends), self.cues)
             items = list_items(phrase, ctx.list_separators) if phrase else []
             if len(items) != len(chain) and len(chain) > 1:
-                # 包括薪俸税、物业税…，收入分别为…: the list is earlier in the sentence
+                # 包括薪俸税、物业税…，收入分别为…: the list is earlier in the sentence; with more
+                # items than values, an item holds a weaker separator (造纸及纸制品业): split on 、 only
                 earlier = parallel_lists(doc, sent_start, sent_start + cue_pos, frozenset(ctx.list_separators), cues)
-                items = next((found for found in reversed(earlier) if len(found) == len(chain)), items)
+                candidates = [items, *reversed(earlier)]
+                candidates += [self._merge_weak(sentence, found, len(chain)) for found in candidates]
+                items = next((found for found in candidates if len(found) == len(chain)), items)
             if len(items) == len(chain):
                 return items[chain.index(i)]
             return phrase or None
         return None
+
+    def _merge_weak(self, sentence: str, items: list[str], n: int) -> list[str]:
+        """A list of more items than `n` values with the items joined by a weak separator (及, 和)
+        merged, when the primary separators (、) leave exactly `n`: 纺织业、造纸|及|纸制品业."""
+        if len(items) <= n or not self.cues.primary_list:
+            return items
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        for item in items:
+            at = sentence.find(item, pos)
+            if at < 0:
+                return items
+            spans.append((at, at + len(item)))
+            pos = at + len(item)
+        primary = [sentence[spans[k][1] : spans[k + 1][0]] in self.cues.primary_list for k in range(len(spans) - 1)]
+        if primary.count(True) != n - 1:
+            return items
+        merged = [spans[0]]
+        for k, is_primary in enumerate(primary):
+            if is_primary:
+                merged.append(spans[k + 1])
+            else:
+                merged[-1] = (merged[-1][0], spans[k + 1][1])
+        return [sentence[a:b] for a, b in merged]
 
 
 @dataclass(frozen=True, slots=True)
 class EntityCues:
     """The cue classes of `rules/context.toml` that the entity cascade reads (see `entity_cue.use`)."""
 
-    subject_tags: frozenset[str] = frozenset({"n*", "vn", "an", "j", "eng", "l", "i", "b"})
+    subject_tags: frozenset[str] = frozenset()
     not_head_tags: frozenset[str] = frozenset()
     after_not_head_tags: frozenset[str] = frozenset()
     lead_in: tuple[str, ...] = ()
     subject_skip: frozenset[str] = frozenset()
+    #: the separators of a list's items that never join words inside an item (、)
+    primary_list: list[str] = field(default_factory=list)
     #: clause punctuation (a noun phrase never spans it), and the punctuation that ends a 分别 list
     clause_ends: regex.Pattern[str] = regex.compile(r"(?!)")
     list_ends: regex.Pattern[str] = regex.compile(r"(?!)")
@@ -414,11 +447,12 @@ class EntityCues:
             found.setdefault(rule.get("use"), []).extend(rule.get("surface"))
         longest = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
         return cls(
-            subject_tags=frozenset(found.get("subject_tag", [])) or cls.subject_tags,
+            subject_tags=frozenset(found.get("subject_tag", [])),
             not_head_tags=frozenset(found.get("not_head_tag", [])),
             after_not_head_tags=frozenset(found.get("after_not_head_tag", [])),
             lead_in=longest(found.get("lead_in", [])),
             subject_skip=frozenset(found.get("subject_skip", [])),
+            primary_list=list(longest(found.get("primary_list", []))),
             clause_ends=_char_class(found.get("clause_end", [])),
             list_ends=_char_class(found.get("list_end", [])),
             punct_after=regex.compile(r"^(?:(?!" + _alternatives(found.get("opening_bracket", [])) + r")[\p{P}\s]|$)"),
@@ -428,10 +462,6 @@ class EntityCues:
             heading_marker=regex.compile("^(?:" + _alternatives(found.get("heading_marker", [])) + r"|\s)+"),
             heading_stop=_char_class(found.get("heading_stop", [])),
         )
-
-
-#: Any digit or Chinese numeral: a heading line holds none.
-_HAS_NUMBER = regex.compile(r"[\p{Nd}〇零一二两三四五六七八九十百千万亿]")
 
 
 def _alternatives(words: list[str]) -> str:

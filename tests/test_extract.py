@@ -216,3 +216,18 @@ def test_extract_entity_heading_over_list(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
     last = claim.rule.split("+")[-1]
     assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # more list items than values: items joined by a weaker separator (及) make one item
+        ("纺织业、造纸及纸制品业呈负增长,同比分别下降3%和0.7%。", "3%", "纺织业"),
+        ("纺织业、造纸及纸制品业呈负增长,同比分别下降3%和0.7%。", "0.7%", "造纸及纸制品业"),
+        # as many items as values: each its own
+        ("钢材、水泥和玻璃产量分别增长3%、5%和2%。", "5%", "水泥"),
+    ],
+)
+def test_extract_entity_respectively_more_items_than_values(nlp, text, quantity, entity):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, "entity.respectively")
