@@ -376,7 +376,7 @@ class ClaimExtractor:
             items = list_items(phrase, ctx.list_separators) if phrase else []
             if len(items) != len(chain) and len(chain) > 1:
                 # 包括薪俸税、物业税…，收入分别为…: the list is earlier in the sentence; with more
-                # items than values, an item holds a weaker separator (造纸及纸制品业): split on 、 only
+                # items than values, an item holds a weaker separator (烟草及酒类制造业): split on 、 only
                 earlier = parallel_lists(doc, sent_start, sent_start + cue_pos, frozenset(ctx.list_separators), cues)
                 candidates = [items, *reversed(earlier)]
                 candidates += [self._merge_weak(sentence, found, len(chain)) for found in candidates]
@@ -388,7 +388,7 @@ class ClaimExtractor:
 
     def _merge_weak(self, sentence: str, items: list[str], n: int) -> list[str]:
         """A list of more items than `n` values with the items joined by a weak separator (及, 和)
-        merged, when the primary separators (、) leave exactly `n`: 纺织业、造纸|及|纸制品业."""
+        merged, when the primary separators (、) leave exactly `n`: 食品业、烟草|及|酒类制造业."""
         if len(items) <= n or not self.cues.primary_list:
             return items
         spans: list[tuple[int, int]] = []
