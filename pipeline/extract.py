@@ -38,6 +38,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.clause_quantity": "no noun phrase of its own in the clause: what the last quantity of the nearest clause with one measures",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
+    "entity.topic": "nothing in its sentence (乙市以16亿元排名第二): the entity of the last claim before it",
 }
 _NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a name
 
@@ -84,9 +85,12 @@ class ClaimExtractor:
             index = _sentence_index(sentences, q.start)
             by_sentence.setdefault(index, []).append(q)
         tables = table_cells(text, [(q.start, q.end) for q in quantities])
+        topic: str | None = None  # the entity of the last claim so far
         for index, group in by_sentence.items():
             sent_start, sent_end = sentences[index] if sentences else (0, len(text))
-            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables))
+            found = self._sentence_claims(doc, text, sent_start, sent_end, group, tables, topic)
+            claims.extend(found)
+            topic = next((c.entity for c in reversed(found) if c.entity), topic)
         for claim in claims:
             span = doc.char_span(claim.start, claim.end, label=claim.kind, alignment_mode="expand")
             if span is not None:
@@ -98,8 +102,10 @@ class ClaimExtractor:
 
     # -- one sentence -------------------------------------------------------------------------
     def _sentence_claims(
-        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = ()
+        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = (),
+        topic: str | None = None,
     ) -> list[Claim]:
+        """The claims of one sentence; `topic` is the entity of the last claim before it."""
         assert self.context is not None
         ctx = self.context
         sentence = text[sent_start:sent_end]
@@ -137,6 +143,8 @@ class ClaimExtractor:
                     rules = [r for r in rules if r != time_rule] + [table_time_rule]
             else:
                 entity, entity_rule = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times, ents)
+                if entity is None and topic:
+                    entity, entity_rule = topic, "entity.topic"  # 乙市以1689亿元排名第二: what the sentence before measured
             if entity_rule:
                 rules.append(entity_rule)
             roles.append(role)
@@ -323,7 +331,11 @@ class ClaimExtractor:
                 continue
             word = next((w for w in self.cues.lead_in if sentence.startswith(w, pos)), None)
             if word is None:
-                break
+                # a time word the time rules do not know (一季度) is skipped like a time
+                token = next((t for t in tokens_between(doc, sent_start + pos, sent_start + pos + 1) if t.idx == sent_start + pos), None)
+                if token is None or not _tag_in(token.tag_, self.cues.subject_skip_tags):
+                    break
+                word = token.text
             pos += len(word)
         if pos >= limit or any(sentence.startswith(w, pos) for w in self.context.comparisons):
             return None
@@ -420,6 +432,7 @@ class EntityCues:
     after_not_head_tags: frozenset[str] = frozenset()
     lead_in: tuple[str, ...] = ()
     subject_skip: frozenset[str] = frozenset()
+    subject_skip_tags: frozenset[str] = frozenset()
     #: the separators of a list's items that never join words inside an item (、)
     primary_list: list[str] = field(default_factory=list)
     #: clause punctuation (a noun phrase never spans it), and the punctuation that ends a 分别 list
@@ -452,6 +465,7 @@ class EntityCues:
             after_not_head_tags=frozenset(found.get("after_not_head_tag", [])),
             lead_in=longest(found.get("lead_in", [])),
             subject_skip=frozenset(found.get("subject_skip", [])),
+            subject_skip_tags=frozenset(found.get("subject_skip_tag", [])),
             primary_list=list(longest(found.get("primary_list", []))),
             clause_ends=_char_class(found.get("clause_end", [])),
             list_ends=_char_class(found.get("list_end", [])),

@@ -231,3 +231,17 @@ def test_extract_entity_heading_over_list(nlp, text, quantity, entity, branch):
 def test_extract_entity_respectively_more_items_than_values(nlp, text, quantity, entity):
     claim = _claim(nlp, text, quantity)
     assert (claim.entity, claim.rule.split("+")[-1]) == (entity, "entity.respectively")
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a sentence that names nothing measured continues the topic of the claim before it
+        ("庆阳市一季度财政收入以320亿元排名第一。平凉市以290亿元排名第二。", "290亿元", "财政收入", "entity.topic"),
+        # a sentence with its own phrase keeps it
+        ("庆阳市一季度财政收入以320亿元排名第一。平凉市完成税收290亿元。", "290亿元", "税收", "entity.np_before"),
+    ],
+)
+def test_extract_entity_topic_of_the_claim_before(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
