@@ -308,12 +308,19 @@ class ClaimExtractor:
             inside = [k for k in range(i) if clause_from <= local[k][0] < clause_to]
             if inside and previous[inside[-1]]:
                 return previous[inside[-1]], "entity.clause_quantity"
+            if clause_to != end and self._is_speech(sentence[clause_from:clause_to]):
+                return None  # 刘颖介绍说: a speaker, and what came before is another topic
             subject = self._clause_subject(doc, sentence, sent_start, clause_from, clause_to, cues, times, ents)
             if subject:
                 return subject, "entity.subject"
             if clause_from == 0:
                 return None
             clause_to = clause_from - 1
+
+    def _is_speech(self, clause: str) -> bool:
+        """True when the clause introduces speech or a source (X表示, 报告显示, 据Y报道)."""
+        clause = clause.rstrip(" 　:：“「\"")
+        return any(clause.endswith(verb) for verb in self.cues.reporting)
 
     def _clause_subject(self, doc, sentence, sent_start, start, limit, cues, times, ents) -> str | None:
         """The noun phrase that opens sentence[start:limit] past times, places and lead-in words
@@ -433,6 +440,7 @@ class EntityCues:
     lead_in: tuple[str, ...] = ()
     subject_skip: frozenset[str] = frozenset()
     subject_skip_tags: frozenset[str] = frozenset()
+    reporting: tuple[str, ...] = ()
     #: the separators of a list's items that never join words inside an item (、)
     primary_list: list[str] = field(default_factory=list)
     #: clause punctuation (a noun phrase never spans it), and the punctuation that ends a 分别 list
@@ -466,6 +474,7 @@ class EntityCues:
             lead_in=longest(found.get("lead_in", [])),
             subject_skip=frozenset(found.get("subject_skip", [])),
             subject_skip_tags=frozenset(found.get("subject_skip_tag", [])),
+            reporting=longest(found.get("reporting", [])),
             primary_list=list(longest(found.get("primary_list", []))),
             clause_ends=_char_class(found.get("clause_end", [])),
             list_ends=_char_class(found.get("list_end", [])),
