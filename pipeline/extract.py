@@ -36,6 +36,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.np_before": "the noun phrase before the quantity (or its change cue) in its clause",
     "entity.list_before": "the noun phrase before the quantity with the list items it closes",
     "entity.clause_quantity": "no noun phrase of its own in the clause: what the last quantity of the nearest clause with one measures",
+    "entity.topic_clause": "no noun phrase of its own in the clause: the head of a clause before that is only a noun phrase (…的|利得税)",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
     "entity.topic": "nothing in its sentence (乙市以16亿元排名第二): the entity of the last claim before it",
@@ -310,12 +311,34 @@ class ClaimExtractor:
                 return previous[inside[-1]], "entity.clause_quantity"
             if clause_to != end and self._is_speech(sentence[clause_from:clause_to]):
                 return None  # 刘颖介绍说: a speaker, and what came before is another topic
+            topic = self._topic_clause(doc, sentence, sent_start, clause_from, clause_to, cues) if clause_to != end else None
+            if topic:
+                return topic, "entity.topic_clause"
             subject = self._clause_subject(doc, sentence, sent_start, clause_from, clause_to, cues, times, ents)
             if subject:
                 return subject, "entity.subject"
             if clause_from == 0:
                 return None
             clause_to = clause_from - 1
+
+    def _topic_clause(self, doc, sentence, sent_start, start, limit, cues) -> str | None:
+        """The head noun phrase of a clause that is only a noun phrase, a topic stated before the
+        clauses about it (占税收最大部分的|利得税, …): the phrase ending the clause when its last word
+        is a noun (`topic_head_tag`) and only a modifier with 的 stands before it; else None."""
+        while limit > start and sentence[limit - 1].isspace():
+            limit -= 1
+        tokens = [t for t in tokens_between(doc, sent_start + start, sent_start + limit) if t.text.strip() and t.idx >= sent_start + start]
+        if not tokens or not _tag_in(tokens[-1].tag_, self.cues.topic_head_tags):
+            return None
+        phrase = np_before(doc, sent_start + limit, sent_start + start, cues=cues)
+        if not phrase:
+            return None
+        at = limit - len(phrase)
+        # the phrase must be the clause's last stretch after a 的 or the clause start: no predicate before it
+        rest = sentence[start:at].strip()
+        if rest and not rest.endswith("的"):
+            return None  # a predicate, not a topic
+        return phrase
 
     def _is_speech(self, clause: str) -> bool:
         """True when the clause introduces speech or a source (X表示, 报告显示, 据Y报道)."""
@@ -441,6 +464,7 @@ class EntityCues:
     subject_skip: frozenset[str] = frozenset()
     subject_skip_tags: frozenset[str] = frozenset()
     reporting: tuple[str, ...] = ()
+    topic_head_tags: frozenset[str] = frozenset()
     #: the separators of a list's items that never join words inside an item (、)
     primary_list: list[str] = field(default_factory=list)
     #: clause punctuation (a noun phrase never spans it), and the punctuation that ends a 分别 list
@@ -475,6 +499,7 @@ class EntityCues:
             subject_skip=frozenset(found.get("subject_skip", [])),
             subject_skip_tags=frozenset(found.get("subject_skip_tag", [])),
             reporting=longest(found.get("reporting", [])),
+            topic_head_tags=frozenset(found.get("topic_head_tag", [])),
             primary_list=list(longest(found.get("primary_list", []))),
             clause_ends=_char_class(found.get("clause_end", [])),
             list_ends=_char_class(found.get("list_end", [])),

@@ -81,7 +81,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("entity_cue", "use"): (
         "skip_before", "respectively", "list", "comparison", "comparison_marker", "verbal", "attributive", "share",
         "subject_tag", "not_head_tag", "after_not_head_tag", "lead_in", "subject_skip",
-        "clause_end", "list_end", "opening_bracket", "not_after", "governing", "place_tag", "heading_marker", "heading_stop", "primary_list", "subject_skip_tag", "reporting",
+        "clause_end", "list_end", "opening_bracket", "not_after", "governing", "place_tag", "heading_marker", "heading_stop", "primary_list", "subject_skip_tag", "reporting", "topic_head_tag",
     ),
     ("qualifier", "position"): ("before", "after", "infix", "outside"),
     ("role", "position"): ("before", "after"),

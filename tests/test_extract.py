@@ -245,3 +245,19 @@ def test_extract_entity_respectively_more_items_than_values(nlp, text, quantity,
 def test_extract_entity_topic_of_the_claim_before(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
     assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a clause that is only a noun phrase is the topic of the clauses after it
+        ("占比最大的营业税,今年则微跌1.2亿元至310亿元。", "310亿元", "营业税", "entity.same_as_previous"),
+        ("占比最大的营业税,今年则微跌1.2亿元至310亿元。", "1.2亿元", "营业税", "entity.topic_clause"),
+        # a speaker's clause is no topic
+        ("市邮政局负责人介绍说,目前保持在80万件左右。", "80万件左右", None, ""),
+    ],
+)
+def test_extract_entity_topic_clause(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
