@@ -261,3 +261,16 @@ def test_extract_entity_topic_clause(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
     last = claim.rule.split("+")[-1]
     assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a second list of as many values after the 分别 list is parallel to the same items
+        ("教育及卫生支出增幅最大,分别增加1.5倍及1.2倍,达52亿元及37亿元。", "52亿元", "教育"),
+        ("教育及卫生支出增幅最大,分别增加1.5倍及1.2倍,达52亿元及37亿元。", "37亿元", "卫生"),
+    ],
+)
+def test_extract_entity_respectively_second_list(nlp, text, quantity, entity):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, "entity.respectively")
