@@ -7,7 +7,7 @@ Writes `doc._.claims` (a list of `Claim`) and `doc.spans["claims"]` (one span pe
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 from spacy.language import Language
@@ -36,8 +36,10 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.np_before": "the noun phrase before the quantity (or its change cue) in its clause",
     "entity.list_before": "the noun phrase before the quantity with the list items it closes",
     "entity.clause_quantity": "no noun phrase of its own in the clause: what the last quantity of the nearest clause with one measures",
+    "entity.topic_clause": "no noun phrase of its own in the clause: the head of a clause before that is only a noun phrase (…的|利得税)",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
+    "entity.topic": "nothing in its sentence (乙市以16亿元排名第二): the entity of the last claim before it",
 }
 _NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a name
 
@@ -56,6 +58,7 @@ class ClaimExtractor:
         self.matcher: QuantityMatcher | None = None
         self.context: ContextRules | None = None
         self.cues = EntityCues()
+        self.has_number = regex.compile(r"\p{Nd}")
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: RuleSet | None = None) -> None:
         """Compile the quantity grammar and context rules of a rule set (default: built-in)."""
@@ -63,6 +66,9 @@ class ClaimExtractor:
         self.matcher = QuantityMatcher(rules)
         self.context = ContextRules(rules)
         self.cues = EntityCues.from_rules(rules)
+        # a digit or a numeral character of the number rules: a heading line holds none
+        system = self.matcher.system
+        self.has_number = regex.compile(r"[\p{Nd}" + regex.escape(system.cn_chars + "".join(system.big)) + "]")
 
     def __call__(self, doc: Doc) -> Doc:
         if self.matcher is None or self.context is None:
@@ -80,9 +86,12 @@ class ClaimExtractor:
             index = _sentence_index(sentences, q.start)
             by_sentence.setdefault(index, []).append(q)
         tables = table_cells(text, [(q.start, q.end) for q in quantities])
+        topic: str | None = None  # the entity of the last claim so far
         for index, group in by_sentence.items():
             sent_start, sent_end = sentences[index] if sentences else (0, len(text))
-            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables))
+            found = self._sentence_claims(doc, text, sent_start, sent_end, group, tables, topic)
+            claims.extend(found)
+            topic = next((c.entity for c in reversed(found) if c.entity), topic)
         for claim in claims:
             span = doc.char_span(claim.start, claim.end, label=claim.kind, alignment_mode="expand")
             if span is not None:
@@ -94,8 +103,10 @@ class ClaimExtractor:
 
     # -- one sentence -------------------------------------------------------------------------
     def _sentence_claims(
-        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = ()
+        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = (),
+        topic: str | None = None,
     ) -> list[Claim]:
+        """The claims of one sentence; `topic` is the entity of the last claim before it."""
         assert self.context is not None
         ctx = self.context
         sentence = text[sent_start:sent_end]
@@ -135,6 +146,8 @@ class ClaimExtractor:
                     rules = [r for r in rules if r != time_rule] + [table_time_rule]
             else:
                 entity, entity_rule = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times, ents)
+                if entity is None and topic:
+                    entity, entity_rule = topic, "entity.topic"  # 乙市以1689亿元排名第二: what the sentence before measured
             if entity_rule:
                 rules.append(entity_rule)
             roles.append(role)
@@ -206,7 +219,7 @@ class ClaimExtractor:
                 return None
             above = text.rfind("\n", 0, line_start - 1) + 1
             line = text[above : line_start - 1].strip()
-            if not _HAS_NUMBER.search(self.cues.heading_marker.sub("", line)):
+            if not self.has_number.search(self.cues.heading_marker.sub("", line)):
                 line = self.cues.heading_marker.sub("", line).strip().rstrip(":：")
                 if line and len(line) <= self.cues.heading_length and not self.cues.heading_stop.search(line):
                     return line
@@ -300,12 +313,41 @@ class ClaimExtractor:
             inside = [k for k in range(i) if clause_from <= local[k][0] < clause_to]
             if inside and previous[inside[-1]]:
                 return previous[inside[-1]], "entity.clause_quantity"
+            if clause_to != end and self._is_speech(sentence[clause_from:clause_to]):
+                return None  # 刘颖介绍说: a speaker, and what came before is another topic
+            topic = self._topic_clause(doc, sentence, sent_start, clause_from, clause_to, cues) if clause_to != end else None
+            if topic:
+                return topic, "entity.topic_clause"
             subject = self._clause_subject(doc, sentence, sent_start, clause_from, clause_to, cues, times, ents)
             if subject:
                 return subject, "entity.subject"
             if clause_from == 0:
                 return None
             clause_to = clause_from - 1
+
+    def _topic_clause(self, doc, sentence, sent_start, start, limit, cues) -> str | None:
+        """The head noun phrase of a clause that is only a noun phrase, a topic stated before the
+        clauses about it (占税收最大部分的|利得税, …): the phrase ending the clause when its last word
+        is a noun (`topic_head_tag`) and only a modifier with 的 stands before it; else None."""
+        while limit > start and sentence[limit - 1].isspace():
+            limit -= 1
+        tokens = [t for t in tokens_between(doc, sent_start + start, sent_start + limit) if t.text.strip() and t.idx >= sent_start + start]
+        if not tokens or not _tag_in(tokens[-1].tag_, self.cues.topic_head_tags):
+            return None
+        phrase = np_before(doc, sent_start + limit, sent_start + start, cues=cues)
+        if not phrase:
+            return None
+        at = limit - len(phrase)
+        # the phrase must be the clause's last stretch after a 的 or the clause start: no predicate before it
+        rest = sentence[start:at].strip()
+        if rest and not rest.endswith("的"):
+            return None  # a predicate, not a topic
+        return phrase
+
+    def _is_speech(self, clause: str) -> bool:
+        """True when the clause introduces speech or a source (X表示, 报告显示, 据Y报道)."""
+        clause = clause.rstrip(" 　:：“「\"")
+        return any(clause.endswith(verb) for verb in self.cues.reporting)
 
     def _clause_subject(self, doc, sentence, sent_start, start, limit, cues, times, ents) -> str | None:
         """The noun phrase that opens sentence[start:limit] past times, places and lead-in words
@@ -323,7 +365,11 @@ class ClaimExtractor:
                 continue
             word = next((w for w in self.cues.lead_in if sentence.startswith(w, pos)), None)
             if word is None:
-                break
+                # a time word the time rules do not know (一季度) is skipped like a time
+                token = next((t for t in tokens_between(doc, sent_start + pos, sent_start + pos + 1) if t.idx == sent_start + pos), None)
+                if token is None or not _tag_in(token.tag_, self.cues.subject_skip_tags):
+                    break
+                word = token.text
             pos += len(word)
         if pos >= limit or any(sentence.startswith(w, pos) for w in self.context.comparisons):
             return None
@@ -363,36 +409,71 @@ class ClaimExtractor:
                 continue
             cue_pos = clause_from + at
             members = [k for k, (s, e) in enumerate(local) if cue_pos < s]
-            chain = []
+            chains: list[list[int]] = []
             for k in members:
-                if not chain or _joined_by_list(sentence, local[chain[-1]][1], local[k][0], ctx):
-                    chain.append(k)
+                if chains and _joined_by_list(sentence, local[chains[-1][-1]][1], local[k][0], ctx):
+                    chains[-1].append(k)
                 else:
-                    break
-            if i not in chain:
+                    chains.append([k])
+            # the values after 分别, and a later list of as many values in the same stretch
+            # (分别增加2.9倍及2.2倍,达930亿元及680亿元): item by item too
+            chain = next((c for c in chains if i in c), [])
+            if not chains or not (chain is chains[0] or len(chain) == len(chains[0]) > 1):
                 return None
             head = ctx.strip_before(sentence[:cue_pos])
             phrase = np_before_list(doc, sent_start + len(head), sent_start + clause_start(sentence, cue_pos, self.cues.clause_ends), self.cues)
             items = list_items(phrase, ctx.list_separators) if phrase else []
             if len(items) != len(chain) and len(chain) > 1:
-                # 包括薪俸税、物业税…，收入分别为…: the list is earlier in the sentence
+                # 包括薪俸税、物业税…，收入分别为…: the list is earlier in the sentence; with more
+                # items than values, an item holds a weaker separator (烟草及酒类制造业): split on 、 only
                 earlier = parallel_lists(doc, sent_start, sent_start + cue_pos, frozenset(ctx.list_separators), cues)
-                items = next((found for found in reversed(earlier) if len(found) == len(chain)), items)
+                candidates = [items, *reversed(earlier)]
+                candidates += [self._merge_weak(sentence, found, len(chain)) for found in candidates]
+                items = next((found for found in candidates if len(found) == len(chain)), items)
             if len(items) == len(chain):
                 return items[chain.index(i)]
             return phrase or None
         return None
+
+    def _merge_weak(self, sentence: str, items: list[str], n: int) -> list[str]:
+        """A list of more items than `n` values with the items joined by a weak separator (及, 和)
+        merged, when the primary separators (、) leave exactly `n`: 食品业、烟草|及|酒类制造业."""
+        if len(items) <= n or not self.cues.primary_list:
+            return items
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        for item in items:
+            at = sentence.find(item, pos)
+            if at < 0:
+                return items
+            spans.append((at, at + len(item)))
+            pos = at + len(item)
+        primary = [sentence[spans[k][1] : spans[k + 1][0]] in self.cues.primary_list for k in range(len(spans) - 1)]
+        if primary.count(True) != n - 1:
+            return items
+        merged = [spans[0]]
+        for k, is_primary in enumerate(primary):
+            if is_primary:
+                merged.append(spans[k + 1])
+            else:
+                merged[-1] = (merged[-1][0], spans[k + 1][1])
+        return [sentence[a:b] for a, b in merged]
 
 
 @dataclass(frozen=True, slots=True)
 class EntityCues:
     """The cue classes of `rules/context.toml` that the entity cascade reads (see `entity_cue.use`)."""
 
-    subject_tags: frozenset[str] = frozenset({"n*", "vn", "an", "j", "eng", "l", "i", "b"})
+    subject_tags: frozenset[str] = frozenset()
     not_head_tags: frozenset[str] = frozenset()
     after_not_head_tags: frozenset[str] = frozenset()
     lead_in: tuple[str, ...] = ()
     subject_skip: frozenset[str] = frozenset()
+    subject_skip_tags: frozenset[str] = frozenset()
+    reporting: tuple[str, ...] = ()
+    topic_head_tags: frozenset[str] = frozenset()
+    #: the separators of a list's items that never join words inside an item (、)
+    primary_list: list[str] = field(default_factory=list)
     #: clause punctuation (a noun phrase never spans it), and the punctuation that ends a 分别 list
     clause_ends: regex.Pattern[str] = regex.compile(r"(?!)")
     list_ends: regex.Pattern[str] = regex.compile(r"(?!)")
@@ -418,11 +499,15 @@ class EntityCues:
             found.setdefault(rule.get("use"), []).extend(rule.get("surface"))
         longest = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
         return cls(
-            subject_tags=frozenset(found.get("subject_tag", [])) or cls.subject_tags,
+            subject_tags=frozenset(found.get("subject_tag", [])),
             not_head_tags=frozenset(found.get("not_head_tag", [])),
             after_not_head_tags=frozenset(found.get("after_not_head_tag", [])),
             lead_in=longest(found.get("lead_in", [])),
             subject_skip=frozenset(found.get("subject_skip", [])),
+            subject_skip_tags=frozenset(found.get("subject_skip_tag", [])),
+            reporting=longest(found.get("reporting", [])),
+            topic_head_tags=frozenset(found.get("topic_head_tag", [])),
+            primary_list=list(longest(found.get("primary_list", []))),
             clause_ends=_char_class(found.get("clause_end", [])),
             list_ends=_char_class(found.get("list_end", [])),
             punct_after=regex.compile(r"^(?:(?!" + _alternatives(found.get("opening_bracket", [])) + r")[\p{P}\s]|$)"),
@@ -432,10 +517,6 @@ class EntityCues:
             heading_marker=regex.compile("^(?:" + _alternatives(found.get("heading_marker", [])) + r"|\s)+"),
             heading_stop=_char_class(found.get("heading_stop", [])),
         )
-
-
-#: Any digit or Chinese numeral: a heading line holds none.
-_HAS_NUMBER = regex.compile(r"[\p{Nd}〇零一二两三四五六七八九十百千万亿]")
 
 
 def _alternatives(words: list[str]) -> str:

@@ -216,3 +216,61 @@ def test_extract_entity_heading_over_list(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
     last = claim.rule.split("+")[-1]
     assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # more list items than values: items joined by a weaker separator (及) make one item
+        ("食品业、烟草及酒类制造业均为负增长,分别下降2%和0.6%。", "2%", "食品业"),
+        ("食品业、烟草及酒类制造业均为负增长,分别下降2%和0.6%。", "0.6%", "烟草及酒类制造业"),
+        # as many items as values: each its own
+        ("钢材、水泥和玻璃产量分别增长3%、5%和2%。", "5%", "水泥"),
+    ],
+)
+def test_extract_entity_respectively_more_items_than_values(nlp, text, quantity, entity):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, "entity.respectively")
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a sentence that names nothing measured continues the topic of the claim before it
+        ("庆阳市一季度财政收入以320亿元排名第一。平凉市以290亿元排名第二。", "290亿元", "财政收入", "entity.topic"),
+        # a sentence with its own phrase keeps it
+        ("庆阳市一季度财政收入以320亿元排名第一。平凉市完成税收290亿元。", "290亿元", "税收", "entity.np_before"),
+    ],
+)
+def test_extract_entity_topic_of_the_claim_before(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a clause that is only a noun phrase is the topic of the clauses after it
+        ("占比最大的营业税,今年则微跌1.2亿元至310亿元。", "310亿元", "营业税", "entity.same_as_previous"),
+        ("占比最大的营业税,今年则微跌1.2亿元至310亿元。", "1.2亿元", "营业税", "entity.topic_clause"),
+        # a speaker's clause is no topic
+        ("市邮政局负责人介绍说,目前保持在80万件左右。", "80万件左右", None, ""),
+    ],
+)
+def test_extract_entity_topic_clause(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a second list of as many values after the 分别 list is parallel to the same items
+        ("教育及卫生支出增幅最大,分别增加1.5倍及1.2倍,达52亿元及37亿元。", "52亿元", "教育"),
+        ("教育及卫生支出增幅最大,分别增加1.5倍及1.2倍,达52亿元及37亿元。", "37亿元", "卫生"),
+    ],
+)
+def test_extract_entity_respectively_second_list(nlp, text, quantity, entity):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, "entity.respectively")
