@@ -443,7 +443,7 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         tokens.pop()  # 单日急|增: a cue word cut a word, and what is left of it (急) is no noun
     # a phrase right before a number is the object of a verb before it (设立|党小组|196个), one
     # before a verb or cue word is the subject (一般公共预算收入|突破…), where verbs are modifiers
-    subject = not _numeral_at(doc, end)
+    subject = _predicate_at(doc, end, cues)
     fallback = ""
     pieces: list[Token] = []
     k = len(tokens) - 1
@@ -458,7 +458,7 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         if pieces and token.text in cues.base_markers and not _is_nominal_run(pieces, cues):
             pieces, k = [], k - 1  # 失业率|较|第一季: what was read is the base of a comparison
             continue
-        if not pieces and _passed_before_head(tokens, k, cues):
+        if not pieces and (_passed_before_head(tokens, k, cues) or subject and _is_predicative(token)):
             k, subject = k - 1, True
             continue
         if not pieces and not fallback and len(token.text) > 1 and _is_adverbial_verb(tokens, k, cues):
@@ -480,7 +480,7 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         if sum(len(t.text) for t in pieces) >= max_chars:
             break
         k -= 1
-    while len(pieces) > 1 and pieces[0].tag_ == "vn" and pieces[0].text not in cues.attributive and (
+    while not subject and len(pieces) > 1 and pieces[0].tag_ == "vn" and pieces[0].text not in cues.attributive and (
         pieces[1].tag_.startswith("n") or pieces[1].text in cues.attributive
     ):
         pieces.pop(0)
@@ -513,8 +513,8 @@ def _passed_before_head(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
     token = tokens[k]
     if cues.is_blocked(token) or cues.is_scope(token) or _PUNCT.match(token.text):
         return False
-    if token.text in cues.predicates or token.text in cues.function_words:
-        return True
+    if token.text in cues.predicates or token.text in cues.function_words or token.text in cues.base_markers:
+        return True  # a marker there (失业率|较|第一季…) opened the base already passed over
     if token.tag_.startswith("d"):
         return True
     if len(token.text) == 1 and cues.is_verbal(token) and token.text not in cues.attributive:
@@ -522,6 +522,12 @@ def _passed_before_head(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
         # function word (要|缴) it is a verb
         return k > 0 and (not cues.is_verbal(tokens[k - 1]) or cues.is_function(tokens[k - 1]))
     return False
+
+
+def _is_predicative(token: Token) -> bool:
+    """True for an adjective or numeral word between a subject and its predicate (增速|最高|达…,
+    开支|平均|相差…, 总产量|十年|增长…): it describes the predicate, the subject is before it."""
+    return token.tag_.startswith(("a", "m")) and not _HAS_DIGIT.search(token.text)
 
 
 def _is_adverbial_verb(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
@@ -545,8 +551,13 @@ def _is_modifier_verb(tokens: list[Token], k: int, cues: PhraseCues, subject: bo
         return False
     if k > 0 and tokens[k - 1].text == "的":
         return True  # 已公布的|被捕|人数: after 的 comes the noun phrase, whose verbs modify its head
-    if subject and (k == 0 or _PUNCT.match(tokens[k - 1].text) and tokens[k - 1].text not in _BRACKETS):
-        return True  # 审批|时间|缩短…: a subject that opens its clause
+    if subject and (
+        k == 0
+        or _PUNCT.match(tokens[k - 1].text) and tokens[k - 1].text not in _BRACKETS
+        or cues.is_scope(tokens[k - 1])
+        or cues.is_blocked(tokens[k - 1])
+    ):
+        return True  # 审批|时间|缩短…, 全港|退学|人数|骤升…: a subject that opens its clause
     if not (k > 0 and cues.is_nominal(tokens[k - 1])):
         return False
     if subject:
@@ -568,10 +579,16 @@ def _base_marker_before(tokens: list[Token], k: int, cues: PhraseCues) -> int | 
     return j if tokens[j].text in cues.base_markers else None
 
 
-def _numeral_at(doc: Doc, at: int) -> bool:
-    """True when the word at character `at` is a number (digits or a numeral word)."""
+def _predicate_at(doc: Doc, at: int, cues: PhraseCues) -> bool:
+    """True when a predicate or cue word starts at character `at` (收入|突破…, 增速|较…), so the
+    phrase that ends there is a subject; False before a number (设立|党小组|196个), a list
+    separator or punctuation (网格长|、网格员), where it may be an object."""
     token = next((t for t in tokens_between(doc, at, at + 1) if t.idx <= at < t.idx + len(t.text)), None)
-    return token is not None and (token.tag_.startswith("m") or bool(_HAS_DIGIT.search(token.text)))
+    if token is None or token.tag_.startswith(("m", "x")) or _HAS_DIGIT.search(token.text):
+        return False
+    if token.tag_.startswith("c") and token.text not in cues.function_words:
+        return False  # a conjunction: 网格长|和网格员
+    return not _PUNCT.match(token.text)
 
 
 def _is_nominal_run(pieces: list[Token], cues: PhraseCues) -> bool:

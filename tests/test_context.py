@@ -24,6 +24,11 @@ def _entity(nlp, text, quantity):
         ("全年共受理商标注册申请3200件。", "3200件", "商标注册申请"),
         # after 的 comes the noun phrase, whose verbs modify its head
         ("经核实的受损房屋共有320间。", "320间", "受损房屋"),
+        # a size threshold of statistics is one modifier (words.txt)
+        ("全市规模以上工业增加值增长6.2%。", "6.2%", "规模以上工业增加值"),
+        # a subject keeps its leading verbal noun; an object after a predicate does not
+        ("前三季度进出口增速较上半年加快1.2个百分点。", "1.2个百分点", "进出口增速"),
+        ("全县培训基层党组织书记450人。", "450人", "基层党组织书记"),
         # but a verb between a subject and its object is the predicate
         ("各村设立便民服务点45个。", "45个", "便民服务点"),
         ("成员单位认领微心愿120个。", "120个", "微心愿"),
@@ -43,9 +48,13 @@ def test_context_np_before_keeps_whole_compound(nlp, text, quantity, entity):
         # nor is an adverb, whatever jieba tags it
         ("两个园区的产值双双超过80亿元。", "超过80亿元", "产值"),
         ("全年旅客吞吐量首次突破500万人次。", "突破500万人次", "旅客吞吐量"),
+        # nor an adjective or numeral word describing the predicate
+        ("两家企业的利润增速最高达到35%。", "35%", "利润增速"),
+        ("全县粮食总产量十年增长1.4倍。", "1.4倍", "粮食总产量"),
         # a word a cue cut in two leaves no piece of itself
         ("已公布的确诊人数合共36人。", "36人", "确诊人数"),
         ("全球客运运力预计下降4%。", "4%", "客运运力"),
+        ("全港退学人数骤升约60%。", "约60%", "退学人数"),
         # the base of a comparison is dropped, what changed is before it
         ("失业率较第一季上升0.3个百分点。", "0.3个百分点", "失业率"),
         ("工业产值降幅比上年同期收窄2.4个百分点。", "2.4个百分点", "工业产值降幅"),
