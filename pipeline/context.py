@@ -373,8 +373,10 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         if token.text == "的":
             if last is not None and last.tag_.startswith("n") and last.text not in cues.attributive:
                 break
-            out, last, verb_first, k = "", None, False, k + 1
+            out, last, verb_first, noun, k = "", None, False, False, k + 1
             continue
+        if noun and _ends_after(tokens, k, cues):
+            break  # 4个展馆|工作，, 20名护士|当值, 约900名地盘工人|今日: the predicate after the noun
         if token.text in _OPENERS and not out:
             close = _bracket_group(tokens, k, 1, len(tokens) - 1)
             if close is None and capped:
@@ -391,7 +393,7 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             after = _relative_clause_end(tokens, k) if (verbal or predicate) and not relative else None
             if after is None:
                 break
-            out, last, verb_first, relative, k = "", None, False, True, after
+            out, last, verb_first, relative, noun, k = "", None, False, True, False, after
             continue
         if not out and verbal:
             verb_first = True
@@ -409,6 +411,31 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         # with one (确诊|个案) it modifies the noun
         return ""
     return _balance(out)
+
+
+def _ends_after(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
+    """True when tokens[k], after a noun read forward, is a predicate rather than more of the
+    phrase: a time word, or a verbal noun, adjective or function word with no noun after it
+    (展馆|工作，, 增速|最高，); or an opening bracket after a noun (因素|(人口老化…)."""
+    token = tokens[k]
+    if token.text in _OPENERS:
+        if not (k > 0 and tokens[k - 1].tag_.startswith("n") and token.text in "(（"):
+            return False
+        close = _bracket_group(tokens, k, 1, min(len(tokens) - 1, k + 3))
+        return close is None  # a short alternative stays: 行政村(社区)
+    tag = token.tag_
+    if tag.startswith("t") and not cues.is_blocked(token):
+        return True
+    if token.text in cues.function_words or token.text in cues.predicates:
+        pass
+    elif not ((tag == "vn" or tag.startswith(("a", "d"))) and len(token.text) <= 2):
+        return False
+    if token.text in cues.attributive:
+        return False
+    following = tokens[k + 1] if k + 1 < len(tokens) else None
+    if following is not None and (following.text == "的" or following.text in _CLOSERS):
+        return False  # 实际|投运|的城市, “…研究”: a relative clause or a quoted name goes on
+    return following is None or not cues.is_nominal(following)
 
 
 def _relative_clause_end(tokens: list[Token], k: int, reach: int = 5) -> int | None:

@@ -93,3 +93,21 @@ def test_context_np_before_no_function_word_entity(nlp, text, quantity, entity):
 )
 def test_context_np_after_verb_first(nlp, text, quantity, entity):
     assert _entity(nlp, text, quantity) == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a predicate after the noun is no part of it: a verbal noun or adjective that ends the
+        # phrase, a time word, an apposition in brackets
+        ("每班有6名护士值班，负责夜间巡房。", "6名", "护士"),
+        ("全区有12座水厂运营，日供水30万吨。", "12座", "水厂"),
+        ("约300名建筑工人今日复工。", "约300名", "建筑工人"),
+        ("这三个难题(资金短缺和人手不足)仍未解决。", "三个", "难题"),
+        # but not a verbal noun before a noun, a relative clause, or a short alternative
+        ("全镇建成5个社区服务中心。", "5个", "社区服务中心"),
+        ("在36个行政村(社区)设立服务站。", "36个", "行政村(社区)"),
+    ],
+)
+def test_context_np_after_stops_at_predicate(nlp, text, quantity, entity):
+    assert _entity(nlp, text, quantity) == entity
