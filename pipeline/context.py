@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.rules import RulePattern, RuleSet
 
-#: jieba tags that can be part of a noun phrase (n*, verbal/adjectival nouns, idioms, abbreviations).
-_NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "q", "s", "eng", "i")
-_STOP_TAGS = ("x", "p", "d", "c", "r", "u", "f", "y", "e", "o", "w", "ul", "uj", "uz", "ug", "uv", "ud")
 _BRACKETS = set("“”‘’「」『』()（）《》")
 _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
@@ -26,7 +24,6 @@ _SCOPE = regex.compile(r"^全")
 _ROLE_REACH = 120
 #: How far (in multiples of a phrase's max_chars) a noun-phrase reader looks from its start.
 _REACH = 8
-_LIST_CLOSERS = frozenset({"等", "等等"})
 _LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
 
 
@@ -50,14 +47,22 @@ class ContextRules:
         self.attributive = frozenset(cues.get("attributive", []))
         self.predicates = frozenset(cues.get("predicate", []))
         self.function_words = frozenset(cues.get("function", []))
+        self.list_closers = frozenset(cues.get("list_closer", []))
+        tags: dict[str, list[str]] = {}
+        for rule in rules.section("tag_class"):
+            tags.setdefault(rule.get("use"), []).extend(rule.get("tags"))
+        self.tag_classes = {use: tuple(dict.fromkeys(found)) for use, found in tags.items()}
         separators = set(self.list_separators)
         # a marker that is also a list separator (与) cannot tell a comparison's base from a list item
         self.base_markers = frozenset(m for m in self.markers if m not in separators)
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
         """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
+        t = self.tag_classes
         return PhraseCues(
-            self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers
+            self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers,
+            self.list_closers, t.get("nominal", ()), t.get("stop", ()), t.get("function", ()),
+            t.get("function_single", ()), t.get("predicative", ()), t.get("time", ()), t.get("cut_function", ()),
         )
 
     # -- time -----------------------------------------------------------------------------------
@@ -228,7 +233,11 @@ class PhraseCues:
     `scopes`: spans of places and scope words, which end a phrase that already has a noun;
     `predicates`: verbs that take the quantity or its noun as object (完成, 缩短), never a modifier;
     `function_words`: adverbs and other function words (仍, 双双, 合共) whatever jieba tags them;
-    `base_markers`: words that open the base of a comparison (较, 比), which is no part of a phrase.
+    `base_markers`: words that open the base of a comparison (较, 比), which is no part of a phrase;
+    `list_closers`: words that close a parallel list (钢材、水泥|等);
+    the `*_tags` are jieba tag prefixes of `[[tag_class]]` rules: nominal words, stops, function
+    words (any length, or one character), words that describe a predicate, time words, and the
+    tags of a word whose one-character piece left by a cue is dropped.
     """
 
     verbal: frozenset[str] = frozenset()
@@ -238,6 +247,14 @@ class PhraseCues:
     predicates: frozenset[str] = frozenset()
     function_words: frozenset[str] = frozenset()
     base_markers: frozenset[str] = frozenset()
+    list_closers: frozenset[str] = frozenset()
+    nominal_tags: tuple[str, ...] = ()
+    stop_tags: tuple[str, ...] = ()
+    function_tags: tuple[str, ...] = ()
+    single_function_tags: tuple[str, ...] = ()
+    predicative_tags: tuple[str, ...] = ()
+    time_tags: tuple[str, ...] = ()
+    cut_function_tags: tuple[str, ...] = ()
 
     def is_scope(self, token: Token) -> bool:
         """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
@@ -264,7 +281,7 @@ class PhraseCues:
             return False
         if _PUNCT.match(text) or _HAS_DIGIT.search(text) or self.is_blocked(token) or self.is_scope(token):
             return False
-        return token.tag_.startswith(_NOUNISH) or token.tag_.startswith("a") and not token.tag_.startswith("ad")
+        return token.tag_.startswith(self.nominal_tags) or token.tag_.startswith("a") and not token.tag_.startswith("ad")
 
     def is_function(self, token: Token) -> bool:
         """True for a function word: listed as one, or tagged as an adverb, numeral word or
@@ -274,15 +291,20 @@ class PhraseCues:
             return True
         if text in self.attributive or _HAS_DIGIT.search(text):
             return False
-        return tag.startswith("d") or (len(text) == 1 and tag.startswith(("v", "a", "p", "c", "u", "r", "m")))
+        return tag.startswith(self.function_tags) or (len(text) == 1 and tag.startswith(self.single_function_tags))
 
 
-_NO_CUES = PhraseCues()
+@cache
+def default_cues() -> PhraseCues:
+    """The phrase cues of the built-in rules, for a reader called without cues."""
+    from pipeline.rules import load_rules
+
+    return ContextRules(load_rules()).phrase_cues()
 _OPENERS = {"“": "”", "‘": "’", "(": ")", "（": "）", "「": "」", "『": "』", "《": "》"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
 
 
-def _is_stop(token: Token, collected: bool, cues: PhraseCues = _NO_CUES) -> bool:
+def _is_stop(token: Token, collected: bool, cues: PhraseCues) -> bool:
     text = token.text
     if text in _BRACKETS:
         return False
@@ -297,7 +319,7 @@ def _is_stop(token: Token, collected: bool, cues: PhraseCues = _NO_CUES) -> bool
     tag = token.tag_
     if tag.startswith("m"):  # mq: a numeral with its counter (一季度)
         return collected and not text.endswith("点")
-    return tag.startswith(_STOP_TAGS) and not tag.startswith(_NOUNISH)
+    return tag.startswith(cues.stop_tags) and not tag.startswith(cues.nominal_tags)
 
 
 def tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
@@ -355,11 +377,12 @@ def _bracket_group(tokens: list[Token], at: int, step: int, bound: int) -> int |
     return None
 
 
-def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: PhraseCues = _NO_CUES) -> str:
+def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: PhraseCues | None = None) -> str:
     """The noun phrase that starts at character `start` (73个|安置点): up to a stop; past a
     modifier ending in 的 (3个|年幼的|孩子) or a short relative clause (131名|搬迁来的|党员), but
     not past a noun (10个|社区|的缩影); a quoted or bracketed piece that opens the phrase is
     taken whole (“联合党委”成员单位)."""
+    cues = default_cues() if cues is None else cues
     capped, full_limit = limit > start + _REACH * max_chars, limit
     limit = min(limit, start + _REACH * max_chars)  # a phrase never needs more: keeps long lines linear
     tokens = [t for t in tokens_between(doc, start, limit) if t.idx + len(t.text) > start and t.idx < limit]
@@ -402,7 +425,7 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             continue
         out += text
         last = token
-        noun = noun or (token.tag_.startswith((*_NOUNISH, "k")) and not verbal)  # k: a suffix (被捕|者)
+        noun = noun or (token.tag_.startswith((*cues.nominal_tags, "k")) and not verbal)  # k: a suffix (被捕|者)
         if len(out) >= max_chars:
             break
         k += 1
@@ -424,7 +447,7 @@ def _ends_after(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
         close = _bracket_group(tokens, k, 1, min(len(tokens) - 1, k + 3))
         return close is None  # a short alternative stays: 行政村(社区)
     tag = token.tag_
-    if tag.startswith("t") and not cues.is_blocked(token):
+    if tag.startswith(cues.time_tags) and not cues.is_blocked(token):
         return True
     if token.text in cues.function_words or token.text in cues.predicates:
         pass
@@ -454,7 +477,7 @@ def _modifies_next(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
     return k + 1 < len(tokens) and not _is_stop(tokens[k + 1], True, cues)
 
 
-def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseCues = _NO_CUES) -> str:
+def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseCues | None = None) -> str:
     """The noun phrase that ends at character `end` (建立|党组织|166个), read backwards; a quoted
     or bracketed piece right before the end is taken whole (省级“人才驿站”|2个), a leading verbal
     noun followed by a noun is left out (培训|社区党组织书记).
@@ -464,6 +487,7 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
     phrase is passed over before its head: the predicate (税收收入|完成|612亿元), function words
     (产销量|双双|超过…), a one-character verb (月|赚|3万元); and a comparison's base is dropped
     (失业率|较第一季|上升…). A phrase of function words alone is no phrase ("")."""
+    cues = default_cues() if cues is None else cues
     floor = max(floor, end - _REACH * max_chars)
     tokens = [t for t in tokens_between(doc, floor, end) if t.idx < end and t.idx >= floor]
     if tokens and tokens[-1].idx + len(tokens[-1].text) > end and _cut_piece_is_function(tokens[-1], end - tokens[-1].idx, cues):
@@ -485,7 +509,7 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         if pieces and token.text in cues.base_markers and not _is_nominal_run(pieces, cues):
             pieces, k = [], k - 1  # 失业率|较|第一季: what was read is the base of a comparison
             continue
-        if not pieces and (_passed_before_head(tokens, k, cues) or subject and _is_predicative(token)):
+        if not pieces and (_passed_before_head(tokens, k, cues) or subject and _is_predicative(token, cues)):
             k, subject = k - 1, True
             continue
         if not pieces and not fallback and len(token.text) > 1 and _is_adverbial_verb(tokens, k, cues):
@@ -511,7 +535,7 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         pieces[1].tag_.startswith("n") or pieces[1].text in cues.attributive
     ):
         pieces.pop(0)
-    if pieces and all(cues.is_function(t) or t.tag_.startswith("a") or subject and t.tag_.startswith("m") for t in pieces):
+    if pieces and all(cues.is_function(t) or t.tag_.startswith("a") or subject and t.tag_.startswith(cues.predicative_tags) for t in pieces):
         # 仍|只得, 再|多, 一般: function words and adjectives name nothing, nor does a numeral word
         # before a verb (一天|赚|600元); right before a number it may (我们一家|三口)
         pieces = []
@@ -530,7 +554,7 @@ def _cut_piece_is_function(token: Token, length: int, cues: PhraseCues) -> bool:
     piece = token.text[:length]
     if piece in cues.function_words:
         return True
-    return len(piece) == 1 and token.tag_.startswith(("d", "v", "b", "a", "zg"))
+    return len(piece) == 1 and token.tag_.startswith(cues.cut_function_tags)
 
 
 def _passed_before_head(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
@@ -542,7 +566,7 @@ def _passed_before_head(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
         return False
     if token.text in cues.predicates or token.text in cues.function_words or token.text in cues.base_markers:
         return True  # a marker there (失业率|较|第一季…) opened the base already passed over
-    if token.tag_.startswith("d"):
+    if token.tag_.startswith(cues.function_tags):
         return True
     if len(token.text) == 1 and cues.is_verbal(token) and token.text not in cues.attributive:
         # 召开|率: a one-character word after a verb is a bound head, not a predicate; after a
@@ -551,10 +575,10 @@ def _passed_before_head(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
     return False
 
 
-def _is_predicative(token: Token) -> bool:
+def _is_predicative(token: Token, cues: PhraseCues) -> bool:
     """True for an adjective or numeral word between a subject and its predicate (增速|最高|达…,
     开支|平均|相差…, 总产量|十年|增长…): it describes the predicate, the subject is before it."""
-    return token.tag_.startswith(("a", "m")) and not _HAS_DIGIT.search(token.text)
+    return token.tag_.startswith(cues.predicative_tags) and not _HAS_DIGIT.search(token.text)
 
 
 def _is_adverbial_verb(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
@@ -655,10 +679,11 @@ def list_items(text: str, separators: list[str]) -> list[str]:
 
 
 
-def parallel_lists(doc: Doc, start: int, end: int, separators: frozenset[str], cues: PhraseCues = _NO_CUES) -> list[list[str]]:
+def parallel_lists(doc: Doc, start: int, end: int, separators: frozenset[str], cues: PhraseCues | None = None) -> list[list[str]]:
     """The parallel lists of noun phrases (钢材、水泥和玻璃) in doc.text[start:end], in
     reading order; an item is a whole segment between separators, except the first (the noun
     phrase before the first separator) and the last (the noun phrase after the last one)."""
+    cues = default_cues() if cues is None else cues
     tokens = [t for t in tokens_between(doc, start, end) if start <= t.idx and t.idx + len(t.text) <= end]
     lists: list[list[str]] = []
     clause: list[Token] = []
@@ -691,7 +716,7 @@ def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cue
         clean = len("".join(t.text for t in segment)) <= 12 and not any(
             _PUNCT.match(t.text) or _HAS_DIGIT.search(t.text) or cues.is_blocked(t) for t in segment
         )
-        closer = next((n for n, t in enumerate(segment) if t.text in _LIST_CLOSERS), None)
+        closer = next((n for n, t in enumerate(segment) if t.text in cues.list_closers), None)
         if items and closer is not None and closer > 0 and k + 1 < len(segments):
             # 钢材、水泥、玻璃|等|建材、…: 等 closes the list; what follows may open another
             items.append("".join(t.text for t in segment[:closer]))
@@ -705,7 +730,9 @@ def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cue
             continue
         if items:
             last = np_after(doc, segment[0].idx, limit, cues=cues)
-            last = regex.split(r"等", last, maxsplit=1)[0]
+            closers = sorted(cues.list_closers, key=len, reverse=True)
+            if closers:
+                last = regex.split("|".join(regex.escape(c) for c in closers), last, maxsplit=1)[0]
             if last:
                 items.append(last)
             if len(items) > 1:

@@ -37,6 +37,7 @@ EXTRACTION_SECTIONS = (
     "role",
     "entity",
     "entity_cue",
+    "tag_class",
 )
 #: Rule sections whose examples are lines of an article before cleaning.
 CLEANING_SECTIONS = ("boilerplate", "inline_junk", "t2s_fix")

@@ -54,6 +54,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "time": {**_COMMON, "pattern": STR, "attach": STR},
     "role": {**_COMMON, "pattern": STR, "role": STR, "position": STR, "after_role": STR},
     "entity_cue": {**_COMMON, "surface": STRS, "use": STR},
+    "tag_class": {**_COMMON, "tags": STRS, "use": STR},
     # cleaning
     "boilerplate": {**_COMMON, "pattern": STR, "position": STR, "drop": STRS, "keep": STRS, "max_length": INT},
     "inline_junk": {**_COMMON, "pattern": STR, "before": STRS, "after": STRS},
@@ -71,6 +72,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "time": ("pattern",),
     "role": ("pattern", "role", "position"),
     "entity_cue": ("surface", "use"),
+    "tag_class": ("tags", "use"),
     "boilerplate": ("pattern",),
     "inline_junk": ("pattern",),
     "t2s_fix": ("wrong", "right"),
@@ -80,8 +82,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("entity_cue", "use"): (
         "skip_before", "respectively", "list", "comparison", "comparison_marker", "verbal", "attributive", "share",
-        "predicate", "function",
+        "predicate", "function", "list_closer",
     ),
+    ("tag_class", "use"): ("nominal", "stop", "function", "function_single", "predicative", "time", "cut_function"),
     ("qualifier", "position"): ("before", "after", "infix", "outside"),
     ("role", "position"): ("before", "after"),
     ("role", "role"): ("from", "to", "delta"),
