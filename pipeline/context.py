@@ -534,7 +534,11 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
     while not subject and len(pieces) > 1 and pieces[0].tag_ == "vn" and pieces[0].text not in cues.attributive and (
         pieces[1].tag_.startswith("n") or pieces[1].text in cues.attributive
     ):
+        if pieces[0].i > 0 and cues.is_verbal(doc[pieces[0].i - 1]):
+            break  # 办理|服务|事项: after the predicate, the verbal noun is part of its object
         pieces.pop(0)
+    while len(pieces) > 1 and len(pieces[0].text) > 1 and pieces[0].text in cues.function_words:
+        pieces.pop(0)  # 举办|相关|培训班: a function word at the phrase's edge names nothing
     if pieces and all(cues.is_function(t) or t.tag_.startswith("a") or subject and t.tag_.startswith(cues.predicative_tags) for t in pieces):
         # 仍|只得, 再|多, 一般: function words and adjectives name nothing, nor does a numeral word
         # before a verb (一天|赚|600元); right before a number it may (我们一家|三口)
@@ -602,11 +606,15 @@ def _is_modifier_verb(tokens: list[Token], k: int, cues: PhraseCues, subject: bo
         return False
     if k > 0 and tokens[k - 1].text == "的":
         return True  # 已公布的|被捕|人数: after 的 comes the noun phrase, whose verbs modify its head
+    before = tokens[k - 1] if k > 0 else None
+    if before is not None and before.text in cues.predicates:
+        return True  # 办理|审批|事项, 颁发|登记|证书: a verb right after the predicate modifies its object
     if subject and (
-        k == 0
-        or _PUNCT.match(tokens[k - 1].text) and tokens[k - 1].text not in _BRACKETS
-        or cues.is_scope(tokens[k - 1])
-        or cues.is_blocked(tokens[k - 1])
+        before is None
+        or _PUNCT.match(before.text) and before.text not in _BRACKETS
+        or cues.is_scope(before)
+        or cues.is_blocked(before)
+        or before.tag_.startswith(("m", *cues.time_tags)) and not _HAS_DIGIT.search(before.text)
     ):
         return True  # 审批|时间|缩短…, 全港|退学|人数|骤升…: a subject that opens its clause
     if not (k > 0 and cues.is_nominal(tokens[k - 1])):

@@ -29,6 +29,12 @@ def _entity(nlp, text, quantity):
         # a subject keeps its leading verbal noun; an object after a predicate does not
         ("前三季度进出口增速较上半年加快1.2个百分点。", "1.2个百分点", "进出口增速"),
         ("全县培训基层党组织书记450人。", "450人", "基层党组织书记"),
+        ("第二季就业不足率为1.6%。", "1.6%", "就业不足率"),
+        # a verb or verbal noun right after a listed predicate belongs to its object
+        ("全年颁发登记证书2.3万件。", "2.3万件", "登记证书"),
+        ("全年办理服务事项2.6万件。", "2.6万件", "服务事项"),
+        # a function word at the edge names nothing
+        ("今年举办相关培训班16期。", "16期", "培训班"),
         # but a verb between a subject and its object is the predicate
         ("各村设立便民服务点45个。", "45个", "便民服务点"),
         ("成员单位认领微心愿120个。", "120个", "微心愿"),
@@ -57,6 +63,7 @@ def test_context_np_before_keeps_whole_compound(nlp, text, quantity, entity):
         ("全港退学人数骤升约60%。", "约60%", "退学人数"),
         # the base of a comparison is dropped, what changed is before it
         ("失业率较第一季上升0.3个百分点。", "0.3个百分点", "失业率"),
+        ("消费价格涨幅比上月扩大0.3个百分点。", "0.3个百分点", "消费价格涨幅"),
         ("工业产值降幅比上年同期收窄2.4个百分点。", "2.4个百分点", "工业产值降幅"),
         # a numeral word with its counter is a time, no part of the phrase
         ("全区一季度工业产值为86.5亿元。", "86.5亿元", "工业产值"),
