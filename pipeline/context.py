@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 from spacy.tokens import Doc, Span, Token
@@ -15,9 +16,6 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.nlp import builtin_sentence_end
 from pipeline.rules import Rule, RulePattern, RuleSet
 
-#: jieba tags that can be part of a noun phrase (n*, verbal/adjectival nouns, idioms, abbreviations).
-_NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "q", "s", "eng", "i")
-_STOP_TAGS = ("x", "p", "d", "c", "r", "u", "f", "y", "e", "o", "w", "ul", "uj", "uz", "ug", "uv", "ud")
 _BRACKETS = set("“”‘’「」『』()（）《》")
 _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
@@ -27,7 +25,6 @@ _SCOPE = regex.compile(r"^全")
 _ROLE_REACH = 120
 #: How far (in multiples of a phrase's max_chars) a noun-phrase reader looks from its start.
 _REACH = 8
-_LIST_CLOSERS = frozenset({"等", "等等"})
 _TITLE = regex.compile(r"《[^《》]*》")
 _DIGIT_AT = regex.compile(r"[0-9０-９]")
 _LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
@@ -58,6 +55,11 @@ class ContextRules:
         self.attributive = frozenset(cues.get("attributive", []))
         self.predicates = frozenset(cues.get("predicate", []))
         self.function_words = frozenset(cues.get("function", []))
+        self.list_closers = frozenset(cues.get("list_closer", []))
+        tags: dict[str, list[str]] = {}
+        for rule in rules.section("tag_class"):
+            tags.setdefault(rule.get("use"), []).extend(rule.get("tags"))
+        self.tag_classes = {use: tuple(dict.fromkeys(found)) for use, found in tags.items()}
         separators = set(self.list_separators)
         # a marker that is also a list separator (与) cannot tell a comparison's base from a list item
         self.base_markers = frozenset(m for m in self.markers if m not in separators)
@@ -71,8 +73,11 @@ class ContextRules:
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
         """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
+        t = self.tag_classes
         return PhraseCues(
-            self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers
+            self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers,
+            self.list_closers, t.get("nominal", ()), t.get("stop", ()), t.get("function", ()),
+            t.get("function_single", ()), t.get("predicative", ()), t.get("time", ()), t.get("cut_function", ()),
         )
 
     # -- time -----------------------------------------------------------------------------------
@@ -368,7 +373,11 @@ class PhraseCues:
     `scopes`: spans of places and scope words, which end a phrase that already has a noun;
     `predicates`: verbs that take the quantity or its noun as object (完成, 缩短), never a modifier;
     `function_words`: adverbs and other function words (仍, 双双, 合共) whatever jieba tags them;
-    `base_markers`: words that open the base of a comparison (较, 比), which is no part of a phrase.
+    `base_markers`: words that open the base of a comparison (较, 比), which is no part of a phrase;
+    `list_closers`: words that close a parallel list (钢材、水泥|等);
+    the `*_tags` are jieba tag prefixes of `[[tag_class]]` rules: nominal words, stops, function
+    words (any length, or one character), words that describe a predicate, time words, and the
+    tags of a word whose one-character piece left by a cue is dropped.
     """
 
     verbal: frozenset[str] = frozenset()
@@ -378,6 +387,14 @@ class PhraseCues:
     predicates: frozenset[str] = frozenset()
     function_words: frozenset[str] = frozenset()
     base_markers: frozenset[str] = frozenset()
+    list_closers: frozenset[str] = frozenset()
+    nominal_tags: tuple[str, ...] = ()
+    stop_tags: tuple[str, ...] = ()
+    function_tags: tuple[str, ...] = ()
+    single_function_tags: tuple[str, ...] = ()
+    predicative_tags: tuple[str, ...] = ()
+    time_tags: tuple[str, ...] = ()
+    cut_function_tags: tuple[str, ...] = ()
 
     def is_scope(self, token: Token) -> bool:
         """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
@@ -404,7 +421,7 @@ class PhraseCues:
             return False
         if _PUNCT.match(text) or _HAS_DIGIT.search(text) or self.is_blocked(token) or self.is_scope(token):
             return False
-        return token.tag_.startswith(_NOUNISH) or token.tag_.startswith("a") and not token.tag_.startswith("ad")
+        return token.tag_.startswith(self.nominal_tags) or token.tag_.startswith("a") and not token.tag_.startswith("ad")
 
     def is_function(self, token: Token) -> bool:
         """True for a function word: listed as one, or tagged as an adverb, numeral word or
@@ -414,15 +431,20 @@ class PhraseCues:
             return True
         if text in self.attributive or _HAS_DIGIT.search(text):
             return False
-        return tag.startswith("d") or (len(text) == 1 and tag.startswith(("v", "a", "p", "c", "u", "r", "m")))
+        return tag.startswith(self.function_tags) or (len(text) == 1 and tag.startswith(self.single_function_tags))
 
 
-_NO_CUES = PhraseCues()
+@cache
+def default_cues() -> PhraseCues:
+    """The phrase cues of the built-in rules, for a reader called without cues."""
+    from pipeline.rules import load_rules
+
+    return ContextRules(load_rules()).phrase_cues()
 _OPENERS = {"“": "”", "‘": "’", "(": ")", "（": "）", "「": "」", "『": "』", "《": "》"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
 
 
-def _is_stop(token: Token, collected: bool, cues: PhraseCues = _NO_CUES) -> bool:
+def _is_stop(token: Token, collected: bool, cues: PhraseCues) -> bool:
     text = token.text
     if text in _BRACKETS:
         return False
@@ -437,7 +459,7 @@ def _is_stop(token: Token, collected: bool, cues: PhraseCues = _NO_CUES) -> bool
     tag = token.tag_
     if tag.startswith("m"):  # mq: a numeral with its counter (一季度)
         return collected and not text.endswith("点")
-    return tag.startswith(_STOP_TAGS) and not tag.startswith(_NOUNISH)
+    return tag.startswith(cues.stop_tags) and not tag.startswith(cues.nominal_tags)
 
 
 def tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
@@ -495,11 +517,12 @@ def _bracket_group(tokens: list[Token], at: int, step: int, bound: int) -> int |
     return None
 
 
-def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: PhraseCues = _NO_CUES) -> str:
+def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: PhraseCues | None = None) -> str:
     """The noun phrase that starts at character `start` (73个|安置点): up to a stop; past a
     modifier ending in 的 (3个|年幼的|孩子) or a short relative clause (131名|搬迁来的|党员), but
     not past a noun (10个|社区|的缩影); a quoted or bracketed piece that opens the phrase is
     taken whole (“联合党委”成员单位)."""
+    cues = default_cues() if cues is None else cues
     capped, full_limit = limit > start + _REACH * max_chars, limit
     limit = min(limit, start + _REACH * max_chars)  # a phrase never needs more: keeps long lines linear
     tokens = [t for t in tokens_between(doc, start, limit) if t.idx + len(t.text) > start and t.idx < limit]
@@ -513,8 +536,10 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         if token.text == "的":
             if last is not None and last.tag_.startswith("n") and last.text not in cues.attributive:
                 break
-            out, last, verb_first, k = "", None, False, k + 1
+            out, last, verb_first, noun, k = "", None, False, False, k + 1
             continue
+        if noun and _ends_after(tokens, k, cues):
+            break  # 4个展馆|工作，, 20名护士|当值, 约900名地盘工人|今日: the predicate after the noun
         if token.text in _OPENERS and not out:
             close = _bracket_group(tokens, k, 1, len(tokens) - 1)
             if close is None and capped:
@@ -531,7 +556,7 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             after = _relative_clause_end(tokens, k) if (verbal or predicate) and not relative else None
             if after is None:
                 break
-            out, last, verb_first, relative, k = "", None, False, True, after
+            out, last, verb_first, relative, noun, k = "", None, False, True, False, after
             continue
         if not out and verbal:
             verb_first = True
@@ -540,7 +565,7 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             continue
         out += text
         last = token
-        noun = noun or (token.tag_.startswith((*_NOUNISH, "k")) and not verbal)  # k: a suffix (被捕|者)
+        noun = noun or (token.tag_.startswith((*cues.nominal_tags, "k")) and not verbal)  # k: a suffix (被捕|者)
         if len(out) >= max_chars:
             break
         k += 1
@@ -549,6 +574,31 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         # with one (确诊|个案) it modifies the noun
         return ""
     return _balance(out)
+
+
+def _ends_after(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
+    """True when tokens[k], after a noun read forward, is a predicate rather than more of the
+    phrase: a time word, or a verbal noun, adjective or function word with no noun after it
+    (展馆|工作，, 增速|最高，); or an opening bracket after a noun (因素|(人口老化…)."""
+    token = tokens[k]
+    if token.text in _OPENERS:
+        if not (k > 0 and tokens[k - 1].tag_.startswith("n") and token.text in "(（"):
+            return False
+        close = _bracket_group(tokens, k, 1, min(len(tokens) - 1, k + 3))
+        return close is None  # a short alternative stays: 行政村(社区)
+    tag = token.tag_
+    if tag.startswith(cues.time_tags) and not cues.is_blocked(token):
+        return True
+    if token.text in cues.function_words or token.text in cues.predicates:
+        pass
+    elif not ((tag == "vn" or tag.startswith(("a", "d"))) and len(token.text) <= 2):
+        return False
+    if token.text in cues.attributive:
+        return False
+    following = tokens[k + 1] if k + 1 < len(tokens) else None
+    if following is not None and (following.text == "的" or following.text in _CLOSERS):
+        return False  # 实际|投运|的城市, “…研究”: a relative clause or a quoted name goes on
+    return following is None or not cues.is_nominal(following)
 
 
 def _relative_clause_end(tokens: list[Token], k: int, reach: int = 5) -> int | None:
@@ -567,7 +617,7 @@ def _modifies_next(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
     return k + 1 < len(tokens) and not _is_stop(tokens[k + 1], True, cues)
 
 
-def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseCues = _NO_CUES) -> str:
+def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseCues | None = None) -> str:
     """The noun phrase that ends at character `end` (建立|党组织|166个), read backwards; a quoted
     or bracketed piece right before the end is taken whole (省级“人才驿站”|2个), a leading verbal
     noun followed by a noun is left out (培训|社区党组织书记).
@@ -577,13 +627,14 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
     phrase is passed over before its head: the predicate (税收收入|完成|612亿元), function words
     (产销量|双双|超过…), a one-character verb (月|赚|3万元); and a comparison's base is dropped
     (失业率|较第一季|上升…). A phrase of function words alone is no phrase ("")."""
+    cues = default_cues() if cues is None else cues
     floor = max(floor, end - _REACH * max_chars)
     tokens = [t for t in tokens_between(doc, floor, end) if t.idx < end and t.idx >= floor]
     if tokens and tokens[-1].idx + len(tokens[-1].text) > end and _cut_piece_is_function(tokens[-1], end - tokens[-1].idx, cues):
         tokens.pop()  # 单日急|增: a cue word cut a word, and what is left of it (急) is no noun
     # a phrase right before a number is the object of a verb before it (设立|党小组|196个), one
     # before a verb or cue word is the subject (一般公共预算收入|突破…), where verbs are modifiers
-    subject = not _numeral_at(doc, end)
+    subject = _predicate_at(doc, end, cues)
     fallback = ""
     pieces: list[Token] = []
     k = len(tokens) - 1
@@ -598,7 +649,7 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         if pieces and token.text in cues.base_markers and not _is_nominal_run(pieces, cues):
             pieces, k = [], k - 1  # 失业率|较|第一季: what was read is the base of a comparison
             continue
-        if not pieces and _passed_before_head(tokens, k, cues):
+        if not pieces and (_passed_before_head(tokens, k, cues) or subject and _is_predicative(token, cues)):
             k, subject = k - 1, True
             continue
         if not pieces and not fallback and len(token.text) > 1 and _is_adverbial_verb(tokens, k, cues):
@@ -620,11 +671,15 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         if sum(len(t.text) for t in pieces) >= max_chars:
             break
         k -= 1
-    while len(pieces) > 1 and pieces[0].tag_ == "vn" and pieces[0].text not in cues.attributive and (
+    while not subject and len(pieces) > 1 and pieces[0].tag_ == "vn" and pieces[0].text not in cues.attributive and (
         pieces[1].tag_.startswith("n") or pieces[1].text in cues.attributive
     ):
+        if pieces[0].i > 0 and cues.is_verbal(doc[pieces[0].i - 1]):
+            break  # 办理|服务|事项: after the predicate, the verbal noun is part of its object
         pieces.pop(0)
-    if pieces and all(cues.is_function(t) or t.tag_.startswith("a") or subject and t.tag_.startswith("m") for t in pieces):
+    while len(pieces) > 1 and len(pieces[0].text) > 1 and pieces[0].text in cues.function_words:
+        pieces.pop(0)  # 举办|相关|培训班: a function word at the phrase's edge names nothing
+    if pieces and all(cues.is_function(t) or t.tag_.startswith("a") or subject and t.tag_.startswith(cues.predicative_tags) for t in pieces):
         # 仍|只得, 再|多, 一般: function words and adjectives name nothing, nor does a numeral word
         # before a verb (一天|赚|600元); right before a number it may (我们一家|三口)
         pieces = []
@@ -643,7 +698,7 @@ def _cut_piece_is_function(token: Token, length: int, cues: PhraseCues) -> bool:
     piece = token.text[:length]
     if piece in cues.function_words:
         return True
-    return len(piece) == 1 and token.tag_.startswith(("d", "v", "b", "a", "zg"))
+    return len(piece) == 1 and token.tag_.startswith(cues.cut_function_tags)
 
 
 def _passed_before_head(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
@@ -653,15 +708,21 @@ def _passed_before_head(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
     token = tokens[k]
     if cues.is_blocked(token) or cues.is_scope(token) or _PUNCT.match(token.text):
         return False
-    if token.text in cues.predicates or token.text in cues.function_words:
-        return True
-    if token.tag_.startswith("d"):
+    if token.text in cues.predicates or token.text in cues.function_words or token.text in cues.base_markers:
+        return True  # a marker there (失业率|较|第一季…) opened the base already passed over
+    if token.tag_.startswith(cues.function_tags):
         return True
     if len(token.text) == 1 and cues.is_verbal(token) and token.text not in cues.attributive:
         # 召开|率: a one-character word after a verb is a bound head, not a predicate; after a
         # function word (要|缴) it is a verb
         return k > 0 and (not cues.is_verbal(tokens[k - 1]) or cues.is_function(tokens[k - 1]))
     return False
+
+
+def _is_predicative(token: Token, cues: PhraseCues) -> bool:
+    """True for an adjective or numeral word between a subject and its predicate (增速|最高|达…,
+    开支|平均|相差…, 总产量|十年|增长…): it describes the predicate, the subject is before it."""
+    return token.tag_.startswith(cues.predicative_tags) and not _HAS_DIGIT.search(token.text)
 
 
 def _is_adverbial_verb(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
@@ -685,8 +746,17 @@ def _is_modifier_verb(tokens: list[Token], k: int, cues: PhraseCues, subject: bo
         return False
     if k > 0 and tokens[k - 1].text == "的":
         return True  # 已公布的|被捕|人数: after 的 comes the noun phrase, whose verbs modify its head
-    if subject and (k == 0 or _PUNCT.match(tokens[k - 1].text) and tokens[k - 1].text not in _BRACKETS):
-        return True  # 审批|时间|缩短…: a subject that opens its clause
+    before = tokens[k - 1] if k > 0 else None
+    if before is not None and before.text in cues.predicates:
+        return True  # 办理|审批|事项, 颁发|登记|证书: a verb right after the predicate modifies its object
+    if subject and (
+        before is None
+        or _PUNCT.match(before.text) and before.text not in _BRACKETS
+        or cues.is_scope(before)
+        or cues.is_blocked(before)
+        or before.tag_.startswith(("m", *cues.time_tags)) and not _HAS_DIGIT.search(before.text)
+    ):
+        return True  # 审批|时间|缩短…, 全港|退学|人数|骤升…: a subject that opens its clause
     if not (k > 0 and cues.is_nominal(tokens[k - 1])):
         return False
     if subject:
@@ -708,10 +778,16 @@ def _base_marker_before(tokens: list[Token], k: int, cues: PhraseCues) -> int | 
     return j if tokens[j].text in cues.base_markers else None
 
 
-def _numeral_at(doc: Doc, at: int) -> bool:
-    """True when the word at character `at` is a number (digits or a numeral word)."""
+def _predicate_at(doc: Doc, at: int, cues: PhraseCues) -> bool:
+    """True when a predicate or cue word starts at character `at` (收入|突破…, 增速|较…), so the
+    phrase that ends there is a subject; False before a number (设立|党小组|196个), a list
+    separator or punctuation (网格长|、网格员), where it may be an object."""
     token = next((t for t in tokens_between(doc, at, at + 1) if t.idx <= at < t.idx + len(t.text)), None)
-    return token is not None and (token.tag_.startswith("m") or bool(_HAS_DIGIT.search(token.text)))
+    if token is None or token.tag_.startswith(("m", "x")) or _HAS_DIGIT.search(token.text):
+        return False
+    if token.tag_.startswith("c") and token.text not in cues.function_words:
+        return False  # a conjunction: 网格长|和网格员
+    return not _PUNCT.match(token.text)
 
 
 def _is_nominal_run(pieces: list[Token], cues: PhraseCues) -> bool:
@@ -751,10 +827,11 @@ def list_items(text: str, separators: list[str]) -> list[str]:
 
 
 
-def parallel_lists(doc: Doc, start: int, end: int, separators: frozenset[str], cues: PhraseCues = _NO_CUES) -> list[list[str]]:
+def parallel_lists(doc: Doc, start: int, end: int, separators: frozenset[str], cues: PhraseCues | None = None) -> list[list[str]]:
     """The parallel lists of noun phrases (钢材、水泥和玻璃) in doc.text[start:end], in
     reading order; an item is a whole segment between separators, except the first (the noun
     phrase before the first separator) and the last (the noun phrase after the last one)."""
+    cues = default_cues() if cues is None else cues
     tokens = [t for t in tokens_between(doc, start, end) if start <= t.idx and t.idx + len(t.text) <= end]
     lists: list[list[str]] = []
     clause: list[Token] = []
@@ -787,7 +864,7 @@ def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cue
         clean = len("".join(t.text for t in segment)) <= 12 and not any(
             _PUNCT.match(t.text) or _HAS_DIGIT.search(t.text) or cues.is_blocked(t) for t in segment
         )
-        closer = next((n for n, t in enumerate(segment) if t.text in _LIST_CLOSERS), None)
+        closer = next((n for n, t in enumerate(segment) if t.text in cues.list_closers), None)
         if items and closer is not None and closer > 0 and k + 1 < len(segments):
             # 钢材、水泥、玻璃|等|建材、…: 等 closes the list; what follows may open another
             items.append("".join(t.text for t in segment[:closer]))
@@ -801,7 +878,9 @@ def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cue
             continue
         if items:
             last = np_after(doc, segment[0].idx, limit, cues=cues)
-            last = regex.split(r"等", last, maxsplit=1)[0]
+            closers = sorted(cues.list_closers, key=len, reverse=True)
+            if closers:
+                last = regex.split("|".join(regex.escape(c) for c in closers), last, maxsplit=1)[0]
             if last:
                 items.append(last)
             if len(items) > 1:

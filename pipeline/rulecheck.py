@@ -40,6 +40,7 @@ EXTRACTION_SECTIONS = (
     "entity",
     "entity_cue",
     "punctuation",
+    "tag_class",
 )
 #: Rule sections whose examples are lines of an article before cleaning.
 CLEANING_SECTIONS = ("boilerplate", "inline_junk", "t2s_fix", "t2s_keep", "t2s_particle")

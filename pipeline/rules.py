@@ -57,6 +57,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "role": {**_COMMON, "pattern": STR, "role": STR, "position": STR, "after_role": STR},
     "entity_cue": {**_COMMON, "surface": STRS, "use": STR},
     "punctuation": {**_COMMON, "surface": STRS, "use": STR},
+    "tag_class": {**_COMMON, "tags": STRS, "use": STR},
     # cleaning
     "boilerplate": {**_COMMON, "pattern": STR, "position": STR, "drop": STRS, "keep": STRS, "max_length": INT},
     "inline_junk": {**_COMMON, "pattern": STR, "before": STRS, "after": STRS},
@@ -84,6 +85,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "role": ("pattern", "role", "position"),
     "entity_cue": ("surface", "use"),
     "punctuation": ("surface", "use"),
+    "tag_class": ("tags", "use"),
     "boilerplate": ("pattern",),
     "inline_junk": ("pattern",),
     "classifier": (
@@ -102,8 +104,9 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
         "share", "predicate", "function", "partner", "subject_tag", "not_head_tag", "after_not_head_tag",
         "lead_in", "subject_skip", "clause_end", "list_end", "opening_bracket", "not_after", "governing",
         "place_tag", "heading_marker", "heading_stop", "record", "speech", "primary_list", "subject_skip_tag",
-        "reporting", "topic_head_tag",
+        "reporting", "topic_head_tag", "list_closer",
     ),
+    ("tag_class", "use"): ("nominal", "stop", "function", "function_single", "predicative", "time", "cut_function"),
     ("qualifier", "position"): ("before", "after", "infix", "outside", "before_unit"),
     ("role", "position"): ("before", "after"),
     ("time", "attach"): ("before", "after", "between"),

@@ -27,6 +27,17 @@ def _entity(nlp, text, quantity):
         ("全年共受理商标注册申请3200件。", "3200件", "商标注册申请"),
         # after 的 comes the noun phrase, whose verbs modify its head
         ("经核实的受损房屋共有320间。", "320间", "受损房屋"),
+        # a size threshold of statistics is one modifier (words.txt)
+        ("全市规模以上工业增加值增长6.2%。", "6.2%", "规模以上工业增加值"),
+        # a subject keeps its leading verbal noun; an object after a predicate does not
+        ("前三季度进出口增速较上半年加快1.2个百分点。", "1.2个百分点", "进出口增速"),
+        ("全县培训基层党组织书记450人。", "450人", "基层党组织书记"),
+        ("第二季就业不足率为1.6%。", "1.6%", "就业不足率"),
+        # a verb or verbal noun right after a listed predicate belongs to its object
+        ("全年颁发登记证书2.3万件。", "2.3万件", "登记证书"),
+        ("全年办理服务事项2.6万件。", "2.6万件", "服务事项"),
+        # a function word at the edge names nothing
+        ("今年举办相关培训班16期。", "16期", "培训班"),
         # but a verb between a subject and its object is the predicate
         ("各村设立便民服务点45个。", "45个", "便民服务点"),
         ("成员单位认领微心愿120个。", "120个", "微心愿"),
@@ -46,11 +57,16 @@ def test_context_np_before_keeps_whole_compound(nlp, text, quantity, entity):
         # nor is an adverb, whatever jieba tags it
         ("两个园区的产值双双超过80亿元。", "超过80亿元", "产值"),
         ("全年旅客吞吐量首次突破500万人次。", "突破500万人次", "旅客吞吐量"),
+        # nor an adjective or numeral word describing the predicate
+        ("两家企业的利润增速最高达到35%。", "35%", "利润增速"),
+        ("全县粮食总产量十年增长1.4倍。", "1.4倍", "粮食总产量"),
         # a word a cue cut in two leaves no piece of itself
         ("已公布的确诊人数合共36人。", "36人", "确诊人数"),
         ("全球客运运力预计下降4%。", "4%", "客运运力"),
+        ("全港退学人数骤升约60%。", "约60%", "退学人数"),
         # the base of a comparison is dropped, what changed is before it
         ("失业率较第一季上升0.3个百分点。", "0.3个百分点", "失业率"),
+        ("消费价格涨幅比上月扩大0.3个百分点。", "0.3个百分点", "消费价格涨幅"),
         ("工业产值降幅比上年同期收窄2.4个百分点。", "2.4个百分点", "工业产值降幅"),
         # a numeral word with its counter is a time, no part of the phrase
         ("全区一季度工业产值为86.5亿元。", "86.5亿元", "工业产值"),
@@ -214,3 +230,21 @@ def test_context_where_of_claim_and_its_rule(nlp, text, quantity, where, rule):
     assert claims[0].where == where
     ids = claims[0].rule.split("+")
     assert (rule in ids) if rule else not any(i.startswith(("place.", "org.")) for i in ids)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a predicate after the noun is no part of it: a verbal noun or adjective that ends the
+        # phrase, a time word, an apposition in brackets
+        ("每班有6名护士值班，负责夜间巡房。", "6名", "护士"),
+        ("全区有12座水厂运营，日供水30万吨。", "12座", "水厂"),
+        ("约300名建筑工人今日复工。", "约300名", "建筑工人"),
+        ("这三个难题(资金短缺和人手不足)仍未解决。", "三个", "难题"),
+        # but not a verbal noun before a noun, a relative clause, or a short alternative
+        ("全镇建成5个社区服务中心。", "5个", "社区服务中心"),
+        ("在36个行政村(社区)设立服务站。", "36个", "行政村(社区)"),
+    ],
+)
+def test_context_np_after_stops_at_predicate(nlp, text, quantity, entity):
+    assert _entity(nlp, text, quantity) == entity
