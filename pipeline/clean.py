@@ -381,6 +381,7 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
             why[i] = "inline junk"
     views = [_view(line) for line in lines]
     table = [("\t" in line.strip("\t")) or signals[i].table for i, line in enumerate(lines)]
+    good = [bool(view) and _good(view, signals[i], settings) for i, view in enumerate(views)]
 
     def alive() -> list[int]:
         return [i for i in range(len(lines)) if why[i] is None]
@@ -413,7 +414,7 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
 
     # Position: above the first and below the last paragraph of running text.
     live = alive()
-    prose = [i for i in live if _good(views[i], signals[i], settings)]
+    prose = [i for i in live if good[i]]
     first = prose[0] if prose else len(lines)
     last = prose[-1] if prose else -1
     for i in live:
@@ -440,7 +441,7 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
         while j < len(lines) and why[j] is not None:
             links += why[j].startswith("signal: link")
             j += 1
-        if marked and links and j < len(lines) and _good(views[j], signals[j], settings):
+        if marked and links and j < len(lines) and good[j]:
             i = j
             continue
         for k in range(i + 1, len(lines)):
@@ -455,7 +456,7 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
     # Page titles repeated above the article: the page's own <title> line echoes the article's
     # title further down; keep the last copy, and what lies between them is page chrome.
     live = alive()
-    prose = [i for i in live if _good(views[i], signals[i], settings)]
+    prose = [i for i in live if good[i]]
     first = prose[0] if prose else len(lines)
     dropped = [w is not None for w in why]
     title = _drop_repeated_titles(views, live, first, dropped)
@@ -476,7 +477,7 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
     # recognised one of its lines as page furniture; an article without running text is left alone.
     last = prose[-1] if prose else -1
     # a heading of the markup with running text close below it is no menu entry
-    good_at = [i for i in alive() if _good(views[i], signals[i], settings)]
+    good_at = [i for i in alive() if good[i]]
     reach = settings.heading_reach if settings else 0
     protected |= {i for i in alive() if signals[i].heading and _good_within(i, good_at, reach)}
     run: list[int] = []
@@ -496,7 +497,7 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
         run, short, furniture = [], 0, False
 
     # Context: what the signals left undecided takes the class of its neighbours.
-    _smooth(views, signals, table, why, protected, marked, settings)
+    _smooth(views, signals, table, good, why, protected, marked, settings)
 
     kept: list[str] = []
     gone: list[Dropped] = []
@@ -561,8 +562,11 @@ def classifier_settings(rules: RuleSet) -> ClassifierSettings | None:
     return _SETTINGS_CACHE[key]
 
 
+_SPACES = regex.compile(r"\s+")
+
+
 def _visible(view: str) -> int:
-    return sum(1 for c in view if not c.isspace()) or 1
+    return len(view) - sum(len(m) for m in _SPACES.findall(view)) or 1
 
 
 def link_density(view: str, line: Line) -> float:
@@ -571,7 +575,7 @@ def link_density(view: str, line: Line) -> float:
     >>> link_density("更多新闻", Line("更多新闻", link_chars=4)), link_density("正文。", Line("正文。"))
     (1.0, 0.0)
     """
-    return min(1.0, line.link_chars / _visible(view))
+    return min(1.0, line.link_chars / _visible(view)) if line.link_chars else 0.0
 
 
 def function_density(view: str, chars: frozenset[str]) -> float:
@@ -580,7 +584,7 @@ def function_density(view: str, chars: frozenset[str]) -> float:
     >>> function_density("我的书在桌上", frozenset("的在"))
     0.3333333333333333
     """
-    return sum(1 for c in view if c in chars) / _visible(view)
+    return sum(view.count(c) for c in chars) / _visible(view)
 
 
 def _good(view: str, line: Line, settings: ClassifierSettings | None) -> bool:
@@ -591,6 +595,8 @@ def _good(view: str, line: Line, settings: ClassifierSettings | None) -> bool:
         return True
     if link_density(view, line) > settings.good_max_link:
         return False
+    if settings.min_function_density <= 0:
+        return True
     return function_density(view, settings.function_chars) >= settings.min_function_density
 
 
@@ -633,8 +639,8 @@ def _restore_table_cells(lines: list[str], views: list[str], why: list[str | Non
         i = max(j, i + 1)
 
 
-def _smooth(views: list[str], signals: list[Line], table: list[bool], why: list[str | None], protected: set[int],
-            marked: bool, settings: ClassifierSettings | None) -> None:
+def _smooth(views: list[str], signals: list[Line], table: list[bool], good: list[bool], why: list[str | None],
+            protected: set[int], marked: bool, settings: ClassifierSettings | None) -> None:
     """Undecided lines take the class of their neighbours (jusText's context smoothing).
 
     A run of undecided short lines between two dropped ones, one of them dropped by the markup's
@@ -651,7 +657,7 @@ def _smooth(views: list[str], signals: list[Line], table: list[bool], why: list[
     for i in range(n):
         if why[i] is not None:
             cls.append("bad")
-        elif _good(views[i], signals[i], settings):
+        elif good[i]:
             cls.append("good")
         elif table[i] or signals[i].heading or any(c in _SENTENCE_PUNCT for c in views[i]):
             cls.append("near")
