@@ -53,11 +53,15 @@ _CORRUPT = regex.compile(
 # Shape of a list item separator, and of a stray number / counter line.
 _LIST_SEP = regex.compile(r"\s*[|｜丨,，、/·•]\s*|\s{2,}")
 _STRAY_NUMBER = regex.compile(r"[\d\s,.:：/+\-–%()（）#]+")
+# A table cell's number: a value (1,200  6.5  -3.2%), not a time (02:02) or a date (2021/3/2).
+_CELL_NUMBER = regex.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?%?")
 
 #: Shape thresholds (why these values: see tests/test_clean.py for the lines they separate).
 LIST_MIN_ITEMS = 6
 LIST_MAX_ITEM = 12
 LIST_MAX_MEAN = 7.0
+#: A table written one cell a line has at least one number cell in this many cells.
+TABLE_NUMBER_SHARE = 4
 RUN_MIN_LINES = 4
 RUN_MAX_LEN = 10
 RUN_MIN_LIVE = 2
@@ -451,7 +455,7 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
 
     # Numbers-only lines among the cells of a table written one cell a line (a Word export) are
     # table cells, not stray numbers: they come back.
-    _restore_table_cells(lines, views, why, first, last, settings)
+    cells = _restore_table_cells(views, why, first, settings)
 
     # Page titles repeated above the article: the page's own <title> line echoes the article's
     # title further down; keep the last copy, and what lies between them is page chrome.
@@ -463,7 +467,7 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
     for i, gone in enumerate(dropped):
         if gone and why[i] is None:
             why[i] = "shape: repeated title, or page chrome between its copies"
-    protected: set[int] = set()
+    protected: set[int] = set(cells)
     if title is not None:
         protected.add(title)
         after = [i for i in range(title + 1, len(lines)) if i < first]
@@ -614,29 +618,41 @@ def _signal(view: str, line: Line, table: bool, settings: ClassifierSettings | N
     return None
 
 
-def _restore_table_cells(lines: list[str], views: list[str], why: list[str | None], first: int, last: int,
-                         settings: ClassifierSettings | None) -> None:
-    """Give back numbers-only lines that sit, inside the article, in a run of short table cells."""
+def _restore_table_cells(views: list[str], why: list[str | None], first: int,
+                         settings: ClassifierSettings | None) -> set[int]:
+    """Give back the numbers-only lines of a table written one cell a line, below the article's
+    first running text; return the indices of the table's cells (protected from the menu stage).
+
+    A table is a run of at least `table_min_cells` short lines without sentence punctuation, with
+    at least `table_min_numbers` cells that are values of three characters or more ("6.5", "1,200";
+    page numbers 1 2 3, times 02:02 and dates are no table), at least one cell in
+    TABLE_NUMBER_SHARE a number, and label cells of at most LIST_MAX_ITEM characters on average
+    (headlines with their view counts are no table).
+    """
     if settings is None:
-        return
-    n = len(lines)
-    i = 0
+        return set()
+    cells: set[int] = set()
+    n = len(views)
+    i = first + 1
     while i < n:
-        if not (first < i < last):
-            i += 1
-            continue
         j = i
         numbers = 0
-        while j < last and len(views[j]) <= settings.list_item_max and not any(c in _SENTENCE_PUNCT for c in views[j]):
+        while j < n and views[j] and len(views[j]) <= settings.list_item_max and not any(c in _SENTENCE_PUNCT for c in views[j]):
             if why[j] is not None and why[j] != "shape: stray number":
                 break
-            numbers += why[j] == "shape: stray number"
+            numbers += why[j] == "shape: stray number" and len(views[j]) >= 3 and bool(_CELL_NUMBER.fullmatch(views[j]))
             j += 1
-        if j - i >= settings.table_min_cells and numbers >= settings.table_min_numbers and numbers < j - i:
+        texts = [len(views[k]) for k in range(i, j) if why[k] is None]
+        # label cells are short (地区生产总值, 亿元); a list of headlines with view counts is no table
+        labels = bool(texts) and sum(texts) <= LIST_MAX_ITEM * len(texts)
+        dense = numbers * TABLE_NUMBER_SHARE >= j - i  # a table of numbers is made of numbers
+        if j - i >= settings.table_min_cells and numbers >= settings.table_min_numbers and labels and dense:
             for k in range(i, j):
                 if why[k] == "shape: stray number":
                     why[k] = None
+                cells.add(k)
         i = max(j, i + 1)
+    return cells
 
 
 def _smooth(views: list[str], signals: list[Line], table: list[bool], good: list[bool], why: list[str | None],
@@ -679,25 +695,40 @@ def _smooth(views: list[str], signals: list[Line], table: list[bool], good: list
         before = cls[i - 1] if i > 0 else "edge"
         after = cls[j] if j < n else edge
         run = [k for k in range(i, j) if k not in protected]
-        shorts = [k for k in run if cls[k] == "short" and len(views[k]) <= settings.list_item_max]
         # inside the article (between its first and last running text) nothing is dropped by
         # context: a list there is the article's, and a hyperlinked line beside it is no menu
-        inside = bool(good_at) and good_at[0] < i and j <= good_at[-1]
-        if inside:
-            pass
-        elif marked and before == "bad" and after == "bad" and (_by_signal(why, i - 1) or _by_signal(why, j)):
+        inside = good_at[0] < i and j <= good_at[-1]
+        if not inside and marked and before == after == "bad" and (_by_signal(why, i - 1) or _by_signal(why, j)):
             for k in run:
                 if signals[k].heading and _good_within(k, good_at, settings.heading_reach):
                     continue
                 if len(views[k]) > settings.list_item_max or table[k] or views[k][-1] in _PIECE_END:
                     continue  # a long line, a table row, a piece of a sentence: text of its own
                 why[k] = "context: between dropped lines"
-        elif "bad" in (before, after) and len(shorts) >= settings.list_run_min and len(shorts) == len(run):
-            # in plain text only below the article: above it, the title may end such a run
-            if not marked and i > good_at[-1]:
-                for k in shorts:
-                    why[k] = "context: a list of short lines beside dropped lines"
         i = j
+    if not marked:
+        _drop_tail_lists(views, table, cls, why, protected, good_at[-1], settings)
+
+
+def _drop_tail_lists(views: list[str], table: list[bool], cls: list[str], why: list[str | None], protected: set[int],
+                     last: int, settings: ClassifierSettings) -> None:
+    """Below the article's last running text, a stretch of dropped lines and at least
+    `list_run_min` headline-like lines (short, no sentence end) is a list of links: they go.
+    (A headline may hold a ！ or ？; a dropped time stamp may sit between two headlines.)"""
+    stretch: list[int] = []
+    for k in list(range(last + 1, len(views))) + [-1]:
+        headline = (
+            k >= 0 and cls[k] in ("near", "short") and k not in protected and not table[k]
+            and len(views[k]) <= settings.list_item_max and views[k][-1] not in "。；;"
+        )
+        if k >= 0 and (headline or cls[k] == "bad"):
+            stretch.append(k)
+            continue
+        heads = [h for h in stretch if cls[h] != "bad"]
+        if len(heads) >= settings.list_run_min and len(heads) < len(stretch):
+            for h in heads:
+                why[h] = "context: a list of short lines below the article"
+        stretch = []
 
 
 def _by_signal(why: list[str | None], i: int) -> bool:

@@ -108,6 +108,13 @@ def test_clean_headline_list_below_the_article_goes():
     assert clean("\n".join(page)) == ["青禾县新建村史馆", P1, P2, P3]
 
 
+def test_clean_headline_list_with_time_stamps_below_the_article_goes():
+    # a "latest news" box copied as text: headlines (one with a ！) between their time stamps
+    box = ["即时新闻", "看更多", "02:02", "南岭市春季招聘会下周开幕 岗位超过两千个", "01:57", "青禾县推进乡村道路提档升级！",
+           "01:41", "山海镇举办首届油菜花节", "01:39", "北岭县新建便民服务中心投入使用"]
+    assert clean("\n".join(["青禾县新建村史馆", P1, P2, P3, *box])) == ["青禾县新建村史馆", P1, P2, P3]
+
+
 def test_clean_no_watermark_in_ordinary_endings():
     text = "\n".join(["一是组织推进系统化。", P1, "二是重点任务清单化。", P2, "三是服务力量集约化。", P3])
     assert clean(text) == text.split("\n")
