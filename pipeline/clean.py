@@ -95,6 +95,7 @@ class _LineRule:
     pattern: RulePattern
     position: str
     max_length: int | None
+    resume: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,7 @@ def _compile_line_rule(rule: Rule) -> _LineRule:
     position = rule.get("position", "any")
     if position not in POSITIONS:
         raise ValueError(f"{rule.where}: rule '{rule.id}': position must be one of {', '.join(POSITIONS)}")
-    return _LineRule(rule.id, RulePattern(rule), position, rule.get("max_length"))
+    return _LineRule(rule.id, RulePattern(rule), position, rule.get("max_length"), bool(rule.get("resume", False)))
 
 
 def _view(line: str) -> str:
@@ -432,7 +433,10 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
             why[i] = f"rule {rule}"
     # End-of-article markers: the marker and everything after it, once running text came before.
     # When the markup tells links from text, a marker followed by a block of links and then by
-    # running text again was a related-links box inside the article: only the box goes.
+    # running text again was a related-links box inside the article: only the box goes. In plain
+    # text, a `resume` marker (related articles, not comments) followed by a few headline-like
+    # lines and then by two paragraphs of running text is such a box too.
+    resumes = {r.id for r in compiled.lines if r.resume}
     i = first + 1 if prose else len(lines)
     while i < len(lines):
         rule = _match_id(compiled, views[i], ("tail",)) if why[i] is None else None
@@ -447,6 +451,13 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
             j += 1
         if marked and links and j < len(lines) and good[j]:
             i = j
+            continue
+        box = _related_box(views, good, why, i, settings) if rule in resumes and not marked else None
+        if box is not None:
+            for k in range(i + 1, box):
+                if why[k] is None:
+                    why[k] = f"rule {rule} (its list)"
+            i = box
             continue
         for k in range(i + 1, len(lines)):
             if why[k] is None:
@@ -615,6 +626,32 @@ def _signal(view: str, line: Line, table: bool, settings: ClassifierSettings | N
         return f"signal: inside <{line.chrome}>"
     if line.after_image and not line.heading and not table and len(view) <= settings.caption_max_length:
         return "signal: caption under an image"
+    return None
+
+
+def _related_box(views: list[str], good: list[bool], why: list[str | None], marker: int,
+                 settings: ClassifierSettings | None) -> int | None:
+    """Where running text resumes below a related-articles marker in plain text, or None.
+
+    The box is at most `list_run_min` headline-like lines (at most twice `list_item_max`
+    characters, no sentence end) or dropped lines; below it comes running text, and two of the
+    three lines from there are running text.
+    """
+    if settings is None:
+        return None
+    j = marker + 1
+    heads = 0
+    while j < len(views) and not good[j]:
+        if why[j] is None:
+            if len(views[j]) > 2 * settings.list_item_max or views[j][-1] in _SENTENCE_END:
+                return None
+            heads += 1
+            if heads > settings.list_run_min:
+                return None
+        j += 1
+    below = [k for k in range(j, len(views)) if why[k] is None][:3]
+    if heads and len(below) == 3 and sum(good[k] for k in below) >= 2:
+        return j
     return None
 
 

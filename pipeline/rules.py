@@ -55,7 +55,9 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "role": {**_COMMON, "pattern": STR, "role": STR, "position": STR, "after_role": STR},
     "entity_cue": {**_COMMON, "surface": STRS, "use": STR},
     # cleaning
-    "boilerplate": {**_COMMON, "pattern": STR, "position": STR, "drop": STRS, "keep": STRS, "max_length": INT},
+    "boilerplate": {
+        **_COMMON, "pattern": STR, "position": STR, "drop": STRS, "keep": STRS, "max_length": INT, "resume": BOOL,
+    },
     "inline_junk": {**_COMMON, "pattern": STR, "before": STRS, "after": STRS},
     "classifier": {
         **_COMMON, "function_chars": STR, "min_function_density": NUMBER, "good_max_link": NUMBER,

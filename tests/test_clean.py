@@ -115,6 +115,20 @@ def test_clean_headline_list_with_time_stamps_below_the_article_goes():
     assert clean("\n".join(["青禾县新建村史馆", P1, P2, P3, *box])) == ["青禾县新建村史馆", P1, P2, P3]
 
 
+P4 = "村民代表说,有了这条路,山里的茶叶和板栗半天就能运到县城,一年能多卖两三万元。"
+
+
+@pytest.mark.parametrize(
+    "marker,resumes",
+    [("相关报道：", True), ("延伸阅读", True), ("网友评论", False), ("我要评论", False)],
+)
+def test_clean_related_box_inside_plain_text(marker, resumes):
+    # a related-articles box between paragraphs: only the box goes; below a comments marker all goes
+    box = [marker, "北岭县新建便民服务中心投入使用　群众办事不出村", "东湖区开展消防安全大检查"]
+    got = clean("\n".join(["青禾县新建村史馆", P1, *box, P2, P3, P4]))
+    assert got == (["青禾县新建村史馆", P1, P2, P3, P4] if resumes else ["青禾县新建村史馆", P1])
+
+
 def test_clean_no_watermark_in_ordinary_endings():
     text = "\n".join(["一是组织推进系统化。", P1, "二是重点任务清单化。", P2, "三是服务力量集约化。", P3])
     assert clean(text) == text.split("\n")
