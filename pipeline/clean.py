@@ -391,9 +391,12 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
     def alive() -> list[int]:
         return [i for i in range(len(lines)) if why[i] is None]
 
-    # Signals of the markup: link text, page furniture, captions.
+    # Signals of the markup: link text, page furniture, captions. A signal that would take most
+    # of the page's running text is not trusted (an unclosed <a> or <aside>, a site that wraps
+    # its article in <figure>): the page is then read without it.
+    trusted = _trusted_signals(views, signals, settings)
     for i in alive():
-        reason = _signal(views[i], signals[i], table[i], settings)
+        reason = _signal(views[i], signals[i], table[i], settings, trusted)
         if reason:
             why[i] = reason
 
@@ -615,14 +618,31 @@ def _good(view: str, line: Line, settings: ClassifierSettings | None) -> bool:
     return function_density(view, settings.function_chars) >= settings.min_function_density
 
 
-def _signal(view: str, line: Line, table: bool, settings: ClassifierSettings | None) -> str | None:
+def _trusted_signals(views: list[str], signals: list[Line], settings: ClassifierSettings | None) -> frozenset[str]:
+    """The signals ("link", "chrome") that leave more running text (prose characters) than they take."""
+    if settings is None:
+        return frozenset()
+    taken = {"link": 0, "chrome": 0}
+    left = 0
+    for view, line in zip(views, signals):
+        if not view or not is_prose(view):
+            continue
+        links = link_density(view, line) >= settings.bad_min_link
+        taken["link"] += len(view) if links else 0
+        taken["chrome"] += len(view) if line.chrome else 0
+        left += len(view) if not links and not line.chrome else 0
+    return frozenset(name for name, chars in taken.items() if chars <= left)
+
+
+def _signal(view: str, line: Line, table: bool, settings: ClassifierSettings | None,
+            trusted: frozenset[str] = frozenset({"link", "chrome"})) -> str | None:
     """Why the markup's signals drop a line (link text, page furniture, a caption), or None."""
     if settings is None:
         return None
     density = link_density(view, line)
-    if density >= settings.bad_min_link:
+    if density >= settings.bad_min_link and "link" in trusted:
         return f"signal: link text {density:.0%} of the line"
-    if line.chrome and not table:
+    if line.chrome and not table and "chrome" in trusted:
         return f"signal: inside <{line.chrome}>"
     if line.after_image and not line.heading and not table and len(view) <= settings.caption_max_length:
         return "signal: caption under an image"

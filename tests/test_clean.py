@@ -238,6 +238,20 @@ def test_clean_markdown_related_links_inside_the_article():
     assert [d.why for d in dropped] == ["rule end.related", "signal: link text 100% of the line", "signal: link text 100% of the line"]
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        # an <a> that is never closed makes the whole article link text
+        f'<p><a href="/">首页</a> <a href="/a">要闻</a></p><h1>青禾县新建村史馆</h1><p><a href="/x">{P1}</p><p>{P2}</p><p>{P3}</p>',
+        # a site that wraps its article in <aside>
+        f"<h1>青禾县新建村史馆</h1><aside><p>{P1}</p><p>{P2}</p><p>{P3}</p></aside>",
+    ],
+)
+def test_clean_signals_that_would_take_the_article_are_not_trusted(page):
+    kept, _ = strip_lines_report(markup_to_lines(page, "html"), RULES)
+    assert kept.splitlines()[-3:] == [P1, P2, P3]
+
+
 def test_clean_plain_lines_have_no_signals():
     # the same line goes as link text and stays as plain text
     assert strip_lines_report([Line(P1), Line("乡村家园", link_chars=4)], RULES)[0] == f"{P1}\n"
