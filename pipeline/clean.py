@@ -53,11 +53,15 @@ _CORRUPT = regex.compile(
 # Shape of a list item separator, and of a stray number / counter line.
 _LIST_SEP = regex.compile(r"\s*[|｜丨,，、/·•]\s*|\s{2,}")
 _STRAY_NUMBER = regex.compile(r"[\d\s,.:：/+\-–%()（）#]+")
+# A table cell's number: a value (1,200  6.5  -3.2%), not a time (02:02) or a date (2021/3/2).
+_CELL_NUMBER = regex.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?%?")
 
 #: Shape thresholds (why these values: see tests/test_clean.py for the lines they separate).
 LIST_MIN_ITEMS = 6
 LIST_MAX_ITEM = 12
 LIST_MAX_MEAN = 7.0
+#: A table written one cell a line has at least one number cell in this many cells.
+TABLE_NUMBER_SHARE = 4
 RUN_MIN_LINES = 4
 RUN_MAX_LEN = 10
 RUN_MIN_LIVE = 2
@@ -91,6 +95,7 @@ class _LineRule:
     pattern: RulePattern
     position: str
     max_length: int | None
+    resume: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +123,7 @@ def _compile_line_rule(rule: Rule) -> _LineRule:
     position = rule.get("position", "any")
     if position not in POSITIONS:
         raise ValueError(f"{rule.where}: rule '{rule.id}': position must be one of {', '.join(POSITIONS)}")
-    return _LineRule(rule.id, RulePattern(rule), position, rule.get("max_length"))
+    return _LineRule(rule.id, RulePattern(rule), position, rule.get("max_length"), bool(rule.get("resume", False)))
 
 
 def _view(line: str) -> str:
@@ -381,13 +386,17 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
             why[i] = "inline junk"
     views = [_view(line) for line in lines]
     table = [("\t" in line.strip("\t")) or signals[i].table for i, line in enumerate(lines)]
+    good = [bool(view) and _good(view, signals[i], settings) for i, view in enumerate(views)]
 
     def alive() -> list[int]:
         return [i for i in range(len(lines)) if why[i] is None]
 
-    # Signals of the markup: link text, page furniture, captions.
+    # Signals of the markup: link text, page furniture, captions. A signal that would take most
+    # of the page's running text is not trusted (an unclosed <a> or <aside>, a site that wraps
+    # its article in <figure>): the page is then read without it.
+    trusted = _trusted_signals(views, signals, settings)
     for i in alive():
-        reason = _signal(views[i], signals[i], table[i], settings)
+        reason = _signal(views[i], signals[i], table[i], settings, trusted)
         if reason:
             why[i] = reason
 
@@ -413,7 +422,7 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
 
     # Position: above the first and below the last paragraph of running text.
     live = alive()
-    prose = [i for i in live if _good(views[i], signals[i], settings)]
+    prose = [i for i in live if good[i]]
     first = prose[0] if prose else len(lines)
     last = prose[-1] if prose else -1
     for i in live:
@@ -427,7 +436,10 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
             why[i] = f"rule {rule}"
     # End-of-article markers: the marker and everything after it, once running text came before.
     # When the markup tells links from text, a marker followed by a block of links and then by
-    # running text again was a related-links box inside the article: only the box goes.
+    # running text again was a related-links box inside the article: only the box goes. In plain
+    # text, a `resume` marker (related articles, not comments) followed by a few headline-like
+    # lines and then by two paragraphs of running text is such a box too.
+    resumes = {r.id for r in compiled.lines if r.resume}
     i = first + 1 if prose else len(lines)
     while i < len(lines):
         rule = _match_id(compiled, views[i], ("tail",)) if why[i] is None else None
@@ -440,8 +452,15 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
         while j < len(lines) and why[j] is not None:
             links += why[j].startswith("signal: link")
             j += 1
-        if marked and links and j < len(lines) and _good(views[j], signals[j], settings):
+        if marked and links and j < len(lines) and good[j]:
             i = j
+            continue
+        box = _related_box(views, good, why, i, settings) if rule in resumes and not marked else None
+        if box is not None:
+            for k in range(i + 1, box):
+                if why[k] is None:
+                    why[k] = f"rule {rule} (its list)"
+            i = box
             continue
         for k in range(i + 1, len(lines)):
             if why[k] is None:
@@ -450,19 +469,19 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
 
     # Numbers-only lines among the cells of a table written one cell a line (a Word export) are
     # table cells, not stray numbers: they come back.
-    _restore_table_cells(lines, views, why, first, last, settings)
+    cells = _restore_table_cells(views, why, first, settings)
 
     # Page titles repeated above the article: the page's own <title> line echoes the article's
     # title further down; keep the last copy, and what lies between them is page chrome.
     live = alive()
-    prose = [i for i in live if _good(views[i], signals[i], settings)]
+    prose = [i for i in live if good[i]]
     first = prose[0] if prose else len(lines)
     dropped = [w is not None for w in why]
     title = _drop_repeated_titles(views, live, first, dropped)
     for i, gone in enumerate(dropped):
         if gone and why[i] is None:
             why[i] = "shape: repeated title, or page chrome between its copies"
-    protected: set[int] = set()
+    protected: set[int] = set(cells)
     if title is not None:
         protected.add(title)
         after = [i for i in range(title + 1, len(lines)) if i < first]
@@ -476,7 +495,7 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
     # recognised one of its lines as page furniture; an article without running text is left alone.
     last = prose[-1] if prose else -1
     # a heading of the markup with running text close below it is no menu entry
-    good_at = [i for i in alive() if _good(views[i], signals[i], settings)]
+    good_at = [i for i in alive() if good[i]]
     reach = settings.heading_reach if settings else 0
     protected |= {i for i in alive() if signals[i].heading and _good_within(i, good_at, reach)}
     run: list[int] = []
@@ -496,7 +515,7 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
         run, short, furniture = [], 0, False
 
     # Context: what the signals left undecided takes the class of its neighbours.
-    _smooth(views, signals, table, why, protected, marked, settings)
+    _smooth(views, signals, table, good, why, protected, marked, settings)
 
     kept: list[str] = []
     gone: list[Dropped] = []
@@ -561,8 +580,11 @@ def classifier_settings(rules: RuleSet) -> ClassifierSettings | None:
     return _SETTINGS_CACHE[key]
 
 
+_SPACES = regex.compile(r"\s+")
+
+
 def _visible(view: str) -> int:
-    return sum(1 for c in view if not c.isspace()) or 1
+    return len(view) - sum(len(m) for m in _SPACES.findall(view)) or 1
 
 
 def link_density(view: str, line: Line) -> float:
@@ -571,7 +593,7 @@ def link_density(view: str, line: Line) -> float:
     >>> link_density("更多新闻", Line("更多新闻", link_chars=4)), link_density("正文。", Line("正文。"))
     (1.0, 0.0)
     """
-    return min(1.0, line.link_chars / _visible(view))
+    return min(1.0, line.link_chars / _visible(view)) if line.link_chars else 0.0
 
 
 def function_density(view: str, chars: frozenset[str]) -> float:
@@ -580,7 +602,7 @@ def function_density(view: str, chars: frozenset[str]) -> float:
     >>> function_density("我的书在桌上", frozenset("的在"))
     0.3333333333333333
     """
-    return sum(1 for c in view if c in chars) / _visible(view)
+    return sum(view.count(c) for c in chars) / _visible(view)
 
 
 def _good(view: str, line: Line, settings: ClassifierSettings | None) -> bool:
@@ -591,50 +613,107 @@ def _good(view: str, line: Line, settings: ClassifierSettings | None) -> bool:
         return True
     if link_density(view, line) > settings.good_max_link:
         return False
+    if settings.min_function_density <= 0:
+        return True
     return function_density(view, settings.function_chars) >= settings.min_function_density
 
 
-def _signal(view: str, line: Line, table: bool, settings: ClassifierSettings | None) -> str | None:
+def _trusted_signals(views: list[str], signals: list[Line], settings: ClassifierSettings | None) -> frozenset[str]:
+    """The signals ("link", "chrome") that leave more running text (prose characters) than they take."""
+    if settings is None:
+        return frozenset()
+    taken = {"link": 0, "chrome": 0}
+    left = 0
+    for view, line in zip(views, signals):
+        if not view or not is_prose(view):
+            continue
+        links = link_density(view, line) >= settings.bad_min_link
+        taken["link"] += len(view) if links else 0
+        taken["chrome"] += len(view) if line.chrome else 0
+        left += len(view) if not links and not line.chrome else 0
+    return frozenset(name for name, chars in taken.items() if chars <= left)
+
+
+def _signal(view: str, line: Line, table: bool, settings: ClassifierSettings | None,
+            trusted: frozenset[str] = frozenset({"link", "chrome"})) -> str | None:
     """Why the markup's signals drop a line (link text, page furniture, a caption), or None."""
     if settings is None:
         return None
     density = link_density(view, line)
-    if density >= settings.bad_min_link:
+    if density >= settings.bad_min_link and "link" in trusted:
         return f"signal: link text {density:.0%} of the line"
-    if line.chrome and not table:
+    if line.chrome and not table and "chrome" in trusted:
         return f"signal: inside <{line.chrome}>"
     if line.after_image and not line.heading and not table and len(view) <= settings.caption_max_length:
         return "signal: caption under an image"
     return None
 
 
-def _restore_table_cells(lines: list[str], views: list[str], why: list[str | None], first: int, last: int,
-                         settings: ClassifierSettings | None) -> None:
-    """Give back numbers-only lines that sit, inside the article, in a run of short table cells."""
+def _related_box(views: list[str], good: list[bool], why: list[str | None], marker: int,
+                 settings: ClassifierSettings | None) -> int | None:
+    """Where running text resumes below a related-articles marker in plain text, or None.
+
+    The box is at most `list_run_min` headline-like lines (at most twice `list_item_max`
+    characters, no sentence end) or dropped lines; below it comes running text, and two of the
+    three lines from there are running text.
+    """
     if settings is None:
-        return
-    n = len(lines)
-    i = 0
+        return None
+    j = marker + 1
+    heads = 0
+    while j < len(views) and not good[j]:
+        if why[j] is None:
+            if len(views[j]) > 2 * settings.list_item_max or views[j][-1] in _SENTENCE_END:
+                return None
+            heads += 1
+            if heads > settings.list_run_min:
+                return None
+        j += 1
+    below = [k for k in range(j, len(views)) if why[k] is None][:3]
+    if heads and len(below) == 3 and sum(good[k] for k in below) >= 2:
+        return j
+    return None
+
+
+def _restore_table_cells(views: list[str], why: list[str | None], first: int,
+                         settings: ClassifierSettings | None) -> set[int]:
+    """Give back the numbers-only lines of a table written one cell a line, below the article's
+    first running text; return the indices of the table's cells (protected from the menu stage).
+
+    A table is a run of at least `table_min_cells` short lines without sentence punctuation, with
+    at least `table_min_numbers` cells that are values of three characters or more ("6.5", "1,200";
+    page numbers 1 2 3, times 02:02 and dates are no table), at least one cell in
+    TABLE_NUMBER_SHARE a number, and label cells of at most LIST_MAX_ITEM characters on average
+    (headlines with their view counts are no table).
+    """
+    if settings is None:
+        return set()
+    cells: set[int] = set()
+    n = len(views)
+    i = first + 1
     while i < n:
-        if not (first < i < last):
-            i += 1
-            continue
         j = i
         numbers = 0
-        while j < last and len(views[j]) <= settings.list_item_max and not any(c in _SENTENCE_PUNCT for c in views[j]):
+        while j < n and views[j] and len(views[j]) <= settings.list_item_max and not any(c in _SENTENCE_PUNCT for c in views[j]):
             if why[j] is not None and why[j] != "shape: stray number":
                 break
-            numbers += why[j] == "shape: stray number"
+            numbers += why[j] == "shape: stray number" and len(views[j]) >= 3 and bool(_CELL_NUMBER.fullmatch(views[j]))
             j += 1
-        if j - i >= settings.table_min_cells and numbers >= settings.table_min_numbers and numbers < j - i:
+        texts = [len(views[k]) for k in range(i, j) if why[k] is None]
+        # label cells are short (地区生产总值, 亿元); a list of headlines with view counts is no table
+        labels = bool(texts) and sum(texts) <= LIST_MAX_ITEM * len(texts)
+        dense = numbers * TABLE_NUMBER_SHARE >= j - i  # a table of numbers is made of numbers
+        if j - i >= settings.table_min_cells and numbers >= settings.table_min_numbers and labels and dense:
             for k in range(i, j):
                 if why[k] == "shape: stray number":
                     why[k] = None
+                cells.add(k)
         i = max(j, i + 1)
+    return cells
 
 
-def _smooth(views: list[str], signals: list[Line], table: list[bool], why: list[str | None], protected: set[int],
-            marked: bool, settings: ClassifierSettings | None) -> None:
+def _smooth(views: list[str], signals: list[Line], table: list[bool], good: list[bool], why: list[str | None],
+            protected: set[int], marked: bool, settings: ClassifierSettings | None) -> None:
     """Undecided lines take the class of their neighbours (jusText's context smoothing).
 
     A run of undecided short lines between two dropped ones, one of them dropped by the markup's
@@ -651,7 +730,7 @@ def _smooth(views: list[str], signals: list[Line], table: list[bool], why: list[
     for i in range(n):
         if why[i] is not None:
             cls.append("bad")
-        elif _good(views[i], signals[i], settings):
+        elif good[i]:
             cls.append("good")
         elif table[i] or signals[i].heading or any(c in _SENTENCE_PUNCT for c in views[i]):
             cls.append("near")
@@ -673,25 +752,40 @@ def _smooth(views: list[str], signals: list[Line], table: list[bool], why: list[
         before = cls[i - 1] if i > 0 else "edge"
         after = cls[j] if j < n else edge
         run = [k for k in range(i, j) if k not in protected]
-        shorts = [k for k in run if cls[k] == "short" and len(views[k]) <= settings.list_item_max]
         # inside the article (between its first and last running text) nothing is dropped by
         # context: a list there is the article's, and a hyperlinked line beside it is no menu
-        inside = bool(good_at) and good_at[0] < i and j <= good_at[-1]
-        if inside:
-            pass
-        elif marked and before == "bad" and after == "bad" and (_by_signal(why, i - 1) or _by_signal(why, j)):
+        inside = good_at[0] < i and j <= good_at[-1]
+        if not inside and marked and before == after == "bad" and (_by_signal(why, i - 1) or _by_signal(why, j)):
             for k in run:
                 if signals[k].heading and _good_within(k, good_at, settings.heading_reach):
                     continue
                 if len(views[k]) > settings.list_item_max or table[k] or views[k][-1] in _PIECE_END:
                     continue  # a long line, a table row, a piece of a sentence: text of its own
                 why[k] = "context: between dropped lines"
-        elif "bad" in (before, after) and len(shorts) >= settings.list_run_min and len(shorts) == len(run):
-            # in plain text only below the article: above it, the title may end such a run
-            if not marked and i > good_at[-1]:
-                for k in shorts:
-                    why[k] = "context: a list of short lines beside dropped lines"
         i = j
+    if not marked:
+        _drop_tail_lists(views, table, cls, why, protected, good_at[-1], settings)
+
+
+def _drop_tail_lists(views: list[str], table: list[bool], cls: list[str], why: list[str | None], protected: set[int],
+                     last: int, settings: ClassifierSettings) -> None:
+    """Below the article's last running text, a stretch of dropped lines and at least
+    `list_run_min` headline-like lines (short, no sentence end) is a list of links: they go.
+    (A headline may hold a ！ or ？; a dropped time stamp may sit between two headlines.)"""
+    stretch: list[int] = []
+    for k in list(range(last + 1, len(views))) + [-1]:
+        headline = (
+            k >= 0 and cls[k] in ("near", "short") and k not in protected and not table[k]
+            and len(views[k]) <= settings.list_item_max and views[k][-1] not in "。；;"
+        )
+        if k >= 0 and (headline or cls[k] == "bad"):
+            stretch.append(k)
+            continue
+        heads = [h for h in stretch if cls[h] != "bad"]
+        if len(heads) >= settings.list_run_min and len(heads) < len(stretch):
+            for h in heads:
+                why[h] = "context: a list of short lines below the article"
+        stretch = []
 
 
 def _by_signal(why: list[str | None], i: int) -> bool:

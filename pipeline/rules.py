@@ -59,7 +59,9 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "punctuation": {**_COMMON, "surface": STRS, "use": STR},
     "tag_class": {**_COMMON, "tags": STRS, "use": STR},
     # cleaning
-    "boilerplate": {**_COMMON, "pattern": STR, "position": STR, "drop": STRS, "keep": STRS, "max_length": INT},
+    "boilerplate": {
+        **_COMMON, "pattern": STR, "position": STR, "drop": STRS, "keep": STRS, "max_length": INT, "resume": BOOL,
+    },
     "inline_junk": {**_COMMON, "pattern": STR, "before": STRS, "after": STRS},
     "classifier": {
         **_COMMON, "function_chars": STR, "min_function_density": NUMBER, "good_max_link": NUMBER,

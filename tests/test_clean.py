@@ -108,6 +108,27 @@ def test_clean_headline_list_below_the_article_goes():
     assert clean("\n".join(page)) == ["青禾县新建村史馆", P1, P2, P3]
 
 
+def test_clean_headline_list_with_time_stamps_below_the_article_goes():
+    # a "latest news" box copied as text: headlines (one with a ！) between their time stamps
+    box = ["即时新闻", "看更多", "02:02", "南岭市春季招聘会下周开幕 岗位超过两千个", "01:57", "青禾县推进乡村道路提档升级！",
+           "01:41", "山海镇举办首届油菜花节", "01:39", "北岭县新建便民服务中心投入使用"]
+    assert clean("\n".join(["青禾县新建村史馆", P1, P2, P3, *box])) == ["青禾县新建村史馆", P1, P2, P3]
+
+
+P4 = "村民代表说,有了这条路,山里的茶叶和板栗半天就能运到县城,一年能多卖两三万元。"
+
+
+@pytest.mark.parametrize(
+    "marker,resumes",
+    [("相关报道：", True), ("延伸阅读", True), ("网友评论", False), ("我要评论", False)],
+)
+def test_clean_related_box_inside_plain_text(marker, resumes):
+    # a related-articles box between paragraphs: only the box goes; below a comments marker all goes
+    box = [marker, "北岭县新建便民服务中心投入使用　群众办事不出村", "东湖区开展消防安全大检查"]
+    got = clean("\n".join(["青禾县新建村史馆", P1, *box, P2, P3, P4]))
+    assert got == (["青禾县新建村史馆", P1, P2, P3, P4] if resumes else ["青禾县新建村史馆", P1])
+
+
 def test_clean_no_watermark_in_ordinary_endings():
     text = "\n".join(["一是组织推进系统化。", P1, "二是重点任务清单化。", P2, "三是服务力量集约化。", P3])
     assert clean(text) == text.split("\n")
@@ -215,6 +236,20 @@ def test_clean_markdown_related_links_inside_the_article():
     kept, dropped = strip_lines_report(markup_to_lines(md, "md"), RULES)
     assert kept.splitlines() == ["青禾县新建村史馆", P1, P2, P3]
     assert [d.why for d in dropped] == ["rule end.related", "signal: link text 100% of the line", "signal: link text 100% of the line"]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # an <a> that is never closed makes the whole article link text
+        f'<p><a href="/">首页</a> <a href="/a">要闻</a></p><h1>青禾县新建村史馆</h1><p><a href="/x">{P1}</p><p>{P2}</p><p>{P3}</p>',
+        # a site that wraps its article in <aside>
+        f"<h1>青禾县新建村史馆</h1><aside><p>{P1}</p><p>{P2}</p><p>{P3}</p></aside>",
+    ],
+)
+def test_clean_signals_that_would_take_the_article_are_not_trusted(page):
+    kept, _ = strip_lines_report(markup_to_lines(page, "html"), RULES)
+    assert kept.splitlines()[-3:] == [P1, P2, P3]
 
 
 def test_clean_plain_lines_have_no_signals():
