@@ -13,8 +13,8 @@ from functools import cache
 import regex
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.nlp import builtin_sentence_end
-from pipeline.rules import Rule, RulePattern, RuleSet
+from .nlp import builtin_sentence_end
+from .rules import Rule, RulePattern, RuleSet
 
 _BRACKETS = set("“”‘’「」『』()（）《》")
 _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
@@ -437,7 +437,7 @@ class PhraseCues:
 @cache
 def default_cues() -> PhraseCues:
     """The phrase cues of the built-in rules, for a reader called without cues."""
-    from pipeline.rules import load_rules
+    from .rules import load_rules
 
     return ContextRules(load_rules()).phrase_cues()
 _OPENERS = {"“": "”", "‘": "’", "(": ")", "（": "）", "「": "」", "『": "』", "《": "》"}

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from pipeline.claim import GOLD_FIELDS, Claim, format_decimal
-from pipeline.extract import ENTITY_BRANCHES
-from pipeline.rules import Rule, RuleSet
+from .claim import GOLD_FIELDS, Claim, format_decimal
+from .extract import ENTITY_BRANCHES
+from .rules import Rule, RuleSet
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -130,7 +130,7 @@ class Explanation:
 
 def explain(text: str, nlp: Language, rules: RuleSet, *, fmt: str = "txt", from_clean: bool = False) -> Explanation:
     """Run cleaning (unless `from_clean`) and extraction on `text`; return what each stage did and why."""
-    from pipeline.run import clean_document
+    from .run import clean_document
 
     if from_clean:
         clean, dropped_lines, reasons = text, [], []
@@ -190,7 +190,7 @@ def _claim_rules(claim: Claim, index: dict[str, list[Rule]]) -> list[RuleRef]:
 
 def _boilerplate_rule(why: str, line: str, rules: RuleSet, index: dict[str, list[Rule]]) -> RuleRef | None:
     """The rule that dropped a line: the one its reason names, else the first that matches it."""
-    from pipeline.clean import match_line
+    from .clean import match_line
 
     if why.startswith("rule "):
         return _ref(why.split()[1], index, ("boilerplate",))

@@ -20,10 +20,10 @@ from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
 from spacy.vocab import Vocab
 
-from pipeline.numbers import numeral_chars
-from pipeline.quantities import QUANTITIES_KEY, Quantity
-from pipeline.rules import RuleSet
-from pipeline.segment import LookupTagger, dictionary_tags
+from .numbers import numeral_chars
+from .quantities import QUANTITIES_KEY, Quantity
+from .rules import RuleSet
+from .segment import LookupTagger, dictionary_tags
 
 #: The taggers: jieba.posseg's joint HMM (new words tagged in context, slow) or segmentation as
 #: jieba.lcut with tags looked up in jieba's dictionary (pipeline/segment.py, five times faster).
@@ -47,7 +47,7 @@ def sentence_end_pattern(rules: RuleSet) -> regex.Pattern[str]:
 @cache
 def builtin_sentence_end() -> regex.Pattern[str]:
     """`sentence_end_pattern` of the built-in rules (for code that has no rule set at hand)."""
-    from pipeline.rules import load_rules
+    from .rules import load_rules
 
     return sentence_end_pattern(load_rules())
 
@@ -238,7 +238,7 @@ def _division_tags(entries):
 
 def build_nlp(rules: RuleSet, *, segment_all: bool = False, tagger: str | None = None) -> Language:
     """Build and initialise the pipeline of `config.cfg` with a rule set (`tagger` overrides the config's)."""
-    import pipeline.extract  # noqa: F401  (registers the claims factory)
+    from . import extract  # noqa: F401  (registers the claims factory)
 
     config = spacy.util.load_config(CONFIG_PATH)
     config["nlp"]["tokenizer"]["segment_all"] = segment_all

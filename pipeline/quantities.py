@@ -14,8 +14,8 @@ import regex
 
 from collections.abc import Mapping
 
-from pipeline.numbers import NumberSystem, number_system, paired_number, parse_number, share_percent
-from pipeline.rules import PATTERN_TIMEOUT, PatternTimeout, Rule, RulePattern, RuleSet  # noqa: F401 (PatternTimeout: importable from here)
+from .numbers import NumberSystem, number_system, paired_number, parse_number, share_percent
+from .rules import PATTERN_TIMEOUT, PatternTimeout, Rule, RulePattern, RuleSet  # noqa: F401 (PatternTimeout: importable from here)
 
 
 @dataclass(frozen=True, slots=True)

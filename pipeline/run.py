@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from pipeline.claim import Claim
-from pipeline.numbers import numeral_chars
-from pipeline.rules import RuleSet
+from .claim import Claim
+from .numbers import numeral_chars
+from .rules import RuleSet
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -32,9 +32,9 @@ class Cleaned:
 
 def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
     """Run markup removal, boilerplate stripping and conversion on one decoded article."""
-    from pipeline.clean import find_corruptions, strip_lines_report
-    from pipeline.convert import to_simplified
-    from pipeline.markup import markup_to_lines
+    from .clean import find_corruptions, strip_lines_report
+    from .convert import to_simplified
+    from .markup import markup_to_lines
 
     kept, dropped = strip_lines_report(markup_to_lines(raw, fmt), rules)
     text = to_simplified(kept, rules)
@@ -44,7 +44,7 @@ def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
 
 def load_nlp(rules: RuleSet) -> Language:
     """Build the spaCy pipeline (jieba tokenizer, entity ruler, claim extraction) for a rule set."""
-    from pipeline.nlp import build_nlp
+    from .nlp import build_nlp
 
     return build_nlp(rules)
 
@@ -99,7 +99,7 @@ def split_chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
 
 def _last_break(text: str, start: int, end: int) -> int:
     """Where to cut a line inside text[start:end]: after a sentence end, punctuation, or outside a number."""
-    from pipeline.nlp import builtin_sentence_end
+    from .nlp import builtin_sentence_end
 
     window = text[start:end]
     for pattern in (builtin_sentence_end(), _SOFT_BREAK):
@@ -127,7 +127,7 @@ def extract_text(clean_text: str, doc_id: str, nlp: Language, *, chunk_chars: in
     if len(spans) <= 1:
         claims: list[Claim] = nlp(clean_text)._.claims
     else:
-        from pipeline.extract import make_context
+        from .extract import make_context
 
         whole = len(clean_text) <= WHOLE_CONTEXT_CHARS
         claims = []
