@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Optional
 
-from pipeline.claim import Claim
-from pipeline.rules import RuleSet
+from .claim import Claim
+from .rules import RuleSet
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -74,7 +74,7 @@ class Outcome:
 
 
 def _failure(path: Path, stage: str, exc: BaseException) -> Failure:
-    from pipeline.reader import InputError
+    from .reader import InputError
 
     if isinstance(exc, InputError):
         return Failure(str(path), stage, exc.reason)
@@ -83,8 +83,8 @@ def _failure(path: Path, stage: str, exc: BaseException) -> Failure:
 
 def extract_article(path: Path, rules: RuleSet, nlp: Language, *, from_clean: bool = False) -> Outcome:
     """Read, clean (unless `from_clean`) and extract one article; any exception becomes the Outcome's failure."""
-    from pipeline.reader import read_article
-    from pipeline.run import clean_document, doc_id, extract_text
+    from .reader import read_article
+    from .run import clean_document, doc_id, extract_text
 
     stage = "read"
     try:
@@ -99,8 +99,8 @@ def extract_article(path: Path, rules: RuleSet, nlp: Language, *, from_clean: bo
 
 def clean_article(path: Path, rules: RuleSet) -> Outcome:
     """Read and clean one article; any exception becomes the Outcome's failure."""
-    from pipeline.reader import read_article
-    from pipeline.run import clean_document
+    from .reader import read_article
+    from .run import clean_document
 
     stage = "read"
     try:
@@ -120,7 +120,7 @@ def _set_up(task: str, rules: RuleSet, from_clean: bool, nlp: Optional[Language]
     """Fill this process's worker state; the pipeline is built unless given (extract only)."""
     _WORKER.update(task=task, rules=rules, from_clean=from_clean)
     if task == "extract":
-        from pipeline.run import load_nlp
+        from .run import load_nlp
 
         _WORKER["nlp"] = nlp if nlp is not None else load_nlp(rules)
 
@@ -166,7 +166,7 @@ def process(
         raise ValueError("workers must be at least 1")
     if workers == 1:
         if task == "extract" and nlp is None:
-            from pipeline.run import load_nlp
+            from .run import load_nlp
 
             nlp = load_nlp(rules)
         for path in paths:

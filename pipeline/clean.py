@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.rules import Rule, RulePattern, RuleSet
+from .rules import Rule, RulePattern, RuleSet
 
 POSITIONS = ("any", "top", "bottom", "tail")
 
@@ -118,7 +118,7 @@ def _compile_line_rule(rule: Rule) -> _LineRule:
 
 def _view(line: str) -> str:
     """The simplified-character view of a line that rules are matched against (same length)."""
-    from pipeline.convert import t2s
+    from .convert import t2s
 
     view = t2s(line)
     return view if len(view) == len(line) else line

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _rules(rules: Optional[list[Path]], no_builtin: bool):
-    from pipeline.rules import RuleError, load_rules
+    from .rules import RuleError, load_rules
 
     try:
         return load_rules(rules or [], builtin=not no_builtin)
@@ -136,9 +136,9 @@ def extract(
     no_builtin_rules: NoBuiltinOpt = False,
 ) -> None:
     """Extract the claims of articles: one claim per line, fields doc, the gold fields, sentence, rule."""
-    from pipeline.batch import AtomicWriter, errors_path, process
-    from pipeline.claim import OUTPUT_FIELDS, format_decimal, to_json
-    from pipeline.run import ARTICLE_SUFFIXES, iter_inputs
+    from .batch import AtomicWriter, errors_path, process
+    from .claim import OUTPUT_FIELDS, format_decimal, to_json
+    from .run import ARTICLE_SUFFIXES, iter_inputs
 
     if fmt not in ("jsonl", "csv"):
         typer.echo("error: --format must be jsonl or csv", err=True)
@@ -188,8 +188,8 @@ def clean(
     "dropped" (the lines taken out, in order), "warnings" (corrupted byte sequences, which are also
     printed on standard error)}. Failed inputs are listed in DIR/clean.errors.jsonl. Both files are
     always written, empty when there is nothing to say."""
-    from pipeline.batch import AtomicWriter, process, write_atomic
-    from pipeline.run import doc_id, iter_inputs
+    from .batch import AtomicWriter, process, write_atomic
+    from .run import doc_id, iter_inputs
 
     ruleset = _rules(rules, no_builtin_rules)
     directory.mkdir(parents=True, exist_ok=True)
@@ -243,9 +243,9 @@ def score(
 
     Extraction is scored twice: on the gold clean text (the extraction stage alone) and end to end
     from the raw article."""
-    from pipeline.reader import InputError, read_article
-    from pipeline.run import clean_document, extract_text, load_nlp
-    from pipeline.score import (
+    from .reader import InputError, read_article
+    from .run import clean_document, extract_text, load_nlp
+    from .score import (
         DocInput,
         GoldError,
         build_report,
@@ -281,7 +281,7 @@ def score(
         on_raw = extract_text(cleaned.text, doc, nlp)
         end_to_end_claims.extend(on_raw)
         if errors is not None:
-            from pipeline.score import claim_errors
+            from .score import claim_errors
 
             for mode, claims, text in (("gold_text", on_gold, gold_doc.clean_text), ("end_to_end", on_raw, cleaned.text)):
                 for row in claim_errors(claims, gold_doc.claims, text, gold_doc.clean_text):
@@ -300,7 +300,7 @@ def score(
         errors.write_text("".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in error_rows), encoding="utf-8")
         typer.echo(f"wrote {len(error_rows)} disagreements to {errors}", err=True)
     if write_baseline is not None:
-        from pipeline.score import overall_figures
+        from .score import overall_figures
 
         figures = {k: v for k, v in overall_figures(data).items() if v is not None}
         write_baseline.write_text(json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -331,10 +331,10 @@ def explain(
     and the rule (file:line) behind each claim field, each dropped line and each excluded number.
 
     TEXT that names an existing file is read as an article (any format `extract` reads)."""
-    from pipeline.explain import explain as run_explain
-    from pipeline.explain import explanation_to_json, format_explanation, render_html
-    from pipeline.reader import InputError, read_article
-    from pipeline.run import load_nlp
+    from .explain import explain as run_explain
+    from .explain import explanation_to_json, format_explanation, render_html
+    from .reader import InputError, read_article
+    from .run import load_nlp
 
     ruleset = _rules(rules, no_builtin_rules)
     fmt, title = "txt", ""
@@ -370,8 +370,8 @@ def rules_check(
     """Load every rule file, validate it, compile its patterns, run every example and counter-example.
 
     Prints a summary and each failure with its file, line and rule id; exit status 1 on any failure."""
-    from pipeline.rulecheck import check_rules
-    from pipeline.run import load_nlp
+    from .rulecheck import check_rules
+    from .run import load_nlp
 
     dirs = list(rules or [])
     if directory is not None:
@@ -394,7 +394,7 @@ def rules_check(
 
 
 def _print_diff(path: Path, current, diff_claims) -> None:
-    from pipeline.claim import from_mapping, parse_json_line
+    from .claim import from_mapping, parse_json_line
 
     previous = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

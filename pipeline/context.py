@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import regex
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.rules import RulePattern, RuleSet
+from .rules import RulePattern, RuleSet
 
 #: jieba tags that can be part of a noun phrase (n*, verbal/adjectival nouns, idioms, abbreviations).
 _NOUNISH = ("n", "vn", "an", "j", "l", "b", "nz", "nt", "ns", "nr", "ng", "q", "s", "eng", "i")

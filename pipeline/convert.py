@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from pipeline.rules import RuleSet
+from .rules import RuleSet
 
 #: The pinned OpenCC configuration. `tw2sp` rewrites mainland vocabulary and must never be used.
 OPENCC_CONFIG = "t2s"

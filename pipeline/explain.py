@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from pipeline.claim import GOLD_FIELDS, Claim, format_decimal
-from pipeline.rules import Rule, RuleSet
+from .claim import GOLD_FIELDS, Claim, format_decimal
+from .rules import Rule, RuleSet
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -124,7 +124,7 @@ class Explanation:
 
 def explain(text: str, nlp: Language, rules: RuleSet, *, fmt: str = "txt", from_clean: bool = False) -> Explanation:
     """Run cleaning (unless `from_clean`) and extraction on `text`; return what each stage did and why."""
-    from pipeline.run import clean_document
+    from .run import clean_document
 
     if from_clean:
         clean, dropped_lines = text, []
@@ -186,7 +186,7 @@ def _claim_rules(claim: Claim, doc: Doc, index: dict[str, list[Rule]]) -> list[R
 
 
 def _boilerplate_rule(line: str, rules: RuleSet, index: dict[str, list[Rule]]) -> RuleRef | None:
-    from pipeline.clean import match_line
+    from .clean import match_line
 
     for position in ("any", "top", "bottom"):
         rule_id = match_line(line, rules, position=position)

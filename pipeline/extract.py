@@ -12,10 +12,10 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.claim import Claim
-from pipeline.context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
-from pipeline.quantities import QUANTITIES_KEY, Quantity, QuantityMatcher
-from pipeline.rules import RuleSet, load_rules
+from .claim import Claim
+from .context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
+from .quantities import QUANTITIES_KEY, Quantity, QuantityMatcher
+from .rules import RuleSet, load_rules
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)

@@ -19,9 +19,9 @@ from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
 from spacy.vocab import Vocab
 
-from pipeline.quantities import QUANTITIES_KEY, Quantity
-from pipeline.rules import RuleSet
-from pipeline.segment import LookupTagger, dictionary_tags
+from .quantities import QUANTITIES_KEY, Quantity
+from .rules import RuleSet
+from .segment import LookupTagger, dictionary_tags
 
 #: The taggers: jieba.posseg's joint HMM (new words tagged in context, slow) or segmentation as
 #: jieba.lcut with tags looked up in jieba's dictionary (pipeline/segment.py, five times faster).
@@ -203,7 +203,7 @@ def _division_tags(entries):
 
 def build_nlp(rules: RuleSet, *, segment_all: bool = False, tagger: str | None = None) -> Language:
     """Build and initialise the pipeline of `config.cfg` with a rule set (`tagger` overrides the config's)."""
-    import pipeline.extract  # noqa: F401  (registers the claims factory)
+    from . import extract  # noqa: F401  (registers the claims factory)
 
     config = spacy.util.load_config(CONFIG_PATH)
     config["nlp"]["tokenizer"]["segment_all"] = segment_all

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from functools import lru_cache
 
-from pipeline.rules import RuleSet, load_rules
+from .rules import RuleSet, load_rules
 
 
 @dataclass(frozen=True, slots=True)

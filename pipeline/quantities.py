@@ -12,8 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import regex
 
-from pipeline.numbers import NumberSystem, number_system, parse_number
-from pipeline.rules import PATTERN_TIMEOUT, PatternTimeout, Rule, RulePattern, RuleSet  # noqa: F401 (PatternTimeout: importable from here)
+from .numbers import NumberSystem, number_system, parse_number
+from .rules import PATTERN_TIMEOUT, PatternTimeout, Rule, RulePattern, RuleSet  # noqa: F401 (PatternTimeout: importable from here)
 
 
 @dataclass(frozen=True, slots=True)

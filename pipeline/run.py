@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from pipeline.claim import Claim
-from pipeline.rules import RuleSet
+from .claim import Claim
+from .rules import RuleSet
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -30,9 +30,9 @@ class Cleaned:
 
 def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
     """Run markup removal, boilerplate stripping and conversion on one decoded article."""
-    from pipeline.clean import find_corruptions, strip_boilerplate_report
-    from pipeline.convert import to_simplified
-    from pipeline.markup import markup_to_text
+    from .clean import find_corruptions, strip_boilerplate_report
+    from .convert import to_simplified
+    from .markup import markup_to_text
 
     text = markup_to_text(raw, fmt)
     kept, dropped = strip_boilerplate_report(text, rules)
@@ -43,7 +43,7 @@ def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
 
 def load_nlp(rules: RuleSet) -> Language:
     """Build the spaCy pipeline (jieba tokenizer, entity ruler, claim extraction) for a rule set."""
-    from pipeline.nlp import build_nlp
+    from .nlp import build_nlp
 
     return build_nlp(rules)
 
@@ -119,7 +119,7 @@ def extract_text(clean_text: str, doc_id: str, nlp: Language, *, chunk_chars: in
     if len(spans) <= 1:
         claims: list[Claim] = nlp(clean_text)._.claims
     else:
-        from pipeline.extract import make_context
+        from .extract import make_context
 
         whole = len(clean_text) <= WHOLE_CONTEXT_CHARS
         claims = []

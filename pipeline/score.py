@@ -22,8 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pipeline.align import align, edit_distance
-from pipeline.claim import GOLD_FIELDS, KINDS, QUALIFIERS, ROLES, Claim, from_mapping, parse_json_line
+from .align import align, edit_distance
+from .claim import GOLD_FIELDS, KINDS, QUALIFIERS, ROLES, Claim, from_mapping, parse_json_line
 
 #: The two extraction modes of a report: on the gold clean text, and end to end from the raw article.
 MODES: tuple[str, ...] = ("gold_text", "end_to_end")
