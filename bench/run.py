@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
 
 from pipeline.reader import Article, InputError, read_article  # noqa: E402
 from pipeline.rules import RuleSet, load_rules  # noqa: E402
-from pipeline.run import clean_document, doc_id, extract_text, iter_inputs, load_nlp  # noqa: E402
+from pipeline.run import StageError, doc_id, iter_inputs, load_nlp, process_file  # noqa: E402
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -123,7 +123,7 @@ def bench_stages(corpus: Corpus, rules: RuleSet, nlp: Language) -> tuple[dict[st
         text = to_simplified(kept, rules)
         t2 = time.perf_counter()
         try:
-            doc = nlp.tokenizer(text)
+            doc = nlp.tokenizer.tokenize(text)  # converted already: no second conversion
             t3 = time.perf_counter()
             for _, proc in nlp.pipeline:
                 doc = proc(doc)
@@ -150,14 +150,13 @@ def bench_stages(corpus: Corpus, rules: RuleSet, nlp: Language) -> tuple[dict[st
 
 
 def process_path(path: Path, rules: RuleSet, nlp: Language) -> tuple[int, int, int]:
-    """End to end on one file: read -> clean_document -> extract_text; (raw chars, clean chars, claims), or -1s on failure."""
+    """End to end on one file with pipeline.run.process_file (read -> clean -> extract, the code of
+    `zhclaims extract`); (raw chars, clean chars, claims), or -1s on failure."""
     try:
-        article = read_article(path)
-        cleaned = clean_document(article.text, fmt=article.fmt, rules=rules)
-        claims = extract_text(cleaned.text, doc_id(path), nlp)
-    except Exception:  # noqa: BLE001 - counted as a failure, the batch goes on (as in `zhclaims extract`)
+        processed = process_file(path, rules, nlp)
+    except StageError:  # counted as a failure, the batch goes on (as in `zhclaims extract`)
         return -1, -1, -1
-    return len(article.text), len(cleaned.text), len(claims)
+    return processed.raw_chars, len(processed.text), len(processed.claims)
 
 
 def bench_end_to_end(paths: list[Path], rules: RuleSet, nlp: Language) -> dict[str, Any]:

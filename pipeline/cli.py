@@ -243,8 +243,8 @@ def score(
 
     Extraction is scored twice: on the gold clean text (the extraction stage alone) and end to end
     from the raw article."""
-    from .reader import InputError, read_article
-    from .run import clean_document, extract_text, load_nlp
+    from .reader import InputError
+    from .run import StageError, extract_text, load_nlp, process_file
     from .score import (
         DocInput,
         GoldError,
@@ -272,13 +272,14 @@ def score(
             typer.echo(f"error: no article for gold document {doc} in {seeds}", err=True)
             raise typer.Exit(2)
         try:
-            article = read_article(raw)
-        except InputError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
-        cleaned = clean_document(article.text, fmt=article.fmt, rules=ruleset)
+            cleaned = process_file(raw, ruleset, nlp)
+        except StageError as exc:
+            if isinstance(exc.error, InputError):
+                typer.echo(f"error: {exc.error}", err=True)
+                raise typer.Exit(2) from None
+            raise exc.error from exc
         on_gold = extract_text(gold_doc.clean_text, doc, nlp)
-        on_raw = extract_text(cleaned.text, doc, nlp)
+        on_raw = cleaned.claims
         end_to_end_claims.extend(on_raw)
         if errors is not None:
             from .score import claim_errors
