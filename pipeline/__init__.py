@@ -1,8 +1,8 @@
 """zhclaims: numeric claims out of Chinese news articles.
 
-    >>> import zhclaims
-    >>> [(c.quantity, c.value, c.entity) for c in zhclaims.extract("全县共建成村级活动场所86个。")]
-    [('86个', Decimal('86'), '村级活动场所')]
+    import zhclaims
+    for claim in zhclaims.extract("全镇新建农家书屋42个，比上年增加7个。"):
+        print(claim.quantity, claim.value, claim.unit, claim.entity)    # 42个 42 个 农家书屋 ...
 
 `extract` and `extract_file` run the whole pipeline (markup, boilerplate, conversion to simplified
 characters, extraction) as `zhclaims extract` does; `load` gives the spaCy pipeline itself, built

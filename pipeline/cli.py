@@ -210,6 +210,7 @@ def clean(
             typer.echo(f"warning: {outcome.path}: {warning}", err=True)
 
     errors_file = AtomicWriter(directory / CLEAN_ERRORS)
+    _collect_garbage()
     outcomes = process(files, "clean", ruleset, workers=workers)
     failed = _run_batch(outcomes, len(files), "clean", write, [report], errors_file, progress, "the files written so far are complete")
     typer.echo(
@@ -394,6 +395,15 @@ def rules_check(
         raise typer.Exit(1)
 
 
+def _collect_garbage() -> None:
+    """Resume garbage collection (off during start-up, see main) for a command that builds no pipeline."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def _print_diff(path: Path, current, diff_claims) -> None:
     from .claim import from_mapping, parse_json_line
 
@@ -431,6 +441,12 @@ def _terminate(signum, frame) -> None:
 
 def main() -> None:
     """Entry point of the `zhclaims` console script."""
+    import gc
+
+    # start-up (spaCy, the jieba dictionary, the rules) makes ~10^6 objects that live as long as the
+    # process; collecting while they are made is a fifth of the start-up. Collection resumes once the
+    # pipeline is built (run.load_nlp) or, for `clean`, before the batch.
+    gc.disable()
     signal.signal(signal.SIGTERM, _terminate)
     app()
 

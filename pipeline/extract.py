@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from typing import Any
+
 import regex
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -46,7 +48,7 @@ _NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a
 
 @Language.factory(
     "zhclaims_claims",
-    requires=["token.tag", "doc.sents", "doc.ents"],
+    requires=["doc.ents"],  # and the tokenizer's tags and sentences
     assigns=["doc._.claims", "doc.spans"],
     default_config={},
 )
@@ -60,8 +62,8 @@ def make_claims(nlp: Language, name: str) -> ClaimExtractor:
             f"zhclaims_claims needs the zhclaims tokenizer (words and part-of-speech tags), not "
             f"{type(tokenizer).__module__}.{type(tokenizer).__name__}: spaCy's zh tokenizer gives characters, on "
             "which no entity or place can be read. Use zhclaims.load(), or spacy.blank('zh', config={'nlp': "
-            "{'tokenizer': {'@tokenizers': 'zhclaims.jieba_tokenizer.v2'}}}) and add the span_ruler of "
-            "zhclaims.entity_patterns.v1 before it for `where`."
+            "{'tokenizer': {'@tokenizers': 'zhclaims.jieba_tokenizer.v2'}}}) and add zhclaims_entities "
+            "(patterns: zhclaims.entity_patterns.v1) before it for `where`."
         )
     return ClaimExtractor(name, tokenizer)
 
@@ -76,8 +78,15 @@ class ClaimExtractor:
         self.matcher: QuantityMatcher | None = None
         self.context: ContextRules | None = None
 
-    def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: RuleSet | None = None) -> None:
-        """Compile the context rules of a rule set (default: the tokenizer's rules, else the built-in ones)."""
+    def initialize(
+        self, get_examples=None, *, nlp: Language | None = None, rules: Any = None, dirs: list[str] | None = None, builtin: bool = True
+    ) -> None:
+        """Compile the context rules of a rule set: `rules` (a RuleSet), else the built-in rules (unless
+        `builtin` is false) and `dirs` when given, else the tokenizer's rules."""
+        if rules is None and (dirs or not builtin):
+            from .nlp import cached_rules
+
+            rules = cached_rules(tuple(str(d) for d in dirs or ()), builtin)
         if rules is None:
             rules = getattr(self.tokenizer, "rules", None) or load_rules()
         self.rules = rules

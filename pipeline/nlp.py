@@ -3,7 +3,7 @@
 spaCy's own zh tokenizer calls the *global* jieba instance, so a user dictionary loaded anywhere
 would change segmentation for the whole process; this tokenizer owns a `jieba.Tokenizer`.
 Wiring is data: `pipeline/config.cfg` names the tokenizer and the component order, and its
-`[initialize]` section the rule directories (read by the registered `zhclaims.rules.v1`).
+`[initialize]` section the rule directories (`dirs`, `builtin`) that `nlp.initialize()` reads.
 
 The tokenizer is given the rules at `initialize` (or restored by `from_disk`): their word lists go
 into its dictionary, its quantity grammar finds the quantities first, so that only the sentences
@@ -98,9 +98,22 @@ class JiebaTokenizer:
         #: The quantity grammar of the rules: only sentences with a quantity are segmented.
         self.matcher: QuantityMatcher | None = None
 
-    def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: RuleSet | None = None) -> None:
-        """Take a rule set (default: the built-in rules): its word lists, quantity grammar and conversion fixes."""
-        rules = rules if rules is not None else load_rules()
+    def initialize(
+        self,
+        get_examples=None,
+        *,
+        nlp: Language | None = None,
+        rules: Any = None,
+        dirs: list[str] | None = None,
+        builtin: bool = True,
+        pkuseg_model: Any = None,
+        pkuseg_user_dict: Any = None,
+    ) -> None:
+        """Take a rule set (a RuleSet, else the built-in rules unless `builtin` is false, then `dirs`):
+        its word lists, quantity grammar and conversion fixes. (`pkuseg_*`: settings of spaCy's own zh
+        tokenizer that spaCy's zh defaults add to `[initialize.tokenizer]`; not used.)"""
+        if rules is None:
+            rules = cached_rules(tuple(str(d) for d in dirs or ()), builtin)
         for directory in rules.dirs:
             for path in sorted(Path(directory).glob("*.txt")):
                 self.add_words(_division_tags(read_word_list(path)))
@@ -298,10 +311,17 @@ def create_jieba_tokenizer(segment_all: bool = False, hmm: bool = True, tagger: 
     return make
 
 
-@registry.misc("zhclaims.rules.v1")
-def create_rules(dirs: list[str] = [], builtin: bool = True) -> RuleSet:  # noqa: B006 (config default)
-    """Registered reader of a rule set: the built-in rules (unless `builtin` is false), then `dirs`."""
-    return cached_rules(tuple(str(d) for d in dirs), builtin)
+@Language.factory(
+    "zhclaims_entities",
+    assigns=["doc.ents"],
+    default_config={"ents_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}, "validate": True},
+)
+def make_entities(nlp: Language, name: str, ents_filter, validate: bool):
+    """Places and organisations (`doc.ents`) of the `[[entity]]` rules: spaCy's SpanRuler writing
+    entities only; its patterns are given at initialize (reader `zhclaims.entity_patterns.v1`)."""
+    from spacy.pipeline.span_ruler import SpanRuler
+
+    return SpanRuler(nlp, name, spans_key=None, annotate_ents=True, ents_filter=ents_filter, overwrite=True, validate=validate)
 
 
 @registry.misc("zhclaims.entity_patterns.v1")
@@ -352,8 +372,22 @@ def _division_tags(entries):
 
 def build_nlp(rules: RuleSet, *, segment_all: bool = False, tagger: str | None = None) -> Language:
     """Build and initialise the pipeline of `config.cfg` with a rule set (`tagger` overrides the config's)."""
+    import gc
+
     from .extract import make_claims  # noqa: F401  (registers the claims factory)
 
+    # the build allocates some 10^6 long-lived objects (dictionary, compiled patterns); collecting
+    # while they are made costs a fifth of the build and frees nothing
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(rules, segment_all=segment_all, tagger=tagger)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(rules: RuleSet, *, segment_all: bool, tagger: str | None) -> Language:
     config = spacy.util.load_config(CONFIG_PATH)
     config["nlp"]["tokenizer"]["segment_all"] = segment_all
     if tagger is not None:

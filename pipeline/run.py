@@ -104,9 +104,18 @@ def analyse(clean_text: str, nlp: Language) -> Doc:
 
 def load_nlp(rules: RuleSet) -> Language:
     """Build the spaCy pipeline (jieba tokenizer, entity ruler, claim extraction) for a rule set."""
+    import gc
+
     from .nlp import build_nlp
 
-    return build_nlp(rules)
+    nlp = build_nlp(rules)
+    if not gc.isenabled():
+        # the command line turns collection off while it starts (cli.main): the start-up objects
+        # (modules, dictionary, compiled rules) live as long as the process, so they are frozen out
+        # of later collections, which resume here
+        gc.freeze()
+        gc.enable()
+    return nlp
 
 
 #: Longest piece of text given to the spaCy pipeline at once. Longer texts are cut at line ends
