@@ -169,6 +169,8 @@ def process(
         # so copying, the inherited objects
         try:
             _set_up(task, rules, from_clean, nlp)
+            if task == "extract" and hasattr(_WORKER["nlp"].tokenizer, "load_all"):
+                _WORKER["nlp"].tokenizer.load_all()  # read here once, shared by the workers, not once in each
             gc.freeze()
             yield from _pooled(paths, workers, task, mp.get_context("fork"), _ignore_sigint, ())
         finally:

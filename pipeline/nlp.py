@@ -91,8 +91,10 @@ class JiebaTokenizer:
             self._tags = self._pos.word_tag_tab
         else:
             self._pos = None
-            self._tags = load_dictionary(self._jieba)
-        self._lookup = LookupTagger(self._jieba, self._tags, hmm=hmm)
+        self._dictionary = None if tagger == "posseg" else load_dictionary(self._jieba)
+        if self._dictionary is not None:
+            self._tags = self._dictionary.tags
+        self._lookup = LookupTagger(self._jieba, self._tags, hmm=hmm, dictionary=self._dictionary)
         #: The rule set given at initialize (or restored by from_disk); None before.
         self.rules: RuleSet | None = None
         #: The quantity grammar of the rules: only sentences with a quantity are segmented.
@@ -123,9 +125,18 @@ class JiebaTokenizer:
     def add_words(self, entries: Iterable[tuple[str, int | None, str | None]]) -> None:
         """Add words (word, frequency, tag) to this tokenizer's private dictionary."""
         for word, freq, tag in entries:
+            if self._dictionary is not None:
+                self._dictionary.add_word(word, freq, tag)
+                continue
             self._jieba.add_word(word, freq, tag)
             if tag:
                 self._tags[word] = tag
+
+    def load_all(self) -> None:
+        """Read the whole dictionary now (it is otherwise read per character as text needs it), e.g.
+        before forking workers, so that they share it."""
+        if self._dictionary is not None:
+            self._dictionary.load_all()
 
     def __call__(self, text: str) -> Doc:
         if self.rules is None:
