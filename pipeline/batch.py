@@ -85,33 +85,23 @@ def _failure(path: Path, stage: str, exc: BaseException) -> Failure:
 
 def extract_article(path: Path, rules: RuleSet, nlp: Language, *, from_clean: bool = False) -> Outcome:
     """Read, clean (unless `from_clean`) and extract one article; any exception becomes the Outcome's failure."""
-    from .reader import read_article
-    from .run import clean_document, doc_id, extract_text
+    from .run import StageError, process_file
 
-    stage = "read"
     try:
-        article = read_article(path)
-        stage = "clean"
-        text = article.text if from_clean else clean_document(article.text, fmt=article.fmt, rules=rules).text
-        stage = "extract"
-        return Outcome(path, claims=extract_text(text, doc_id(path), nlp))
-    except Exception as exc:  # noqa: BLE001 - one bad article is reported, the batch goes on
-        return Outcome(path, failure=_failure(path, stage, exc))
+        return Outcome(path, claims=process_file(path, rules, nlp, from_clean=from_clean).claims)
+    except StageError as exc:  # one bad article is reported, the batch goes on
+        return Outcome(path, failure=_failure(path, exc.stage, exc.error))
 
 
 def clean_article(path: Path, rules: RuleSet) -> Outcome:
     """Read and clean one article; any exception becomes the Outcome's failure."""
-    from .reader import read_article
-    from .run import clean_document
+    from .run import StageError, process_file
 
-    stage = "read"
     try:
-        article = read_article(path)
-        stage = "clean"
-        cleaned = clean_document(article.text, fmt=article.fmt, rules=rules)
+        cleaned = process_file(path, rules, None)
         return Outcome(path, text=cleaned.text, warnings=cleaned.warnings, dropped=cleaned.dropped, why=cleaned.why)
-    except Exception as exc:  # noqa: BLE001 - one bad article is reported, the batch goes on
-        return Outcome(path, failure=_failure(path, stage, exc))
+    except StageError as exc:  # one bad article is reported, the batch goes on
+        return Outcome(path, failure=_failure(path, exc.stage, exc.error))
 
 
 #: A worker's state, set once by `_init_worker`.
@@ -181,6 +171,8 @@ def process(
         # so copying, the inherited objects
         try:
             _set_up(task, rules, from_clean, nlp)
+            if task == "extract" and hasattr(_WORKER["nlp"].tokenizer, "load_all"):
+                _WORKER["nlp"].tokenizer.load_all()  # read here once, shared by the workers, not once in each
             gc.freeze()
             yield from _pooled(paths, workers, task, mp.get_context("fork"), _ignore_sigint, ())
         finally:

@@ -59,6 +59,31 @@ class Claim:
         """Return the claim as an ordered dict of the output columns."""
         return {name: getattr(self, name) for name in OUTPUT_FIELDS}
 
+    def to_dict(self) -> dict[str, Any]:
+        """The claim as a dict of the output columns in their order; `value` and `high` stay exact `Decimal`s.
+
+        >>> Claim("2.01万元", "共2.01万元", 1, 7, Decimal("20100"), None, "元", "money").to_dict()["value"]
+        Decimal('20100')
+        """
+        return self.as_row()
+
+    def to_json(self) -> str:
+        """The claim as one JSON line, numbers written exactly (the `zhclaims extract` format)."""
+        return to_json(self)
+
+    def to_data(self) -> dict[str, Any]:
+        """The claim as plain serialisable data (numbers as exact strings), as kept in `doc.user_data`."""
+        row = self.as_row()
+        for key in ("value", "high"):
+            if row[key] is not None:
+                row[key] = str(row[key])
+        return row
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Claim:
+        """The claim of `to_data`'s (or `to_dict`'s) dict."""
+        return from_mapping(data)
+
 
 def format_decimal(value: Decimal | None) -> str | None:
     """Write a Decimal as a plain JSON number: no exponent, no trailing zeros.

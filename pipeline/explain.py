@@ -130,15 +130,12 @@ class Explanation:
 
 def explain(text: str, nlp: Language, rules: RuleSet, *, fmt: str = "txt", from_clean: bool = False) -> Explanation:
     """Run cleaning (unless `from_clean`) and extraction on `text`; return what each stage did and why."""
-    from .run import clean_document
+    from .run import analyse, process_text
 
-    if from_clean:
-        clean, dropped_lines, reasons = text, [], []
-    else:
-        cleaned = clean_document(text, fmt=fmt, rules=rules)
-        clean, dropped_lines, reasons = cleaned.text, cleaned.dropped, cleaned.why
+    cleaned = process_text(text, rules, None, fmt=fmt, from_clean=from_clean)
+    clean, dropped_lines, reasons = cleaned.text, cleaned.dropped, cleaned.why
     index = _rule_index(rules)
-    doc = nlp(clean)
+    doc = analyse(clean, nlp)
     tokens = [TokenInfo(t.text, t.tag_, t.idx, t.idx + len(t.text)) for t in doc]
     entities = [EntityInfo(e.text, e.label_, e.start_char, e.end_char, e.id_) for e in doc.ents]
     claims = [ClaimExplanation(c, _claim_rules(c, index)) for c in doc._.claims]
@@ -204,7 +201,7 @@ def _boilerplate_rule(why: str, line: str, rules: RuleSet, index: dict[str, list
 
 
 def _excluded(clean: str, nlp: Language, index: dict[str, list[Rule]]) -> list[Excluded]:
-    matcher = nlp.get_pipe("claims").matcher
+    matcher = getattr(nlp.tokenizer, "matcher", None) or nlp.get_pipe("claims").matcher
     if matcher is None:
         return []
     spans = matcher.excluded_spans(clean)

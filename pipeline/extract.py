@@ -1,7 +1,13 @@
 """The claims component (`Doc -> Doc`): quantities of the text with their context, as claims.
 
 Writes `doc._.claims` (a list of `Claim`) and `doc.spans["claims"]` (one span per claim, label
-= kind, id = the rule that found the unit), so displaCy can show them beside `doc.ents`.
+= kind, id = the rule that found the unit), so displaCy can show them beside `doc.ents`. The
+claims are kept in `doc.user_data["zhclaims.claims"]` as plain data (`doc._.claims` reads them),
+so a processed Doc serialises (`doc.to_bytes()`, `DocBin(store_user_data=True)`).
+
+It needs the words and tags of the zhclaims tokenizer (`zhclaims.jieba_tokenizer.v2`), which also
+finds the quantities; spaCy's own zh tokenizer gives characters, on which no phrase can be read,
+so the factory refuses it.
 """
 
 from __future__ import annotations
@@ -9,18 +15,30 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from typing import Any
+
 import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .claim import Claim
 from .context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
-from .quantities import QUANTITIES_KEY, Quantity, QuantityMatcher
+from .quantities import Quantity, QuantityMatcher
 from .rules import RuleSet, load_rules
 from .tables import TableCell, cell_at, table_cells
 
-if not Doc.has_extension("claims"):
-    Doc.set_extension("claims", default=None)
+#: doc.user_data key of the claims, as plain data (see Claim.to_data).
+CLAIMS_KEY = "zhclaims.claims"
+#: doc.user_data keys of per-doc caches of the phrase readers, dropped when the component is done.
+_CACHE_KEYS = ("zhclaims.token_starts", "zhclaims.text")
+
+
+def _claims_of(doc: Doc) -> list[Claim] | None:
+    data = doc.user_data.get(CLAIMS_KEY)
+    return None if data is None else [Claim.from_data(item) for item in data]
+
+
+Doc.set_extension("claims", getter=_claims_of, force=True)
 
 #: The branches of the entity cascade, by the id each appends to a claim's `rule` (shown by `explain`).
 ENTITY_BRANCHES: dict[str, str] = {
@@ -44,26 +62,55 @@ ENTITY_BRANCHES: dict[str, str] = {
 _NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a name
 
 
-@Language.factory("zhclaims_claims", assigns=["doc._.claims", "doc.spans"], default_config={})
+@Language.factory(
+    "zhclaims_claims",
+    requires=["doc.ents"],  # and the tokenizer's tags and sentences
+    assigns=["doc._.claims", "doc.spans"],
+    default_config={},
+)
 def make_claims(nlp: Language, name: str) -> ClaimExtractor:
-    """Factory of the claims component; rules are given at initialize."""
-    return ClaimExtractor(name)
+    """Factory of the claims component; rules are given at initialize (default: the tokenizer's)."""
+    from .nlp import JiebaTokenizer
+
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, JiebaTokenizer):
+        raise ValueError(
+            f"zhclaims_claims needs the zhclaims tokenizer (words and part-of-speech tags), not "
+            f"{type(tokenizer).__module__}.{type(tokenizer).__name__}: spaCy's zh tokenizer gives characters, on "
+            "which no entity or place can be read. Use zhclaims.load(), or spacy.blank('zh', config={'nlp': "
+            "{'tokenizer': {'@tokenizers': 'zhclaims.jieba_tokenizer.v2'}}}) and add zhclaims_entities "
+            "(patterns: zhclaims.entity_patterns.v1) before it for `where`."
+        )
+    return ClaimExtractor(name, tokenizer)
 
 
 class ClaimExtractor:
     """Find the claims of a Doc whose text is a clean article."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, tokenizer=None) -> None:
         self.name = name
+        self.tokenizer = tokenizer
+        self.rules: RuleSet | None = None
         self.matcher: QuantityMatcher | None = None
         self.context: ContextRules | None = None
         self.cues = EntityCues()
         self.has_number = regex.compile(r"\p{Nd}")
 
-    def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: RuleSet | None = None) -> None:
-        """Compile the quantity grammar and context rules of a rule set (default: built-in)."""
-        rules = rules if rules is not None else load_rules()
-        self.matcher = QuantityMatcher(rules)
+    def initialize(
+        self, get_examples=None, *, nlp: Language | None = None, rules: Any = None, dirs: list[str] | None = None, builtin: bool = True
+    ) -> None:
+        """Compile the context rules of a rule set: `rules` (a RuleSet), else the built-in rules (unless
+        `builtin` is false) and `dirs` when given, else the tokenizer's rules."""
+        if rules is None and (dirs or not builtin):
+            from .nlp import cached_rules
+
+            rules = cached_rules(tuple(str(d) for d in dirs or ()), builtin)
+        if rules is None:
+            rules = getattr(self.tokenizer, "rules", None) or load_rules()
+        self.rules = rules
+        # the tokenizer finds the quantities with the same rules; its grammar is shared, not compiled again
+        same = self.tokenizer is not None and getattr(self.tokenizer, "rules", None) is rules
+        self.matcher = self.tokenizer.matcher if same else None
         self.context = ContextRules(rules)
         self.cues = EntityCues.from_rules(rules)
         # a digit or a numeral character of the number rules: a heading line holds none
@@ -71,12 +118,16 @@ class ClaimExtractor:
         self.has_number = regex.compile(r"[\p{Nd}" + regex.escape(system.cn_chars + "".join(system.big)) + "]")
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.matcher is None or self.context is None:
+        from .nlp import get_quantities
+
+        if self.context is None or self.rules is None:
             self.initialize()
-        assert self.matcher is not None and self.context is not None
+        assert self.context is not None and self.rules is not None
         text = doc_text(doc)  # joined once; the phrase readers reuse it
-        quantities = doc.user_data.get(QUANTITIES_KEY)
+        quantities = get_quantities(doc)
         if quantities is None:  # a tokenizer that did not look for them
+            if self.matcher is None:
+                self.matcher = QuantityMatcher(self.rules)
             quantities = self.matcher.find(text)
         claims: list[Claim] = []
         spans = []
@@ -98,7 +149,9 @@ class ClaimExtractor:
                 span.id_ = claim.rule
                 spans.append(span)
         doc.spans["claims"] = spans
-        doc._.claims = claims
+        doc.user_data[CLAIMS_KEY] = [claim.to_data() for claim in claims]
+        for key in _CACHE_KEYS:
+            doc.user_data.pop(key, None)
         return doc
 
     # -- one sentence -------------------------------------------------------------------------

@@ -2,16 +2,29 @@
 
 spaCy's own zh tokenizer calls the *global* jieba instance, so a user dictionary loaded anywhere
 would change segmentation for the whole process; this tokenizer owns a `jieba.Tokenizer`.
-Wiring is data: `pipeline/config.cfg` names the tokenizer and the component order.
+Wiring is data: `pipeline/config.cfg` names the tokenizer and the component order, and its
+`[initialize]` section the rule directories (`dirs`, `builtin`) that `nlp.initialize()` reads.
+
+The tokenizer is given the rules at `initialize` (or restored by `from_disk`): their word lists go
+into its dictionary, its quantity grammar finds the quantities first, so that only the sentences
+holding one are segmented (five times faster on news text), and with `convert = true` a text in
+traditional characters is converted as the cleaning stage converts it (OpenCC `t2s` and the
+`[[t2s_fix]]` rules) before anything else, so `nlp(text)` gives the claims `zhclaims extract` does.
+It leaves the quantities on the Doc as data: `doc.spans["zhclaims_quantities"]` (label = kind) and
+`doc.user_data["zhclaims.quantities"]` (plain dicts, so `doc.to_bytes()` and `DocBin` work).
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
-from functools import cache
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import regex
 import spacy
@@ -21,9 +34,9 @@ from spacy.util import get_words_and_spaces, registry
 from spacy.vocab import Vocab
 
 from .numbers import numeral_chars
-from .quantities import QUANTITIES_KEY, Quantity
-from .rules import RuleSet
-from .segment import LookupTagger, dictionary_tags
+from .quantities import QUANTITIES_KEY, Quantity, QuantityMatcher
+from .rules import RuleSet, load_rules
+from .segment import LookupTagger, load_dictionary
 
 #: The taggers: jieba.posseg's joint HMM (new words tagged in context, slow) or segmentation as
 #: jieba.lcut with tags looked up in jieba's dictionary (pipeline/segment.py, five times faster).
@@ -31,6 +44,8 @@ TAGGERS = ("posseg", "lookup")
 
 CONFIG_PATH = Path(__file__).with_name("config.cfg")
 
+#: The span group of the quantities the tokenizer found (label = kind, id = the rules behind it).
+QUANTITY_SPANS = "zhclaims_quantities"
 
 
 def punctuation(rules: RuleSet, use: str) -> str:
@@ -75,9 +90,12 @@ def split_sentences(text: str, end: regex.Pattern[str] | None = None) -> list[tu
 
 
 class JiebaTokenizer:
-    """Segment text with a private jieba tokenizer and tag words with jieba's part of speech."""
+    """Segment text with a private jieba tokenizer and tag words with jieba's part of speech;
+    find the quantities first and segment only their sentences (see the module docstring)."""
 
-    def __init__(self, vocab: Vocab, *, segment_all: bool = False, hmm: bool = True, tagger: str = "posseg") -> None:
+    def __init__(
+        self, vocab: Vocab, *, segment_all: bool = False, hmm: bool = True, tagger: str = "posseg", convert: bool = True
+    ) -> None:
         import jieba
 
         if tagger not in TAGGERS:
@@ -87,22 +105,50 @@ class JiebaTokenizer:
         self.segment_all = segment_all
         self.hmm = hmm
         self.tagger = tagger
+        self.convert = convert
         self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
         if tagger == "posseg":
             import jieba.posseg
 
+            self._jieba.initialize()
             self._pos = jieba.posseg.POSTokenizer(self._jieba)
             self._tags = self._pos.word_tag_tab
         else:
             self._pos = None
-            self._tags = dictionary_tags(self._jieba)
-        self._lookup = LookupTagger(self._jieba, self._tags, hmm=hmm)
-        #: Set by build_nlp to the claims component's quantity finder: then only sentences with a
-        #: quantity are segmented, and the quantities found are left in doc.user_data[QUANTITIES_KEY].
-        self.quantity_finder: Callable[[str], list[Quantity]] | None = None
-        #: Set by build_nlp from the rules' `punctuation` (default: the built-in rules').
+        self._dictionary = None if tagger == "posseg" else load_dictionary(self._jieba)
+        if self._dictionary is not None:
+            self._tags = self._dictionary.tags
+        self._lookup = LookupTagger(self._jieba, self._tags, hmm=hmm, dictionary=self._dictionary)
+        #: The rule set given at initialize (or restored by from_disk); None before.
+        self.rules: RuleSet | None = None
+        #: The quantity grammar of the rules: only sentences with a quantity are segmented.
+        self.matcher: QuantityMatcher | None = None
+        #: The rules' sentence end (`punctuation`), set at initialize; the built-in rules' before.
         self.sentence_end: regex.Pattern[str] | None = None
+
+    def initialize(
+        self,
+        get_examples=None,
+        *,
+        nlp: Language | None = None,
+        rules: Any = None,
+        dirs: list[str] | None = None,
+        builtin: bool = True,
+        pkuseg_model: Any = None,
+        pkuseg_user_dict: Any = None,
+    ) -> None:
+        """Take a rule set (a RuleSet, else the built-in rules unless `builtin` is false, then `dirs`):
+        its word lists, quantity grammar and conversion fixes. (`pkuseg_*`: settings of spaCy's own zh
+        tokenizer that spaCy's zh defaults add to `[initialize.tokenizer]`; not used.)"""
+        if rules is None:
+            rules = cached_rules(tuple(str(d) for d in dirs or ()), builtin)
+        for directory in rules.dirs:
+            for path in sorted(Path(directory).glob("*.txt")):
+                self.add_words(_division_tags(read_word_list(path)))
+        self.matcher = QuantityMatcher(rules)
+        self.matcher.use_lexicon(self.word_tags)  # measure words by their tag ([[counter_tag]])
+        self.sentence_end = sentence_end_pattern(rules)
+        self.rules = rules
 
     @property
     def word_tags(self) -> dict[str, str]:
@@ -112,20 +158,41 @@ class JiebaTokenizer:
     def add_words(self, entries: Iterable[tuple[str, int | None, str | None]]) -> None:
         """Add words (word, frequency, tag) to this tokenizer's private dictionary."""
         for word, freq, tag in entries:
+            if self._dictionary is not None:
+                self._dictionary.add_word(word, freq, tag)
+                continue
             self._jieba.add_word(word, freq, tag)
             if tag:
                 self._tags[word] = tag
 
+    def load_all(self) -> None:
+        """Read the whole dictionary now (it is otherwise read per character as text needs it), e.g.
+        before forking workers, so that they share it."""
+        if self._dictionary is not None:
+            self._dictionary.load_all()
+
     def __call__(self, text: str) -> Doc:
+        if self.rules is None:
+            self.initialize()
+        if self.convert:
+            from .convert import to_simplified
+
+            text = to_simplified(text, self.rules)
+        return self.tokenize(text)
+
+    def tokenize(self, text: str) -> Doc:
+        """The Doc of `text` as it is (no conversion): the composition gives clean text, converted already."""
+        if self.rules is None:
+            self.initialize()
         words: list[str] = []
         tags: list[str] = []
         sent_starts: list[bool] = []
-        found = self.quantity_finder(text) if self.quantity_finder is not None else []
+        found = self.matcher.find(text) if self.matcher is not None else []
         starts = [q.start for q in found]
         for start, end in split_sentences(text, self.sentence_end):
             sentence = text[start:end]
             first = True
-            if self.quantity_finder is not None:
+            if self.matcher is not None:
                 at = bisect_left(starts, start)
                 segment = self.segment_all or (at < len(starts) and starts[at] < end)
             else:
@@ -142,8 +209,8 @@ class JiebaTokenizer:
                 sent_starts.append(first)
                 first = False
         doc = self._make_doc(text, words, tags, sent_starts)
-        if self.quantity_finder is not None:
-            doc.user_data[QUANTITIES_KEY] = found
+        if self.matcher is not None:
+            set_quantities(doc, found)
         return doc
 
     def _cut(self, sentence: str) -> list[tuple[str, str]]:
@@ -164,20 +231,99 @@ class JiebaTokenizer:
             tags, sent_starts = _realign(words, aligned, tags, sent_starts)
         return Doc(self.vocab, words=aligned, spaces=spaces, tags=tags, sent_starts=sent_starts)
 
-    def to_bytes(self, **kwargs) -> bytes:  # pragma: no cover - nothing to save
-        """The tokenizer keeps no state worth saving; dictionaries come from the rules."""
-        return b""
+    # -- serialisation: the rule files and word lists in use, copied --------------------------
+    def to_disk(self, path, *, exclude: Iterable[str] = ()) -> None:
+        """Save the rule directories in use (rule files and word lists, in their order) below `path`."""
+        if self.rules is None:
+            self.initialize()
+        assert self.rules is not None
+        save_rules(self.rules, Path(path))
 
-    def from_bytes(self, data: bytes, **kwargs) -> JiebaTokenizer:  # pragma: no cover
-        """Nothing to restore (see to_bytes)."""
+    def from_disk(self, path, *, exclude: Iterable[str] = ()) -> JiebaTokenizer:
+        """Restore the rules saved by to_disk (validated again) and initialise with them."""
+        self.initialize(rules=load_saved_rules(Path(path)))
         return self
 
-    def to_disk(self, path, **kwargs) -> None:  # pragma: no cover
-        """Nothing to save (see to_bytes)."""
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        """The rule files and word lists in use, as bytes (see to_disk)."""
+        import srsly
 
-    def from_disk(self, path, **kwargs) -> JiebaTokenizer:  # pragma: no cover
-        """Nothing to restore (see to_bytes)."""
-        return self
+        with tempfile.TemporaryDirectory() as folder:
+            self.to_disk(folder)
+            files = {str(p.relative_to(folder)): p.read_text(encoding="utf-8") for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+        return srsly.msgpack_dumps(files)
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> JiebaTokenizer:
+        """Restore what to_bytes saved (the rules are written to a folder of their own, kept for the process)."""
+        import srsly
+
+        folder = Path(tempfile.mkdtemp(prefix="zhclaims-rules-"))
+        for name, text in srsly.msgpack_loads(data).items():
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return self.from_disk(folder)
+
+
+#: The rules a saved tokenizer keeps: one folder per rule directory, in load order.
+SAVED_RULES = "rules"
+
+
+def save_rules(rules: RuleSet, path: Path) -> None:
+    """Copy every rule file and word list of the rule set's directories to `path/rules/NN/`."""
+    target = path / SAVED_RULES
+    if target.exists():
+        shutil.rmtree(target)
+    for number, directory in enumerate(rules.dirs):
+        folder = target / f"{number:02d}"
+        folder.mkdir(parents=True)
+        for source in sorted(Path(directory).iterdir()):
+            if source.suffix in (".toml", ".txt") and source.is_file():
+                shutil.copyfile(source, folder / source.name)
+
+
+def load_saved_rules(path: Path) -> RuleSet:
+    """The rule set saved by `save_rules` (the built-in rules as they were saved, not as installed now)."""
+    folders = sorted(p for p in (path / SAVED_RULES).iterdir() if p.is_dir())
+    return load_rules(folders, builtin=False)
+
+
+def set_quantities(doc: Doc, quantities: Sequence[Quantity]) -> None:
+    """Leave the quantities on the Doc as data: a span group and plain dicts in user_data."""
+    spans = []
+    for q in quantities:
+        span = doc.char_span(q.start, q.end, label=q.kind, alignment_mode="expand")
+        if span is not None:
+            span.id_ = "+".join(q.rules)
+            spans.append(span)
+    doc.spans[QUANTITY_SPANS] = spans
+    doc.user_data[QUANTITIES_KEY] = [quantity_to_data(q) for q in quantities]
+
+
+def get_quantities(doc: Doc) -> list[Quantity] | None:
+    """The quantities the tokenizer left on the Doc, or None when it did not look for them."""
+    data = doc.user_data.get(QUANTITIES_KEY)
+    if data is None:
+        return None
+    return [quantity_from_data(item) for item in data]
+
+
+def quantity_to_data(q: Quantity) -> dict[str, Any]:
+    """A quantity as serialisable data (numbers as exact strings)."""
+    return {
+        "start": q.start, "end": q.end, "text": q.text, "value": str(q.value),
+        "high": None if q.high is None else str(q.high), "unit": q.unit, "kind": q.kind, "qualifier": q.qualifier,
+        "rules": list(q.rules), "number_start": q.number_start, "number_end": q.number_end,
+    }
+
+
+def quantity_from_data(data: dict[str, Any]) -> Quantity:
+    """The quantity of `quantity_to_data`'s dict (exact round trip)."""
+    return Quantity(
+        start=data["start"], end=data["end"], text=data["text"], value=Decimal(data["value"]),
+        high=None if data["high"] is None else Decimal(data["high"]), unit=data["unit"], kind=data["kind"],
+        qualifier=data["qualifier"], rules=tuple(data["rules"]), number_start=data["number_start"], number_end=data["number_end"],
+    )
 
 
 def _realign(words, aligned, tags, sent_starts):
@@ -201,14 +347,48 @@ def _realign(words, aligned, tags, sent_starts):
     return out_tags, out_starts
 
 
-@registry.tokenizers("zhclaims.jieba_tokenizer.v1")
-def create_jieba_tokenizer(segment_all: bool = False, hmm: bool = True, tagger: str = "posseg"):
-    """Registered factory of the private-jieba tokenizer."""
+@registry.tokenizers("zhclaims.jieba_tokenizer.v2")
+def create_jieba_tokenizer(segment_all: bool = False, hmm: bool = True, tagger: str = "lookup", convert: bool = True):
+    """Registered factory of the private-jieba tokenizer (v2: finds quantities with its own rules, converts t2s)."""
 
     def make(nlp: Language) -> JiebaTokenizer:
-        return JiebaTokenizer(nlp.vocab, segment_all=segment_all, hmm=hmm, tagger=tagger)
+        return JiebaTokenizer(nlp.vocab, segment_all=segment_all, hmm=hmm, tagger=tagger, convert=convert)
 
     return make
+
+
+@Language.factory(
+    "zhclaims_entities",
+    assigns=["doc.ents"],
+    default_config={"ents_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}, "validate": True},
+)
+def make_entities(nlp: Language, name: str, ents_filter, validate: bool):
+    """Places and organisations (`doc.ents`) of the `[[entity]]` rules: spaCy's SpanRuler writing
+    entities only; its patterns are given at initialize (reader `zhclaims.entity_patterns.v1`)."""
+    from spacy.pipeline.span_ruler import SpanRuler
+
+    return SpanRuler(nlp, name, spans_key=None, annotate_ents=True, ents_filter=ents_filter, overwrite=True, validate=validate)
+
+
+@registry.misc("zhclaims.entity_patterns.v1")
+def create_entity_patterns(dirs: list[str] = [], builtin: bool = True) -> list[dict]:  # noqa: B006
+    """Registered reader of the span-ruler patterns of a rule set's `[[entity]]` rules (a list, not a generator)."""
+    return entity_patterns(cached_rules(tuple(str(d) for d in dirs), builtin))
+
+
+def cached_rules(dirs: tuple[str, ...], builtin: bool = True) -> RuleSet:
+    """`load_rules`, loaded once per directories, built-in flag and file times (a changed file is reloaded)."""
+    stamps = []
+    for directory in dirs:
+        folder = Path(directory)
+        if folder.is_dir():
+            stamps.extend((str(p), p.stat().st_mtime_ns) for p in sorted(folder.iterdir()) if p.suffix in (".toml", ".txt"))
+    return _cached_rules(dirs, builtin, tuple(stamps))
+
+
+@lru_cache(maxsize=16)
+def _cached_rules(dirs: tuple[str, ...], builtin: bool, stamps: tuple) -> RuleSet:
+    return load_rules(list(dirs), builtin=builtin)
 
 
 def read_word_list(path: Path) -> list[tuple[str, int | None, str | None]]:
@@ -238,24 +418,31 @@ def _division_tags(entries):
 
 def build_nlp(rules: RuleSet, *, segment_all: bool = False, tagger: str | None = None) -> Language:
     """Build and initialise the pipeline of `config.cfg` with a rule set (`tagger` overrides the config's)."""
-    from . import extract  # noqa: F401  (registers the claims factory)
+    import gc
 
+    from .extract import make_claims  # noqa: F401  (registers the claims factory)
+
+    # the build allocates some 10^6 long-lived objects (dictionary, compiled patterns); collecting
+    # while they are made costs a fifth of the build and frees nothing
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(rules, segment_all=segment_all, tagger=tagger)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(rules: RuleSet, *, segment_all: bool, tagger: str | None) -> Language:
     config = spacy.util.load_config(CONFIG_PATH)
     config["nlp"]["tokenizer"]["segment_all"] = segment_all
     if tagger is not None:
         config["nlp"]["tokenizer"]["tagger"] = tagger
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
-    tokenizer: JiebaTokenizer = nlp.tokenizer  # type: ignore[assignment]
-    for directory in rules.dirs:
-        for path in sorted(Path(directory).glob("*.txt")):
-            tokenizer.add_words(_division_tags(read_word_list(path)))
-    patterns = entity_patterns(rules)
-    nlp.get_pipe("entities").initialize(lambda: [], nlp=nlp, patterns=patterns)
-    claims = nlp.get_pipe("claims")
-    claims.initialize(lambda: [], nlp=nlp, rules=rules)
-    claims.matcher.use_lexicon(tokenizer.word_tags)  # measure words by their tag ([[counter_tag]])
-    tokenizer.quantity_finder = claims.matcher.find
-    tokenizer.sentence_end = sentence_end_pattern(rules)
+    # what nlp.initialize() does with the config's [initialize] readers, with this rule set object
+    nlp.tokenizer.initialize(nlp=nlp, rules=rules)  # type: ignore[union-attr]
+    nlp.get_pipe("entities").initialize(lambda: [], nlp=nlp, patterns=entity_patterns(rules))
+    nlp.get_pipe("claims").initialize(lambda: [], nlp=nlp, rules=rules)
     return nlp
 
 

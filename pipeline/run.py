@@ -1,4 +1,8 @@
-"""The one place where the stages are composed: read -> markup -> strip -> convert -> extract."""
+"""The one place where the stages are composed: read -> markup -> strip -> convert -> extract.
+
+`process_file` and `process_text` run an article through them; the batch, `score`, `explain`,
+the public API (`zhclaims.extract`) and the benchmark all call these, nothing else chains stages.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from .rules import RuleSet
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 #: File endings read as articles when a directory is given.
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -42,11 +47,79 @@ def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
     return Cleaned(text=text, warnings=warnings, dropped=[d.line for d in dropped], why=[d.why for d in dropped])
 
 
+@dataclass(slots=True)
+class Processed:
+    """One article through the stages: its id, clean text and claims, and what cleaning reported."""
+
+    doc: str
+    text: str
+    claims: list[Claim] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    #: why each dropped line went (the rule, signal or shape)
+    why: list[str] = field(default_factory=list)
+    #: characters of the decoded article before cleaning
+    raw_chars: int = 0
+
+
+class StageError(Exception):
+    """A stage raised on one article: `stage` is read, clean or extract, `error` the exception it raised."""
+
+    def __init__(self, stage: str, error: Exception) -> None:
+        super().__init__(f"{stage}: {type(error).__name__}: {error}")
+        self.stage = stage
+        self.error = error
+
+
+def process_text(
+    raw: str, rules: RuleSet, nlp: Language | None, *, fmt: str = "txt", doc: str = "", from_clean: bool = False
+) -> Processed:
+    """Clean (unless `from_clean`) and extract (unless `nlp` is None) one decoded article; a failing stage raises StageError."""
+    stage = "clean"
+    try:
+        cleaned = Cleaned(text=raw) if from_clean else clean_document(raw, fmt=fmt, rules=rules)
+        stage = "extract"
+        claims = extract_text(cleaned.text, doc, nlp) if nlp is not None else []
+    except Exception as exc:  # noqa: BLE001 - named by stage for the caller (the batch reports it and goes on)
+        raise StageError(stage, exc) from exc
+    return Processed(
+        doc=doc, text=cleaned.text, claims=claims, warnings=cleaned.warnings, dropped=cleaned.dropped, why=cleaned.why,
+        raw_chars=len(raw),
+    )
+
+
+def process_file(path: Path, rules: RuleSet, nlp: Language | None, *, from_clean: bool = False) -> Processed:
+    """Read, clean (unless `from_clean`) and extract (unless `nlp` is None) one article file; a failing stage raises StageError."""
+    from .reader import read_article
+
+    try:
+        article = read_article(path)
+    except Exception as exc:  # noqa: BLE001
+        raise StageError("read", exc) from exc
+    return process_text(article.text, rules, nlp, fmt=article.fmt, doc=doc_id(path), from_clean=from_clean)
+
+
+def analyse(clean_text: str, nlp: Language) -> Doc:
+    """The processed spaCy Doc of a clean text (converted already, so the tokenizer does not convert it again)."""
+    tokenizer = nlp.tokenizer
+    tokenize = getattr(tokenizer, "tokenize", tokenizer)
+    return nlp(tokenize(clean_text))
+
+
 def load_nlp(rules: RuleSet) -> Language:
     """Build the spaCy pipeline (jieba tokenizer, entity ruler, claim extraction) for a rule set."""
+    import gc
+
     from .nlp import build_nlp
 
-    return build_nlp(rules)
+    nlp = build_nlp(rules)
+    if not gc.isenabled():
+        # the command line turns collection off while it starts (cli.main): the start-up objects
+        # (modules, dictionary, compiled rules) live as long as the process, so they are frozen out
+        # of later collections, which resume here
+        gc.freeze()
+        gc.enable()
+    return nlp
 
 
 #: Longest piece of text given to the spaCy pipeline at once. Longer texts are cut at line ends
@@ -125,14 +198,14 @@ def extract_text(clean_text: str, doc_id: str, nlp: Language, *, chunk_chars: in
     """Extract the claims of one clean text (offsets into it), in pieces of `chunk_chars` when it is longer."""
     spans = split_chunks(clean_text, chunk_chars)
     if len(spans) <= 1:
-        claims: list[Claim] = nlp(clean_text)._.claims
+        claims: list[Claim] = analyse(clean_text, nlp)._.claims
     else:
         from .extract import make_context
 
         whole = len(clean_text) <= WHOLE_CONTEXT_CHARS
         claims = []
         for start, end in spans:
-            for claim in nlp(clean_text[start:end])._.claims:
+            for claim in analyse(clean_text[start:end], nlp)._.claims:
                 claim.start += start
                 claim.end += start
                 if whole:

@@ -104,3 +104,29 @@ def test_a_new_word_ending_in_a_verb_is_a_verbal_noun(tagger):
     pieces = dict(lookup.cut("街道应建尽建党工委18个"))
     assert pieces.get("尽建") == "vn"  # no name: 尽建 + 街道 is no community
     assert ("冯道国", "nw") in lookup.cut("冯道国老人今年71岁")
+
+
+#: Words added on top of the dictionary (as the rules' word lists are): new words with a frequency
+#: and tag or with neither (jieba suggests the frequency), a dictionary word made rare (建成: 共建|成)
+#: or given another tag (村级), and a prefix of a dictionary word.
+ADDED = [("安置点", 2000, "n"), ("冯道国", None, "nr"), ("全州", None, None), ("建成", 1, None), ("村级", 51, "nsd"), ("村级活", 5, "n")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["全州共73个安置点规范建立党组织166个", "冯道国老人今年71岁", "全县共建成村级活动场所86个", "比例由年初的21.7%提高到32.3%", "abc全州ABC"],
+)
+def test_segment_cached_dictionary_cuts_as_the_full_one(tmp_path, monkeypatch, text):
+    from pipeline.segment import load_dictionary
+
+    monkeypatch.setenv("ZHCLAIMS_CACHE", str(tmp_path))
+    cuts = []
+    for _ in range(2):  # the first builds the cache (everything read), the second reads it per character
+        tokenizer = jieba.Tokenizer()
+        dictionary = load_dictionary(tokenizer)
+        for word, freq, tag in ADDED:
+            dictionary.add_word(word, freq, tag)
+        cuts.append(LookupTagger(tokenizer, dictionary.tags, dictionary=dictionary).cut(text))
+    assert list(tmp_path.glob("jieba-*.marshal"))
+    assert cuts[0] == cuts[1]
+    assert ("建成", "v") not in cuts[1] and ("村级", "n") not in cuts[1]
