@@ -146,7 +146,8 @@ class JiebaTokenizer:
             for path in sorted(Path(directory).glob("*.txt")):
                 self.add_words(_division_tags(read_word_list(path)))
         self.matcher = QuantityMatcher(rules)
-        self.matcher.use_lexicon(self.word_tags)  # measure words by their tag ([[counter_tag]])
+        # measure words by their tag ([[counter_tag]]); a lazily read dictionary reads a text's words first
+        self.matcher.use_lexicon(self.word_tags, self._dictionary.ensure if self._dictionary is not None else None)
         self.sentence_end = sentence_end_pattern(rules)
         self.rules = rules
 

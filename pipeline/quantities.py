@@ -12,10 +12,13 @@ from decimal import Decimal
 
 import regex
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from .numbers import NumberSystem, number_system, paired_number, parse_number, share_percent
 from .rules import PATTERN_TIMEOUT, PatternTimeout, Rule, RulePattern, RuleSet  # noqa: F401 (PatternTimeout: importable from here)
+
+#: The longest counter word looked up by its tag after a number (班次, 标准箱).
+COUNTER_MAX_CHARS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +148,10 @@ class QuantityMatcher:
                 Decimal(str(r.get("max_value"))) if r.get("max_value") is not None else None,
             ),
         )
-        self.counters: dict[str, _Unit] = {}
         self.lexicon: Mapping[str, str] = {}
+        self._ensure: Callable[[str], None] | None = None
+        self._counters: dict[str, _Unit | None] = {}
+        self._counter_tags: list[tuple[Rule, set[str], set[str]]] = []
         self.counter_rules = rules.section("counter_tag")
         self.counter_ids = {r.id for r in self.counter_rules}
         self.nouns = _surfaces(rules.section("noun_count"), lambda r: r.id)
@@ -165,17 +170,27 @@ class QuantityMatcher:
         self.arabic = regex.compile(r"[0-9０-９]")
         self.unit_led = set(self.system.small) | {c for b in self.system.big for c in b} | {h[0] for h in self.system.halves}
 
-    def use_lexicon(self, lexicon: Mapping[str, str]) -> None:
-        """Take the counters of the `[[counter_tag]]` rules from a word -> tag lexicon (jieba's dictionary)."""
+    def use_lexicon(self, lexicon: Mapping[str, str], ensure: Callable[[str], None] | None = None) -> None:
+        """Take the counters of the `[[counter_tag]]` rules from a word -> tag lexicon (jieba's dictionary);
+        `ensure(text)`, when given, reads the lexicon's words for the characters of a text first (a lazy dictionary)."""
         self.lexicon = lexicon
-        self.counters = {}
-        for rule in self.counter_rules:
-            tags = set(rule.get("tags"))
-            banned = set(rule.get("not_surface", []))
-            for word, tag in lexicon.items():
-                if tag in tags and word not in banned and not self.arabic.search(word) and word not in self.counters:
-                    self.counters[word] = _Unit(word, rule.get("kind"), Decimal(1), False, rule.id)
-        self.counter_lengths = sorted({len(w) for w in self.counters}, reverse=True)
+        self._ensure = ensure
+        self._counters: dict[str, _Unit | None] = {}
+        self._counter_tags = [(rule, set(rule.get("tags")), set(rule.get("not_surface", []))) for rule in self.counter_rules]
+
+    def _counter(self, word: str) -> _Unit | None:
+        """The counter `word` is by its tag in the lexicon (the first `[[counter_tag]]` rule that takes it), or None."""
+        if word in self._counters:
+            return self._counters[word]
+        unit = None
+        tag = self.lexicon.get(word)
+        if tag is not None and not self.arabic.search(word):
+            for rule, tags, banned in self._counter_tags:
+                if tag in tags and word not in banned:
+                    unit = _Unit(word, rule.get("kind"), Decimal(1), False, rule.id)
+                    break
+        self._counters[word] = unit
+        return unit
 
     # -- exclusions --------------------------------------------------------------------------
     def excluded_spans(self, text: str) -> list[tuple[int, int, Rule]]:
@@ -202,14 +217,15 @@ class QuantityMatcher:
 
     def _counter_at(self, text: str, pos: int) -> tuple[str, _Unit] | None:
         """A word tagged as a measure word after a number, unless it begins a longer word (批 in 批准)."""
-        if not self.counters:
+        if not self._counter_tags or not self.lexicon:
             return None
-        for n in self.counter_lengths:
+        for n in range(COUNTER_MAX_CHARS, 0, -1):
             word = text[pos : pos + n]
-            if len(word) == n and word in self.counters:
+            unit = self._counter(word) if len(word) == n else None
+            if unit is not None:
                 if any(text[pos : pos + m] in self.lexicon for m in range(n + 1, n + 4) if pos + m <= len(text)):
                     return None
-                return word, self.counters[word]
+                return word, unit
         return None
 
     def _number_at(self, text: str, pos: int) -> regex.Match[str] | None:
@@ -293,6 +309,8 @@ class QuantityMatcher:
         numbers = list(self.number_re.finditer(text, timeout=PATTERN_TIMEOUT))
         if not numbers:
             return out
+        if self._ensure is not None:
+            self._ensure(text)  # the lexicon's words for this text's characters (counters, word edges)
         excluded = self.excluded_spans(text)
         consumed = 0
         for match in numbers:
