@@ -22,6 +22,7 @@ test: install
 	$(BIN)/python -m pytest -q
 	$(BIN)/zhclaims rules check
 	$(BIN)/zhclaims score --check
+	$(BIN)/python tools/dev_gate.py
 
 score: install
 	$(BIN)/zhclaims score

@@ -32,7 +32,7 @@ def test_run_chunked_extraction_same_as_whole(nlp, chunk_chars: int):
     assert len(split_chunks(text, chunk_chars)) > 1
     whole = [to_json(c) for c in extract_text(text, "d", nlp, chunk_chars=len(text))]
     chunked = [to_json(c) for c in extract_text(text, "d", nlp, chunk_chars=chunk_chars)]
-    assert len(whole) == 180
+    assert len(whole) > len(GOLD_TEXTS)
     assert chunked == whole
 
 
