@@ -34,6 +34,9 @@ _CLAUSE_PUNCT = "，,、：:"
 _SENTENCE_END = "。！？!?…；;”」』"
 #: A line that ends with one of these is (a piece of) a sentence, whatever its length.
 _PIECE_END = "。！？!?…；;，,、”」』"
+_SENTENCE = regex.compile("[" + _SENTENCE_PUNCT + "]")
+_CLAUSE = regex.compile("[" + _CLAUSE_PUNCT + "]")
+_STOP = regex.compile("[。；;]")
 _WS = " \t\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009\u202f\u205f"
 
 # A toned pinyin syllable in parentheses right after a Han character: 網(wǎng) -> 網.
@@ -134,6 +137,16 @@ def _view(line: str) -> str:
     return view if len(view) == len(line) else line
 
 
+def _views(lines: list[str]) -> list[str]:
+    """_view of every line, converted in one call (a line whose length changes keeps its own view)."""
+    from pipeline.convert import t2s
+
+    converted = t2s("\n".join(lines)).split("\n")
+    if len(converted) != len(lines):
+        return [_view(line) for line in lines]
+    return [view if len(view) == len(line) else line for view, line in zip(converted, lines)]
+
+
 def _search(pattern: RulePattern, text: str) -> regex.Match[str] | None:
     """Search one line; a pattern over the time limit raises PatternTimeout naming its rule."""
     return pattern.search(text)
@@ -172,9 +185,9 @@ def is_prose(line: str) -> bool:
     if len(line) < PROSE_MIN_LEN:
         return False
     # A title may hold a "！" inside; running text ends a sentence somewhere or at its end.
-    if any(c in "。；;" for c in line) or line[-1] in _SENTENCE_END:
+    if _STOP.search(line) or line[-1] in _SENTENCE_END:
         return True
-    return len(line) >= 2 * PROSE_MIN_LEN and any(c in _CLAUSE_PUNCT for c in line)
+    return len(line) >= 2 * PROSE_MIN_LEN and bool(_CLAUSE.search(line))
 
 
 def is_short_item(line: str) -> bool:
@@ -183,7 +196,7 @@ def is_short_item(line: str) -> bool:
     >>> is_short_item("微信公众号"), is_short_item("种好家门口的菜地。"), is_short_item("更多精彩内容尽在青禾新闻APP")
     (True, False, False)
     """
-    return len(line) <= RUN_MAX_LEN and not any(c in _SENTENCE_PUNCT or c in _CLAUSE_PUNCT for c in line)
+    return len(line) <= RUN_MAX_LEN and not _SENTENCE.search(line) and not _CLAUSE.search(line)
 
 
 def is_link_list(line: str) -> bool:
@@ -194,7 +207,7 @@ def is_link_list(line: str) -> bool:
     >>> is_link_list("成立工会、共青团、妇联、综治中心、老年协会、志愿队等组织228个。")
     False
     """
-    if any(c in "。！？!?；;" for c in line):
+    if _SENTENCE.search(line):
         return False
     items = [item for item in _LIST_SEP.split(line) if item]
     if len(items) < LIST_MIN_ITEMS:
@@ -380,11 +393,17 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
                 why[i] = "watermark"
 
     # Text the site injected into content lines.
-    lines = [remove_inline_junk(line, rules) if line else line for line in lines]
+    # (a line is cut only when a rule finds something in its simplified view: one conversion call)
+    if compiled.inline:
+        views = _views(lines)
+        lines = [
+            remove_inline_junk(line, rules) if line and any(p.search(view) for _, p in compiled.inline) else line
+            for line, view in zip(lines, views)
+        ]
     for i, line in enumerate(lines):
         if not line and why[i] is None:
             why[i] = "inline junk"
-    views = [_view(line) for line in lines]
+    views = _views(lines)
     table = [("\t" in line.strip("\t")) or signals[i].table for i, line in enumerate(lines)]
     good = [bool(view) and _good(view, signals[i], settings) for i, view in enumerate(views)]
 
@@ -694,7 +713,7 @@ def _restore_table_cells(views: list[str], why: list[str | None], first: int,
     while i < n:
         j = i
         numbers = 0
-        while j < n and views[j] and len(views[j]) <= settings.list_item_max and not any(c in _SENTENCE_PUNCT for c in views[j]):
+        while j < n and views[j] and len(views[j]) <= settings.list_item_max and not _SENTENCE.search(views[j]):
             if why[j] is not None and why[j] != "shape: stray number":
                 break
             numbers += why[j] == "shape: stray number" and len(views[j]) >= 3 and bool(_CELL_NUMBER.fullmatch(views[j]))
@@ -732,7 +751,7 @@ def _smooth(views: list[str], signals: list[Line], table: list[bool], good: list
             cls.append("bad")
         elif good[i]:
             cls.append("good")
-        elif table[i] or signals[i].heading or any(c in _SENTENCE_PUNCT for c in views[i]):
+        elif table[i] or signals[i].heading or _SENTENCE.search(views[i]):
             cls.append("near")
         else:
             cls.append("short")

@@ -116,7 +116,9 @@ def to_simplified(text: str, rules: RuleSet) -> str:
     if converted == text:
         # Simplified input passes through unchanged: 著 in 著名 or 显著 is right there.
         return text
-    converted = _convert_keeping(text, _keep_pattern(rules))
+    keep = _keep_pattern(rules)
+    if keep is not None and keep.search(text):
+        converted = _convert_keeping(text, keep)
     for pattern, char, right in _particles(rules):
         if char in converted:
             converted = rewrite_particle(converted, pattern, char, right)
