@@ -139,7 +139,7 @@ def _view(line: str) -> str:
 
 def _views(lines: list[str]) -> list[str]:
     """_view of every line, converted in one call (a line whose length changes keeps its own view)."""
-    from pipeline.convert import t2s
+    from .convert import t2s
 
     converted = t2s("\n".join(lines)).split("\n")
     if len(converted) != len(lines):
