@@ -69,6 +69,7 @@ class ContextRules:
         self._speech = regex.compile("|".join(
             regex.escape(v) + (r"(?=[\p{P}\s])" if len(v) == 1 else "") for v in speech
         )) if speech else None
+        self.reports = tuple(sorted(set(cues.get("report", [])), key=len, reverse=True))
         self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
@@ -246,7 +247,7 @@ class ContextRules:
             e for e in ents
             if e.end_char <= sent_start + q_start
             and not self._is_partner(sentence, e.start_char - sent_start)
-            and not self._is_speaker(sentence, e.end_char - sent_start, q_start)
+            and not (e.label_ == "ORG" and self._is_speaker(e, sentence, e.end_char - sent_start, q_start))
         ]
         if not before:
             return None, None
@@ -263,18 +264,32 @@ class ContextRules:
                 chosen = restated[-1] if restated else chosen
         elif openers:
             chosen = openers[-1]
-        if chosen is None:
+        if chosen is None or self._counted(sentence, sent_start, chosen, before, q_start):
             return None, None
         return chosen.text, chosen.id_ or None
 
-    def _is_speaker(self, sentence: str, local_end: int, q_start: int) -> bool:
-        """True when the entity ending at `local_end` is a speaker's affiliation: a speech verb
-        (`speech` cues: 表示, 指出 …) follows in its clause before the quantity (某局局长某某表示,…)."""
-        if self._speech is None:
+    def _counted(self, sentence: str, sent_start: int, ent: Span, before: list[Span], q_start: int) -> bool:
+        """True when the entity closes a list of places right before the quantity, which counts
+        them (杭州和苏州两个城市): the places are what is counted, not where."""
+        if ent.end_char != sent_start + q_start:
             return False
+        head = sentence[: ent.start_char - sent_start]
+        separator = next((s for s in self.list_separators if head.endswith(s)), None)
+        return separator is not None and any(e.end_char - sent_start == len(head) - len(separator) for e in before)
+
+    def _is_speaker(self, ent: Span, sentence: str, local_end: int, q_start: int) -> bool:
+        """True when the organisation ending at `local_end` is a speaker's affiliation: a speech verb
+        (`speech` cues: 表示, 指出 …) follows in its clause before the quantity (某局局长某某表示,…),
+        or a report verb (`report` cues: 公布 …) after a person's name (某局经理某某公布,…)."""
         clause_end = _CLAUSE_END.search(sentence, local_end)
         stop = min(q_start, clause_end.start() if clause_end else len(sentence))
-        return self._speech.search(sentence, local_end, min(stop + 1, len(sentence))) is not None
+        if self._speech is not None and self._speech.search(sentence, local_end, min(stop + 1, len(sentence))) is not None:
+            return True
+        at = next((sentence.find(v, local_end, stop) for v in self.reports if 0 <= sentence.find(v, local_end, stop)), -1)
+        if at < 0:
+            return False
+        offset = ent.end_char - local_end  # sentence start in the doc
+        return any(t.tag_.startswith(("nr", "nw")) for t in tokens_between(ent.doc, ent.end_char, offset + at))  # nw: a new word, mostly a name
 
     def _is_partner(self, sentence: str, local: int) -> bool:
         """True when a partner word (`partner` cues: 对, 与 …) comes right before `local`."""
