@@ -159,7 +159,7 @@ class ContextRules:
             if self.records and sentence.startswith(self.records, end):
                 continue  # 创今年新高: part of a record
             if sentence.startswith("的", end) and (any(s == end + 1 for s, _ in quantities) or _DIGIT_AT.match(sentence, end + 1)):
-                # "年初的21.7%", "2013年的1.76": scopes the number right after it only
+                # "年初的21.7%", "2012年的1.8": scopes the number right after it only
                 if q_start == end + 1:
                     return text, rule_id
                 continue
@@ -270,7 +270,7 @@ class ContextRules:
 
     def _counted(self, sentence: str, sent_start: int, ent: Span, before: list[Span], q_start: int) -> bool:
         """True when the entity closes a list of places right before the quantity, which counts
-        them (杭州和苏州两个城市): the places are what is counted, not where."""
+        them (南京和无锡两个城市): the places are what is counted, not where."""
         if ent.end_char != sent_start + q_start:
             return False
         head = sentence[: ent.start_char - sent_start]
