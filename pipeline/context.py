@@ -40,6 +40,7 @@ class ContextRules:
         self.time_before = [(r, p) for r, p in times if r.get("attach") == "before"]
         self.time_between = [(r, p) for r, p in times if r.get("attach") == "between"]
         self.weak_times = frozenset(r.id for r, _ in times if r.get("weak"))
+        self.day_times = frozenset(r.id for r, _ in times if r.get("day"))
         self.roles = [(r, RulePattern(r)) for r in rules.section("role")]
         cues: dict[str, list[str]] = {}
         for rule in rules.section("entity_cue"):
@@ -70,6 +71,7 @@ class ContextRules:
             regex.escape(v) + (r"(?=[\p{P}\s])" if len(v) == 1 else "") for v in speech
         )) if speech else None
         self.reports = tuple(sorted(set(cues.get("report", [])), key=len, reverse=True))
+        self.cumulative = tuple(cues.get("cumulative", []))
         self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
@@ -174,7 +176,13 @@ class ContextRules:
         if own_clause:  # an age: only a time of its own clause (他去年10月… 5岁的女儿)
             return (chosen[-1][1], chosen[-1][2]) if chosen else (None, None)
         chosen = chosen or strong or found
+        if chosen[-1][0] < own and self._running_total(sentence[own:q_start]) and self.day_times & set(chosen[-1][2].split("+")):
+            return None, None  # 今日新增…,累计…: the day does not scope the running total
         return chosen[-1][1], chosen[-1][2]
+
+    def _running_total(self, clause_head: str) -> bool:
+        """True when the text of the claim's clause before it names a running total (累计 …)."""
+        return any(cue in clause_head for cue in self.cumulative)
 
     def distribute_times(self, sentence: str, quantities: list[tuple[int, int]], times: list[str | None]) -> list[str | None]:
         """Times of a sentence's quantities, a list of times (2018年及2019年) shared out over a list of

@@ -172,6 +172,10 @@ def test_context_time_spans_carry_every_piece_rule(ctx):
         ("2008/09及2009/10的转学人数分别为320人及415人。", "320人", "2008/09"),
         ("2008/09及2009/10的转学人数分别为320人及415人。", "415人", "2009/10"),
         ("2008/09及2009/10两个学年,转学人数均为约300人。", "约300人", "2008/09及2009/10两个学年"),
+        # a single day does not scope a later clause's running total, but its own clause's
+        ("本区今日新增个案12宗,累计个案1500宗。", "1500宗", None),
+        ("本区今日累计个案达到1500宗。", "1500宗", "今日"),
+        ("今年以来,全县累计新增就业1200人。", "1200人", "今年以来"),
         # the day of a report is no time of the figures reported
         ("统计处今日公布,本港失业率为3.9%。", "3.9%", None),
     ],
