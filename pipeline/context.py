@@ -249,12 +249,14 @@ class ContextRules:
         found it: the nearest entity before it in the same clause (but a proper name opening the
         sentence over a later 全X scope word that restates it: 庆阳市…,全市…), else the nearest one
         before it that opens a clause of the sentence. A partner after 对, 与 … (全省对东盟出口) is
-        no where. `openers` (of all the sentence's entities, see `openers`) may be given when
-        several quantities share a sentence."""
+        no where, unless the quantity follows it at once (对佛山120家企业的调查); so is an
+        organisation that is a speaker's affiliation, and places a count counts. `openers` (of all
+        the sentence's entities, see `openers`) may be given when several quantities share a
+        sentence."""
         before = [
             e for e in ents
             if e.end_char <= sent_start + q_start
-            and not self._is_partner(sentence, e.start_char - sent_start)
+            and not (self._is_partner(sentence, e.start_char - sent_start) and e.end_char != sent_start + q_start)
             and not (e.label_ == "ORG" and self._is_speaker(e, sentence, e.end_char - sent_start, q_start))
         ]
         if not before:
