@@ -253,10 +253,11 @@ class ContextRules:
         organisation that is a speaker's affiliation, and places a count counts. `openers` (of all
         the sentence's entities, see `openers`) may be given when several quantities share a
         sentence."""
+        partners = self._partners(ents, sent_start, sentence)
         before = [
             e for e in ents
             if e.end_char <= sent_start + q_start
-            and not (self._is_partner(sentence, e.start_char - sent_start) and e.end_char != sent_start + q_start)
+            and not (e in partners and e.end_char != sent_start + q_start)
             and not (e.label_ == "ORG" and self._is_speaker(e, sentence, e.end_char - sent_start, q_start))
         ]
         if not before:
@@ -300,6 +301,17 @@ class ContextRules:
             return False
         offset = ent.end_char - local_end  # sentence start in the doc
         return any(t.tag_.startswith(("nr", "nw")) for t in tokens_between(ent.doc, ent.end_char, offset + at))  # nw: a new word, mostly a name
+
+    def _partners(self, ents: list[Span], sent_start: int, sentence: str) -> list[Span]:
+        """The entities that are partners: after a partner word, or listed after one (对甲、乙)."""
+        out: list[Span] = []
+        for ent in ents:
+            local = ent.start_char - sent_start
+            if self._is_partner(sentence, local):
+                out.append(ent)
+            elif out and (sep := sentence[out[-1].end_char - sent_start : local]) and sep in self.list_separators:
+                out.append(ent)
+        return out
 
     def _is_partner(self, sentence: str, local: int) -> bool:
         """True when a partner word (`partner` cues: 对, 与 …) comes right before `local`."""
