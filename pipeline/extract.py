@@ -39,7 +39,6 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.topic_clause": "no noun phrase of its own in the clause: the head of a clause before that is only a noun phrase (…的|利得税)",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
-    "entity.topic": "nothing in its sentence (乙市以16亿元排名第二): the entity of the last claim before it",
 }
 _NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a name
 
@@ -86,12 +85,9 @@ class ClaimExtractor:
             index = _sentence_index(sentences, q.start)
             by_sentence.setdefault(index, []).append(q)
         tables = table_cells(text, [(q.start, q.end) for q in quantities])
-        topic: str | None = None  # the entity of the last claim so far
         for index, group in by_sentence.items():
             sent_start, sent_end = sentences[index] if sentences else (0, len(text))
-            found = self._sentence_claims(doc, text, sent_start, sent_end, group, tables, topic)
-            claims.extend(found)
-            topic = next((c.entity for c in reversed(found) if c.entity), topic)
+            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables))
         for claim in claims:
             span = doc.char_span(claim.start, claim.end, label=claim.kind, alignment_mode="expand")
             if span is not None:
@@ -103,10 +99,9 @@ class ClaimExtractor:
 
     # -- one sentence -------------------------------------------------------------------------
     def _sentence_claims(
-        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = (),
-        topic: str | None = None,
+        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = ()
     ) -> list[Claim]:
-        """The claims of one sentence; `topic` is the entity of the last claim before it."""
+        """The claims of one sentence (a table row's cells take their entity from the table)."""
         assert self.context is not None
         ctx = self.context
         sentence = text[sent_start:sent_end]
@@ -144,8 +139,6 @@ class ClaimExtractor:
                     rules = [r for r in rules if r != time_rule] + [table_time_rule]
             else:
                 entity, entity_rule = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times, ents)
-                if entity is None and topic:
-                    entity, entity_rule = topic, "entity.topic"  # 乙市以1689亿元排名第二: what the sentence before measured
             if entity_rule:
                 rules.append(entity_rule)
             roles.append(role)
@@ -310,7 +303,7 @@ class ClaimExtractor:
             if inside and previous[inside[-1]]:
                 return previous[inside[-1]], "entity.clause_quantity"
             if clause_to != end and self._is_speech(sentence[clause_from:clause_to]):
-                return None  # 刘颖介绍说: a speaker, and what came before is another topic
+                return None  # 王明介绍说: a speaker, and what came before is another topic
             topic = self._topic_clause(doc, sentence, sent_start, clause_from, clause_to, cues) if clause_to != end else None
             if topic:
                 return topic, "entity.topic_clause"
@@ -323,7 +316,7 @@ class ClaimExtractor:
 
     def _topic_clause(self, doc, sentence, sent_start, start, limit, cues) -> str | None:
         """The head noun phrase of a clause that is only a noun phrase, a topic stated before the
-        clauses about it (占税收最大部分的|利得税, …): the phrase ending the clause when its last word
+        clauses about it (占比最大的|营业税, …): the phrase ending the clause when its last word
         is a noun (`topic_head_tag`) and only a modifier with 的 stands before it; else None."""
         while limit > start and sentence[limit - 1].isspace():
             limit -= 1
@@ -373,7 +366,7 @@ class ClaimExtractor:
         if first is None or cues.is_verbal(first) or not _tag_in(first.tag_, self.cues.subject_tags):
             return None
         phrase = np_after(doc, sent_start + pos, sent_start + limit, cues=cues)
-        phrase = self.context.strip_before(phrase)  # 制造业投资|同比
+        phrase = self.context.strip_before(phrase)  # 外贸出口|同比
         return self._own_phrase(doc, sentence, sent_start, pos, phrase, self.cues.not_head_tags) if phrase else None
 
     def _share_subject(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> str | None:
@@ -412,7 +405,7 @@ class ClaimExtractor:
                 else:
                     chains.append([k])
             # the values after 分别, and a later list of as many values in the same stretch
-            # (分别增加2.9倍及2.2倍,达930亿元及680亿元): item by item too
+            # (分别增加1.5倍及1.2倍,达52亿元及37亿元): item by item too
             chain = next((c for c in chains if i in c), [])
             if not chains or not (chain is chains[0] or len(chain) == len(chains[0]) > 1):
                 return None
