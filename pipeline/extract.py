@@ -263,6 +263,8 @@ class ClaimExtractor:
         if phrase:
             # a change's base of comparison (比|一季度|提升) is not what changes
             phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None)
+            if phrase and role is not None and self._after_comparison_marker(doc, sent_start, clause_floor - sent_start, len(head) - len(phrase), cues):
+                phrase = ""  # 比“十二五”时期|增长: the base, quoted or not
         if phrase:
             ends = {sent_start + e for _, e in local}
             listed = _with_list_before(doc, sent_start + len(head), phrase, clause_floor, ends, ctx, cues)
@@ -275,6 +277,16 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _after_comparison_marker(self, doc: Doc, sent_start: int, clause_from: int, at: int, cues: PhraseCues) -> bool:
+        """True when a comparison marker standing as a word of its own (比, 较) comes before `at` in
+        the clause with no verb after it: what lies between is the base of a comparison."""
+        assert self.context is not None
+        tokens = [t for t in tokens_between(doc, sent_start + clause_from, sent_start + at) if t.idx >= sent_start + clause_from and t.idx < sent_start + at]
+        for k in range(len(tokens) - 1, -1, -1):
+            if tokens[k].text in self.context.markers:
+                return not any(cues.is_verbal(t) for t in tokens[k + 1 :])
+        return False
 
     def _own_phrase(self, doc: Doc, sentence: str, sent_start: int, start: int, phrase: str, tags: frozenset[str], *, base: bool = False) -> str:
         """The phrase found at or after `start` without the trailing words that cannot end what is

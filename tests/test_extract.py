@@ -260,3 +260,16 @@ def test_extract_entity_topic_clause(nlp, text, quantity, entity, branch):
 def test_extract_entity_respectively_second_list(nlp, text, quantity, entity):
     claim = _claim(nlp, text, quantity)
     assert (claim.entity, claim.rule.split("+")[-1]) == (entity, "entity.respectively")
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a quoted base of comparison after 比 is not what changes
+        ("全省农业投资比“十二五”时期增长35%。", "35%", "农业投资"),
+        # but 比 inside a word (比重) is no marker
+        ("服务业比重提高2.1个百分点。", "2.1个百分点", "服务业比重"),
+    ],
+)
+def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
