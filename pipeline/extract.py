@@ -30,7 +30,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.age_holder": "an age: the person or noun after 的",
     "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
     "entity.np_after": "the noun phrase right after the quantity",
-    "entity.np_after_de": "a percent followed by 的: the noun phrase after 的",
+    "entity.np_after_de": "a quantity followed by 的 (3米的海浪): the noun phrase after 的, unless a noun phrase ends right before the quantity (a percent always)",
     "entity.share": "a share (A占B的X%): the subject A",
     "entity.same_as_previous": "a quantity right after another: what the previous one measures",
     "entity.np_before": "the noun phrase before the quantity (or its change cue) in its clause",
@@ -245,7 +245,9 @@ class ClaimExtractor:
                 phrase = self._own_phrase(doc, sentence, sent_start, qe, phrase, self.cues.after_not_head_tags)
                 if phrase:
                     return phrase, "entity.np_after"
-            if after_text.startswith("的") and q.kind in ("percent",):
+            # X的N: N is what X measures (3米的海浪), unless a noun phrase right before the quantity
+            # names the property and N only has it (集体收入|5万元以上的|村)
+            if after_text.startswith("的") and (q.kind == "percent" or not self._noun_right_before(doc, sentence, sent_start, qs, cues)):
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
                     return phrase, "entity.np_after_de"
@@ -277,6 +279,16 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _noun_right_before(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> bool:
+        """True when a noun phrase ends right where the quantity starts (集体收入|5万元)."""
+        phrase = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
+        return bool(phrase) and sentence.endswith(phrase, 0, qs) and not self._is_bare_verb_phrase(doc, sent_start + qs - len(phrase), phrase, cues)
+
+    def _is_bare_verb_phrase(self, doc: Doc, start: int, phrase: str, cues: PhraseCues) -> bool:
+        """True when every word of the phrase at `start` is a verb (保持|2米以上的距离)."""
+        tokens = [t for t in tokens_between(doc, start, start + len(phrase)) if t.text.strip()]
+        return all(cues.is_verbal(t) for t in tokens)
 
     def _after_comparison_marker(self, doc: Doc, sent_start: int, clause_from: int, at: int, cues: PhraseCues) -> bool:
         """True when a comparison marker standing as a word of its own (比, 较) comes before `at` in

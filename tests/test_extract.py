@@ -273,3 +273,16 @@ def test_extract_entity_respectively_second_list(nlp, text, quantity, entity):
 )
 def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # X的N: N is what X measures
+        ("两栋楼之间要留出8米以上的间距。", "8米以上", "间距"),
+        # but a property named right before the quantity is what a threshold measures
+        ("全县人均收入3万元以上的村46个。", "3万元以上", "人均收入"),
+    ],
+)
+def test_extract_entity_quantity_before_de(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
