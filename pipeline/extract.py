@@ -359,7 +359,7 @@ class ClaimExtractor:
 
     def _is_speech(self, clause: str) -> bool:
         """True when the clause introduces speech or a source (X表示, 报告显示, 据Y报道)."""
-        clause = clause.rstrip(" 　:：“「\"")
+        clause = clause.rstrip("".join(self.cues.subject_skip))
         return any(clause.endswith(verb) for verb in self.cues.reporting)
 
     def _clause_subject(self, doc, sentence, sent_start, start, limit, cues, times, ents) -> str | None:
