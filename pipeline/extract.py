@@ -48,7 +48,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.age_holder": "an age: the person or noun after 的",
     "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
     "entity.np_after": "the noun phrase right after the quantity",
-    "entity.np_after_de": "a percent followed by 的: the noun phrase after 的",
+    "entity.np_after_de": "a quantity followed by 的 (3米的海浪): the noun phrase after 的, unless a noun phrase ends right before the quantity (a percent always)",
     "entity.share": "a share (A占B的X%): the subject A",
     "entity.same_as_previous": "a quantity right after another: what the previous one measures",
     "entity.np_before": "the noun phrase before the quantity (or its change cue) in its clause",
@@ -57,7 +57,6 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.topic_clause": "no noun phrase of its own in the clause: the head of a clause before that is only a noun phrase (…的|利得税)",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
-    "entity.topic": "nothing in its sentence (乙市以16亿元排名第二): the entity of the last claim before it",
 }
 _NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a name
 
@@ -137,12 +136,9 @@ class ClaimExtractor:
             index = _sentence_index(sentences, q.start)
             by_sentence.setdefault(index, []).append(q)
         tables = table_cells(text, [(q.start, q.end) for q in quantities])
-        topic: str | None = None  # the entity of the last claim so far
         for index, group in by_sentence.items():
             sent_start, sent_end = sentences[index] if sentences else (0, len(text))
-            found = self._sentence_claims(doc, text, sent_start, sent_end, group, tables, topic)
-            claims.extend(found)
-            topic = next((c.entity for c in reversed(found) if c.entity), topic)
+            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables))
         for claim in claims:
             span = doc.char_span(claim.start, claim.end, label=claim.kind, alignment_mode="expand")
             if span is not None:
@@ -156,10 +152,9 @@ class ClaimExtractor:
 
     # -- one sentence -------------------------------------------------------------------------
     def _sentence_claims(
-        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = (),
-        topic: str | None = None,
+        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = ()
     ) -> list[Claim]:
-        """The claims of one sentence; `topic` is the entity of the last claim before it."""
+        """The claims of one sentence (a table row's cells take their entity from the table)."""
         assert self.context is not None
         ctx = self.context
         sentence = text[sent_start:sent_end]
@@ -199,8 +194,6 @@ class ClaimExtractor:
                     rules = [r for r in rules if r != time_rule] + [table_time_rule]
             else:
                 entity, entity_rule = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times, ents)
-                if entity is None and topic:
-                    entity, entity_rule = topic, "entity.topic"  # 乙市以1689亿元排名第二: what the sentence before measured
             if entity_rule:
                 rules.append(entity_rule)
             roles.append(role)
@@ -309,7 +302,9 @@ class ClaimExtractor:
                 phrase = self._own_phrase(doc, sentence, sent_start, qe, phrase, self.cues.after_not_head_tags)
                 if phrase:
                     return phrase, "entity.np_after"
-            if after_text.startswith("的") and q.kind in ("percent",):
+            # X的N: N is what X measures (3米的海浪), unless a noun phrase right before the quantity
+            # names the property and N only has it (集体收入|5万元以上的|村)
+            if after_text.startswith("的") and (q.kind == "percent" or not self._noun_right_before(doc, sentence, sent_start, qs, cues)):
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
                     return phrase, "entity.np_after_de"
@@ -327,6 +322,8 @@ class ClaimExtractor:
         if phrase:
             # a change's base of comparison (比|一季度|提升) is not what changes
             phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None)
+            if phrase and role is not None and self._after_comparison_marker(doc, sent_start, clause_floor - sent_start, len(head) - len(phrase), cues):
+                phrase = ""  # 比“十二五”时期|增长: the base, quoted or not
         if phrase:
             ends = {sent_start + e for _, e in local}
             listed = _with_list_before(doc, sent_start + len(head), phrase, clause_floor, ends, ctx, cues)
@@ -339,6 +336,26 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _noun_right_before(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> bool:
+        """True when a noun phrase ends right where the quantity starts (集体收入|5万元)."""
+        phrase = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
+        return bool(phrase) and sentence.endswith(phrase, 0, qs) and not self._is_bare_verb_phrase(doc, sent_start + qs - len(phrase), phrase, cues)
+
+    def _is_bare_verb_phrase(self, doc: Doc, start: int, phrase: str, cues: PhraseCues) -> bool:
+        """True when every word of the phrase at `start` is a verb (保持|2米以上的距离)."""
+        tokens = [t for t in tokens_between(doc, start, start + len(phrase)) if t.text.strip()]
+        return all(cues.is_verbal(t) for t in tokens)
+
+    def _after_comparison_marker(self, doc: Doc, sent_start: int, clause_from: int, at: int, cues: PhraseCues) -> bool:
+        """True when a comparison marker standing as a word of its own (比, 较) comes before `at` in
+        the clause with no verb after it: what lies between is the base of a comparison."""
+        assert self.context is not None
+        tokens = [t for t in tokens_between(doc, sent_start + clause_from, sent_start + at) if t.idx >= sent_start + clause_from and t.idx < sent_start + at]
+        for k in range(len(tokens) - 1, -1, -1):
+            if tokens[k].text in self.context.markers:
+                return not any(cues.is_verbal(t) for t in tokens[k + 1 :])
+        return False
 
     def _own_phrase(self, doc: Doc, sentence: str, sent_start: int, start: int, phrase: str, tags: frozenset[str], *, base: bool = False) -> str:
         """The phrase found at or after `start` without the trailing words that cannot end what is
@@ -367,7 +384,7 @@ class ClaimExtractor:
             if inside and previous[inside[-1]]:
                 return previous[inside[-1]], "entity.clause_quantity"
             if clause_to != end and self._is_speech(sentence[clause_from:clause_to]):
-                return None  # 刘颖介绍说: a speaker, and what came before is another topic
+                return None  # 王明介绍说: a speaker, and what came before is another topic
             topic = self._topic_clause(doc, sentence, sent_start, clause_from, clause_to, cues) if clause_to != end else None
             if topic:
                 return topic, "entity.topic_clause"
@@ -380,7 +397,7 @@ class ClaimExtractor:
 
     def _topic_clause(self, doc, sentence, sent_start, start, limit, cues) -> str | None:
         """The head noun phrase of a clause that is only a noun phrase, a topic stated before the
-        clauses about it (占税收最大部分的|利得税, …): the phrase ending the clause when its last word
+        clauses about it (占比最大的|营业税, …): the phrase ending the clause when its last word
         is a noun (`topic_head_tag`) and only a modifier with 的 stands before it; else None."""
         while limit > start and sentence[limit - 1].isspace():
             limit -= 1
@@ -399,7 +416,7 @@ class ClaimExtractor:
 
     def _is_speech(self, clause: str) -> bool:
         """True when the clause introduces speech or a source (X表示, 报告显示, 据Y报道)."""
-        clause = clause.rstrip(" 　:：“「\"")
+        clause = clause.rstrip("".join(self.cues.subject_skip))
         return any(clause.endswith(verb) for verb in self.cues.reporting)
 
     def _clause_subject(self, doc, sentence, sent_start, start, limit, cues, times, ents) -> str | None:
@@ -430,7 +447,7 @@ class ClaimExtractor:
         if first is None or cues.is_verbal(first) or not _tag_in(first.tag_, self.cues.subject_tags):
             return None
         phrase = np_after(doc, sent_start + pos, sent_start + limit, cues=cues)
-        phrase = self.context.strip_before(phrase)  # 制造业投资|同比
+        phrase = self.context.strip_before(phrase)  # 外贸出口|同比
         return self._own_phrase(doc, sentence, sent_start, pos, phrase, self.cues.not_head_tags) if phrase else None
 
     def _share_subject(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> str | None:
@@ -469,7 +486,7 @@ class ClaimExtractor:
                 else:
                     chains.append([k])
             # the values after 分别, and a later list of as many values in the same stretch
-            # (分别增加2.9倍及2.2倍,达930亿元及680亿元): item by item too
+            # (分别增加1.5倍及1.2倍,达52亿元及37亿元): item by item too
             chain = next((c for c in chains if i in c), [])
             if not chains or not (chain is chains[0] or len(chain) == len(chains[0]) > 1):
                 return None

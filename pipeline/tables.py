@@ -101,7 +101,7 @@ def _cells(line: str, start: int, row: int) -> list[Cell]:
 
 def _is_value(cell: Cell, values: Sequence[tuple[int, int]]) -> bool:
     """True when the cell is a bare number or a quantity with at most one character of its own
-    (a label that holds a number, 收入最低10%的人口, is not a value)."""
+    (a label that holds a number, 月薪前20%的住户, is not a value)."""
     if _NUMERIC.match(cell.text):
         return True
     first = bisect_right(values, (cell.start,))

@@ -167,7 +167,7 @@ def test_extract_long_quoted_name_after_a_counter_is_read_to_its_end(nlp):
         # a time as the row's header is the claim's time; the column's header is the entity
         ("年度\t游客人数\t外籍游客比例\n2019年\t5,120\t0.42%\n2020年\t4,870\t0.39%\n", "0.39%", "外籍游客比例", "2020年", "entity.table_column"),
         # a label holding a number stays the row's header
-        ("收入最低10%的住户\t31.2%\n收入最高10%的住户\t18.9%\n", "18.9%", "收入最高10%的住户", None, "entity.table_row"),
+        ("月薪前20%的住户\t31.2%\n月薪后20%的住户\t18.9%\n", "18.9%", "月薪后20%的住户", None, "entity.table_row"),
     ],
 )
 def test_extract_entity_from_table(nlp, text, quantity, entity, time, branch):
@@ -236,20 +236,6 @@ def test_extract_entity_respectively_more_items_than_values(nlp, text, quantity,
 @pytest.mark.parametrize(
     "text,quantity,entity,branch",
     [
-        # a sentence that names nothing measured continues the topic of the claim before it
-        ("庆阳市一季度财政收入以320亿元排名第一。平凉市以290亿元排名第二。", "290亿元", "财政收入", "entity.topic"),
-        # a sentence with its own phrase keeps it
-        ("庆阳市一季度财政收入以320亿元排名第一。平凉市完成税收290亿元。", "290亿元", "税收", "entity.np_before"),
-    ],
-)
-def test_extract_entity_topic_of_the_claim_before(nlp, text, quantity, entity, branch):
-    claim = _claim(nlp, text, quantity)
-    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
-
-
-@pytest.mark.parametrize(
-    "text,quantity,entity,branch",
-    [
         # a clause that is only a noun phrase is the topic of the clauses after it
         ("占比最大的营业税,今年则微跌1.2亿元至310亿元。", "310亿元", "营业税", "entity.same_as_previous"),
         ("占比最大的营业税,今年则微跌1.2亿元至310亿元。", "1.2亿元", "营业税", "entity.topic_clause"),
@@ -274,3 +260,29 @@ def test_extract_entity_topic_clause(nlp, text, quantity, entity, branch):
 def test_extract_entity_respectively_second_list(nlp, text, quantity, entity):
     claim = _claim(nlp, text, quantity)
     assert (claim.entity, claim.rule.split("+")[-1]) == (entity, "entity.respectively")
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a quoted base of comparison after 比 is not what changes
+        ("全省农业投资比“十二五”时期增长35%。", "35%", "农业投资"),
+        # but 比 inside a word (比重) is no marker
+        ("服务业比重提高2.1个百分点。", "2.1个百分点", "服务业比重"),
+    ],
+)
+def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # X的N: N is what X measures
+        ("两栋楼之间要留出8米以上的间距。", "8米以上", "间距"),
+        # but a property named right before the quantity is what a threshold measures
+        ("全县人均收入3万元以上的村46个。", "3万元以上", "人均收入"),
+    ],
+)
+def test_extract_entity_quantity_before_de(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity

@@ -8,10 +8,11 @@ from pipeline.tables import cell_at, table_cells
 
 
 def _quantities(text: str, quantities: list[str]) -> list[tuple[int, int]]:
-    spans = []
+    spans, pos = [], 0
     for q in quantities:
-        at = text.index(q)
+        at = text.index(q, pos)
         spans.append((at, at + len(q)))
+        pos = at + len(q)
     return spans
 
 
@@ -24,9 +25,9 @@ def _quantities(text: str, quantities: list[str]) -> list[tuple[int, int]]:
         # no header row: the label column alone
         ("最低收入组\t12.5%\n最高收入组\t8.1%\n", ["12.5%", "8.1%"],
          [("12.5%", "最低收入组", None), ("8.1%", "最高收入组", None)]),
-        # a label that holds a number (收入最低10%) is still a label, not a value
-        ("收入最低10%的住户\t31.2%\n收入最高10%的住户\t18.9%\n", ["10%", "31.2%", "10%", "18.9%"],
-         [("31.2%", "收入最低10%的住户", None), ("18.9%", "收入最高10%的住户", None)]),
+        # a label that holds a number (月薪前20%) is still a label, not a value
+        ("月薪前20%的住户\t31.2%\n月薪后20%的住户\t18.9%\n", ["20%", "31.2%", "20%", "18.9%"],
+         [("31.2%", "月薪前20%的住户", None), ("18.9%", "月薪后20%的住户", None)]),
         # bare numbers (unit in a header) are values; a time as the row's header is a label
         ("年度\t游客人数\t比例\n2019年\t5,120\t0.42%\n2020年\t4,870\t0.39%\n", ["0.42%", "0.39%"],
          [("5,120", "2019年", "游客人数"), ("0.42%", "2019年", "比例"), ("4,870", "2020年", "游客人数"), ("0.39%", "2020年", "比例")]),
