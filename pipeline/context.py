@@ -502,10 +502,18 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         token = tokens[k]
         if token.text in _CLOSERS and not pieces:
             open_at = _bracket_group(tokens, k, -1, 0)
+            if open_at is not None and token.text in ")）" and open_at > 0 and cues.is_nominal(tokens[open_at - 1]):
+                k = open_at - 1  # 货币供应量|（M2）: an abbreviation or remark after the noun it explains
+                continue
             if open_at is not None:
                 pieces[:0] = tokens[open_at : k + 1]
                 k = open_at - 1
                 continue
+        if token.text in ")）" and pieces:
+            open_at = _bracket_group(tokens, k, -1, 0)
+            inside = tokens[open_at + 1 : k] if open_at is not None else []
+            if open_at is None or len("".join(t.text for t in inside)) > 4 or any(cues.is_verbal(t) for t in inside):
+                break  # 金融机构（含外资）|本外币贷款余额: a remark before the phrase; 村(社区)|干部 goes on
         if pieces and token.text in cues.base_markers and not _is_nominal_run(pieces, cues):
             pieces, k = [], k - 1  # 失业率|较|第一季: what was read is the base of a comparison
             continue

@@ -57,6 +57,9 @@ def test_context_np_before_keeps_whole_compound(nlp, text, quantity, entity):
         # nor an adjective or numeral word describing the predicate
         ("两家企业的利润增速最高达到35%。", "35%", "利润增速"),
         ("全县粮食总产量十年增长1.4倍。", "1.4倍", "粮食总产量"),
+        # nor an abbreviation or remark in brackets, before or after the phrase
+        ("全省广义货币供应量（M2）增长8.1%。", "8.1%", "广义货币供应量"),
+        ("全市金融机构（含外资）人民币贷款余额9800亿元。", "9800亿元", "人民币贷款余额"),
         # a word a cue cut in two leaves no piece of itself
         ("已公布的确诊人数合共36人。", "36人", "确诊人数"),
         ("全球客运运力预计下降4%。", "4%", "客运运力"),
