@@ -571,14 +571,18 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         token = tokens[k]
         text = token.text[max(0, start - token.idx) :]
         if token.text == "的":
-            if last is not None and last.tag_.startswith("n") and last.text not in cues.attributive:
-                break
+            if last is not None and last.tag_.startswith("n") and last.text not in cues.attributive and not (
+                verb_first and tokens[_first_index(tokens, out, k)].text in cues.predicates
+            ):
+                break  # 10个社区|的缩影; but 90多个|发布规划的|城市 is a relative clause
             out, last, verb_first, noun, k = "", None, False, False, k + 1
             continue
         if noun and _ends_after(tokens, k, cues):
             break  # 4个展馆|工作，, 20名护士|当值, 约900名地盘工人|今日: the predicate after the noun
         if token.text in _OPENERS and not out:
             close = _bracket_group(tokens, k, 1, len(tokens) - 1)
+            if close is not None and token.text in "(（" and any(_HAS_DIGIT.search(t.text) for t in tokens[k:close]):
+                break  # 60%|（共21人）: a remark with a number, not a name
             if close is None and capped:
                 # a quoted name longer than the reach: read on to its end (rare, so not costly)
                 tokens = [t for t in tokens_between(doc, start, full_limit) if t.idx + len(t.text) > start]
@@ -597,6 +601,14 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             continue
         if not out and verbal:
             verb_first = True
+            if token.text in cues.predicates:
+                # 5%|来自官立学校: a predicate takes an object; it modifies no noun (a relative
+                # clause up to 的 may follow)
+                after = _relative_clause_end(tokens, k) if not relative else None
+                if after is None:
+                    break
+                out, last, verb_first, relative, noun, k = "", None, False, True, False, after
+                continue
         if not out and text != token.text and text in cues.function_words:
             k += 1  # 6宗|属: the rest of a word the number cut (宗属) is a function word
             continue
@@ -610,7 +622,18 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         # a verb right after the number with no noun after it (提高, 创新高) is the predicate;
         # with one (确诊|个案) it modifies the noun
         return ""
+    if out and last is not None and out == last.text and cues.is_function(last):
+        return ""  # 七倍|多, 4人|一起: a function word names nothing
     return _balance(out)
+
+
+def _first_index(tokens: list[Token], out: str, k: int) -> int:
+    """Index of the token where the text `out`, read up to tokens[k] (excluded), starts."""
+    length, j = 0, k
+    while j > 0 and length < len(out):
+        j -= 1
+        length += len(tokens[j].text)
+    return j
 
 
 def _ends_after(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
@@ -679,10 +702,18 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         token = tokens[k]
         if token.text in _CLOSERS and not pieces:
             open_at = _bracket_group(tokens, k, -1, 0)
+            if open_at is not None and token.text in ")）" and open_at > 0 and cues.is_nominal(tokens[open_at - 1]):
+                k = open_at - 1  # 货币供应量|（M2）: an abbreviation or remark after the noun it explains
+                continue
             if open_at is not None:
                 pieces[:0] = tokens[open_at : k + 1]
                 k = open_at - 1
                 continue
+        if token.text in ")）" and pieces:
+            open_at = _bracket_group(tokens, k, -1, 0)
+            inside = tokens[open_at + 1 : k] if open_at is not None else []
+            if open_at is None or len("".join(t.text for t in inside)) > 4 or any(cues.is_verbal(t) for t in inside):
+                break  # 金融机构（含外资）|本外币贷款余额: a remark before the phrase; 村(社区)|干部 goes on
         if pieces and token.text in cues.base_markers and not _is_nominal_run(pieces, cues):
             pieces, k = [], k - 1  # 失业率|较|第一季: what was read is the base of a comparison
             continue

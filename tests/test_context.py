@@ -60,10 +60,14 @@ def test_context_np_before_keeps_whole_compound(nlp, text, quantity, entity):
         # nor an adjective or numeral word describing the predicate
         ("两家企业的利润增速最高达到35%。", "35%", "利润增速"),
         ("全县粮食总产量十年增长1.4倍。", "1.4倍", "粮食总产量"),
+        # nor an abbreviation or remark in brackets, before or after the phrase
+        ("全省广义货币供应量（M2）增长8.1%。", "8.1%", "广义货币供应量"),
+        ("全市金融机构（含外资）人民币贷款余额9800亿元。", "9800亿元", "人民币贷款余额"),
         # a word a cue cut in two leaves no piece of itself
         ("已公布的确诊人数合共36人。", "36人", "确诊人数"),
         ("全球客运运力预计下降4%。", "4%", "客运运力"),
         ("全港退学人数骤升约60%。", "约60%", "退学人数"),
+        ("重建费粗估至少40万元。", "至少40万元", "重建费"),
         # the base of a comparison is dropped, what changed is before it
         ("失业率较第一季上升0.3个百分点。", "0.3个百分点", "失业率"),
         ("消费价格涨幅比上月扩大0.3个百分点。", "0.3个百分点", "消费价格涨幅"),
@@ -245,6 +249,11 @@ def test_context_where_of_claim_and_its_rule(nlp, text, quantity, where, rule):
         ("全区有12座水厂运营，日供水30万吨。", "12座", "水厂"),
         ("约300名建筑工人今日复工。", "约300名", "建筑工人"),
         ("这三个难题(资金短缺和人手不足)仍未解决。", "三个", "难题"),
+        # a listed predicate right after the number opens a relative clause or ends the phrase
+        ("全国有30多个出台实施方案的城市。", "30多个", "城市"),
+        ("其余12%属于私立学校。", "12%", None),
+        # a bracketed remark with a number is no name
+        ("候选人中建制派占55%（共18人）。", "55%", "建制派"),
         # but not a verbal noun before a noun, a relative clause, or a short alternative
         ("全镇建成5个社区服务中心。", "5个", "社区服务中心"),
         ("在36个行政村(社区)设立服务站。", "36个", "行政村(社区)"),
