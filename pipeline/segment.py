@@ -72,9 +72,9 @@ class Dictionary:
     def ensure(self, text: str) -> None:
         """Read the words that start with any character of `text` (once per character)."""
         shards = self._shards
-        if not shards:
+        if not shards or shards.keys().isdisjoint(text):  # (one pass in C over the text)
             return
-        for char in set(text).intersection(shards):
+        for char in {char for char in text if char in shards}:  # (set.intersection(dict) would walk the dict)
             freq, tags = marshal.loads(shards.pop(char))
             self.tokenizer.FREQ.update(freq)
             self.tags.update(tags)
