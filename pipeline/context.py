@@ -747,9 +747,12 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         pieces.pop(0)
     while len(pieces) > 1 and len(pieces[0].text) > 1 and pieces[0].text in cues.function_words:
         pieces.pop(0)  # 举办|相关|培训班: a function word at the phrase's edge names nothing
-    if pieces and all(cues.is_function(t) or t.tag_.startswith("a") or subject and t.tag_.startswith(cues.predicative_tags) for t in pieces):
-        # 仍|只得, 再|多, 一般: function words and adjectives name nothing, nor does a numeral word
-        # before a verb (一天|赚|600元); right before a number it may (我们一家|三口)
+    if pieces and all(
+        cues.is_function(t) or t.tag_.startswith(("a", *cues.time_tags)) or subject and t.tag_.startswith(cues.predicative_tags)
+        for t in pieces
+    ):
+        # 仍|只得, 再|多, 一般, 昨日: function words, adjectives and time words name nothing, nor
+        # does a numeral word before a verb (一天|赚|600元); right before a number it may (我们一家|三口)
         pieces = []
     if not pieces:
         return fallback
