@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -60,7 +59,8 @@ def installed(tmp_path_factory) -> tuple[Path, Path, Path]:
     purelib = Path(_run(python, "import sysconfig; print(sysconfig.get_paths()['purelib'])", root).strip())
     # the dependencies (spaCy, jieba, OpenCC...) from the environment running the tests, without
     # its .pth files (so not its editable zhclaims): no download, and the wheel is what is imported
-    (purelib / "_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    site_dirs = [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages") and Path(p).is_dir()]
+    (purelib / "_dependencies.pth").write_text("".join(f"{p}\n" for p in site_dirs), encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(wheel)],
         check=True, capture_output=True, timeout=300,
