@@ -75,6 +75,8 @@ WATERMARK_MIN_LINES = 3
 #: Share (numerator, denominator) of a mark's carriers that must end a sentence before it.
 WATERMARK_FINISHED_SHARE = (1, 3)
 PROSE_MIN_LEN = 30
+#: Kept lines above an author box's name line that make an article even without running text (a poem).
+AUTHOR_MIN_ABOVE = 3
 TITLE_PREFIX = 12
 TITLE_MIN = 8
 #: Repeated page titles are looked for among this many lines above the running text (a page
@@ -439,6 +441,9 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
             if rule:
                 why[i] = f"rule {rule}"
 
+    # An author box closes the page: a "label | name" line and the author's profile under it.
+    _drop_author_box(views, signals, table, good, why, settings)
+
     # Position: above the first and below the last paragraph of running text.
     live = alive()
     prose = [i for i in live if good[i]]
@@ -570,6 +575,9 @@ class ClassifierSettings:
     list_item_max: int
     table_min_cells: int
     table_min_numbers: int
+    author_name_max: int = 0
+    author_bio_lines: int = 0
+    author_bio_max: int = 0
 
 
 _SETTINGS_CACHE: dict[tuple[str, ...], ClassifierSettings | None] = {}
@@ -594,6 +602,9 @@ def classifier_settings(rules: RuleSet) -> ClassifierSettings | None:
                 list_item_max=int(rule.get("list_item_max", 0)),
                 table_min_cells=int(rule.get("table_min_cells", 1 << 30)),
                 table_min_numbers=int(rule.get("table_min_numbers", 1 << 30)),
+                author_name_max=int(rule.get("author_name_max", 0)),
+                author_bio_lines=int(rule.get("author_bio_lines", 0)),
+                author_bio_max=int(rule.get("author_bio_max", 0)),
             )
         _SETTINGS_CACHE[key] = settings
     return _SETTINGS_CACHE[key]
@@ -805,6 +816,44 @@ def _drop_tail_lists(views: list[str], table: list[bool], cls: list[str], why: l
             for h in heads:
                 why[h] = "context: a list of short lines below the article"
         stretch = []
+
+
+def is_name_line(line: str, max_length: int) -> bool:
+    """True for the name line of an author box: "label | name", two short items around a bar.
+
+    >>> is_name_line("博客 | 林一", 24), is_name_line("Blogger | Lin Yi", 24), is_name_line("首页 | 新闻 | 体育", 24)
+    (True, True, False)
+    >>> is_name_line("全年 | 增长5%，达到新高", 24)
+    False
+    """
+    return len(line) <= max_length and bool(_NAME_LINE.fullmatch(line))
+
+
+_NAME_LINE = regex.compile(r"[^|｜丨。！？!?，,：:；;]{1,12}?\s*[|｜丨]\s*[^|｜丨。！？!?，,：:；;]{1,20}")
+
+
+def _drop_author_box(views: list[str], signals: list[Line], table: list[bool], good: list[bool],
+                     why: list[str | None], settings: ClassifierSettings | None) -> None:
+    """Drop an author box at the page's end: a name line ("label | name", see is_name_line) below
+    the article (running text, or AUTHOR_MIN_ABOVE kept lines), followed by at most `author_bio_lines`
+    lines of at most `author_bio_max` characters (no table row, no heading) and nothing else that is
+    kept. A bio's figures (年资, 著作数目) are
+    not the article's claims."""
+    if settings is None or settings.author_bio_lines <= 0:
+        return
+    live = [i for i in range(len(views)) if why[i] is None]
+    for start in range(max(0, len(live) - settings.author_bio_lines - 1), len(live)):
+        name = live[start]
+        bio = live[start + 1 :]
+        if not is_name_line(views[name], settings.author_name_max) or table[name]:
+            continue
+        if start < AUTHOR_MIN_ABOVE and not any(good[k] for k in live[:start]):
+            return  # no article above it: the line opens the page
+        if all(len(views[k]) <= settings.author_bio_max and not table[k] and not signals[k].heading for k in bio):
+            why[name] = "shape: author box (name line)"
+            for k in bio:
+                why[k] = "shape: author box (profile under its name line)"
+        return
 
 
 def _by_signal(why: list[str | None], i: int) -> bool:

@@ -279,3 +279,39 @@ def test_clean_corruption_offsets_and_untouched():
     assert corruption.line == 2
     assert text[corruption.start : corruption.end] == "?jiǎn)栴}"
     assert "?jiǎn)栴}" in strip_boilerplate(text, RULES)
+
+
+BIO = "【林一・山边杂记】前报馆编辑，写作二十余年，著有散文集三本，现居青禾。"
+
+
+@pytest.mark.parametrize(
+    "tail,box",
+    [
+        # an author box under the article: an avatar, the "label | name" line, the profile
+        (f"![博客 | 林一](https://img.example.org/a.png)\n\n**博客 | 林一**\n\n{BIO}\n", ["博客 | 林一", BIO]),
+        # a profile of two lines, and an English label
+        (f"**Blogger | Lin Yi**\n\n{BIO}\n\n欢迎来信交流。\n", ["Blogger | Lin Yi", BIO, "欢迎来信交流。"]),
+        # the name line alone, its profile dropped by a rule
+        ("**主笔 | 林一**\n\n作者为青禾大学讲师\n", ["主笔 | 林一", "作者为青禾大学讲师"]),
+    ],
+)
+def test_clean_author_box_at_the_end_goes(tail, box):
+    md = f"# 青禾县新建村史馆\n\n{P1}\n\n{P2}\n\n{P3}\n\n{tail}"
+    kept, dropped = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert kept.splitlines() == ["青禾县新建村史馆", P1, P2, P3]
+    assert [d.line for d in dropped] == box
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        # a "label | name" line followed by more than a profile is article text
+        f"**下篇 | 村史馆的未来**\n\n{P1}\n\n{P2}\n\n{P3}\n\n{P1}\n",
+        # a profile longer than a bio is the article's closing text
+        f"**附录 | 访谈**\n\n{(P1 + P2 + P3) * 4}\n",
+    ],
+)
+def test_clean_author_box_shape_keeps_article_text(tail):
+    md = f"# 青禾县新建村史馆\n\n{P1}\n\n{P2}\n\n{P3}\n\n{tail}"
+    kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert tail.splitlines()[0].strip("*") in kept.splitlines()
