@@ -464,6 +464,8 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
     # text, a `resume` marker (related articles, not comments) followed by a few headline-like
     # lines and then by two paragraphs of running text is such a box too.
     resumes = {r.id for r in compiled.lines if r.resume}
+    good_lines = [k for k in range(len(lines)) if good[k] and why[k] is None]
+    reach = settings.heading_reach if settings else 0
     i = first + 1 if prose else len(lines)
     while i < len(lines):
         rule = _match_id(compiled, views[i], ("tail",)) if why[i] is None else None
@@ -476,7 +478,9 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
         while j < len(lines) and why[j] is not None:
             links += why[j].startswith("signal: link")
             j += 1
-        if marked and links and j < len(lines) and good[j]:
+        # (the article may go on under a heading: a heading with running text close below it)
+        resumed = j < len(lines) and (good[j] or (signals[j].heading and _good_within(j, good_lines, reach)))
+        if marked and links and resumed:
             i = j
             continue
         box = _related_box(views, good, why, i, settings) if rule in resumes and not marked else None

@@ -156,6 +156,27 @@ _ROW_MAX_LINES = 60
 _CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.I)
 
 
+def _close_strong(lines) -> list[str]:
+    r"""Bold text cut by a hard line break (a scraper's "**甲   \n**" or "**甲   \n** 乙"): the line that
+    opens ** without closing it gets the closing ** the next line starts with.
+
+    >>> _close_strong(["**相关报道：   ", "**", "正文"]), _close_strong(["**甲／6.1游行   ", "** *罪名*"])
+    (['**相关报道：**', '', '正文'], ['**甲／6.1游行**', ' *罪名*'])
+    >>> _close_strong(["**", "加粗一段**"])
+    ['**', '加粗一段**']
+    """
+    out: list[str] = []
+    for line in lines:
+        stripped = line.lstrip(" \t")
+        mark = stripped[:2]
+        if out and mark in ("**", "__") and (stripped == mark or stripped[2:3] in (" ", "\t")) \
+                and out[-1].count(mark) % 2 == 1:
+            out[-1] = out[-1].rstrip(" \t") + mark
+            line = stripped[2:]
+        out.append(line)
+    return out
+
+
 def _join_break(match: re.Match[str]) -> str:
     """What a line break inside a cell becomes: nothing between Han characters, else a space."""
     text, start, end = match.string, match.start(), match.end()
@@ -222,7 +243,7 @@ def markdown_to_lines(text: str) -> list[Line]:
     text = _SETEXT.sub("", text)
     text = _QUOTE.sub("", text)
     text = _BULLET.sub("", text)
-    text = "\n".join(line for line in text.split("\n") if not _FENCE.match(line))
+    text = "\n".join(_close_strong(line for line in text.split("\n") if not _FENCE.match(line)))
     text = _STRONG.sub(r"\2", text)
     text = _STRIKE.sub(r"\1", text)
     text = _EM_STAR.sub(r"\1", text)

@@ -315,3 +315,27 @@ def test_clean_author_box_shape_keeps_article_text(tail):
     md = f"# 青禾县新建村史馆\n\n{P1}\n\n{P2}\n\n{P3}\n\n{tail}"
     kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
     assert tail.splitlines()[0].strip("*") in kept.splitlines()
+
+
+def test_clean_markdown_related_links_then_a_heading():
+    # a box of related links, a photo, then a heading of the article's next section: the article goes on
+    md = (f"# 青禾县新建村史馆\n\n{P1}\n\n**相关报道：**\n\n[北岭县新建便民服务中心](https://example.org/1)\n\n"
+          f"![](https://img.example.org/b.jpg)\n\n### 村民怎么看\n\n{P2}\n\n{P3}\n")
+    kept, dropped = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert kept.splitlines() == ["青禾县新建村史馆", P1, "村民怎么看", P2, P3]
+    assert [d.why for d in dropped] == ["rule end.related", "signal: link text 100% of the line"]
+
+
+@pytest.mark.parametrize(
+    "line,dropped",
+    [
+        ("【撰文：林小禾】", True),
+        ("本文原载于笔者的网志", True),
+        ("电台女记者遭围堵受伤送院", False),  # a headline about a reporter is no byline
+        ("大使撰文回应外媒报道", False),
+    ],
+)
+def test_clean_bylines_and_reprint_notes(line, dropped):
+    md = f"# 青禾县新建村史馆\n\n{line}\n\n{P1}\n\n{P2}\n\n{P3}\n"
+    kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert (line not in kept.splitlines()) == dropped
