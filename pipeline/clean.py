@@ -536,6 +536,11 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
             furniture = furniture or why[i] is not None
             continue
         outside = bool(run) and (run[-1] < first or run[0] > last)
+        # in a page whose markup spoke (menus are links there), a run of plain short lines with
+        # kept text lines on both sides and nothing dropped among them is the text's (a poem)
+        embedded = marked and bool(run) and run[0] > 0 and i >= 0 and not any(signals[j].link_chars for j in run)
+        if embedded and not furniture:
+            outside = False
         if prose and len(run) >= RUN_MIN_LINES and short >= RUN_MIN_LIVE and (outside or furniture):
             for j in run:
                 if why[j] is None:

@@ -339,3 +339,11 @@ def test_clean_bylines_and_reprint_notes(line, dropped):
     md = f"# 青禾县新建村史馆\n\n{line}\n\n{P1}\n\n{P2}\n\n{P3}\n"
     kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
     assert (line not in kept.splitlines()) == dropped
+
+
+def test_clean_markdown_poem_above_the_running_text_is_kept():
+    # a poem opens a post: short plain lines (no links, nothing dropped among them) between text lines
+    poem = ["老屋门前那一棵老槐树下", "山路弯弯", "雨后初晴", "风吹过", "麦浪起伏", "溪水东流", "孩子们奔跑在田埂上的笑声"]
+    md = "# 回乡偶记\n\n" + "\n\n".join(poem) + f"\n\n{P1}\n\n{P2}\n\n{P3}\n"
+    kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert kept.splitlines() == ["回乡偶记", *poem, P1, P2, P3]
