@@ -553,12 +553,16 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
     kept: list[str] = []
     gone: list[Dropped] = []
     previous = None
+    previous_heading = False
     for i, line in enumerate(lines):
-        if why[i] is not None or line == previous:
+        # a line that repeats the one above goes, unless the markup made one of them a heading
+        # (a story's heading, then its first paragraph opening with the same words in bold)
+        if why[i] is not None or (line == previous and signals[i].heading == previous_heading):
             gone.append(Dropped(originals[i], why[i] or "repeat of the line above"))
             continue
         kept.append(line)
         previous = line
+        previous_heading = signals[i].heading
     return ("\n".join(kept) + "\n" if kept else ""), gone
 
 

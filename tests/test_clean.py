@@ -347,3 +347,18 @@ def test_clean_markdown_poem_above_the_running_text_is_kept():
     md = "# 回乡偶记\n\n" + "\n\n".join(poem) + f"\n\n{P1}\n\n{P2}\n\n{P3}\n"
     kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
     assert kept.splitlines() == ["回乡偶记", *poem, P1, P2, P3]
+
+
+@pytest.mark.parametrize(
+    "md,expected",
+    [
+        # a story's heading, then its first paragraph opening with the same words in bold: both stay
+        (f"# 今日要闻\n\n{P1}\n\n### 北岭县村道全线贯通\n\n<p><strong>北岭县村道全线贯通</strong></p>\n\n{P2}\n",
+         ["今日要闻", P1, "北岭县村道全线贯通", "北岭县村道全线贯通", P2]),
+        # the same paragraph twice in a row is one
+        (f"# 青禾县新建村史馆\n\n{P1}\n\n{P1}\n\n{P2}\n", ["青禾县新建村史馆", P1, P2]),
+    ],
+)
+def test_clean_repeated_line_unless_one_is_a_heading(md, expected):
+    kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert kept.splitlines() == expected
