@@ -112,7 +112,7 @@ def _table_row(line: str) -> str:
     return "\t".join(cells).strip("\t")
 
 
-_EMPTY_EMPHASIS = re.compile(r"[*_~]+")
+_EMPTY_EMPHASIS = re.compile(r"(?:\*\*|__|~~)+")
 
 
 def _join_table_rows(lines: list[str]) -> list[str]:
