@@ -800,7 +800,7 @@ def _smooth(views: list[str], signals: list[Line], table: list[bool], good: list
         inside = good_at[0] < i and j <= good_at[-1]
         if not inside and marked and before == after == "bad" and (_by_signal(why, i - 1) or _by_signal(why, j)):
             for k in run:
-                if signals[k].heading and _good_within(k, good_at, settings.heading_reach):
+                if signals[k].heading and (_good_within(k, good_at, settings.heading_reach) or _empty_story(k, signals, why)):
                     continue
                 if len(views[k]) > settings.list_item_max or table[k] or views[k][-1] in _PIECE_END:
                     continue  # a long line, a table row, a piece of a sentence: text of its own
@@ -867,6 +867,16 @@ def _drop_author_box(views: list[str], signals: list[Line], table: list[bool], g
             for k in bio:
                 why[k] = "shape: author box (profile under its name line)"
         return
+
+
+def _empty_story(i: int, signals: list[Line], why: list[str | None]) -> bool:
+    """True when heading `i` heads a story whose text is missing in a page of stories: at most one
+    dropped line (its "read more" link) between it and the next heading (a sidebar's heading has a
+    list of links under it)."""
+    j = i + 1
+    while j < len(why) and why[j] is not None and not signals[j].heading:
+        j += 1
+    return j - i - 1 <= 1 and j < len(why) and signals[j].heading
 
 
 def _by_signal(why: list[str | None], i: int) -> bool:

@@ -362,3 +362,14 @@ def test_clean_markdown_poem_above_the_running_text_is_kept():
 def test_clean_repeated_line_unless_one_is_a_heading(md, expected):
     kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
     assert kept.splitlines() == expected
+
+
+def test_clean_empty_story_heading_in_a_page_of_stories_stays():
+    # a programme page of stories, each a heading, its text and a "read more" link; the last
+    # stories have lost their text: a heading with one link under it and a heading after it stays
+    md = (f"# 今日要闻\n\n### 青禾县新建村史馆\n\n{P1}\n\n[查看原文](https://example.org/1)\n\n"
+          f"### 北岭县村道全线贯通 沿线村民出行更方便\n\n[查看原文](https://example.org/2)\n\n### 本周其他地方新闻一览\n\n"
+          f"[北岭县新建便民服务中心投入使用](https://example.org/4)\n\n[东湖区开展消防安全大检查](https://example.org/5)\n")
+    kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert "北岭县村道全线贯通 沿线村民出行更方便" in kept.splitlines()
+    assert "本周其他地方新闻一览" not in kept.splitlines()  # a heading over a list of links is a sidebar's
