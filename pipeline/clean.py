@@ -75,6 +75,8 @@ WATERMARK_MIN_LINES = 3
 #: Share (numerator, denominator) of a mark's carriers that must end a sentence before it.
 WATERMARK_FINISHED_SHARE = (1, 3)
 PROSE_MIN_LEN = 30
+#: Kept lines above an author box's name line that make an article even without running text (a poem).
+AUTHOR_MIN_ABOVE = 3
 TITLE_PREFIX = 12
 TITLE_MIN = 8
 #: Repeated page titles are looked for among this many lines above the running text (a page
@@ -439,6 +441,9 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
             if rule:
                 why[i] = f"rule {rule}"
 
+    # An author box closes the page: a "label | name" line and the author's profile under it.
+    _drop_author_box(views, signals, table, good, why, settings)
+
     # Position: above the first and below the last paragraph of running text.
     live = alive()
     prose = [i for i in live if good[i]]
@@ -459,6 +464,8 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
     # text, a `resume` marker (related articles, not comments) followed by a few headline-like
     # lines and then by two paragraphs of running text is such a box too.
     resumes = {r.id for r in compiled.lines if r.resume}
+    good_lines = [k for k in range(len(lines)) if good[k] and why[k] is None]
+    reach = settings.heading_reach if settings else 0
     i = first + 1 if prose else len(lines)
     while i < len(lines):
         rule = _match_id(compiled, views[i], ("tail",)) if why[i] is None else None
@@ -471,7 +478,9 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
         while j < len(lines) and why[j] is not None:
             links += why[j].startswith("signal: link")
             j += 1
-        if marked and links and j < len(lines) and good[j]:
+        # (the article may go on under a heading: a heading with running text close below it)
+        resumed = j < len(lines) and (good[j] or (signals[j].heading and _good_within(j, good_lines, reach)))
+        if marked and links and resumed:
             i = j
             continue
         box = _related_box(views, good, why, i, settings) if rule in resumes and not marked else None
@@ -527,6 +536,11 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
             furniture = furniture or why[i] is not None
             continue
         outside = bool(run) and (run[-1] < first or run[0] > last)
+        # in a page whose markup spoke (menus are links there), a run of plain short lines with
+        # kept text lines on both sides and nothing dropped among them is the text's (a poem)
+        embedded = marked and bool(run) and run[0] > 0 and i >= 0 and not any(signals[j].link_chars for j in run)
+        if embedded and not furniture:
+            outside = False
         if prose and len(run) >= RUN_MIN_LINES and short >= RUN_MIN_LIVE and (outside or furniture):
             for j in run:
                 if why[j] is None:
@@ -539,12 +553,16 @@ def strip_lines_report(source: Sequence[Line], rules: RuleSet) -> tuple[str, lis
     kept: list[str] = []
     gone: list[Dropped] = []
     previous = None
+    previous_heading = False
     for i, line in enumerate(lines):
-        if why[i] is not None or line == previous:
+        # a line that repeats the one above goes, unless the markup made one of them a heading
+        # (a story's heading, then its first paragraph opening with the same words in bold)
+        if why[i] is not None or (line == previous and signals[i].heading == previous_heading):
             gone.append(Dropped(originals[i], why[i] or "repeat of the line above"))
             continue
         kept.append(line)
         previous = line
+        previous_heading = signals[i].heading
     return ("\n".join(kept) + "\n" if kept else ""), gone
 
 
@@ -570,6 +588,9 @@ class ClassifierSettings:
     list_item_max: int
     table_min_cells: int
     table_min_numbers: int
+    author_name_max: int = 0
+    author_bio_lines: int = 0
+    author_bio_max: int = 0
 
 
 _SETTINGS_CACHE: dict[tuple[str, ...], ClassifierSettings | None] = {}
@@ -594,6 +615,9 @@ def classifier_settings(rules: RuleSet) -> ClassifierSettings | None:
                 list_item_max=int(rule.get("list_item_max", 0)),
                 table_min_cells=int(rule.get("table_min_cells", 1 << 30)),
                 table_min_numbers=int(rule.get("table_min_numbers", 1 << 30)),
+                author_name_max=int(rule.get("author_name_max", 0)),
+                author_bio_lines=int(rule.get("author_bio_lines", 0)),
+                author_bio_max=int(rule.get("author_bio_max", 0)),
             )
         _SETTINGS_CACHE[key] = settings
     return _SETTINGS_CACHE[key]
@@ -776,7 +800,7 @@ def _smooth(views: list[str], signals: list[Line], table: list[bool], good: list
         inside = good_at[0] < i and j <= good_at[-1]
         if not inside and marked and before == after == "bad" and (_by_signal(why, i - 1) or _by_signal(why, j)):
             for k in run:
-                if signals[k].heading and _good_within(k, good_at, settings.heading_reach):
+                if signals[k].heading and (_good_within(k, good_at, settings.heading_reach) or _empty_story(k, signals, why)):
                     continue
                 if len(views[k]) > settings.list_item_max or table[k] or views[k][-1] in _PIECE_END:
                     continue  # a long line, a table row, a piece of a sentence: text of its own
@@ -805,6 +829,54 @@ def _drop_tail_lists(views: list[str], table: list[bool], cls: list[str], why: l
             for h in heads:
                 why[h] = "context: a list of short lines below the article"
         stretch = []
+
+
+def is_name_line(line: str, max_length: int) -> bool:
+    """True for the name line of an author box: "label | name", two short items around a bar.
+
+    >>> is_name_line("博客 | 林一", 24), is_name_line("Blogger | Lin Yi", 24), is_name_line("首页 | 新闻 | 体育", 24)
+    (True, True, False)
+    >>> is_name_line("全年 | 增长5%，达到新高", 24)
+    False
+    """
+    return len(line) <= max_length and bool(_NAME_LINE.fullmatch(line))
+
+
+_NAME_LINE = regex.compile(r"[^|｜丨。！？!?，,：:；;]{1,12}?\s*[|｜丨]\s*[^|｜丨。！？!?，,：:；;]{1,20}")
+
+
+def _drop_author_box(views: list[str], signals: list[Line], table: list[bool], good: list[bool],
+                     why: list[str | None], settings: ClassifierSettings | None) -> None:
+    """Drop an author box at the page's end: a name line ("label | name", see is_name_line) below
+    the article (running text, or AUTHOR_MIN_ABOVE kept lines), followed by at most `author_bio_lines`
+    lines of at most `author_bio_max` characters (no table row, no heading) and nothing else that is
+    kept. A bio's figures (年资, 著作数目) are
+    not the article's claims."""
+    if settings is None or settings.author_bio_lines <= 0:
+        return
+    live = [i for i in range(len(views)) if why[i] is None]
+    for start in range(max(0, len(live) - settings.author_bio_lines - 1), len(live)):
+        name = live[start]
+        bio = live[start + 1 :]
+        if not is_name_line(views[name], settings.author_name_max) or table[name]:
+            continue
+        if start < AUTHOR_MIN_ABOVE and not any(good[k] for k in live[:start]):
+            return  # no article above it: the line opens the page
+        if all(len(views[k]) <= settings.author_bio_max and not table[k] and not signals[k].heading for k in bio):
+            why[name] = "shape: author box (name line)"
+            for k in bio:
+                why[k] = "shape: author box (profile under its name line)"
+        return
+
+
+def _empty_story(i: int, signals: list[Line], why: list[str | None]) -> bool:
+    """True when heading `i` heads a story whose text is missing in a page of stories: at most one
+    dropped line (its "read more" link) between it and the next heading (a sidebar's heading has a
+    list of links under it)."""
+    j = i + 1
+    while j < len(why) and why[j] is not None and not signals[j].heading:
+        j += 1
+    return j - i - 1 <= 1 and j < len(why) and signals[j].heading
 
 
 def _by_signal(why: list[str | None], i: int) -> bool:

@@ -87,12 +87,18 @@ def strip_front_matter(text: str) -> str:
 
 
 def _table_row(line: str) -> str:
-    r"""A Markdown table row as its non-empty cells joined by a tab; a delimiter row (| --- | :-: |) as nothing.
+    r"""A Markdown table row as its cells joined by a tab; a delimiter row (| --- | :-: |) as nothing.
+
+    An empty cell inside the row stays (an empty string between two tabs), so the columns stay
+    aligned; empty cells at the row's edges go, as a line has no leading or trailing space
+    (ANNOTATION.md, "Clean text" 8): a title row whose only text is its first cell is a plain line.
 
     >>> _table_row("| 九龙 | 1,200人 |"), _table_row("| --- | :---: |"), _table_row("|-|:-|"), _table_row("甲|乙")
     ('九龙\t1,200人', '', '', '甲|乙')
     >>> _table_row(r"| A \| B | 3个 |"), _table_row("| 全职<br>人数 | 7<br/>700 |")
     ('A | B\t3个', '全职人数\t7 700')
+    >>> _table_row("| 甲 |  | 3个 |"), _table_row("| | 满意 | 不满意 |"), _table_row("| **表一** |  |  |"), _table_row("| **** | 乙 |")
+    ('甲\t\t3个', '满意\t不满意', '**表一**', '乙')
     """
     if not _TABLE_ROW.match(line):
         return line
@@ -101,10 +107,74 @@ def _table_row(line: str) -> str:
     cells = [cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(line.strip().strip("|"))]
     if all(_TABLE_DELIMITER.match(cell) for cell in cells if cell):
         return ""
-    return "\t".join(cell for cell in cells if cell)
+    # a cell of emphasis marks only (**** from an empty <strong>) is empty
+    cells = ["" if _EMPTY_EMPHASIS.fullmatch(cell) else cell for cell in cells]
+    return "\t".join(cells).strip("\t")
+
+
+_EMPTY_EMPHASIS = re.compile(r"(?:\*\*|__|~~)+")
+
+
+def _join_table_rows(lines: list[str]) -> list[str]:
+    r"""Rows of a Markdown table written over several lines (a scraper's hard line breaks inside a
+    cell) joined into one row, the breaks kept as <br>: a line that opens a row (starts with |) but
+    does not close it, the lines up to one that closes it (no blank line between), next to a table
+    row or delimiter row.
+
+    >>> _join_table_rows(["| 甲 | 乙 |", "| --- | --- |", "| 出席  ", " 7人 | 名单 |", "正文。"])
+    ['| 甲 | 乙 |', '| --- | --- |', '| 出席<br>7人 | 名单 |', '正文。']
+    >>> _join_table_rows(["| 不是表格", "的一行 |"])
+    ['| 不是表格', '的一行 |']
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.lstrip().startswith("|") and not _TABLE_ROW.match(line):
+            j = i + 1
+            while j < len(lines) and j - i <= _ROW_MAX_LINES and lines[j].strip() and not lines[j].lstrip().startswith("|"):
+                if lines[j].rstrip().endswith("|"):
+                    break
+                j += 1
+            closed = j < len(lines) and j - i <= _ROW_MAX_LINES and lines[j].strip() and not lines[j].lstrip().startswith("|")
+            if closed:
+                before = bool(out) and bool(_TABLE_ROW.match(out[-1]))
+                after = j + 1 < len(lines) and lines[j + 1].lstrip().startswith("|")
+                if before or after:
+                    out.append("<br>".join(part.strip() for part in lines[i : j + 1]))
+                    i = j + 1
+                    continue
+        out.append(line)
+        i += 1
+    return out
+
+
+#: A table row written over more lines than this is no row.
+_ROW_MAX_LINES = 60
 
 
 _CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.I)
+
+
+def _close_strong(lines) -> list[str]:
+    r"""Bold text cut by a hard line break (a scraper's "**甲   \n**" or "**甲   \n** 乙"): the line that
+    opens ** without closing it gets the closing ** the next line starts with.
+
+    >>> _close_strong(["**相关报道：   ", "**", "正文"]), _close_strong(["**甲／6.1游行   ", "** *罪名*"])
+    (['**相关报道：**', '', '正文'], ['**甲／6.1游行**', ' *罪名*'])
+    >>> _close_strong(["**", "加粗一段**"])
+    ['**', '加粗一段**']
+    """
+    out: list[str] = []
+    for line in lines:
+        stripped = line.lstrip(" \t")
+        mark = stripped[:2]
+        if out and mark in ("**", "__") and (stripped == mark or stripped[2:3] in (" ", "\t")) \
+                and out[-1].count(mark) % 2 == 1:
+            out[-1] = out[-1].rstrip(" \t") + mark
+            line = stripped[2:]
+        out.append(line)
+    return out
 
 
 def _join_break(match: re.Match[str]) -> str:
@@ -127,8 +197,10 @@ def _markers_to_lines(text: str, heading_marker: str = "\x04") -> list[Line]:
         raw = raw.replace(heading_marker, "")
         table = _CELL in raw
         if table:
+            # empty cells inside the row stay (the columns stay aligned), those at its edges go
             cells = [_HTML_SPACE.sub(" ", c).strip() for c in raw.split(_CELL)]
-            raw = "\t".join(c for c in cells if c and not _MARKERS.fullmatch(c))
+            cells = [c if _MARKERS.sub("", c).strip() else "" for c in cells]
+            raw = "\t".join(cells).strip("\t")
         link_chars = 0
         if _LINK_OPEN in raw:
             inside = False
@@ -156,7 +228,7 @@ def markdown_to_lines(text: str) -> list[Line]:
     text = _IMAGE.sub("", text)
     text = _IMAGE_REF.sub("", text)
     # table rows first: a <br> inside a cell must not break the row
-    text = "\n".join(_table_row(line).replace("\t", _CELL) for line in text.split("\n"))
+    text = "\n".join(_table_row(line).replace("\t", _CELL) for line in _join_table_rows(text.split("\n")))
     text = _LINK_DEF.sub("", text)
     text = _LINK.sub(_LINK_OPEN + r"\1" + _LINK_CLOSE, text)
     text = _LINK_REF.sub(_LINK_OPEN + r"\1" + _LINK_CLOSE, text)
@@ -171,7 +243,7 @@ def markdown_to_lines(text: str) -> list[Line]:
     text = _SETEXT.sub("", text)
     text = _QUOTE.sub("", text)
     text = _BULLET.sub("", text)
-    text = "\n".join(line for line in text.split("\n") if not _FENCE.match(line))
+    text = "\n".join(_close_strong(line for line in text.split("\n") if not _FENCE.match(line)))
     text = _STRONG.sub(r"\2", text)
     text = _STRIKE.sub(r"\1", text)
     text = _EM_STAR.sub(r"\1", text)
@@ -218,6 +290,10 @@ class _VisibleText(HTMLParser):
         self._heading = 0
         self._image = False  # an image came last, with no text after it yet
         self._cell = 0
+        # per open table: columns still covered by a cell of a row above (rowspan), and the column
+        # the current row has reached
+        self._tables: list[dict[str, object]] = []
+        self._span_left = 0
 
     def _break(self, mark: str = "\n") -> None:
         self.pieces.append((mark, False, "", False, False))
@@ -235,11 +311,54 @@ class _VisibleText(HTMLParser):
         elif tag == "img":
             # a linked image is a button, an icon or a banner; a photo's caption follows a bare one
             self._image = not self._link
+        if tag == "table":
+            self._tables.append({"covered": {}, "column": 0})
+        elif tag == "tr" and self._tables:
+            self._end_row()
         if tag in ("td", "th"):
             self._cell += 1
-            self._break(_CELL)
+            self._open_cell(attrs)
         elif tag in _BLOCK_TAGS_HTML:
             self._break()
+
+    def _open_cell(self, attrs) -> None:
+        """Start a cell: empty cells first for the columns a cell above still covers (rowspan),
+        and empty cells after it for the columns it spans (colspan), so the columns stay aligned."""
+        span = dict(attrs)
+        colspan, rowspan = _span(span.get("colspan")), _span(span.get("rowspan"))
+        if self._tables:
+            table = self._tables[-1]
+            covered: dict[int, int] = table["covered"]  # type: ignore[assignment]
+            column: int = table["column"]  # type: ignore[assignment]
+            while covered.get(column, 0) > 0:
+                covered[column] -= 1
+                self._break(_CELL)
+                self._break(_CELL_END)
+                column += 1
+            if rowspan > 1:
+                for k in range(column, column + colspan):
+                    covered[k] = rowspan - 1
+            table["column"] = column + colspan
+        self._flush_span()
+        self._break(_CELL)
+        self._span_left = colspan - 1
+
+    def _flush_span(self) -> None:
+        """The empty cells of the columns the last cell spans beyond its first (after its text)."""
+        for _ in range(self._span_left):
+            self._break(_CELL_SPAN)
+        self._span_left = 0
+
+    def _end_row(self) -> None:
+        """A row ends: the columns still covered at its end are used up for it; the next row starts at 0."""
+        self._flush_span()
+        table = self._tables[-1]
+        covered: dict[int, int] = table["covered"]  # type: ignore[assignment]
+        if table["column"]:
+            for k in list(covered):
+                if k >= table["column"] and covered[k] > 0:  # type: ignore[operator]
+                    covered[k] -= 1
+        table["column"] = 0
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         if tag == "img":
@@ -257,9 +376,14 @@ class _VisibleText(HTMLParser):
             self._chrome[tag] = max(0, self._chrome.get(tag, 0) - 1)
         elif tag in _HEADING_TAGS:
             self._heading = max(0, self._heading - 1)
+        if tag == "table" and self._tables:
+            self._tables.pop()
+        elif tag == "tr" and self._tables:
+            self._end_row()
         if tag in ("td", "th"):
             self._cell = max(0, self._cell - 1)
-            self._break(_CELL)
+            self._break(_CELL_END)
+            self._flush_span()
         elif tag in _BLOCK_TAGS_HTML:
             self._break()
 
@@ -285,16 +409,20 @@ class _VisibleText(HTMLParser):
     def lines(self) -> list[Line]:
         """The collected text, one Line per visible line, with its signals."""
         out: list[Line] = []
-        row: list[list[tuple[str, bool, str, bool, bool]]] = [[]]  # cells of the current line
+        # cells of the current line; text outside any cell (between </td> and <td>) is a cell of
+        # its own only when it shows something
+        row: list[list[tuple[str, bool, str, bool, bool]]] = [[]]
+        outside: list[bool] = [True]
         for piece in self.pieces + [("\n", False, "", False, False)]:
             text = piece[0]
-            if text == _CELL:
+            if text in (_CELL, _CELL_SPAN, _CELL_END):
                 row.append([])
+                outside.append(text == _CELL_END)
             elif text == "\n":
-                line = self._make_line(row)
+                line = self._make_line([c for c, out_ in zip(row, outside) if not out_ or any(p[0].strip() for p in c)])
                 if line is not None:
                     out.append(line)
-                row = [[]]
+                row, outside = [[]], [True]
             else:
                 row[-1].append(piece)
         return out
@@ -302,7 +430,8 @@ class _VisibleText(HTMLParser):
     @staticmethod
     def _make_line(row: list[list[tuple[str, bool, str, bool, bool]]]) -> Line | None:
         cells = [_HTML_SPACE.sub(" ", "".join(p[0] for p in cell)).strip() for cell in row]
-        text = "\t".join(c for c in cells if c)
+        # empty cells inside a row stay (the columns stay aligned), those at its edges go
+        text = "\t".join(cells).strip("\t")
         if not text:
             return None
         pieces = [p for cell in row for p in cell if p[0].strip()]
@@ -347,6 +476,18 @@ def html_to_text(raw: str) -> str:
     '标题\n首页 | 新闻\n第一段加粗。\n第二段。\n地区\t人数\n甲\t12\n'
     """
     return _join(html_to_lines(raw))
+
+
+#: Breaks of the HTML parser's pieces: a cell's end, and a column a cell spans beyond its first.
+_CELL_END, _CELL_SPAN = "\x1e", "\x1d"
+
+
+def _span(value: str | None) -> int:
+    """A colspan or rowspan attribute as a number of columns or rows (1 when absent or odd; at most 50)."""
+    try:
+        return max(1, min(50, int((value or "1").strip())))
+    except ValueError:
+        return 1
 
 
 #: Elements whose content a browser does not show as text (the title is shown: in the tab).

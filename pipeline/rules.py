@@ -67,6 +67,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         **_COMMON, "function_chars": STR, "min_function_density": NUMBER, "good_max_link": NUMBER,
         "bad_min_link": NUMBER, "caption_max_length": INT, "heading_reach": INT, "list_run_min": INT,
         "list_item_max": INT, "table_min_cells": INT, "table_min_numbers": INT,
+        "author_name_max": INT, "author_bio_lines": INT, "author_bio_max": INT,
     },
     "t2s_fix": {**_COMMON, "wrong": STR, "right": STR},
     "t2s_keep": {**_COMMON, "char": STR},

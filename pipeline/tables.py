@@ -3,7 +3,9 @@
 A table is a run of consecutive lines with the same number (two or more) of tab-separated cells.
 Its structure is decided from the cells alone: the first row is a header row when it holds no
 value cell while a later row does; the first column is a header column when none of its body
-cells is a value. A value cell is a quantity (its span is given) with at most one character
+cells is a value. A first row of labels one cell shorter than the rows below it lost its empty
+corner cell (a line has no leading space, ANNOTATION.md "Clean text" 8): its cells head the
+columns from the second on. A value cell is a quantity (its span is given) with at most one character
 more, or a number written only with digits and number punctuation (`8,656`, `5.8%`).
 
 `table_cells` gives every body cell with its row header and column header, so the claims
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -53,7 +55,7 @@ def table_cells(text: str, values: Sequence[tuple[int, int]] = ()) -> list[Table
         return []
     value_spans = sorted(values)
     out: list[TableCell] = []
-    for rows in _tables(text):
+    for rows in _tables(text, value_spans):
         # a row without values after rows with values heads a new table of the same width
         start = 0
         for k in range(1, len(rows) + 1):
@@ -71,14 +73,18 @@ def cell_at(cells: Sequence[TableCell], pos: int) -> TableCell | None:
     return None
 
 
-def _tables(text: str) -> list[list[list[Cell]]]:
-    """Runs of consecutive lines with the same number (2+) of tab-separated cells, as rows of cells."""
+def _tables(text: str, values: Sequence[tuple[int, int]] = ()) -> list[list[list[Cell]]]:
+    """Runs of consecutive lines with the same number (2+) of tab-separated cells, as rows of cells;
+    a first row of labels one cell short of the second is a header row without its corner cell."""
     tables: list[list[list[Cell]]] = []
     run: list[list[Cell]] = []
     pos = 0
     for line in text.split("\n"):
         cells = _cells(line, pos, len(run)) if "\t" in line else []
-        if cells and run and len(cells) == len(run[0]):
+        if cells and run and len(cells) == run[-1][-1].column + 1:
+            run.append(cells)
+        elif cells and len(run) == 1 and len(cells) == len(run[0]) + 1 and not any(_is_value(c, values) for c in run[0]):
+            run[0] = [replace(c, column=c.column + 1) for c in run[0]]
             run.append(cells)
         else:
             if run:
@@ -116,14 +122,15 @@ def _is_value(cell: Cell, values: Sequence[tuple[int, int]]) -> bool:
 
 
 def _has_values(row: list[Cell], values: Sequence[tuple[int, int]]) -> bool:
-    """True when a cell of the row other than its first is a value."""
-    return any(_is_value(c, values) for c in row[1:])
+    """True when a cell of the row other than the one in its first column is a value."""
+    return any(_is_value(c, values) for c in row if c.column)
 
 
 def _structure(rows: list[list[Cell]], values: Sequence[tuple[int, int]]) -> list[TableCell]:
     """Decide the header row and header column of one table; return its body cells."""
     valued = [[_is_value(c, values) for c in row] for row in rows]
-    header_row = len(rows) > 1 and not any(valued[0][1:]) and any(any(v[1:]) for v in valued[1:])
+    header_row = len(rows) > 1 and not _has_values(rows[0], values) and any(any(v[1:]) for v in valued[1:])
+    headers = {c.column: c for c in rows[0]}
     body = rows[1:] if header_row else rows
     body_valued = valued[1:] if header_row else valued
     # the first column heads the rows when it holds labels and the other columns hold values
@@ -131,6 +138,6 @@ def _structure(rows: list[list[Cell]], values: Sequence[tuple[int, int]]) -> lis
     out: list[TableCell] = []
     for row in body:
         for cell in row[1:] if header_column else row:
-            column_header = rows[0][cell.column] if header_row else None
+            column_header = headers.get(cell.column) if header_row else None
             out.append(TableCell(cell, row[0] if header_column else None, column_header if column_header and column_header.text else None))
     return out

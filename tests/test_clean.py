@@ -279,3 +279,97 @@ def test_clean_corruption_offsets_and_untouched():
     assert corruption.line == 2
     assert text[corruption.start : corruption.end] == "?jiǎn)栴}"
     assert "?jiǎn)栴}" in strip_boilerplate(text, RULES)
+
+
+BIO = "【林一・山边杂记】前报馆编辑，写作二十余年，著有散文集三本，现居青禾。"
+
+
+@pytest.mark.parametrize(
+    "tail,box",
+    [
+        # an author box under the article: an avatar, the "label | name" line, the profile
+        (f"![博客 | 林一](https://img.example.org/a.png)\n\n**博客 | 林一**\n\n{BIO}\n", ["博客 | 林一", BIO]),
+        # a profile of two lines, and an English label
+        (f"**Blogger | Lin Yi**\n\n{BIO}\n\n欢迎来信交流。\n", ["Blogger | Lin Yi", BIO, "欢迎来信交流。"]),
+        # the name line alone, its profile dropped by a rule
+        ("**主笔 | 林一**\n\n作者为青禾大学讲师\n", ["主笔 | 林一", "作者为青禾大学讲师"]),
+    ],
+)
+def test_clean_author_box_at_the_end_goes(tail, box):
+    md = f"# 青禾县新建村史馆\n\n{P1}\n\n{P2}\n\n{P3}\n\n{tail}"
+    kept, dropped = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert kept.splitlines() == ["青禾县新建村史馆", P1, P2, P3]
+    assert [d.line for d in dropped] == box
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        # a "label | name" line followed by more than a profile is article text
+        f"**下篇 | 村史馆的未来**\n\n{P1}\n\n{P2}\n\n{P3}\n\n{P1}\n",
+        # a profile longer than a bio is the article's closing text
+        f"**附录 | 访谈**\n\n{(P1 + P2 + P3) * 4}\n",
+    ],
+)
+def test_clean_author_box_shape_keeps_article_text(tail):
+    md = f"# 青禾县新建村史馆\n\n{P1}\n\n{P2}\n\n{P3}\n\n{tail}"
+    kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert tail.splitlines()[0].strip("*") in kept.splitlines()
+
+
+def test_clean_markdown_related_links_then_a_heading():
+    # a box of related links, a photo, then a heading of the article's next section: the article goes on
+    md = (f"# 青禾县新建村史馆\n\n{P1}\n\n**相关报道：**\n\n[北岭县新建便民服务中心](https://example.org/1)\n\n"
+          f"![](https://img.example.org/b.jpg)\n\n### 村民怎么看\n\n{P2}\n\n{P3}\n")
+    kept, dropped = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert kept.splitlines() == ["青禾县新建村史馆", P1, "村民怎么看", P2, P3]
+    assert [d.why for d in dropped] == ["rule end.related", "signal: link text 100% of the line"]
+
+
+@pytest.mark.parametrize(
+    "line,dropped",
+    [
+        ("【撰文：林小禾】", True),
+        ("本文原载于笔者的网志", True),
+        ("电台女记者遭围堵受伤送院", False),  # a headline about a reporter is no byline
+        ("大使撰文回应外媒报道", False),
+    ],
+)
+def test_clean_bylines_and_reprint_notes(line, dropped):
+    md = f"# 青禾县新建村史馆\n\n{line}\n\n{P1}\n\n{P2}\n\n{P3}\n"
+    kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert (line not in kept.splitlines()) == dropped
+
+
+def test_clean_markdown_poem_above_the_running_text_is_kept():
+    # a poem opens a post: short plain lines (no links, nothing dropped among them) between text lines
+    poem = ["老屋门前那一棵老槐树下", "山路弯弯", "雨后初晴", "风吹过", "麦浪起伏", "溪水东流", "孩子们奔跑在田埂上的笑声"]
+    md = "# 回乡偶记\n\n" + "\n\n".join(poem) + f"\n\n{P1}\n\n{P2}\n\n{P3}\n"
+    kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert kept.splitlines() == ["回乡偶记", *poem, P1, P2, P3]
+
+
+@pytest.mark.parametrize(
+    "md,expected",
+    [
+        # a story's heading, then its first paragraph opening with the same words in bold: both stay
+        (f"# 今日要闻\n\n{P1}\n\n### 北岭县村道全线贯通\n\n<p><strong>北岭县村道全线贯通</strong></p>\n\n{P2}\n",
+         ["今日要闻", P1, "北岭县村道全线贯通", "北岭县村道全线贯通", P2]),
+        # the same paragraph twice in a row is one
+        (f"# 青禾县新建村史馆\n\n{P1}\n\n{P1}\n\n{P2}\n", ["青禾县新建村史馆", P1, P2]),
+    ],
+)
+def test_clean_repeated_line_unless_one_is_a_heading(md, expected):
+    kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert kept.splitlines() == expected
+
+
+def test_clean_empty_story_heading_in_a_page_of_stories_stays():
+    # a programme page of stories, each a heading, its text and a "read more" link; the last
+    # stories have lost their text: a heading with one link under it and a heading after it stays
+    md = (f"# 今日要闻\n\n### 青禾县新建村史馆\n\n{P1}\n\n[查看原文](https://example.org/1)\n\n"
+          f"### 北岭县村道全线贯通 沿线村民出行更方便\n\n[查看原文](https://example.org/2)\n\n### 本周其他地方新闻一览\n\n"
+          f"[北岭县新建便民服务中心投入使用](https://example.org/4)\n\n[东湖区开展消防安全大检查](https://example.org/5)\n")
+    kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
+    assert "北岭县村道全线贯通 沿线村民出行更方便" in kept.splitlines()
+    assert "本周其他地方新闻一览" not in kept.splitlines()  # a heading over a list of links is a sidebar's

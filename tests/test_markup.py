@@ -108,9 +108,34 @@ def test_markup_html_front_matter_and_server_code_are_not_text():
         # a dropdown's options are not text; a table is one row a line, cells split by a tab
         ("<select><option>甲栏目</option></select><p>正文。</p>", "html", [Line("正文。")]),
         ("<table><tr><th>地区</th><th>人数</th></tr><tr><td> 北区 </td><td></td><td>1,200</td></tr></table>", "html",
-         [Line("地区\t人数", table=True), Line("北区\t1,200", table=True)]),
+         [Line("地区\t人数", table=True), Line("北区\t\t1,200", table=True)]),
         ("| 地区 | 人数 |\n| --- | --- |\n| 北区 | 1,200 |\n", "md", [Line("地区\t人数", table=True), Line("北区\t1,200", table=True)]),
     ],
 )
 def test_markup_lines_carry_signals(raw, fmt, expected):
     assert markup_to_lines(raw, fmt) == expected
+
+
+@pytest.mark.parametrize(
+    "raw,fmt,expected",
+    [
+        # an empty cell inside a row stays, so the columns stay aligned
+        ("| 项目 | 上年 | 本年 |\n| --- | --- | --- |\n| 甲村 |  | 1,200 |\n", "md", ["项目\t上年\t本年", "甲村\t\t1,200"]),
+        # empty cells at a row's edges go (no leading or trailing whitespace); a title row is a plain line
+        ("| **乙镇用水统计** |  |  |\n| --- | --- | --- |\n| | 满意 | 不满意 |\n| 丙村 | 30% | 70% |\n", "md",
+         ["乙镇用水统计", "满意\t不满意", "丙村\t30%\t70%"]),
+        # an empty <strong> in a cell is an empty cell
+        ("| **** | **上届** | **本届** |\n| --- | --- | --- |\n| 北区 | 12 | 15 |\n", "md", ["上届\t本届", "北区\t12\t15"]),
+        # a row written over several lines (hard breaks inside a cell) is one row
+        ("| 结果 | 名单 |\n| --- | --- |\n| 赞成   \n 20票 | 甲党、乙党 |\n| 反对   \n 9票 | 丙党 |\n\n正文。\n", "md",
+         ["结果\t名单", "赞成 20票\t甲党、乙党", "反对 9票\t丙党", "正文。"]),
+        # HTML: an empty td stays, colspan gives empty cells after the text, rowspan empty cells below it
+        ("<table><tr><td colspan=3>表二 人口</td></tr><tr><td>甲</td><td></td><td>2</td></tr></table>", "html",
+         ["表二 人口", "甲\t\t2"]),
+        ("<table><tr><td>甲</td><td colspan=2>合计</td><td>乙</td></tr></table>", "html", ["甲\t合计\t\t乙"]),
+        ("<table><tr><td>上半年</td><td rowspan=2>全年</td><td>5%</td></tr><tr><td>下半年</td><td>6%</td></tr></table>", "html",
+         ["上半年\t全年\t5%", "下半年\t\t6%"]),
+    ],
+)
+def test_markup_table_cells_stay_aligned(raw, fmt, expected):
+    assert [line.text for line in markup_to_lines(raw, fmt)] == expected

@@ -36,6 +36,12 @@ def _quantities(text: str, quantities: list[str]) -> list[tuple[int, int]]:
          [("3.1%", "东区", "增速"), ("2.2%", "西区", "比例")]),
         # a column of values only: no header column, the header row names them
         ("增速\t占比\n4.4%\t7.5%\n", ["4.4%", "7.5%"], [("4.4%", None, "增速"), ("7.5%", None, "占比")]),
+        # a header row that lost its empty corner cell heads the columns from the second on
+        ("满意\t不满意\n甲区\t30%\t70%\n乙区\t45%\t55%\n", ["30%", "70%", "45%", "55%"],
+         [("30%", "甲区", "满意"), ("70%", "甲区", "不满意"), ("45%", "乙区", "满意"), ("55%", "乙区", "不满意")]),
+        # a row of values one cell short above a table is no header
+        ("12%\t30%\n甲区\t30%\t70%\n乙区\t45%\t55%\n", ["12%", "30%", "30%", "70%", "45%", "55%"],
+         [("12%", None, None), ("30%", None, None), ("30%", "甲区", None), ("70%", "甲区", None), ("45%", "乙区", None), ("55%", "乙区", None)]),
         # no tab: no table
         ("制造业增长5.8%,采矿业增长1.2%。\n", ["5.8%", "1.2%"], []),
     ],
