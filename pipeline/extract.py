@@ -455,6 +455,9 @@ class ClaimExtractor:
         if first is None or cues.is_verbal(first) or not _tag_in(first.tag_, self.cues.subject_tags):
             return None
         phrase = np_after(doc, sent_start + pos, sent_start + limit, cues=cues)
+        while phrase and sentence.startswith("的", pos + len(phrase)):
+            pos += len(phrase) + 1  # 养老院|的|床位再多…: a possessor or modifier; the subject is its head
+            phrase = np_after(doc, sent_start + pos, sent_start + limit, cues=cues)
         phrase = self.context.strip_before(phrase)  # 外贸出口|同比
         return self._own_phrase(doc, sentence, sent_start, pos, phrase, self.cues.not_head_tags) if phrase else None
 
@@ -509,9 +512,31 @@ class ClaimExtractor:
                 candidates += [self._merge_weak(sentence, found, len(chain)) for found in candidates]
                 items = next((found for found in candidates if len(found) == len(chain)), items)
             if len(items) == len(chain):
+                items = self._without_shared_head(doc, sent_start, sentence, items)
                 return items[chain.index(i)]
             return phrase or None
         return None
+
+    def _without_shared_head(self, doc: Doc, sent_start: int, sentence: str, items: list[str]) -> list[str]:
+        """The items of a list whose last item carries the head they share (关税、印花税|收入:
+        each is a 收入): the last is cut at the first word end that makes it as long as the first item."""
+        assert self.context is not None
+        if len(items) < 2 or any(sep in items[-1] for sep in self.context.list_separators):
+            return items  # 烟草|及|酒类制造业: items merged on a weaker separator are left whole
+        first_at = sentence.find(items[0])
+        last_at = sentence.rfind(items[-1])
+        if first_at < 0 or last_at < 0:
+            return items
+        words = lambda at, text: [t for t in tokens_between(doc, sent_start + at, sent_start + at + len(text)) if t.text.strip()]  # noqa: E731
+        first, last = words(first_at, items[0]), words(last_at, items[-1])
+        if not first or len(last) < 2 or last[0].idx != sent_start + last_at:
+            return items
+        size = len(items[0])
+        for k in range(1, len(last)):
+            cut = last[k].idx - (sent_start + last_at)
+            if cut >= size:
+                return [*items[:-1], items[-1][:cut]]
+        return items
 
     def _merge_weak(self, sentence: str, items: list[str], n: int) -> list[str]:
         """A list of more items than `n` values with the items joined by a weak separator (及, 和)
