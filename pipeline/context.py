@@ -30,6 +30,8 @@ _ANY_PUNCT = regex.compile(r"[\p{P}\s]")
 #: How far (in multiples of a phrase's max_chars) a noun-phrase reader looks from its start.
 _REACH = 8
 _TITLE = regex.compile(r"《[^《》]*》")
+#: A quote or name in corner brackets (「…」, 『…』): a time inside scopes only what is inside.
+_QUOTE = regex.compile(r"「[^「」]*」|『[^『』]*』")
 _DIGIT_AT = regex.compile(r"[0-9０-９]")
 _LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
 
@@ -157,10 +159,15 @@ class ContextRules:
         quantity at q_start: the nearest before it in its own clause, a date over a frequency
         (去年每月…); else the nearest date before it in the sentence (a semicolon does not end it),
         else a frequency; with `own_clause` (an age) only a time of its own clause. A time after a comparison marker (比2019年同期, 较上年) is the base of a
-        comparison, not it; a time written as X的 right before a quantity scopes that one only."""
+        comparison, not it; a time written as X的 right before a quantity scopes that one only; a
+        time inside 「…」 or 『…』 scopes only a quantity inside the same quote."""
         found: list[tuple[int, str, str]] = []
         after: tuple[str, str] | None = None
+        quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(sentence)] if "「" in sentence or "『" in sentence else []
         for start, end, text, rule_id in times:
+            quote = next(((a, b) for a, b in quotes if a < start and end < b), None)
+            if quote is not None and not quote[0] < q_start < quote[1]:
+                continue  # 在「2019年新春」活动中捐出5万元: a name or another's words
             if start >= q_start:
                 if not own_clause:  # not an age (37岁的某某|今年1月…)
                     after = after or self._time_after(sentence, start, text, rule_id, q_start, quantities)
