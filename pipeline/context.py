@@ -34,6 +34,8 @@ _TITLE = regex.compile(r"《[^《》]*》")
 _QUOTE = regex.compile(r"「[^「」]*」|『[^『』]*』")
 _DIGIT_AT = regex.compile(r"[0-9０-９]")
 _LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
+#: An occasion before a clause's subject (在发布会上, 于记者会中): no place, passed over like a time.
+_LEAD_OCCASION = regex.compile(r"^(?:在|于)[^\p{P}\s在于]{1,8}?会(?:上|中|里)")
 
 
 class ContextRules:
@@ -366,9 +368,9 @@ class ContextRules:
         return spans[0][1] if spans and spans[0][0] == 0 else 0
 
     def _only_lead_in(self, prefix: str) -> bool:
-        """True when `prefix` is nothing but prepositions and time expressions."""
+        """True when `prefix` is nothing but prepositions, occasions (在发布会上) and time expressions."""
         while prefix:
-            stripped = _LEAD_PREPOSITION.sub("", prefix)
+            stripped = _LEAD_PREPOSITION.sub("", _LEAD_OCCASION.sub("", prefix))
             stripped = stripped[self._time_at_start(stripped) :].lstrip("的 ")
             if stripped == prefix:
                 return False
