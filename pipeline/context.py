@@ -161,7 +161,8 @@ class ContextRules:
         quantity at q_start: the nearest before it in its own clause, a date over a frequency
         (去年每月…); else the nearest date before it in the sentence (a semicolon does not end it),
         else a frequency; with `own_clause` (an age) only a time of its own clause. A time after a comparison marker (比2019年同期, 较上年) is the base of a
-        comparison, not it; a time written as X的 right before a quantity scopes that one only; a
+        comparison, not it; a time written as X的 right before a quantity scopes that one only (also
+        the base value of a comparison: 比2017年的|2073亿元); a
         time inside 「…」 or 『…』 scopes only a quantity inside the same quote."""
         found: list[tuple[int, str, str]] = []
         after: tuple[str, str] | None = None
@@ -174,6 +175,8 @@ class ContextRules:
                 if not own_clause:  # not an age (37岁的某某|今年1月…)
                     after = after or self._time_after(sentence, start, text, rule_id, q_start, quantities)
                 continue
+            if sentence.startswith("的", end) and q_start == end + 1 and not _overlaps_any(start, end, quantities):
+                return text, rule_id  # 比5年前的|1.2万元: the base value's own time, after a marker too
             if _overlaps_any(start, end, quantities) or self.is_comparison_base(sentence, start):
                 continue
             if self.records and sentence.startswith(self.records, end):
