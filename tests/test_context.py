@@ -28,7 +28,7 @@ def _entity(nlp, text, quantity):
         # after 的 comes the noun phrase, whose verbs modify its head
         ("经核实的受损房屋共有320间。", "320间", "受损房屋"),
         # a size threshold of statistics is one modifier (words.txt)
-        ("全市规模以上工业增加值增长6.2%。", "6.2%", "规模以上工业增加值"),
+        ("全县规模以上工业增加值上升4.7%。", "4.7%", "规模以上工业增加值"),
         # a subject keeps its leading verbal noun; an object after a predicate does not
         ("前三季度进出口增速较上半年加快1.2个百分点。", "1.2个百分点", "进出口增速"),
         ("全县培训基层党组织书记450人。", "450人", "基层党组织书记"),
