@@ -23,11 +23,19 @@ _CLAUSE_END = regex.compile(r"[,，;；:：]")
 _SCOPE = regex.compile(r"^全")
 #: Characters before and after a quantity that role cues are looked for in (cues end where it starts).
 _ROLE_REACH = 120
+#: How far after a quantity a time of its clause may come to scope it (约300名工人|今日): the
+#: counted noun between, no more.
+_AFTER_REACH = 4
+_ANY_PUNCT = regex.compile(r"[\p{P}\s]")
 #: How far (in multiples of a phrase's max_chars) a noun-phrase reader looks from its start.
 _REACH = 8
 _TITLE = regex.compile(r"《[^《》]*》")
+#: A quote or name in corner brackets (「…」, 『…』): a time inside scopes only what is inside.
+_QUOTE = regex.compile(r"「[^「」]*」|『[^『』]*』")
 _DIGIT_AT = regex.compile(r"[0-9０-９]")
 _LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
+#: An occasion before a clause's subject (在发布会上, 于记者会中): no place, passed over like a time.
+_LEAD_OCCASION = regex.compile(r"^(?:在|于)[^\p{P}\s在于]{1,8}?会(?:上|中|里)")
 
 
 class ContextRules:
@@ -41,6 +49,7 @@ class ContextRules:
         self.time_between = [(r, p) for r, p in times if r.get("attach") == "between"]
         self.weak_times = frozenset(r.id for r, _ in times if r.get("weak"))
         self.day_times = frozenset(r.id for r, _ in times if r.get("day"))
+        self.following_times = frozenset(r.id for r, _ in times if r.get("follows"))
         self.roles = [(r, RulePattern(r)) for r in rules.section("role")]
         cues: dict[str, list[str]] = {}
         for rule in rules.section("entity_cue"):
@@ -56,6 +65,7 @@ class ContextRules:
         self.attributive = frozenset(cues.get("attributive", []))
         self.predicates = frozenset(cues.get("predicate", []))
         self.function_words = frozenset(cues.get("function", []))
+        self._not_noun = tuple(sorted({*self.function_words, *cues.get("lead_in", []), *cues.get("skip_before", [])}, key=len, reverse=True))
         self.list_closers = frozenset(cues.get("list_closer", []))
         tags: dict[str, list[str]] = {}
         for rule in rules.section("tag_class"):
@@ -151,11 +161,22 @@ class ContextRules:
         quantity at q_start: the nearest before it in its own clause, a date over a frequency
         (去年每月…); else the nearest date before it in the sentence (a semicolon does not end it),
         else a frequency; with `own_clause` (an age) only a time of its own clause. A time after a comparison marker (比2019年同期, 较上年) is the base of a
-        comparison, not it; a time written as X的 right before a quantity scopes that one only."""
+        comparison, not it; a time written as X的 right before a quantity scopes that one only (also
+        the base value of a comparison: 比2017年的|2073亿元); a
+        time inside 「…」 or 『…』 scopes only a quantity inside the same quote."""
         found: list[tuple[int, str, str]] = []
+        after: tuple[str, str] | None = None
+        quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(sentence)] if "「" in sentence or "『" in sentence else []
         for start, end, text, rule_id in times:
+            quote = next(((a, b) for a, b in quotes if a < start and end < b), None)
+            if quote is not None and not quote[0] < q_start < quote[1]:
+                continue  # 在「2019年新春」活动中捐出5万元: a name or another's words
             if start >= q_start:
-                break
+                if not own_clause:  # not an age (37岁的某某|今年1月…)
+                    after = after or self._time_after(sentence, start, text, rule_id, q_start, quantities)
+                continue
+            if sentence.startswith("的", end) and q_start == end + 1 and not _overlaps_any(start, end, quantities):
+                return text, rule_id  # 比5年前的|1.2万元: the base value's own time, after a marker too
             if _overlaps_any(start, end, quantities) or self.is_comparison_base(sentence, start):
                 continue
             if self.records and sentence.startswith(self.records, end):
@@ -166,9 +187,11 @@ class ContextRules:
                     return text, rule_id
                 continue
             found.append((start, text, rule_id))
+        own = clause_start(sentence, q_start)
+        if after is not None and not any(f[0] >= own for f in found):
+            return after  # 约300名工人|今日|已交样本: its own clause's time, after the counted noun
         if not found:
             return None, None
-        own = clause_start(sentence, q_start)
         strong = [f for f in found if not self._is_weak(f[2])]
         in_clause = [f for f in found if f[0] >= own]
         # the nearest time of the claim's own clause (a date over a frequency: 去年每月…)
@@ -179,6 +202,21 @@ class ContextRules:
         if chosen[-1][0] < own and self._running_total(sentence[own:q_start]) and self.day_times & set(chosen[-1][2].split("+")):
             return None, None  # 今日新增…,累计…: the day does not scope the running total
         return chosen[-1][1], chosen[-1][2]
+
+    def _time_after(
+        self, sentence: str, start: int, text: str, rule_id: str, q_start: int, quantities: list[tuple[int, int]]
+    ) -> tuple[str, str] | None:
+        """(text, rule ids) of a time that comes after the quantity at q_start in its clause, at most
+        `_AFTER_REACH` characters after it with only the counted noun between (有15名病人|现时|仍留医):
+        no quantity, punctuation, function word, lead-in preposition or copula (机组|全部|建成后,
+        因素|在|过去5年); only a time of `follows` pieces (今日, 现时: not 全部建成后); else None."""
+        q_end = next((e for s, e in quantities if s == q_start), None)
+        if q_end is None or start < q_end or start - q_end > _AFTER_REACH or not set(rule_id.split("+")) <= self.following_times:
+            return None
+        between = sentence[q_end:start]
+        if any(word in between for word in self._not_noun) or _ANY_PUNCT.search(between) or _HAS_DIGIT.search(between) or any(q_end < s < start for s, _ in quantities):
+            return None
+        return text, rule_id
 
     def _running_total(self, clause_head: str) -> bool:
         """True when the text of the claim's clause before it names a running total (累计 …)."""
@@ -333,9 +371,9 @@ class ContextRules:
         return spans[0][1] if spans and spans[0][0] == 0 else 0
 
     def _only_lead_in(self, prefix: str) -> bool:
-        """True when `prefix` is nothing but prepositions and time expressions."""
+        """True when `prefix` is nothing but prepositions, occasions (在发布会上) and time expressions."""
         while prefix:
-            stripped = _LEAD_PREPOSITION.sub("", prefix)
+            stripped = _LEAD_PREPOSITION.sub("", _LEAD_OCCASION.sub("", prefix))
             stripped = stripped[self._time_at_start(stripped) :].lstrip("的 ")
             if stripped == prefix:
                 return False

@@ -321,7 +321,7 @@ class ClaimExtractor:
         phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
         if phrase:
             # a change's base of comparison (比|一季度|提升) is not what changes
-            phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None)
+            phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None, keep_cut=True)
             if phrase and role is not None and self._after_comparison_marker(doc, sent_start, clause_floor - sent_start, len(head) - len(phrase), cues):
                 phrase = ""  # 比“十二五”时期|增长: the base, quoted or not
         if phrase:
@@ -357,10 +357,15 @@ class ClaimExtractor:
                 return not any(cues.is_verbal(t) for t in tokens[k + 1 :])
         return False
 
-    def _own_phrase(self, doc: Doc, sentence: str, sent_start: int, start: int, phrase: str, tags: frozenset[str], *, base: bool = False) -> str:
+    def _own_phrase(
+        self, doc: Doc, sentence: str, sent_start: int, start: int, phrase: str, tags: frozenset[str], *, base: bool = False, keep_cut: bool = False
+    ) -> str:
         """The phrase found at or after `start` without the trailing words that cannot end what is
         counted (`tags`: adverbs, numerals, time words: 销量|一度, 显著|增至); empty when nothing is
-        left, or when (with `base`) the phrase is the base of a comparison (比|一季度|提升)."""
+        left, or when (with `base`) the phrase is the base of a comparison (比|一季度|提升). With
+        `keep_cut`, a phrase of more than one word ending inside a word whose rest is a copula
+        (`entity_cue` use = copula) is kept as it is: the piece is its head (就业不足率|为, where
+        the tagger made one word of 率为); a piece before a qualifier or adverb (费|欠约) is not."""
         at = sentence.find(phrase, max(0, start))
         if at < 0:
             return phrase  # the reader trimmed it: trust it
@@ -369,6 +374,9 @@ class ClaimExtractor:
         end = at + len(phrase)
         tokens = [t for t in tokens_between(doc, sent_start + at, sent_start + end) if t.text.strip()]
         if tokens and tokens[-1].idx + len(tokens[-1].text) > sent_start + end:
+            cut = tokens[-1]
+            if keep_cut and cut.idx > sent_start + at and cut.text[sent_start + end - cut.idx :] in self.cues.copulas:
+                return sentence[at:end]  # 不足率|为: the copula was stripped, the piece is the head
             end = max(at, tokens.pop().idx - sent_start)  # a piece of a word a cut went through (高|达): no word of the phrase
         while tokens and _tag_in(tokens[-1].tag_, tags):
             end = max(at, tokens.pop().idx - sent_start)
@@ -447,6 +455,9 @@ class ClaimExtractor:
         if first is None or cues.is_verbal(first) or not _tag_in(first.tag_, self.cues.subject_tags):
             return None
         phrase = np_after(doc, sent_start + pos, sent_start + limit, cues=cues)
+        while phrase and sentence.startswith("的", pos + len(phrase)):
+            pos += len(phrase) + 1  # 养老院|的|床位再多…: a possessor or modifier; the subject is its head
+            phrase = np_after(doc, sent_start + pos, sent_start + limit, cues=cues)
         phrase = self.context.strip_before(phrase)  # 外贸出口|同比
         return self._own_phrase(doc, sentence, sent_start, pos, phrase, self.cues.not_head_tags) if phrase else None
 
@@ -501,9 +512,31 @@ class ClaimExtractor:
                 candidates += [self._merge_weak(sentence, found, len(chain)) for found in candidates]
                 items = next((found for found in candidates if len(found) == len(chain)), items)
             if len(items) == len(chain):
+                items = self._without_shared_head(doc, sent_start, sentence, items)
                 return items[chain.index(i)]
             return phrase or None
         return None
+
+    def _without_shared_head(self, doc: Doc, sent_start: int, sentence: str, items: list[str]) -> list[str]:
+        """The items of a list whose last item carries the head they share (关税、印花税|收入:
+        each is a 收入): the last is cut at the first word end that makes it as long as the first item."""
+        assert self.context is not None
+        if len(items) < 2 or any(sep in items[-1] for sep in self.context.list_separators):
+            return items  # 烟草|及|酒类制造业: items merged on a weaker separator are left whole
+        first_at = sentence.find(items[0])
+        last_at = sentence.rfind(items[-1])
+        if first_at < 0 or last_at < 0:
+            return items
+        words = lambda at, text: [t for t in tokens_between(doc, sent_start + at, sent_start + at + len(text)) if t.text.strip()]  # noqa: E731
+        first, last = words(first_at, items[0]), words(last_at, items[-1])
+        if not first or len(last) < 2 or last[0].idx != sent_start + last_at:
+            return items
+        size = len(items[0])
+        for k in range(1, len(last)):
+            cut = last[k].idx - (sent_start + last_at)
+            if cut >= size:
+                return [*items[:-1], items[-1][:cut]]
+        return items
 
     def _merge_weak(self, sentence: str, items: list[str], n: int) -> list[str]:
         """A list of more items than `n` values with the items joined by a weak separator (及, 和)
@@ -542,6 +575,8 @@ class EntityCues:
     subject_skip_tags: frozenset[str] = frozenset()
     reporting: tuple[str, ...] = ()
     topic_head_tags: frozenset[str] = frozenset()
+    #: the verbs joining a subject to its value (为, 达): the rest of a word a cut left a head in
+    copulas: frozenset[str] = frozenset()
     #: the separators of a list's items that never join words inside an item (、)
     primary_list: list[str] = field(default_factory=list)
     #: clause punctuation (a noun phrase never spans it), and the punctuation that ends a 分别 list
@@ -577,6 +612,7 @@ class EntityCues:
             subject_skip_tags=frozenset(found.get("subject_skip_tag", [])),
             reporting=longest(found.get("reporting", [])),
             topic_head_tags=frozenset(found.get("topic_head_tag", [])),
+            copulas=frozenset(found.get("copula", [])),
             primary_list=list(longest(found.get("primary_list", []))),
             clause_ends=_char_class(found.get("clause_end", [])),
             list_ends=_char_class(found.get("list_end", [])),

@@ -242,7 +242,7 @@ def _whole(text: str, system: NumberSystem) -> Decimal:
 
 
 def parse_number(text: str, system: NumberSystem | None = None) -> Decimal:
-    """Read one number exactly; a fraction X分之Y gives Y/X.
+    """Read one number exactly; a fraction X分之Y gives Y/X (ValueError when X is zero, 〇分〇).
 
     >>> parse_number("121.6万")
     Decimal('1216000.0')
@@ -265,7 +265,10 @@ def parse_number(text: str, system: NumberSystem | None = None) -> Decimal:
     for fraction in system.fractions + system.cn_fractions:
         if fraction in text:
             den_text, num_text = text.split(fraction, 1)
-            return _whole(num_text, system) / _whole(den_text, system)
+            den = _whole(den_text, system)
+            if not den:
+                raise ValueError(f"a fraction over zero is no number: {text}")
+            return _whole(num_text, system) / den
     return _whole(text, system)
 
 

@@ -337,7 +337,10 @@ class QuantityMatcher:
         return False
 
     def _quantity(self, text: str, match: regex.Match[str], excluded: list[tuple[int, int, Rule]] = ()) -> Quantity | None:  # type: ignore[assignment]
-        first = self._read(text, match)
+        try:
+            first = self._read(text, match)
+        except ValueError:
+            return None  # 〇分〇: a fraction over zero is no number
         start = match.start()
         end = first["end"]
         negative = (
@@ -363,7 +366,7 @@ class QuantityMatcher:
         if sep is not None and not first["fraction"] and not vague:
             surface, rule = sep
             second = self._number_at(text, end + len(surface))
-            if second is not None and self._range_allowed(text, start, rule, unit):
+            if second is not None and self._range_allowed(text, start, rule, unit) and self._readable(second):
                 other = self._read(text, second)
                 other_unit: _Unit | None = other["unit"]
                 if other_unit is not None and (unit is None or unit.unit == other_unit.unit):
@@ -410,6 +413,14 @@ class QuantityMatcher:
             rules.append("numeral.minus")
         return self._finish(text, start, end, value, high, unit, qualifier, rules, match, number_end)
 
+    def _readable(self, match: regex.Match[str]) -> bool:
+        """True when the number matched can be read (not a fraction over zero, 〇分〇)."""
+        try:
+            parse_number(match.group(), self.system)
+        except ValueError:
+            return False
+        return True
+
     def _han_word(self, char: str) -> bool:
         """A Han character that is no numeral (增速为-5%: a sign after a word, not a range after a number)."""
         return "\u4e00" <= char <= "\u9fff" and char not in self.system.cn_chars and char not in self.unit_led
@@ -417,6 +428,8 @@ class QuantityMatcher:
     def _list_unit(self, text: str, match: regex.Match[str], excluded) -> tuple[_Unit, Decimal] | None:
         """The unit at the end of a list of numbers (15、11、6岁; 40和45班次), which each number of it shares."""
         for _ in range(12):
+            if not self._readable(match):
+                return None
             other = self._read(text, match)
             if other["unit"] is not None:
                 span_end = other["end"]

@@ -133,6 +133,7 @@ CHUNK_CHARS = 10_000
 WHOLE_CONTEXT_CHARS = 200_000
 
 _SOFT_BREAK = regex.compile(r"[\p{P}\s]+")
+_HAS_DIGIT = regex.compile(r"\p{Nd}")
 #: What may sit inside a quantity beside its numerals (thousands separator, percent sign).
 _NUMBER_PUNCT = ",%％"
 
@@ -205,15 +206,59 @@ def extract_text(clean_text: str, doc_id: str, nlp: Language, *, chunk_chars: in
         whole = len(clean_text) <= WHOLE_CONTEXT_CHARS
         claims = []
         for start, end in spans:
-            for claim in analyse(clean_text[start:end], nlp)._.claims:
-                claim.start += start
-                claim.end += start
+            lead = structure_above(clean_text, start)
+            for claim in analyse(lead + clean_text[start:end], nlp)._.claims:
+                if claim.start < len(lead):
+                    continue  # a claim of the structure line repeated above the chunk
+                claim.start += start - len(lead)
+                claim.end += start - len(lead)
                 if whole:
                     claim.context = make_context(clean_text, claim.start, claim.end)
                 claims.append(claim)
     for claim in claims:
         claim.doc = doc_id
     return claims
+
+
+#: How many lines above a chunk a heading over its first list lines may be (as `heading_reach`
+#: of rules/context.toml, which the claims stage reads), and how long a table's lines may be in all
+#: to be repeated above a chunk that starts inside the table (else its first line only).
+STRUCTURE_LINES = 8
+STRUCTURE_CHARS = 2_000
+
+
+def structure_above(text: str, start: int) -> str:
+    r"""The lines above `start` that give the entities of the lines after it, to be read again with
+    a chunk starting there: the table rows above when the chunk starts inside a table (its column
+    headers), or a heading (a line without numbers) over the list lines the chunk starts with;
+    else "". A claim's entity comes from its own sentence or from this structure, so a text
+    extracted in chunks gives the claims of the whole.
+
+    >>> structure_above("行业\t增速\n甲\t5%\n乙\t6%\n", 11)
+    '行业\t增速\n甲\t5%\n'
+    >>> structure_above("工业用电量\n甲市增长6%\n乙市增长2%\n", 13)
+    '工业用电量\n甲市增长6%\n'
+    >>> structure_above("全年平稳。\n甲市增长6%\n", 6)
+    ''
+    """
+    if start == 0 or text[start - 1] != "\n":
+        return ""
+    lines = text[:start].split("\n")[:-1]
+    if "\t" in lines[-1]:
+        k = len(lines) - 1
+        while k > 0 and "\t" in lines[k - 1]:
+            k -= 1
+        table = "\n".join(lines[k:]) + "\n"
+        return table if len(table) <= STRUCTURE_CHARS else lines[k] + "\n"
+    from .nlp import builtin_sentence_end
+
+    for k in range(len(lines) - 1, max(-1, len(lines) - 1 - STRUCTURE_LINES), -1):
+        line = lines[k]
+        if not line.strip() or builtin_sentence_end().search(line):
+            return ""  # a sentence or blank line: no heading over what follows
+        if not _HAS_DIGIT.search(line):
+            return "\n".join(lines[k:]) + "\n"
+    return ""
 
 
 def iter_inputs(paths: Sequence[Path], suffixes: Sequence[str] = ARTICLE_SUFFIXES) -> Iterator[Path]:

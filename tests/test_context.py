@@ -83,8 +83,8 @@ def test_context_np_before_cuts_run_on(nlp, text, quantity, entity):
 @pytest.mark.parametrize(
     "text,quantity,entity",
     [
-        # a one-character verb or adverb alone is never the entity
-        ("护理院的床位再多40张。", "40张", None),
+        # a one-character verb or adverb alone is never the entity; the subject is the head after 的
+        ("护理院的床位再多40张。", "40张", "床位"),
         # nor is a time word
         ("本港昨日新增45宗确诊。", "45宗", None),
         # an adverb before a verb: the verb is what is counted only with no noun before it
@@ -232,6 +232,8 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         # a speaker's affiliation is no where of the figures quoted
         ("青山医院急症科主任王立明指出,病人平均年龄是五十多岁。", "五十多岁", None, None),
         ("青山医院急症科今年接诊病人3200人。", "3200人", "青山医院", "org.head"),
+        # an organisation opening a clause after an occasion (在发布会上) scopes the later clauses
+        ("在记者会上中国人民银行宣布,增加贷款额度2000亿元。", "2000亿元", "中国人民银行", "org.name"),
     ],
 )
 def test_context_where_of_claim_and_its_rule(nlp, text, quantity, where, rule):

@@ -187,8 +187,10 @@ def test_extract_entity_from_table(nlp, text, quantity, entity, time, branch):
         ("全年客运收入由820万元显著增至960万元。", "960万元", "客运收入", "entity.clause_quantity"),
         # the subject opens the clause past a place and a time (深圳|2021年)
         ("全县地区生产总值在2021年突破500亿元。", "突破500亿元", "地区生产总值", "entity.subject"),
-        # and past a lead-in word (其中), without the comparison word that follows it
-        ("全市工业投资增长12%,其中制造业投资同比增长高达15.3%。", "15.3%", "制造业投资", "entity.subject"),
+        # and past a lead-in word (其中)
+        ("全县财政收入稳步增长,其中税收收入在2021年突破80亿元。", "突破80亿元", "税收收入", "entity.subject"),
+        # a change with a copula (增长|高达) is read before its change cue, without the comparison word
+        ("全市工业投资增长12%,其中制造业投资同比增长高达15.3%。", "15.3%", "制造业投资", "entity.np_before"),
         # trailing adverbs leave the phrase (销量|一度)
         ("全县新车销量一度回升至4.2万辆。", "4.2万辆", "新车销量", "entity.np_before"),
     ],

@@ -83,6 +83,12 @@ def test_numbers_share_percent(text, percent):
     assert share_percent(text) == Decimal(percent)
 
 
+@pytest.mark.parametrize("text", ["〇分〇", "零分之三"])
+def test_numbers_fraction_over_zero_is_no_number(text):
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
 def test_numbers_reject_non_number():
     with pytest.raises(ValueError):
         parse_number("安置点")

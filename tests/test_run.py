@@ -36,6 +36,23 @@ def test_run_chunked_extraction_same_as_whole(nlp, chunk_chars: int):
     assert chunked == whole
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a chunk starting inside a table: the column header names the claims of its rows
+        "年份\t出口占比\n" + "".join(f"{2000 + n}年\t{n}.5%\n" for n in range(1, 9)),
+        # a chunk starting inside a list under a heading line without numbers
+        "全年经济运行平稳。\n工业用电量\n" + "".join(f"某{n}区增长{n}.1%\n" for n in range(1, 9)),
+    ],
+)
+def test_run_chunked_structure_same_as_whole(nlp, text: str):
+    whole = [to_json(c) for c in extract_text(text, "d", nlp, chunk_chars=len(text))]
+    assert whole and all(c.entity for c in extract_text(text, "d", nlp, chunk_chars=len(text)))
+    for chunk_chars in (30, 45, 60):
+        assert len(split_chunks(text, chunk_chars)) > 1
+        assert [to_json(c) for c in extract_text(text, "d", nlp, chunk_chars=chunk_chars)] == whole
+
+
 def test_run_long_line_cut_at_sentence_ends_same_as_whole(nlp):
     line = "".join("".join(GOLD_TEXTS).split("\n"))  # one line of ~30,000 characters, sentences end in 。
     assert len(split_chunks(line, 1400)) > 5
