@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.reader import Article, InputError, read_article  # noqa: E402
+from pipeline.text.reader import Article, InputError, read_article  # noqa: E402
 from pipeline.rules import RuleSet, load_rules  # noqa: E402
 from pipeline.run import StageError, doc_id, iter_inputs, load_nlp, process_file  # noqa: E402
 
@@ -111,9 +111,9 @@ def rate(chars: int, seconds: float) -> float:
 
 def bench_stages(corpus: Corpus, rules: RuleSet, nlp: Language) -> tuple[dict[str, Any], list[str]]:
     """Time cleaning, conversion, segmentation and extraction separately; return figures and the clean texts."""
-    from pipeline.clean import strip_boilerplate_report
-    from pipeline.convert import to_simplified
-    from pipeline.markup import markup_to_text
+    from pipeline.text.clean import strip_boilerplate_report
+    from pipeline.text.convert import to_simplified
+    from pipeline.text.markup import markup_to_text
 
     t_clean = t_convert = t_seg = t_extract = 0.0
     stripped_chars = 0
@@ -181,10 +181,10 @@ def bench_end_to_end(paths: list[Path], rules: RuleSet, nlp: Language) -> dict[s
 
 
 def bench_workers(paths: list[Path], workers: int, rules: RuleSet, clean_chars: int) -> dict[str, Any]:
-    """End to end through `pipeline.batch.process`, the code of `zhclaims extract --workers N`; wall time
+    """End to end through `pipeline.tools.batch.process`, the code of `zhclaims extract --workers N`; wall time
     includes starting the pool and building each worker's pipeline. `clean_chars`: those of the same
     paths in the one-process run (the workers return claims, not texts)."""
-    from pipeline.batch import process
+    from pipeline.tools.batch import process
 
     claims = failed = 0
     progress = Progress(f"workers-{workers}", len(paths))

@@ -8,7 +8,7 @@ the environment you run the script with:
 
 Each set directory holds `articles/` and `gold/`. Only articles with an `.html` page are compared
 (trafilatura reads HTML; Markdown and scraped text have no page to give it). Both outputs go
-through the same traditional -> simplified conversion and are scored by `pipeline.score.score_clean`
+through the same traditional -> simplified conversion and are scored by `pipeline.evaluation.score.score_clean`
 (lines as multisets, CER of the whole text), so the figures are those of `zhclaims score`.
 """
 
@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.convert import to_simplified  # noqa: E402
+from pipeline.text.convert import to_simplified  # noqa: E402
 from pipeline.rules import load_rules  # noqa: E402
 from pipeline.run import clean_document  # noqa: E402
-from pipeline.score import CleanScore, score_clean  # noqa: E402
+from pipeline.evaluation.score import CleanScore, score_clean  # noqa: E402
 
 INSTALL = "trafilatura is not installed: `pip install trafilatura` into this environment, then run again."
 

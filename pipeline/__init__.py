@@ -38,7 +38,7 @@ _lock = threading.Lock()
 
 
 def _ruleset(rules: Rules) -> RuleSet:
-    from .nlp import cached_rules
+    from .extraction.nlp import cached_rules
     from .rules import RuleSet
 
     if isinstance(rules, RuleSet):
@@ -58,7 +58,7 @@ def load(rules: Rules = None) -> Language:
     with _lock:
         cached = _pipelines.get(id(ruleset))
         if cached is None or cached[0] is not ruleset:
-            from .nlp import build_nlp
+            from .extraction.nlp import build_nlp
 
             cached = _pipelines[id(ruleset)] = (ruleset, build_nlp(ruleset))
     return cached[1]

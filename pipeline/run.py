@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from .claim import Claim
-from .numbers import numeral_chars
+from .extraction.numbers import numeral_chars
 from .rules import RuleSet
 
 if TYPE_CHECKING:
@@ -37,9 +37,9 @@ class Cleaned:
 
 def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
     """Run markup removal, boilerplate stripping and conversion on one decoded article."""
-    from .clean import find_corruptions, strip_lines_report
-    from .convert import to_simplified
-    from .markup import markup_to_lines
+    from .text.clean import find_corruptions, strip_lines_report
+    from .text.convert import to_simplified
+    from .text.markup import markup_to_lines
 
     kept, dropped = strip_lines_report(markup_to_lines(raw, fmt), rules)
     text = to_simplified(kept, rules)
@@ -90,7 +90,7 @@ def process_text(
 
 def process_file(path: Path, rules: RuleSet, nlp: Language | None, *, from_clean: bool = False) -> Processed:
     """Read, clean (unless `from_clean`) and extract (unless `nlp` is None) one article file; a failing stage raises StageError."""
-    from .reader import read_article
+    from .text.reader import read_article
 
     try:
         article = read_article(path)
@@ -110,7 +110,7 @@ def load_nlp(rules: RuleSet) -> Language:
     """Build the spaCy pipeline (jieba tokenizer, entity ruler, claim extraction) for a rule set."""
     import gc
 
-    from .nlp import build_nlp
+    from .extraction.nlp import build_nlp
 
     nlp = build_nlp(rules)
     if not gc.isenabled():
@@ -173,7 +173,7 @@ def split_chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
 
 def _last_break(text: str, start: int, end: int) -> int:
     """Where to cut a line inside text[start:end]: after a sentence end, punctuation, or outside a number."""
-    from .nlp import builtin_sentence_end
+    from .extraction.nlp import builtin_sentence_end
 
     window = text[start:end]
     for pattern in (builtin_sentence_end(), _SOFT_BREAK):
@@ -201,7 +201,7 @@ def extract_text(clean_text: str, doc_id: str, nlp: Language, *, chunk_chars: in
     if len(spans) <= 1:
         claims: list[Claim] = analyse(clean_text, nlp)._.claims
     else:
-        from .extract import make_context
+        from .extraction.extract import make_context
 
         whole = len(clean_text) <= WHOLE_CONTEXT_CHARS
         claims = []
@@ -250,7 +250,7 @@ def structure_above(text: str, start: int) -> str:
             k -= 1
         table = "\n".join(lines[k:]) + "\n"
         return table if len(table) <= STRUCTURE_CHARS else lines[k] + "\n"
-    from .nlp import builtin_sentence_end
+    from .extraction.nlp import builtin_sentence_end
 
     for k in range(len(lines) - 1, max(-1, len(lines) - 1 - STRUCTURE_LINES), -1):
         line = lines[k]

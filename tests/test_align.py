@@ -1,4 +1,4 @@
-"""Tests of pipeline.align: edit distance and offset mapping between two versions of a text."""
+"""Tests of pipeline.evaluation.align: edit distance and offset mapping between two versions of a text."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.align import align, edit_distance
+from pipeline.evaluation.align import align, edit_distance
 
 
 def _reference_distance(a: str, b: str) -> int:

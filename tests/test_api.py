@@ -89,7 +89,7 @@ def test_api_saved_pipeline_keeps_user_rules_and_places(tmp_path):
 
 
 def test_api_claims_component_refuses_character_tokens():
-    import pipeline.extract  # noqa: F401  (registers the factory; an installed zhclaims does it by entry point)
+    import pipeline.extraction.extract  # noqa: F401  (registers the factory; an installed zhclaims does it by entry point)
 
     with pytest.raises(ValueError, match="needs the zhclaims tokenizer"):
         spacy.blank("zh").add_pipe("zhclaims_claims")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.batch import AtomicWriter, Failure, errors_path, process
-from pipeline.cli import app
-from pipeline.reader import MAX_BYTES
+from pipeline.tools.batch import AtomicWriter, Failure, errors_path, process
+from pipeline.tools.cli import app
+from pipeline.text.reader import MAX_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
@@ -182,9 +182,9 @@ def test_batch_worker_that_dies_fails_only_its_article(rules, tmp_path: Path, mo
     import os
     import signal
 
-    import pipeline.batch
+    import pipeline.tools.batch
 
-    real = pipeline.batch.clean_article
+    real = pipeline.tools.batch.clean_article
 
     def clean_or_die(path: Path, rules):
         if path.name == "3.txt":
@@ -192,7 +192,7 @@ def test_batch_worker_that_dies_fails_only_its_article(rules, tmp_path: Path, mo
         return real(path, rules)
 
     # forked workers inherit the patched module; a spawned one would not, so this needs fork
-    monkeypatch.setattr(pipeline.batch, "clean_article", clean_or_die)
+    monkeypatch.setattr(pipeline.tools.batch, "clean_article", clean_or_die)
     paths = []
     for n in range(12):
         path = tmp_path / f"{n}.txt"
@@ -201,16 +201,16 @@ def test_batch_worker_that_dies_fails_only_its_article(rules, tmp_path: Path, mo
     outcomes = list(process(paths, "clean", rules, workers=2))
     assert [o.path for o in outcomes] == paths
     assert [o.path.name for o in outcomes if o.failure is not None] == ["3.txt"]
-    assert outcomes[3].failure == Failure(str(paths[3]), "clean", pipeline.batch.WORKER_DIED)
+    assert outcomes[3].failure == Failure(str(paths[3]), "clean", pipeline.tools.batch.WORKER_DIED)
     assert all(f"{n + 1}个" in o.text for n, o in enumerate(outcomes) if o.failure is None)
 
 
 def test_batch_spawn_pool_where_fork_is_not_used(rules, corpus: Path, monkeypatch):
-    import pipeline.batch
+    import pipeline.tools.batch
 
     paths = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")
     forked = [(o.path, o.text, o.failure) for o in process(paths, "clean", rules, workers=2)]
-    monkeypatch.setattr(pipeline.batch.sys, "platform", "darwin")
+    monkeypatch.setattr(pipeline.tools.batch.sys, "platform", "darwin")
     spawned = [(o.path, o.text, o.failure) for o in process(paths, "clean", rules, workers=2)]
     assert spawned == forked
     assert sum(1 for _, text, failure in spawned if failure is None and text) >= len(SEEDS)

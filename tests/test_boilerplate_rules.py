@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.clean import is_link_list, is_stray_number, match_line, remove_inline_junk, strip_boilerplate
-from pipeline.convert import to_simplified
+from pipeline.text.clean import is_link_list, is_stray_number, match_line, remove_inline_junk, strip_boilerplate
+from pipeline.text.convert import to_simplified
 from pipeline.rules import load_rules
 
 RULES = load_rules()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clean import (
+from pipeline.text.clean import (
     cut_watermark,
     find_corruptions,
     find_watermark,
@@ -15,7 +15,7 @@ from pipeline.clean import (
     strip_boilerplate_report,
     strip_lines_report,
 )
-from pipeline.markup import Line, markup_to_lines
+from pipeline.text.markup import Line, markup_to_lines
 from pipeline.rules import load_rules
 from pipeline.run import clean_document
 

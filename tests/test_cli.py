@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.tools.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -22,7 +22,7 @@ def test_cli_extract_writes_jsonl_in_field_order(tmp_path: Path):
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     # The same claims as the library gives on the same article (how many is the score gate's business).
-    from pipeline.reader import read_article
+    from pipeline.text.reader import read_article
     from pipeline.rules import load_rules
     from pipeline.run import clean_document, extract_text, load_nlp
 
@@ -125,7 +125,7 @@ def test_cli_rules_check_broken_rule_file_names_it(tmp_path: Path):
 
 
 def test_cli_help_lists_commands():
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "--help"], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-m", "pipeline.tools.cli", "--help"], capture_output=True, text=True, check=True)
     for command in ("extract", "clean", "score", "rules"):
         assert command in result.stdout
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.context import ContextRules
+from pipeline.extraction.context import ContextRules
 
 
 def _entity(nlp, text, quantity):

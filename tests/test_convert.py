@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import convert
-from pipeline.convert import OPENCC_CONFIG, to_simplified
+from pipeline.text import convert
+from pipeline.text.convert import OPENCC_CONFIG, to_simplified
 from pipeline.rules import load_rules
 
 RULES = load_rules()

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.explain import explain, explanation_to_json, format_explanation, render_html
+from pipeline.tools.cli import app
+from pipeline.tools.explain import explain, explanation_to_json, format_explanation, render_html
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_ed8c8fe637e82367.txt"
@@ -106,7 +106,7 @@ def test_explain_json_numbers_exact(nlp, rules):
 
 
 def test_explain_html_marks_every_claim_and_entity(nlp, rules):
-    from pipeline.reader import read_article
+    from pipeline.text.reader import read_article
 
     article = read_article(SEED)
     result = explain(article.text, nlp, rules, fmt=article.fmt)
@@ -148,6 +148,6 @@ def test_cli_explain_user_rule_shows_its_file(tmp_path: Path):
 
 def test_cli_import_loads_no_heavy_library():
     # `zhclaims --help` stays fast because spaCy, jieba and OpenCC are imported inside the commands
-    code = "import sys, pipeline.cli; print(sorted(m for m in ('spacy', 'jieba', 'opencc', 'regex') if m in sys.modules))"
+    code = "import sys, pipeline.tools.cli; print(sorted(m for m in ('spacy', 'jieba', 'opencc', 'regex') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert result.stdout.strip() == "[]"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.markup import Line, markup_to_lines, markup_to_text
+from pipeline.text.markup import Line, markup_to_lines, markup_to_text
 
 FRONT = '---\ntitle: "青禾县新建村史馆"\ndate: "2021-06-30"\ntags:\n  - "乡村"\n---\n'
 
@@ -67,7 +67,7 @@ HTML = """<html><head><title>青禾县新建村史馆 - 青禾新闻网</title><
 
 
 def test_markup_html_visible_text_then_line_rules(rules):
-    from pipeline.clean import strip_boilerplate
+    from pipeline.text.clean import strip_boilerplate
 
     text = markup_to_text(HTML, "html")
     got = lines(text)

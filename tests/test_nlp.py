@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.nlp import sentence_end_pattern, split_sentences
+from pipeline.extraction.nlp import sentence_end_pattern, split_sentences
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.numbers import paired_number, parse_number, share_percent
+from pipeline.extraction.numbers import paired_number, parse_number, share_percent
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.quantities import QuantityMatcher
+from pipeline.extraction.quantities import QuantityMatcher
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.reader import Article, InputError, read_article
+from pipeline.text.reader import Article, InputError, read_article
 
 TEXT = "本网讯 青禾县新建村级活动场所12个。\n黨建工作的新課題\n"
 

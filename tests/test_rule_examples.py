@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.rulecheck import EXTRACTION_SECTIONS, run_rule_examples
+from pipeline.tools.rulecheck import EXTRACTION_SECTIONS, run_rule_examples
 from pipeline.rules import load_rules
 
 _RULES = [r for r in load_rules().all() if r.section in EXTRACTION_SECTIONS]
@@ -28,7 +28,7 @@ def test_rule_examples_every_exclusion_has_counterexamples():
 
 
 def test_empty_string_in_an_example_expects_null(rules, nlp):
-    from pipeline.rulecheck import check_example
+    from pipeline.tools.rulecheck import check_example
 
     rule = next(r for r in rules.section("entity_cue") if r.id == "entity.comparison_marker")
     text = "全县粮食产量比2019年同期增长6.1%"
@@ -39,7 +39,7 @@ def test_empty_string_in_an_example_expects_null(rules, nlp):
 
 
 def test_empty_high_in_an_example_expects_no_range(rules, nlp):
-    from pipeline.rulecheck import check_example
+    from pipeline.tools.rulecheck import check_example
 
     rule = next(r for r in rules.section("range"))
     text = "每300户—500户划分一个网格,全村共120户"

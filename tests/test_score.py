@@ -1,4 +1,4 @@
-"""Tests of pipeline.score: gold loading, clean-text scores, claim matching, report, baseline, diff."""
+"""Tests of pipeline.evaluation.score: gold loading, clean-text scores, claim matching, report, baseline, diff."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from pipeline.claim import GOLD_FIELDS, Claim
-from pipeline.score import (
+from pipeline.evaluation.score import (
     MODES,
     DocInput,
     GoldDoc,

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.nlp import JiebaTokenizer, build_nlp
-from pipeline.segment import NEW_WORD_TAG, LookupTagger
+from pipeline.extraction.nlp import JiebaTokenizer, build_nlp
+from pipeline.extraction.segment import NEW_WORD_TAG, LookupTagger
 
 HAN = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=1, max_size=40)
 MIXED = st.text(alphabet="全州共73个安置点规范建立党组织166个，。 比例由21.7%提高到32.3%abcＡ１\n〇零两", max_size=60)
@@ -82,14 +82,14 @@ def test_only_sentences_with_a_quantity_are_segmented(nlp):
 def test_dictionary_tags_are_the_table_posseg_loads(tagger):
     from jieba.posseg import POSTokenizer
 
-    from pipeline.segment import dictionary_tags
+    from pipeline.extraction.segment import dictionary_tags
 
     tokenizer, _ = tagger
     assert dictionary_tags(tokenizer) == POSTokenizer(tokenizer).word_tag_tab
 
 
 def test_lookup_without_hmm_makes_no_new_words(tagger):
-    from pipeline.segment import LookupTagger
+    from pipeline.extraction.segment import LookupTagger
 
     tokenizer, with_hmm = tagger
     without = LookupTagger(tokenizer, with_hmm._tags, hmm=False)
@@ -117,7 +117,7 @@ ADDED = [("安置点", 2000, "n"), ("冯道国", None, "nr"), ("全州", None, N
     ["全州共73个安置点规范建立党组织166个", "冯道国老人今年71岁", "全县共建成村级活动场所86个", "比例由年初的21.7%提高到32.3%", "abc全州ABC"],
 )
 def test_segment_cached_dictionary_cuts_as_the_full_one(tmp_path, monkeypatch, text):
-    from pipeline.segment import load_dictionary
+    from pipeline.extraction.segment import load_dictionary
 
     monkeypatch.setenv("ZHCLAIMS_CACHE", str(tmp_path))
     cuts = []

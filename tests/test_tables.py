@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.tables import cell_at, table_cells
+from pipeline.extraction.tables import cell_at, table_cells
 
 
 def _quantities(text: str, quantities: list[str]) -> list[tuple[int, int]]:

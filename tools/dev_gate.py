@@ -109,7 +109,7 @@ def check_scores(shared: Path, write: bool) -> list[str]:
             print(f"dev gate: {base} not found, {name} not scored")
             continue
         baseline = REPO / "gold" / f"baseline.{name}.json"
-        cmd = [sys.executable, "-m", "pipeline.cli", "score", "--seeds", str(base / "articles"), "--gold", str(base / "gold")]
+        cmd = [sys.executable, "-m", "pipeline.tools.cli", "score", "--seeds", str(base / "articles"), "--gold", str(base / "gold")]
         if write or not baseline.exists():
             cmd += ["--write-baseline", str(baseline)]
         else:

@@ -30,8 +30,8 @@ CHROMIUM_FLAGS = (
 
 def write_page(article: Path, html: Path) -> int:
     """Write the displaCy page of one article (cleaned as `extract` cleans it); return its claim count."""
-    from pipeline.explain import explain, render_html
-    from pipeline.reader import read_article
+    from pipeline.tools.explain import explain, render_html
+    from pipeline.text.reader import read_article
     from pipeline.rules import load_rules
     from pipeline.run import load_nlp
 

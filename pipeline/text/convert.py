@@ -12,7 +12,7 @@ import threading
 
 import regex
 
-from .rules import RuleSet
+from ..rules import RuleSet
 
 #: The pinned OpenCC configuration. `tw2sp` rewrites mainland vocabulary and must never be used.
 OPENCC_CONFIG = "t2s"

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .claim import GOLD_FIELDS, Claim, format_decimal
-from .extract import ENTITY_BRANCHES
-from .rules import Rule, RuleSet
+from ..claim import GOLD_FIELDS, Claim, format_decimal
+from ..extraction.extract import ENTITY_BRANCHES
+from ..rules import Rule, RuleSet
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -37,9 +37,9 @@ SECTION_FIELD: dict[str, str] = {
 }
 #: Rule ids the pipeline uses without a rule file: id -> (field, why, module that decides it).
 BUILTIN_IDS: dict[str, tuple[str, str, str]] = {
-    "count.bare_multiplier": ("unit", "a multiplier without a counter word (20万): unit ''", "pipeline/quantities.py"),
-    "numeral.paired": ("high", "two neighbouring digits for an estimate (五六千): value and high", "pipeline/quantities.py"),
-    **{rule_id: ("entity", why, "pipeline/extract.py") for rule_id, why in ENTITY_BRANCHES.items()},
+    "count.bare_multiplier": ("unit", "a multiplier without a counter word (20万): unit ''", "pipeline/extraction/quantities.py"),
+    "numeral.paired": ("high", "two neighbouring digits for an estimate (五六千): value and high", "pipeline/extraction/quantities.py"),
+    **{rule_id: ("entity", why, "pipeline/extraction/extract.py") for rule_id, why in ENTITY_BRANCHES.items()},
 }
 #: displaCy colours of claim kinds and entity labels.
 COLORS: dict[str, str] = {
@@ -130,7 +130,7 @@ class Explanation:
 
 def explain(text: str, nlp: Language, rules: RuleSet, *, fmt: str = "txt", from_clean: bool = False) -> Explanation:
     """Run cleaning (unless `from_clean`) and extraction on `text`; return what each stage did and why."""
-    from .run import analyse, process_text
+    from ..run import analyse, process_text
 
     cleaned = process_text(text, rules, None, fmt=fmt, from_clean=from_clean)
     clean, dropped_lines, reasons = cleaned.text, cleaned.dropped, cleaned.why
@@ -175,7 +175,7 @@ def _ref(rule_id: str, index: dict[str, list[Rule]], sections: tuple[str, ...] =
     if candidates:
         rule = candidates[0]
         return RuleRef(rule.id, rule.section, SECTION_FIELD.get(rule.section, ""), f"{_display_path(rule.path)}:{rule.line}")
-    field_name, _why, module = BUILTIN_IDS.get(rule_id, ("", "", "pipeline/quantities.py"))
+    field_name, _why, module = BUILTIN_IDS.get(rule_id, ("", "", "pipeline/extraction/quantities.py"))
     return RuleRef(rule_id, "built-in", field_name, module)
 
 
@@ -187,7 +187,7 @@ def _claim_rules(claim: Claim, index: dict[str, list[Rule]]) -> list[RuleRef]:
 
 def _boilerplate_rule(why: str, line: str, rules: RuleSet, index: dict[str, list[Rule]]) -> RuleRef | None:
     """The rule that dropped a line: the one its reason names, else the first that matches it."""
-    from .clean import match_line
+    from ..text.clean import match_line
 
     if why.startswith("rule "):
         return _ref(why.split()[1], index, ("boilerplate",))

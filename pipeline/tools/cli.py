@@ -27,11 +27,11 @@ RulesOpt = Annotated[
 NoBuiltinOpt = Annotated[
     bool, typer.Option("--no-builtin-rules", help="Use only the --rules directories, not the built-in rules.")
 ]
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _rules(rules: Optional[list[Path]], no_builtin: bool):
-    from .rules import RuleError, load_rules
+    from ..rules import RuleError, load_rules
 
     try:
         return load_rules(rules or [], builtin=not no_builtin)
@@ -137,8 +137,8 @@ def extract(
 ) -> None:
     """Extract the claims of articles: one claim per line, fields doc, the gold fields, sentence, rule."""
     from .batch import AtomicWriter, errors_path, process
-    from .claim import OUTPUT_FIELDS, format_decimal, to_json
-    from .run import ARTICLE_SUFFIXES, iter_inputs
+    from ..claim import OUTPUT_FIELDS, format_decimal, to_json
+    from ..run import ARTICLE_SUFFIXES, iter_inputs
 
     if fmt not in ("jsonl", "csv"):
         typer.echo("error: --format must be jsonl or csv", err=True)
@@ -190,7 +190,7 @@ def clean(
     printed on standard error)}. Failed inputs are listed in DIR/clean.errors.jsonl. Both files are
     always written, empty when there is nothing to say."""
     from .batch import AtomicWriter, process, write_atomic
-    from .run import doc_id, iter_inputs
+    from ..run import doc_id, iter_inputs
 
     ruleset = _rules(rules, no_builtin_rules)
     directory.mkdir(parents=True, exist_ok=True)
@@ -246,9 +246,9 @@ def score(
 
     Extraction is scored twice: on the gold clean text (the extraction stage alone) and end to end
     from the raw article."""
-    from .reader import InputError
-    from .run import StageError, extract_text, load_nlp, process_file
-    from .score import (
+    from ..text.reader import InputError
+    from ..run import StageError, extract_text, load_nlp, process_file
+    from ..evaluation.score import (
         DocInput,
         GoldError,
         build_report,
@@ -285,7 +285,7 @@ def score(
         on_raw = cleaned.claims
         end_to_end_claims.extend(on_raw)
         if errors is not None:
-            from .score import claim_errors
+            from ..evaluation.score import claim_errors
 
             for mode, claims, text in (("gold_text", on_gold, gold_doc.clean_text), ("end_to_end", on_raw, cleaned.text)):
                 for row in claim_errors(claims, gold_doc.claims, text, gold_doc.clean_text):
@@ -304,7 +304,7 @@ def score(
         errors.write_text("".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in error_rows), encoding="utf-8")
         typer.echo(f"wrote {len(error_rows)} disagreements to {errors}", err=True)
     if write_baseline is not None:
-        from .score import overall_figures
+        from ..evaluation.score import overall_figures
 
         figures = {k: v for k, v in overall_figures(data).items() if v is not None}
         write_baseline.write_text(json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -337,8 +337,8 @@ def explain(
     TEXT that names an existing file is read as an article (any format `extract` reads)."""
     from .explain import explain as run_explain
     from .explain import explanation_to_json, format_explanation, render_html
-    from .reader import InputError, read_article
-    from .run import load_nlp
+    from ..text.reader import InputError, read_article
+    from ..run import load_nlp
 
     ruleset = _rules(rules, no_builtin_rules)
     fmt, title = "txt", ""
@@ -375,7 +375,7 @@ def rules_check(
 
     Prints a summary and each failure with its file, line and rule id; exit status 1 on any failure."""
     from .rulecheck import check_rules
-    from .run import load_nlp
+    from ..run import load_nlp
 
     dirs = list(rules or [])
     if directory is not None:
@@ -407,7 +407,7 @@ def _collect_garbage() -> None:
 
 
 def _print_diff(path: Path, current, diff_claims) -> None:
-    from .claim import from_mapping, parse_json_line
+    from ..claim import from_mapping, parse_json_line
 
     previous = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

@@ -15,7 +15,7 @@ import regex
 from collections.abc import Callable, Mapping
 
 from .numbers import NumberSystem, number_system, paired_number, parse_number, share_percent
-from .rules import PATTERN_TIMEOUT, PatternTimeout, Rule, RulePattern, RuleSet  # noqa: F401 (PatternTimeout: importable from here)
+from ..rules import PATTERN_TIMEOUT, PatternTimeout, Rule, RulePattern, RuleSet  # noqa: F401 (PatternTimeout: importable from here)
 
 #: The longest counter word looked up by its tag after a number (班次, 标准箱).
 COUNTER_MAX_CHARS = 4

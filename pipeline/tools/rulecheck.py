@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .claim import Claim
-from .rules import PatternTimeout, Rule, RuleSet
+from ..claim import Claim
+from ..rules import PatternTimeout, Rule, RuleSet
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -117,7 +117,7 @@ def check_example(rule: Rule, example: dict[str, Any], claims: list[Claim], text
 
 def run_rule_examples(rule: Rule, nlp: Language, rules: RuleSet) -> tuple[int, int, list[Failure]]:
     """Run one rule's examples and counter-examples; return (examples run, expected failures, failures)."""
-    from .convert import to_simplified
+    from ..text.convert import to_simplified
 
     failures: list[Failure] = []
     count = xfailed = 0
@@ -154,8 +154,8 @@ def run_rule_examples(rule: Rule, nlp: Language, rules: RuleSet) -> tuple[int, i
 
 def run_cleaning_examples(rule: Rule, rules: RuleSet) -> tuple[int, list[Failure]]:
     """Run one cleaning rule's examples (drop/keep lines, text -> clean); return (examples run, failures)."""
-    from .clean import match_line, remove_inline_junk
-    from .convert import to_simplified
+    from ..text.clean import match_line, remove_inline_junk
+    from ..text.convert import to_simplified
 
     failures: list[Failure] = []
     count = 0

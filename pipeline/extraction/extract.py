@@ -21,10 +21,10 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .claim import Claim
+from ..claim import Claim
 from .context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
 from .quantities import Quantity, QuantityMatcher
-from .rules import RuleSet, load_rules
+from ..rules import RuleSet, load_rules
 from .tables import TableCell, cell_at, table_cells
 
 #: doc.user_data key of the claims, as plain data (see Claim.to_data).

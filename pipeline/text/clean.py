@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import regex
 
 from .markup import Line
-from .rules import Rule, RulePattern, RuleSet
+from ..rules import Rule, RulePattern, RuleSet
 
 POSITIONS = ("any", "top", "bottom", "tail")
 

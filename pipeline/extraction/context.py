@@ -14,7 +14,7 @@ import regex
 from spacy.tokens import Doc, Span, Token
 
 from .nlp import builtin_sentence_end
-from .rules import Rule, RulePattern, RuleSet
+from ..rules import Rule, RulePattern, RuleSet
 
 _BRACKETS = set("“”‘’「」『』()（）《》")
 _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
@@ -512,7 +512,7 @@ class PhraseCues:
 @cache
 def default_cues() -> PhraseCues:
     """The phrase cues of the built-in rules, for a reader called without cues."""
-    from .rules import load_rules
+    from ..rules import load_rules
 
     return ContextRules(load_rules()).phrase_cues()
 _OPENERS = {"“": "”", "‘": "’", "(": ")", "（": "）", "「": "」", "『": "』", "《": "》"}

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Optional
 
-from .claim import Claim
-from .rules import RuleSet
+from ..claim import Claim
+from ..rules import RuleSet
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -76,7 +76,7 @@ class Outcome:
 
 
 def _failure(path: Path, stage: str, exc: BaseException) -> Failure:
-    from .reader import InputError
+    from ..text.reader import InputError
 
     if isinstance(exc, InputError):
         return Failure(str(path), stage, exc.reason)
@@ -85,7 +85,7 @@ def _failure(path: Path, stage: str, exc: BaseException) -> Failure:
 
 def extract_article(path: Path, rules: RuleSet, nlp: Language, *, from_clean: bool = False) -> Outcome:
     """Read, clean (unless `from_clean`) and extract one article; any exception becomes the Outcome's failure."""
-    from .run import StageError, process_file
+    from ..run import StageError, process_file
 
     try:
         return Outcome(path, claims=process_file(path, rules, nlp, from_clean=from_clean).claims)
@@ -95,7 +95,7 @@ def extract_article(path: Path, rules: RuleSet, nlp: Language, *, from_clean: bo
 
 def clean_article(path: Path, rules: RuleSet) -> Outcome:
     """Read and clean one article; any exception becomes the Outcome's failure."""
-    from .run import StageError, process_file
+    from ..run import StageError, process_file
 
     try:
         cleaned = process_file(path, rules, None)
@@ -112,7 +112,7 @@ def _set_up(task: str, rules: RuleSet, from_clean: bool, nlp: Optional[Language]
     """Fill this process's worker state; the pipeline is built unless given (extract only)."""
     _WORKER.update(task=task, rules=rules, from_clean=from_clean)
     if task == "extract":
-        from .run import load_nlp
+        from ..run import load_nlp
 
         _WORKER["nlp"] = nlp if nlp is not None else load_nlp(rules)
 
@@ -158,7 +158,7 @@ def process(
         raise ValueError("workers must be at least 1")
     if workers == 1:
         if task == "extract" and nlp is None:
-            from .run import load_nlp
+            from ..run import load_nlp
 
             nlp = load_nlp(rules)
         for path in paths:

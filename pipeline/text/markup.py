@@ -3,7 +3,7 @@
 Besides the text, the markup says things about a line that the text alone cannot: how much of it
 is link text, whether it sits in page furniture (`nav`, `aside`, `footer`, a figure), whether it is
 a heading or a caption under an image. `markup_to_lines` keeps these signals beside each line for
-the boilerplate classifier (`pipeline/clean.py`); `markup_to_text` is the text alone.
+the boilerplate classifier (`pipeline/text/clean.py`); `markup_to_text` is the text alone.
 """
 
 from __future__ import annotations
@@ -467,7 +467,7 @@ def html_to_lines(raw: str) -> list[Line]:
 def html_to_text(raw: str) -> str:
     r"""The visible text of an HTML page, one block a line, as a scraper copies a whole page.
 
-    Navigation, footers and the rest are left to the boilerplate stage (`pipeline/clean.py`),
+    Navigation, footers and the rest are left to the boilerplate stage (`pipeline/text/clean.py`),
     which reads the lines with the signals `html_to_lines` keeps (link text, page furniture).
 
     >>> html_to_text("<html><head><title>标题</title><script>x=1</script></head>"

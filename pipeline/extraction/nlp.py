@@ -2,7 +2,7 @@
 
 spaCy's own zh tokenizer calls the *global* jieba instance, so a user dictionary loaded anywhere
 would change segmentation for the whole process; this tokenizer owns a `jieba.Tokenizer`.
-Wiring is data: `pipeline/config.cfg` names the tokenizer and the component order, and its
+Wiring is data: `pipeline/extraction/config.cfg` names the tokenizer and the component order, and its
 `[initialize]` section the rule directories (`dirs`, `builtin`) that `nlp.initialize()` reads.
 
 The tokenizer is given the rules at `initialize` (or restored by `from_disk`): their word lists go
@@ -35,11 +35,11 @@ from spacy.vocab import Vocab
 
 from .numbers import numeral_chars
 from .quantities import QUANTITIES_KEY, Quantity, QuantityMatcher
-from .rules import RuleSet, load_rules
+from ..rules import RuleSet, load_rules
 from .segment import LookupTagger, load_dictionary
 
 #: The taggers: jieba.posseg's joint HMM (new words tagged in context, slow) or segmentation as
-#: jieba.lcut with tags looked up in jieba's dictionary (pipeline/segment.py, five times faster).
+#: jieba.lcut with tags looked up in jieba's dictionary (pipeline/extraction/segment.py, five times faster).
 TAGGERS = ("posseg", "lookup")
 
 CONFIG_PATH = Path(__file__).with_name("config.cfg")
@@ -62,7 +62,7 @@ def sentence_end_pattern(rules: RuleSet) -> regex.Pattern[str]:
 @cache
 def builtin_sentence_end() -> regex.Pattern[str]:
     """`sentence_end_pattern` of the built-in rules (for code that has no rule set at hand)."""
-    from .rules import load_rules
+    from ..rules import load_rules
 
     return sentence_end_pattern(load_rules())
 
@@ -176,7 +176,7 @@ class JiebaTokenizer:
         if self.rules is None:
             self.initialize()
         if self.convert:
-            from .convert import to_simplified
+            from ..text.convert import to_simplified
 
             text = to_simplified(text, self.rules)
         return self.tokenize(text)

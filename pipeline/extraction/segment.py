@@ -6,7 +6,7 @@ five times slower than `jieba.lcut`. This tagger splits text into blocks as `pos
 words in Han text as `jieba.lcut` does (dictionary DAG, then jieba's 4-state HMM for runs of
 unknown characters) and tags every word from the dictionary `posseg` reads; a word the HMM made up
 gets `NEW_WORD_TAG`, or `vn` when it ends in a verb. Choose it or posseg with the tokenizer's
-`tagger` setting (`pipeline/config.cfg`).
+`tagger` setting (`pipeline/extraction/config.cfg`).
 """
 
 from __future__ import annotations

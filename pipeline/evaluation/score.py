@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .align import align, edit_distance
-from .claim import GOLD_FIELDS, KINDS, QUALIFIERS, ROLES, Claim, from_mapping, parse_json_line
+from ..claim import GOLD_FIELDS, KINDS, QUALIFIERS, ROLES, Claim, from_mapping, parse_json_line
 
 #: The two extraction modes of a report: on the gold clean text, and end to end from the raw article.
 MODES: tuple[str, ...] = ("gold_text", "end_to_end")

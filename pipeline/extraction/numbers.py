@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from typing import TYPE_CHECKING
 
-from .rules import RuleSet, load_rules
+from ..rules import RuleSet, load_rules
 
 if TYPE_CHECKING:
     import regex

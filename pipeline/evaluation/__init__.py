@@ -1,0 +1,1 @@
+"""Evaluation against the gold labels: alignment of claims and the scores."""

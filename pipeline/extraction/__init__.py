@@ -1,0 +1,1 @@
+"""Extraction: the spaCy pipeline (config.cfg: jieba tokenizer, entities, claims) and the quantity grammar."""

@@ -1,0 +1,1 @@
+"""Tools around the pipeline: the command line, the batch runner, explain, the rules check."""
