@@ -332,16 +332,9 @@ def _word_boundary(text: str, offset: int) -> bool:
 
 def match_line(line: str, rules: RuleSet, *, position: str = "any") -> str | None:
     """Id of the first boilerplate rule that drops `line` at `position` ("any", "top", "bottom"), or None."""
-    compiled = _compile(rules)
-    view = _view(strip_line(line))
-    for rule in compiled.lines:
-        if rule.position not in ("any", position) and not (rule.position == "tail" and position == "bottom"):
-            continue
-        if rule.max_length is not None and len(view) > rule.max_length:
-            continue
-        if _search(rule.pattern, view):
-            return rule.id
-    return None
+    # a `tail` rule holds at the bottom of a page
+    positions = ("any", position, "tail") if position == "bottom" else ("any", position)
+    return _match_id(_compile(rules), _view(strip_line(line)), positions)
 
 
 def remove_inline_junk(line: str, rules: RuleSet) -> str:
@@ -900,17 +893,6 @@ def _match_id(compiled: _Compiled, view: str, positions: tuple[str, ...]) -> str
         if _search(rule.pattern, view):
             return rule.id
     return None
-
-
-def _match(compiled: _Compiled, view: str, positions: tuple[str, ...]) -> bool:
-    for rule in compiled.lines:
-        if rule.position not in positions:
-            continue
-        if rule.max_length is not None and len(view) > rule.max_length:
-            continue
-        if _search(rule.pattern, view):
-            return True
-    return False
 
 
 def _common_prefix(a: str, b: str) -> int:
