@@ -55,6 +55,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.list_before": "the noun phrase before the quantity with the list items it closes",
     "entity.clause_quantity": "no noun phrase of its own in the clause: what the last quantity of the nearest clause with one measures",
     "entity.topic_clause": "no noun phrase of its own in the clause: the head of a clause before that is only a noun phrase (…的|利得税)",
+    "entity.unit_noun": "a counter that is a noun (班次), in a clause naming nothing before it or only a place: the counter names what is counted",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
 }
@@ -246,6 +247,8 @@ class ClaimExtractor:
             heading = self._heading(doc_text(doc), sent_start + local[i][0])
             if heading:
                 return heading, "entity.heading"
+            if group[i].unit in self.cues.unit_nouns:
+                return group[i].unit, "entity.unit_noun"  # 由东站到机场|共有46班次: a place is no count
         return entity, rule
 
     def _is_place(self, doc: Doc, start: int, phrase: str, ents) -> bool:
@@ -328,6 +331,9 @@ class ClaimExtractor:
             ends = {sent_start + e for _, e in local}
             listed = _with_list_before(doc, sent_start + len(head), phrase, clause_floor, ends, ctx, cues)
             return listed, "entity.np_before" if listed == phrase else "entity.list_before"
+        # a counter that is a noun names what it counts (每天共有40班次)
+        if q.unit in self.cues.unit_nouns:
+            return q.unit, "entity.unit_noun"
         # the clause holds no noun phrase of its own (增长5.4%, 比一季度提升2个百分点): what it
         # measures is the subject of the nearest clause before it that has one
         subject = self._subject(doc, sentence, sent_start, end, local, i, previous, cues, times, ents)
@@ -594,6 +600,8 @@ class EntityCues:
     heading_marker: regex.Pattern[str] = regex.compile(r"(?!)")
     heading_stop: regex.Pattern[str] = regex.compile(r"(?!)")
     heading_length: int = 20
+    #: counters that are nouns and name what they count (班次) when the clause names nothing else
+    unit_nouns: frozenset[str] = frozenset()
     heading_reach: int = 8
 
     @classmethod
@@ -622,6 +630,7 @@ class EntityCues:
             place_tags=frozenset(found.get("place_tag", [])),
             heading_marker=regex.compile("^(?:" + _alternatives(found.get("heading_marker", [])) + r"|\s)+"),
             heading_stop=_char_class(found.get("heading_stop", [])),
+            unit_nouns=frozenset(found.get("unit_noun", [])),
         )
 
 
