@@ -56,6 +56,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.clause_quantity": "no noun phrase of its own in the clause: what the last quantity of the nearest clause with one measures",
     "entity.topic_clause": "no noun phrase of its own in the clause: the head of a clause before that is only a noun phrase (…的|利得税)",
     "entity.unit_noun": "a counter that is a noun (班次), in a clause naming nothing before it or only a place: the counter names what is counted",
+    "entity.subject_counter": "no noun phrase of its own in the clause and a person counter (人) followed by its predicate (12人被捕): the counter",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
 }
@@ -334,6 +335,9 @@ class ClaimExtractor:
         # a counter that is a noun names what it counts (每天共有40班次)
         if q.unit in self.cues.unit_nouns:
             return q.unit, "entity.unit_noun"
+        # a person counter opening a predicate (至今有12人被捕): the persons are what is counted
+        if q.unit in self.cues.subject_counters and not self.cues.punct_after.match(after_text):
+            return q.unit, "entity.subject_counter"
         # the clause holds no noun phrase of its own (增长5.4%, 比一季度提升2个百分点): what it
         # measures is the subject of the nearest clause before it that has one
         subject = self._subject(doc, sentence, sent_start, end, local, i, previous, cues, times, ents)
@@ -602,6 +606,8 @@ class EntityCues:
     heading_length: int = 20
     #: counters that are nouns and name what they count (班次) when the clause names nothing else
     unit_nouns: frozenset[str] = frozenset()
+    #: counters of persons (人) that are what is counted when the quantity is a predicate's subject
+    subject_counters: frozenset[str] = frozenset()
     heading_reach: int = 8
 
     @classmethod
@@ -631,6 +637,7 @@ class EntityCues:
             heading_marker=regex.compile("^(?:" + _alternatives(found.get("heading_marker", [])) + r"|\s)+"),
             heading_stop=_char_class(found.get("heading_stop", [])),
             unit_nouns=frozenset(found.get("unit_noun", [])),
+            subject_counters=frozenset(found.get("subject_counter", [])),
         )
 
 
