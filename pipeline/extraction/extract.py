@@ -299,6 +299,12 @@ class ClaimExtractor:
             phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence), cues=cues)
             if phrase:
                 return phrase, "entity.chain_after"
+        # a person counter followed by its predicate (15人危殆), no noun right before it (干部|30人):
+        # the persons are what is counted
+        if q.unit in self.cues.subject_counters:
+            following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()]
+            if following and _tag_in(following[0].tag_, self.cues.predicate_tags) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+                return q.unit, "entity.subject_counter"
         # after the old value of a change (由820万元|显著增至) comes the change, not what is counted
         if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
@@ -608,6 +614,8 @@ class EntityCues:
     unit_nouns: frozenset[str] = frozenset()
     #: counters of persons (人) that are what is counted when the quantity is a predicate's subject
     subject_counters: frozenset[str] = frozenset()
+    #: jieba tags of a word that, right after such a counter, is its predicate (危殆, 情况严重)
+    predicate_tags: frozenset[str] = frozenset()
     heading_reach: int = 8
 
     @classmethod
@@ -638,6 +646,7 @@ class EntityCues:
             heading_stop=_char_class(found.get("heading_stop", [])),
             unit_nouns=frozenset(found.get("unit_noun", [])),
             subject_counters=frozenset(found.get("subject_counter", [])),
+            predicate_tags=frozenset(found.get("predicate_tag", [])),
         )
 
 
