@@ -48,6 +48,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.age_holder": "an age: the person or noun after 的",
     "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
     "entity.np_after": "the noun phrase right after the quantity",
+    "entity.verbal_noun": "a count's classifier then one verb closing the clause (40宗|确诊): the verb names what is counted",
     "entity.np_after_de": "a quantity followed by 的 (3米的海浪): the noun phrase after 的, unless a noun phrase ends right before the quantity (a percent always)",
     "entity.share": "a share (A占B的X%): the subject A",
     "entity.same_as_previous": "a quantity right after another: what the previous one measures",
@@ -314,6 +315,12 @@ class ClaimExtractor:
                     return phrase, "entity.np_after"
             # X的N: N is what X measures (3米的海浪), unless a noun phrase right before the quantity
             # names the property and N only has it (集体收入|5万元以上的|村)
+            # a count's classifier then one verb closing the clause (新增40宗|确诊。), no noun right
+            # before the count (一家|三口|开销): the verb names the cases
+            if not phrase and q.kind == "count" and q.unit and q.unit not in self.cues.subject_counters:
+                following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe]
+                if len(following) >= 1 and cues.is_verbal(following[0]) and (len(following) == 1 or self.cues.punct_after.match(following[1].text)) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+                    return following[0].text, "entity.verbal_noun"
             if after_text.startswith("的") and (q.kind == "percent" or not self._noun_right_before(doc, sentence, sent_start, qs, cues)):
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
