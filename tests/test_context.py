@@ -85,8 +85,8 @@ def test_context_np_before_cuts_run_on(nlp, text, quantity, entity):
     [
         # a one-character verb or adverb alone is never the entity; the subject is the head after 的
         ("护理院的床位再多40张。", "40张", "床位"),
-        # nor is a time word
-        ("本港昨日新增45宗确诊。", "45宗", None),
+        # nor is a time word: the verb closing the clause after the classifier names the cases
+        ("本港昨日新增45宗确诊。", "45宗", "确诊"),
         # an adverb before a verb: the verb is what is counted only with no noun before it
         ("今年全县共培训1200人次。", "1200人次", "培训"),
         # a numeral word right before a number may name what is counted

@@ -48,6 +48,14 @@ def test_extract_context_field(nlp, text, quantity, field, value):
         ("本次建成省级“美丽乡村(示范村)”3个。", "3个", "省级“美丽乡村(示范村)”"),
         # a one-character head takes the verb before it
         ("全镇党员大会参会率达到95%以上。", "95%以上", "党员大会参会率"),
+        # a classifier then one verb closing the clause: the verb names the cases
+        ("本港今日新增40宗确诊，其中12宗属输入个案。", "40宗", "确诊"),
+        # not when a noun ends right before the count
+        ("工资够我们一家三口开销，还有结余。", "三口", "一家"),
+        # a person counter followed by its predicate: the persons are counted
+        ("留院的病人当中，15人危殆。", "15人", "人"),
+        # a counter that is a noun, after a route of places
+        ("由深圳到广州每天共有46班次。", "46班次", "班次"),
     ],
 )
 def test_extract_entity_phrase(nlp, text, quantity, entity):

@@ -48,6 +48,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.age_holder": "an age: the person or noun after 的",
     "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
     "entity.np_after": "the noun phrase right after the quantity",
+    "entity.verbal_noun": "a count's classifier then one verb closing the clause (40宗|确诊): the verb names what is counted",
     "entity.np_after_de": "a quantity followed by 的 (3米的海浪): the noun phrase after 的, unless a noun phrase ends right before the quantity (a percent always)",
     "entity.share": "a share (A占B的X%): the subject A",
     "entity.same_as_previous": "a quantity right after another: what the previous one measures",
@@ -55,6 +56,8 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.list_before": "the noun phrase before the quantity with the list items it closes",
     "entity.clause_quantity": "no noun phrase of its own in the clause: what the last quantity of the nearest clause with one measures",
     "entity.topic_clause": "no noun phrase of its own in the clause: the head of a clause before that is only a noun phrase (…的|利得税)",
+    "entity.unit_noun": "a counter that is a noun (班次), in a clause naming nothing before it or only a place: the counter names what is counted",
+    "entity.subject_counter": "no noun phrase of its own in the clause and a person counter (人) followed by its predicate (12人被捕): the counter",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
 }
@@ -246,6 +249,8 @@ class ClaimExtractor:
             heading = self._heading(doc_text(doc), sent_start + local[i][0])
             if heading:
                 return heading, "entity.heading"
+            if group[i].unit in self.cues.unit_nouns:
+                return group[i].unit, "entity.unit_noun"  # 由东站到机场|共有46班次: a place is no count
         return entity, rule
 
     def _is_place(self, doc: Doc, start: int, phrase: str, ents) -> bool:
@@ -295,6 +300,12 @@ class ClaimExtractor:
             phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence), cues=cues)
             if phrase:
                 return phrase, "entity.chain_after"
+        # a person counter followed by its predicate (15人危殆), no noun right before it (干部|30人):
+        # the persons are what is counted
+        if q.unit in self.cues.subject_counters:
+            following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()]
+            if following and _tag_in(following[0].tag_, self.cues.predicate_tags) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+                return q.unit, "entity.subject_counter"
         # after the old value of a change (由820万元|显著增至) comes the change, not what is counted
         if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
@@ -304,6 +315,12 @@ class ClaimExtractor:
                     return phrase, "entity.np_after"
             # X的N: N is what X measures (3米的海浪), unless a noun phrase right before the quantity
             # names the property and N only has it (集体收入|5万元以上的|村)
+            # a count's classifier then one verb closing the clause (新增40宗|确诊。), no noun right
+            # before the count (一家|三口|开销): the verb names the cases
+            if not phrase and q.kind == "count" and q.unit and q.unit not in self.cues.subject_counters:
+                following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe]
+                if len(following) >= 1 and cues.is_verbal(following[0]) and (len(following) == 1 or self.cues.punct_after.match(following[1].text)) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+                    return following[0].text, "entity.verbal_noun"
             if after_text.startswith("的") and (q.kind == "percent" or not self._noun_right_before(doc, sentence, sent_start, qs, cues)):
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
@@ -328,6 +345,12 @@ class ClaimExtractor:
             ends = {sent_start + e for _, e in local}
             listed = _with_list_before(doc, sent_start + len(head), phrase, clause_floor, ends, ctx, cues)
             return listed, "entity.np_before" if listed == phrase else "entity.list_before"
+        # a counter that is a noun names what it counts (每天共有40班次)
+        if q.unit in self.cues.unit_nouns:
+            return q.unit, "entity.unit_noun"
+        # a person counter opening a predicate (至今有12人被捕): the persons are what is counted
+        if q.unit in self.cues.subject_counters and not self.cues.punct_after.match(after_text):
+            return q.unit, "entity.subject_counter"
         # the clause holds no noun phrase of its own (增长5.4%, 比一季度提升2个百分点): what it
         # measures is the subject of the nearest clause before it that has one
         subject = self._subject(doc, sentence, sent_start, end, local, i, previous, cues, times, ents)
@@ -594,6 +617,12 @@ class EntityCues:
     heading_marker: regex.Pattern[str] = regex.compile(r"(?!)")
     heading_stop: regex.Pattern[str] = regex.compile(r"(?!)")
     heading_length: int = 20
+    #: counters that are nouns and name what they count (班次) when the clause names nothing else
+    unit_nouns: frozenset[str] = frozenset()
+    #: counters of persons (人) that are what is counted when the quantity is a predicate's subject
+    subject_counters: frozenset[str] = frozenset()
+    #: jieba tags of a word that, right after such a counter, is its predicate (危殆, 情况严重)
+    predicate_tags: frozenset[str] = frozenset()
     heading_reach: int = 8
 
     @classmethod
@@ -622,6 +651,9 @@ class EntityCues:
             place_tags=frozenset(found.get("place_tag", [])),
             heading_marker=regex.compile("^(?:" + _alternatives(found.get("heading_marker", [])) + r"|\s)+"),
             heading_stop=_char_class(found.get("heading_stop", [])),
+            unit_nouns=frozenset(found.get("unit_noun", [])),
+            subject_counters=frozenset(found.get("subject_counter", [])),
+            predicate_tags=frozenset(found.get("predicate_tag", [])),
         )
 
 
