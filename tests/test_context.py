@@ -234,6 +234,8 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         ("青山医院急症科今年接诊病人3200人。", "3200人", "青山医院", "org.head"),
         # an organisation opening a clause after an occasion (在发布会上) scopes the later clauses
         ("在记者会上中国人民银行宣布,增加贷款额度2000亿元。", "2000亿元", "中国人民银行", "org.name"),
+        # the origin after 由 opens the clause and scopes the later ones; the goal after 到 does not
+        ("由柳州到南宁，每日开出列车12班。", "12班", "柳州", "place.name"),
     ],
 )
 def test_context_where_of_claim_and_its_rule(nlp, text, quantity, where, rule):

@@ -33,7 +33,8 @@ _TITLE = regex.compile(r"《[^《》]*》")
 #: A quote or name in corner brackets (「…」, 『…』): a time inside scopes only what is inside.
 _QUOTE = regex.compile(r"「[^「」]*」|『[^『』]*』")
 _DIGIT_AT = regex.compile(r"[0-9０-９]")
-_LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经)")
+#: Prepositions a clause may open with before its place (在香港, 由柳州到南宁: the origin of a route).
+_LEAD_PREPOSITION = regex.compile(r"^(?:在|对|于|据|截至|经|由)")
 #: An occasion before a clause's subject (在发布会上, 于记者会中): no place, passed over like a time.
 _LEAD_OCCASION = regex.compile(r"^(?:在|于)[^\p{P}\s在于]{1,8}?会(?:上|中|里)")
 
