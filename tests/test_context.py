@@ -236,6 +236,8 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         ("在记者会上中国人民银行宣布,增加贷款额度2000亿元。", "2000亿元", "中国人民银行", "org.name"),
         # the origin after 由 opens the clause and scopes the later ones; the goal after 到 does not
         ("由柳州到南宁，每日开出列车12班。", "12班", "柳州", "place.name"),
+        # places in a bracketed remark are examples of the count, not where of the later figure
+        ("全省共有2个县（宁远、祁阳）财政收入突破百亿元。", "突破百亿元", "全省", "place.scope"),
     ],
 )
 def test_context_where_of_claim_and_its_rule(nlp, text, quantity, where, rule):

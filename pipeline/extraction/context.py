@@ -307,6 +307,8 @@ class ContextRules:
             openers = self.openers(before, sent_start, sentence)
         openers = [e for e in openers if e.end_char <= sent_start + q_start and e in before]
         chosen: Span | None = None
+        outside = [e for e in same_clause if not _in_remark(sentence, e.start_char - sent_start, q_start)]
+        same_clause = outside or same_clause  # 全国共有3个城市（甲、乙）…: a remark's places are examples
         if same_clause:
             chosen = same_clause[-1]
             if _SCOPE.match(chosen.text):
@@ -415,6 +417,18 @@ def _match_at(pieces: list[tuple[Rule, RulePattern]], text: str, pos: int) -> tu
         if match is not None and match.end() > pos and (best is None or match.end() > best[0]):
             best = (match.end(), rule.id)
     return best
+
+
+def _in_remark(sentence: str, local: int, q_start: int) -> bool:
+    """True when `local` lies inside a bracketed remark （…） that closes before `q_start`."""
+    opened = max(sentence.rfind("（", 0, local), sentence.rfind("(", 0, local))
+    if opened < 0:
+        return False
+    closed = max(sentence.rfind("）", opened, local), sentence.rfind(")", opened, local))
+    if closed >= 0:
+        return False
+    after = min((i for i in (sentence.find("）", local), sentence.find(")", local)) if i >= 0), default=-1)
+    return 0 <= after < q_start
 
 
 def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
