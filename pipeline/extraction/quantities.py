@@ -7,6 +7,7 @@ extraction component aligns it to tokens afterwards.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -167,6 +168,25 @@ class QuantityMatcher:
         self.exclusions: list[tuple[Rule, RulePattern]] = [
             (rule, RulePattern(rule, expand_macros(rule.get("pattern"), self.system))) for rule in rules.section("exclusion")
         ]
+        # An exclusion every match of which starts with its {NUM}/{CNNUM} (no top-level `|`): a number
+        # is written only with the characters of `alphabet`, so its number lies in one run of them and
+        # the rest of the pattern matches right after a character of that run. `excluded_spans` tries
+        # such an exclusion only in those runs, by one match of `[alphabet]*?(?P<zhq>pattern)` (lazy:
+        # the leftmost start first, as finditer's scan) from the run's start or the last match's end.
+        number_class = self.system.char_class()
+        glue = "".join(sorted({",", *"".join(self.system.fractions), *"".join(self.system.cn_fractions)}))
+        alphabet = number_class[:-1] + regex.escape(glue) + "]"
+        self._number_runs = regex.compile(alphabet + "+")
+        self._in_runs: list[tuple[regex.Pattern[str], regex.Pattern[str]] | None] = []
+        for rule, pattern in self.exclusions:
+            rest = _number_led(rule.get("pattern"))
+            if not rest:
+                self._in_runs.append(None)
+                continue
+            self._in_runs.append((
+                regex.compile(f"{alphabet}*?(?P<zhq>{pattern.compiled.pattern})"),
+                regex.compile(expand_macros(rest, self.system)),
+            ))
         self.arabic = regex.compile(r"[0-9０-９]")
         self.unit_led = set(self.system.small) | {c for b in self.system.big for c in b} | {h[0] for h in self.system.halves}
 
@@ -196,9 +216,35 @@ class QuantityMatcher:
     def excluded_spans(self, text: str) -> list[tuple[int, int, Rule]]:
         """Spans of `text` that the exclusion rules take out."""
         spans: list[tuple[int, int, Rule]] = []
-        for rule, pattern in self.exclusions:
-            for match in pattern.finditer(text):
-                spans.append((match.start(), match.end(), rule))
+        runs: list[tuple[int, int]] | None = None
+        for (rule, pattern), in_runs in zip(self.exclusions, self._in_runs):
+            if in_runs is None:
+                for match in pattern.finditer(text):
+                    spans.append((match.start(), match.end(), rule))
+                continue
+            if runs is None:
+                runs = [m.span() for m in self._number_runs.finditer(text)]
+                run_ends = [end for _, end in runs]
+            in_runs, tail = in_runs
+            pos = 0  # the end of the last match: the scan goes on from there, as finditer's
+            try:
+                hosts: list[int] = []  # the runs holding the character before a place the rest matches at
+                for found in tail.finditer(text, overlapped=True, timeout=PATTERN_TIMEOUT):
+                    at = found.start() - 1
+                    k = bisect_left(run_ends, at + 1)
+                    if at >= 0 and k < len(runs) and runs[k][0] <= at and (not hosts or hosts[-1] != k):
+                        hosts.append(k)
+                for k in hosts:
+                    run_start, run_end = runs[k]
+                    while pos < run_end:
+                        match = in_runs.match(text, max(pos, run_start), timeout=PATTERN_TIMEOUT)
+                        if match is None:
+                            break
+                        start, end = match.span("zhq")
+                        spans.append((start, end, rule))
+                        pos = end if end > start else end + 1
+            except TimeoutError:
+                raise pattern._error(text, PATTERN_TIMEOUT) from None
         return spans
 
     # -- scanner -----------------------------------------------------------------------------
@@ -549,6 +595,39 @@ class QuantityMatcher:
             number_start=number_start,
             number_end=number_end,
         )
+
+
+def _number_led(pattern: str) -> str:
+    """The rest of the exclusion `pattern` after its leading {NUM} or {CNNUM} when every match starts
+    with that number: it begins with one and has no `|` outside brackets and groups; else ""."""
+    for macro in ("{NUM}", "{CNNUM}"):
+        if pattern.startswith(macro):
+            rest = pattern[len(macro):]
+            break
+    else:
+        return ""
+    depth, in_class, i = 0, False, 0
+    while i < len(rest):
+        char = rest[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if rest[i + 1 : i + 2] == "^":
+                i += 1
+            if rest[i + 1 : i + 2] == "]":
+                i += 1  # a literal ] first in a class
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return ""
+        i += 1
+    return rest if depth == 0 and not in_class and rest else ""
 
 
 def _neighbours(low: Decimal, high: Decimal) -> bool:
