@@ -13,7 +13,7 @@ from functools import cache
 import regex
 from spacy.tokens import Doc, Span, Token
 
-from .nlp import builtin_sentence_end
+from .nlp import builtin_sentence_end, sentence_end_pattern
 from ..rules import Rule, RulePattern, RuleSet
 
 _BRACKETS = set("“”‘’「」『』()（）《》")
@@ -72,6 +72,7 @@ class ContextRules:
         for rule in rules.section("tag_class"):
             tags.setdefault(rule.get("use"), []).extend(rule.get("tags"))
         self.tag_classes = {use: tuple(dict.fromkeys(found)) for use, found in tags.items()}
+        self.sentence_end = sentence_end_pattern(rules)
         separators = set(self.list_separators)
         # a marker that is also a list separator (与) cannot tell a comparison's base from a list item
         self.base_markers = frozenset(m for m in self.markers if m not in separators)
@@ -92,6 +93,7 @@ class ContextRules:
             self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers,
             self.list_closers, t.get("nominal", ()), t.get("stop", ()), t.get("function", ()),
             t.get("function_single", ()), t.get("predicative", ()), t.get("time", ()), t.get("cut_function", ()),
+            self.sentence_end,
         )
 
     # -- time -----------------------------------------------------------------------------------
@@ -467,7 +469,8 @@ class PhraseCues:
     `list_closers`: words that close a parallel list (钢材、水泥|等);
     the `*_tags` are jieba tag prefixes of `[[tag_class]]` rules: nominal words, stops, function
     words (any length, or one character), words that describe a predicate, time words, and the
-    tags of a word whose one-character piece left by a cue is dropped.
+    tags of a word whose one-character piece left by a cue is dropped; `sentence_end`: the rules'
+    sentence end, which no bracket pair crosses.
     """
 
     verbal: frozenset[str] = frozenset()
@@ -485,6 +488,8 @@ class PhraseCues:
     predicative_tags: tuple[str, ...] = ()
     time_tags: tuple[str, ...] = ()
     cut_function_tags: tuple[str, ...] = ()
+    #: the rules' sentence end (`[[punctuation]]`); None: the built-in rules'
+    sentence_end: regex.Pattern[str] | None = None
 
     def is_scope(self, token: Token) -> bool:
         """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
@@ -593,15 +598,16 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def _bracket_group(tokens: list[Token], at: int, step: int, bound: int) -> int | None:
+def _bracket_group(tokens: list[Token], at: int, step: int, bound: int, cues: PhraseCues) -> int | None:
     """Index of the token that closes (step 1) or opens (step -1) the bracket at `at`, within
     the clause (`bound` is the last index that may be used), or None."""
+    sentence_end = cues.sentence_end or builtin_sentence_end()
     want = _OPENERS.get(tokens[at].text) if step == 1 else _CLOSERS.get(tokens[at].text)
     k = at + step
     while want and (k <= bound if step == 1 else k >= bound):
         if tokens[k].text == want:
             return k
-        if _CLAUSE_END.match(tokens[k].text) or builtin_sentence_end().match(tokens[k].text):
+        if _CLAUSE_END.match(tokens[k].text) or sentence_end.match(tokens[k].text):
             return None
         k += step
     return None
@@ -633,13 +639,13 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         if noun and _ends_after(tokens, k, cues):
             break  # 4个展馆|工作，, 20名护士|当值, 约900名地盘工人|今日: the predicate after the noun
         if token.text in _OPENERS and not out:
-            close = _bracket_group(tokens, k, 1, len(tokens) - 1)
+            close = _bracket_group(tokens, k, 1, len(tokens) - 1, cues)
             if close is not None and token.text in "(（" and any(_HAS_DIGIT.search(t.text) for t in tokens[k:close]):
                 break  # 60%|（共21人）: a remark with a number, not a name
             if close is None and capped:
                 # a quoted name longer than the reach: read on to its end (rare, so not costly)
                 tokens = [t for t in tokens_between(doc, start, full_limit) if t.idx + len(t.text) > start]
-                close = _bracket_group(tokens, k, 1, len(tokens) - 1)
+                close = _bracket_group(tokens, k, 1, len(tokens) - 1, cues)
             if close is not None:
                 out += "".join(t.text for t in tokens[k : close + 1])
                 last, k = tokens[close], close + 1
@@ -697,7 +703,7 @@ def _ends_after(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
     if token.text in _OPENERS:
         if not (k > 0 and tokens[k - 1].tag_.startswith("n") and token.text in "(（"):
             return False
-        close = _bracket_group(tokens, k, 1, min(len(tokens) - 1, k + 3))
+        close = _bracket_group(tokens, k, 1, min(len(tokens) - 1, k + 3), cues)
         return close is None  # a short alternative stays: 行政村(社区)
     tag = token.tag_
     if tag.startswith(cues.time_tags) and not cues.is_blocked(token):
@@ -754,7 +760,7 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
     while k >= 0:
         token = tokens[k]
         if token.text in _CLOSERS and not pieces:
-            open_at = _bracket_group(tokens, k, -1, 0)
+            open_at = _bracket_group(tokens, k, -1, 0, cues)
             if open_at is not None and token.text in ")）" and open_at > 0 and cues.is_nominal(tokens[open_at - 1]):
                 k = open_at - 1  # 货币供应量|（M2）: an abbreviation or remark after the noun it explains
                 continue
@@ -763,7 +769,7 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
                 k = open_at - 1
                 continue
         if token.text in ")）" and pieces:
-            open_at = _bracket_group(tokens, k, -1, 0)
+            open_at = _bracket_group(tokens, k, -1, 0, cues)
             inside = tokens[open_at + 1 : k] if open_at is not None else []
             if open_at is None or len("".join(t.text for t in inside)) > 4 or any(cues.is_verbal(t) for t in inside):
                 break  # 金融机构（含外资）|本外币贷款余额: a remark before the phrase; 村(社区)|干部 goes on
