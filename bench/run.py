@@ -111,9 +111,9 @@ def rate(chars: int, seconds: float) -> float:
 
 def bench_stages(corpus: Corpus, rules: RuleSet, nlp: Language) -> tuple[dict[str, Any], list[str]]:
     """Time cleaning, conversion, segmentation and extraction separately; return figures and the clean texts."""
-    from pipeline.text.clean import strip_boilerplate_report
+    from pipeline.text.clean import strip_lines_report
     from pipeline.text.convert import to_simplified
-    from pipeline.text.markup import markup_to_text
+    from pipeline.text.markup import markup_to_lines
 
     t_clean = t_convert = t_seg = t_extract = 0.0
     stripped_chars = 0
@@ -122,7 +122,8 @@ def bench_stages(corpus: Corpus, rules: RuleSet, nlp: Language) -> tuple[dict[st
     progress = Progress("stages", len(corpus.articles))
     for n, (path, article) in enumerate(zip(corpus.paths, corpus.articles), start=1):
         t0 = time.perf_counter()
-        kept, _ = strip_boilerplate_report(markup_to_text(article.text, article.fmt), rules)
+        # the stages as run.clean_document runs them: lines with their markup signals, then the classifier
+        kept, _ = strip_lines_report(markup_to_lines(article.text, article.fmt), rules)
         t1 = time.perf_counter()
         text = to_simplified(kept, rules)
         t2 = time.perf_counter()
