@@ -26,8 +26,9 @@ GOLD_FIELDS: tuple[str, ...] = (
     "where",
     "time",
 )
-#: The columns of the tool's output: doc, the gold fields, sentence, rule.
-OUTPUT_FIELDS: tuple[str, ...] = ("doc", *GOLD_FIELDS, "sentence", "rule")
+#: The columns of the tool's output: doc, the gold fields, sentence, rule, then the fields added
+#: later (at the end, so earlier columns keep their place): where_code.
+OUTPUT_FIELDS: tuple[str, ...] = ("doc", *GOLD_FIELDS, "sentence", "rule", "where_code")
 
 KINDS = frozenset({"count", "money", "percent", "area", "length", "weight", "age", "other"})
 QUALIFIERS = frozenset({"approx", "gt", "ge", "lt", "le"})
@@ -54,6 +55,8 @@ class Claim:
     doc: str = ""
     sentence: str = ""
     rule: str = ""
+    #: the GB/T 2260 division code of `where` (six digits), HK, MO or TW; None without one
+    where_code: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         """Return the claim as an ordered dict of the output columns."""

@@ -215,6 +215,10 @@ def extract_text(clean_text: str, doc_id: str, nlp: Language, *, chunk_chars: in
                 if whole:
                     claim.context = make_context(clean_text, claim.start, claim.end)
                 claims.append(claim)
+        from .extraction.codes import assign_where_codes, place_codes
+
+        # a place of one chunk decides an ambiguous name of another, as in an unchunked text
+        assign_where_codes(claims, place_codes(getattr(nlp.tokenizer, "rules", None)))
     for claim in claims:
         claim.doc = doc_id
     return claims

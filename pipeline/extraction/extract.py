@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..claim import Claim
+from .codes import assign_where_codes, place_codes
 from .context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
 from .quantities import Quantity, QuantityMatcher
 from ..rules import RuleSet, load_rules
@@ -148,6 +149,7 @@ class ClaimExtractor:
                 span.id_ = claim.rule
                 spans.append(span)
         doc.spans["claims"] = spans
+        assign_where_codes(claims, place_codes(self.rules))
         doc.user_data[CLAIMS_KEY] = [claim.to_data() for claim in claims]
         for key in _CACHE_KEYS:
             doc.user_data.pop(key, None)

@@ -279,7 +279,7 @@ def save_rules(rules: RuleSet, path: Path) -> None:
         folder = target / f"{number:02d}"
         folder.mkdir(parents=True)
         for source in sorted(Path(directory).iterdir()):
-            if source.suffix in (".toml", ".txt") and source.is_file():
+            if source.suffix in (".toml", ".txt", ".tsv") and source.is_file():
                 shutil.copyfile(source, folder / source.name)
 
 
