@@ -72,6 +72,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "t2s_fix": {**_COMMON, "wrong": STR, "right": STR},
     "t2s_keep": {**_COMMON, "char": STR},
     "t2s_particle": {**_COMMON, "char": STR, "right": STR, "keep_words": STRS},
+    # comparison across articles (zhclaims compare)
+    "compare": {**_COMMON, "use": STR, "surface": STRS, "canonical": STR, "keep": STRS, "pattern": STR},
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "unit": ("surface", "unit", "kind"),
@@ -98,6 +100,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "t2s_fix": ("wrong", "right"),
     "t2s_keep": ("char",),
     "t2s_particle": ("char", "right", "keep_words"),
+    "compare": ("use",),
 }
 
 #: Keys whose value is one of a fixed set: (section, key) -> allowed values.
@@ -125,6 +128,10 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("qualifier", "qualifier"): ("approx", "gt", "ge", "lt", "le"),
     ("boilerplate", "position"): ("any", "top", "bottom", "tail"),
     ("numeral", "role"): ("digit", "small", "point", "fraction", "half", "sign"),
+    ("compare", "use"): (
+        "strip_before", "strip_after", "synonym", "generic", "skip_kind", "deictic_where", "implicit_where",
+        "now", "absolute_time",
+    ),
 }
 
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z_][\w-]*)\s*\]\]")

@@ -365,6 +365,39 @@ def explain(
         typer.echo(format_explanation(result))
 
 
+@app.command()
+def compare(
+    claims: Annotated[list[Path], typer.Argument(help="Claim files written by `zhclaims extract` (.jsonl or .csv).")],
+    html: Annotated[Optional[Path], typer.Option("--html", help="Also write a page with each group's claims side by side to this file.")] = None,
+    tolerance: Annotated[float, typer.Option("--tolerance", min=0.0, help="Relative tolerance: values within it agree (0.02 = 2%).")] = 0.02,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+    all_groups: Annotated[bool, typer.Option("--all", help="Show every group, not only those that disagree.")] = False,
+    rules: RulesOpt = None,
+    no_builtin_rules: NoBuiltinOpt = False,
+) -> None:
+    """Find the measures that several articles state, and list those whose values disagree.
+
+    Claims are grouped by entity (normalised by the [[compare]] rules), place (where_code, else
+    where), period (period_start/period_end, else time with the article's date) and unit; each
+    claim is shown with its article, title, date, sentence and url."""
+    from decimal import Decimal
+
+    from .compare import CompareRules, compare_claims, format_report, read_claim_rows, render_html, report_to_json
+
+    ruleset = _rules(rules, no_builtin_rules)
+    try:
+        rows = read_claim_rows(claims)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    report = compare_claims(rows, CompareRules.from_rules(ruleset), Decimal(str(tolerance)))
+    if html is not None:
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(render_html(report, all_groups=all_groups), encoding="utf-8")
+        typer.echo(f"wrote {html}: {len(report.disagreeing)} disagreeing of {len(report.groups)} groups", err=True)
+    typer.echo(report_to_json(report, all_groups=all_groups) if as_json else format_report(report, all_groups=all_groups))
+
+
 @rules_app.command("check")
 def rules_check(
     directory: Annotated[Optional[Path], typer.Argument(help="A rules directory to check (default: the built-in rules).")] = None,

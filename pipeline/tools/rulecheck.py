@@ -44,6 +44,8 @@ EXTRACTION_SECTIONS = (
 )
 #: Rule sections whose examples are lines of an article before cleaning.
 CLEANING_SECTIONS = ("boilerplate", "inline_junk", "t2s_fix", "t2s_keep", "t2s_particle")
+#: Rule sections of `zhclaims compare`: an example's `text` (an entity, a where or a time) must become its `clean`.
+COMPARE_SECTIONS = ("compare",)
 _FIELDS = ("value", "high", "unit", "kind", "qualifier", "entity", "role", "where", "time")
 
 
@@ -187,6 +189,29 @@ def run_cleaning_examples(rule: Rule, rules: RuleSet) -> tuple[int, list[Failure
     return count, failures
 
 
+def run_compare_examples(rule: Rule, rules: RuleSet) -> tuple[int, list[Failure]]:
+    """Run one `[[compare]]` rule's examples with all the compare rules; return (examples run, failures)."""
+    from .compare import CompareRules
+
+    compare = CompareRules.from_rules(rules)
+    use = rule.get("use")
+    failures: list[Failure] = []
+    for example in rule.get("examples", []):
+        text = example["text"]
+        if use in ("deictic_where", "implicit_where"):
+            place = compare.place(text, None, None)
+            got = place[1] if place else ""
+        elif use in ("now", "absolute_time"):
+            got = compare.period(text, "DATE") or ""
+        else:
+            got = compare.entity(text) or ""
+        if "clean" not in example:
+            failures.append(Failure(rule, text, "example without 'clean' (what the text must become)"))
+        elif got != example["clean"]:
+            failures.append(Failure(rule, text, f"expected {example['clean']!r}, got {got!r}"))
+    return len(rule.get("examples", [])), failures
+
+
 def check_rules(rules: RuleSet, nlp: Language) -> CheckReport:
     """Run the examples of every extraction and cleaning rule of a rule set."""
     report = CheckReport(files=len(rules.files))
@@ -194,6 +219,12 @@ def check_rules(rules: RuleSet, nlp: Language) -> CheckReport:
         report.rules += 1
         if rule.section in CLEANING_SECTIONS:
             count, failures = run_cleaning_examples(rule, rules)
+            report.examples += count
+            report.passed += count - len(failures)
+            report.failures.extend(failures)
+            continue
+        if rule.section in COMPARE_SECTIONS:
+            count, failures = run_compare_examples(rule, rules)
             report.examples += count
             report.passed += count - len(failures)
             report.failures.extend(failures)
