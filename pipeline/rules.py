@@ -130,7 +130,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("numeral", "role"): ("digit", "small", "point", "fraction", "half", "sign"),
     ("compare", "use"): (
         "strip_before", "strip_after", "synonym", "generic", "skip_kind", "deictic_where", "implicit_where",
-        "now", "absolute_time",
+        "now", "absolute_time", "attributive_branch", "record_verb", "place_synonym",
     ),
 }
 

@@ -372,6 +372,7 @@ def compare(
     tolerance: Annotated[float, typer.Option("--tolerance", min=0.0, help="Relative tolerance: values within it agree (0.02 = 2%).")] = 0.02,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
     all_groups: Annotated[bool, typer.Option("--all", help="Show every group, not only those that disagree.")] = False,
+    window: Annotated[int, typer.Option("--window", min=0, help="Claims read at their article's date (no time, 目前, 今年…) of articles at most this many days apart are of one period (default 0: the same day).")] = 0,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
 ) -> None:
@@ -390,7 +391,7 @@ def compare(
     except (OSError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    report = compare_claims(rows, CompareRules.from_rules(ruleset), Decimal(str(tolerance)))
+    report = compare_claims(rows, CompareRules.from_rules(ruleset), Decimal(str(tolerance)), window)
     if html is not None:
         html.parent.mkdir(parents=True, exist_ok=True)
         html.write_text(render_html(report, all_groups=all_groups), encoding="utf-8")

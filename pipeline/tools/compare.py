@@ -27,7 +27,7 @@ import csv
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,9 @@ class CompareRules:
     implicit: frozenset[str] = frozenset()
     now: frozenset[str] = frozenset()
     absolute: list[regex.Pattern[str]] = field(default_factory=list)
+    attributive: frozenset[str] = frozenset()
+    record_verbs: tuple[str, ...] = ()
+    place_synonyms: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> CompareRules:
@@ -69,6 +72,8 @@ class CompareRules:
         kinds: set[str] = set()
         implicit: set[str] = set()
         now: set[str] = set()
+        attributive: set[str] = set()
+        record: list[str] = []
         for rule in rules.section("compare"):
             use, surface = rule.get("use"), rule.get("surface", [])
             if use == "strip_before":
@@ -90,12 +95,32 @@ class CompareRules:
                 now.update(surface)
             elif use == "absolute_time" and rule.get("pattern"):
                 out.absolute.append(regex.compile(rule.get("pattern")))
+            elif use == "attributive_branch":
+                attributive.update(surface)
+            elif use == "record_verb":
+                record.extend(surface)
+            elif use == "place_synonym":
+                out.place_synonyms.update((s, rule.get("canonical", "")) for s in surface)
         out.strip_before.sort(key=len, reverse=True)
         out.strip_after.sort(key=len, reverse=True)
         out.synonyms.sort(key=lambda pair: len(pair[0]), reverse=True)
         out.keep, out.generic, out.skip_kinds = tuple(keep), frozenset(generic), frozenset(kinds)
         out.implicit, out.now = frozenset(implicit), frozenset(now)
+        out.attributive, out.record_verbs = frozenset(attributive), tuple(record)
         return out
+
+    def states_measure(self, sentence: str | None, quantity: str | None, rule: str | None) -> bool:
+        """Whether a claim states a measure: a quantity before its noun (7名警员到场: entity branch in
+        `attributive`) does only after a record verb (录得15宗个案); any other claim does.
+
+        >>> r = CompareRules(attributive=frozenset({"entity.np_after"}), record_verbs=("录得",))
+        >>> r.states_measure("7名警员到场", "7名", "count.ming+entity.np_after"), r.states_measure("今日录得7宗个案", "7宗", "count.zong+entity.np_after")
+        (False, True)
+        """
+        if not any(part in self.attributive for part in (rule or "").split("+")):
+            return True
+        at = (sentence or "").find(quantity or "\0")
+        return at > 0 and (sentence or "")[:at].rstrip().endswith(self.record_verbs)
 
     def entity(self, entity: str | None) -> str | None:
         """The entity as a measure's name: synonyms replaced, totality words stripped; None for a generic one.
@@ -134,41 +159,52 @@ class CompareRules:
         if where_code:
             return ("code", where_code)
         if where:
-            return None if any(p.search(where) for p in self.deictic) else ("name", where)
+            return None if any(p.search(where) for p in self.deictic) else ("name", self.place_synonyms.get(where, where))
         if region is None:
             return ("none", "")  # rows without a region (before it was extracted): no place said
         return ("code", region) if region in self.implicit else None
 
-    def period(self, time: str | None, date: str | None) -> str | None:
-        """The period label of a time: the time itself when it names a year, else the time at the article's date; None without a date.
+    def period(self, time: str | None, date: str | None) -> tuple[str, str | None] | None:
+        """The period of a time: (the time, None) when it names a year; else (the time, or "" for the
+        article's date, and that date); None for a relative time without a date.
 
         >>> r = CompareRules(now=frozenset({"目前"}), absolute=[regex.compile(r"20\\d\\d")])
         >>> r.period("2020年", None), r.period("目前", "2021-03-04"), r.period(None, "2021-03-04"), r.period("去年", None)
-        ('2020年', '2021-03-04', '2021-03-04', None)
+        (('2020年', None), ('', '2021-03-04'), ('', '2021-03-04'), None)
         """
         if time and any(p.search(time) for p in self.absolute):
-            return time
+            return time, None
         if not date:
             return None
         if not time or time in self.now:
-            return date
-        return f"{time}@{date}"
+            return "", date
+        return time, date
 
 
 @dataclass(frozen=True, slots=True)
 class MeasureKey:
-    """What a claim measures: comparable claims share it."""
+    """What a claim measures: comparable claims share it. `date` is the article's date a relative time (or none) is read at."""
 
     entity: str
     place: tuple[str, str]
     period: str
     unit: str
     role: str
+    date: str | None = None
+    #: the last article date of a group whose claims' dates lie within the window (compare --window)
+    date_to: str | None = None
+
+    def when(self) -> str:
+        """The period as shown: the time, the article date(s) it is read at, or both."""
+        dates = (self.date or "") + (f"…{self.date_to}" if self.date_to and self.date_to != self.date else "")
+        if not dates:
+            return self.period
+        return f"{self.period}@{dates}" if self.period else dates
 
     def label(self) -> str:
         """One line naming the measure."""
         place = self.place[1] or "—"
-        return f"{self.entity} · {place} · {self.period} · {self.unit or '—'}" + ("" if self.role == "level" else f" · {self.role}")
+        return f"{self.entity} · {place} · {self.when()} · {self.unit or '—'}" + ("" if self.role == "level" else f" · {self.role}")
 
 
 @dataclass(slots=True)
@@ -217,6 +253,7 @@ class CompareReport:
     tolerance: Decimal
     groups: list[Group]
     skipped: dict[str, int]
+    window: int = 0
 
     @property
     def disagreeing(self) -> list[Group]:
@@ -288,27 +325,95 @@ def article_date(row: dict[str, Any]) -> str | None:
     return None
 
 
+_CLAUSE_BREAK = regex.compile(r"[\p{P}\p{Nd}\s]")
+#: The longest stretch between a place and the entity that is read as part of the measure.
+MODIFIER_CHARS = 12
+
+
+def with_modifiers(row: dict[str, Any]) -> str | None:
+    """The entity with the words between the claim's place and it in its clause (全国|铁路完成|固定资产投资:
+    the railways' investment, not the country's), which the entity reader leaves out.
+
+    >>> with_modifiers({"entity": "投资", "where": "全国", "sentence": "全国铁路完成投资10亿元"})
+    '铁路完成投资'
+    >>> with_modifiers({"entity": "投资", "where": "全国", "sentence": "全国投资完成10亿元"})
+    '投资'
+    """
+    entity, where, sentence = row.get("entity"), row.get("where"), row.get("sentence") or ""
+    if not entity or not where:
+        return entity
+    at = sentence.find(where)
+    if at < 0:
+        return entity
+    end = sentence.find(entity, at + len(where))
+    between = sentence[at + len(where) : end] if end >= 0 else ""
+    if not between or len(between) > MODIFIER_CHARS or _CLAUSE_BREAK.search(between):
+        return entity
+    return between + entity
+
+
 def measure_key(row: dict[str, Any], rules: CompareRules) -> MeasureKey | str:
-    """The claim's key, or why it has none (`entity`, `place`, `period`, `kind`)."""
+    """The claim's key, or why it has none (`kind`, `entity`, `attributive`, `place`, `period`)."""
     if row.get("kind") in rules.skip_kinds:
         return "kind"
-    entity = rules.entity(row.get("entity"))
+    entity = rules.entity(with_modifiers(row))
     if entity is None:
         return "entity"
+    if not rules.states_measure(row.get("sentence"), row.get("quantity"), row.get("rule")):
+        return "attributive"
     place = rules.place(row.get("where"), row.get("where_code"), row.get("region"))
     if place is None:
         return "place"
     start, end = row.get("period_start"), row.get("period_end")
-    period = f"{start or '…'}/{end or '…'}" if start or end else rules.period(row.get("time"), article_date(row))
+    period = (f"{start or '…'}/{end or '…'}", None) if start or end else rules.period(row.get("time"), article_date(row))
     if period is None:
         return "period"
     unit = str(row.get("unit") or "") + (f" {row['currency']}" if row.get("currency") else "")
     role = {"from": "from", "delta": "delta"}.get(row.get("role") or "", "level")
-    return MeasureKey(entity, place, period, unit, role)
+    return MeasureKey(entity, place, period[0], unit, role, period[1])
 
 
-def compare_claims(rows: Iterable[dict[str, Any]], rules: CompareRules, tolerance: Decimal = DEFAULT_TOLERANCE) -> CompareReport:
-    """Group the claims of different articles by measure and mark the groups whose values disagree."""
+def _day(date: str) -> int | None:
+    from datetime import date as Date
+
+    try:
+        return Date.fromisoformat(date).toordinal()
+    except ValueError:
+        return None
+
+
+def within_window(by_key: dict[MeasureKey, list[Entry]], window: int) -> dict[MeasureKey, list[Entry]]:
+    """Join the keys that differ only by article dates at most `window` days apart (a run of such dates is one key)."""
+    if window <= 0:
+        return by_key
+    runs: dict[MeasureKey, list[tuple[int, MeasureKey]]] = defaultdict(list)
+    out: dict[MeasureKey, list[Entry]] = {}
+    for key, entries in by_key.items():
+        day = _day(key.date) if key.date else None
+        if day is None:
+            out[key] = entries
+        else:
+            runs[replace(key, date=None)].append((day, key))
+    for dated in runs.values():
+        dated.sort(key=lambda pair: pair[0])
+        run: list[tuple[int, MeasureKey]] = []
+        for day, key in [*dated, (None, None)]:
+            if run and (day is None or day - run[-1][0] > window):
+                first, last = run[0][1], run[-1][1]
+                out[replace(first, date_to=last.date)] = [e for _, k in run for e in by_key[k]]
+                run = []
+            if key is not None:
+                run.append((day, key))
+    return out
+
+
+def compare_claims(
+    rows: Iterable[dict[str, Any]], rules: CompareRules, tolerance: Decimal = DEFAULT_TOLERANCE, window: int = 0
+) -> CompareReport:
+    """Group the claims of different articles by measure and mark the groups whose values disagree.
+
+    `window`: claims read at article dates (no time, 目前, or a relative time) of articles at most
+    that many days apart are of one period (0: the same day)."""
     by_key: dict[MeasureKey, list[Entry]] = defaultdict(list)
     skipped: dict[str, int] = defaultdict(int)
     count = 0
@@ -323,7 +428,7 @@ def compare_claims(rows: Iterable[dict[str, Any]], rules: CompareRules, toleranc
             continue
         by_key[key].append(Entry(row, *span))
     groups: list[Group] = []
-    for key, entries in by_key.items():
+    for key, entries in within_window(by_key, window).items():
         per_doc: dict[str, list[Entry]] = defaultdict(list)
         for entry in entries:
             per_doc[entry.doc].append(entry)
@@ -336,7 +441,7 @@ def compare_claims(rows: Iterable[dict[str, Any]], rules: CompareRules, toleranc
         disagree = any(not agree(a, b, tolerance) for a in kept for b in kept if a.doc != b.doc)
         groups.append(Group(key, kept, disagree, mixed))
     groups.sort(key=lambda g: (not g.disagree, -len(g.docs()), g.key.label()))
-    return CompareReport(count, len(docs), tolerance, groups, dict(skipped))
+    return CompareReport(count, len(docs), tolerance, groups, dict(skipped), window)
 
 
 def show_value(row: dict[str, Any]) -> str:
@@ -353,7 +458,8 @@ def format_report(report: CompareReport, *, all_groups: bool = False) -> str:
     skipped = ", ".join(f"{why} {n}" for why, n in sorted(report.skipped.items()))
     lines = [
         f"{report.claims} claims of {report.articles} articles; {len(report.groups)} measures stated by 2+ articles, "
-        f"{len(report.disagreeing)} disagree (tolerance {report.tolerance:%}); not compared: {skipped or 'none'}"
+        f"{len(report.disagreeing)} disagree (tolerance {report.tolerance:%}, window {report.window} days); "
+        f"not compared: {skipped or 'none'}"
     ]
     shown = report.groups if all_groups else report.disagreeing
     for number, group in enumerate(shown, start=1):
@@ -386,7 +492,7 @@ def report_to_json(report: CompareReport, *, all_groups: bool = False) -> str:
         "not_compared": report.skipped,
         "shown": [
             {
-                "entity": g.key.entity, "place": g.key.place[1], "period": g.key.period, "unit": g.key.unit,
+                "entity": g.key.entity, "place": g.key.place[1], "period": g.key.when(), "unit": g.key.unit,
                 "role": g.key.role, "disagree": g.disagree, "articles": g.docs(), "left_out": g.mixed,
                 "values": [{"value": v, "articles": d} for v, d in g.values()],
                 "claims": [_row_data(e.row) for e in g.entries],

@@ -198,11 +198,15 @@ def run_compare_examples(rule: Rule, rules: RuleSet) -> tuple[int, list[Failure]
     failures: list[Failure] = []
     for example in rule.get("examples", []):
         text = example["text"]
-        if use in ("deictic_where", "implicit_where"):
+        if use in ("deictic_where", "implicit_where", "place_synonym"):
             place = compare.place(text, None, None)
             got = place[1] if place else ""
+        elif use in ("attributive_branch", "record_verb"):
+            quantity = example.get("quantity", "")
+            got = quantity if compare.states_measure(text, quantity, "+".join(compare.attributive)) else ""
         elif use in ("now", "absolute_time"):
-            got = compare.period(text, "DATE") or ""
+            period = compare.period(text, "DATE")
+            got = "" if period is None else "@".join(part for part in period if part)
         else:
             got = compare.entity(text) or ""
         if "clean" not in example:
