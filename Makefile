@@ -27,9 +27,11 @@ test: install
 score: install
 	$(BIN)/zhclaims score
 
-# docs/explain-seed.png: the displaCy page of a seed article in headless Chromium (not part of `make test`)
+# docs/explain-seed.png: the displaCy page of a seed article in headless Chromium (not part of `make test`);
+# docs/compare.png: the `zhclaims compare` page of the invented claims of docs/compare-example.jsonl
 docs: install
 	$(BIN)/python tools/screenshot.py
+	$(BIN)/python tools/screenshot.py --compare docs/compare-example.jsonl -o docs/compare.png
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -330,13 +330,14 @@ _CLAUSE_BREAK = regex.compile(r"[\p{P}\p{Nd}\s]")
 MODIFIER_CHARS = 12
 
 
-def with_modifiers(row: dict[str, Any]) -> str | None:
+def with_modifiers(row: dict[str, Any], times: Iterable[str] = ()) -> str | None:
     """The entity with the words between the claim's place and it in its clause (全国|铁路完成|固定资产投资:
-    the railways' investment, not the country's), which the entity reader leaves out.
+    the railways' investment, not the country's), which the entity reader leaves out; the claim's
+    time and `times` (the article's date words) there are not part of it.
 
     >>> with_modifiers({"entity": "投资", "where": "全国", "sentence": "全国铁路完成投资10亿元"})
     '铁路完成投资'
-    >>> with_modifiers({"entity": "投资", "where": "全国", "sentence": "全国投资完成10亿元"})
+    >>> with_modifiers({"entity": "投资", "where": "全国", "time": "今年", "sentence": "全国今年投资完成10亿元"})
     '投资'
     """
     entity, where, sentence = row.get("entity"), row.get("where"), row.get("sentence") or ""
@@ -347,6 +348,9 @@ def with_modifiers(row: dict[str, Any]) -> str | None:
         return entity
     end = sentence.find(entity, at + len(where))
     between = sentence[at + len(where) : end] if end >= 0 else ""
+    for time in (row.get("time"), *times):
+        if time:
+            between = between.replace(time, "")
     if not between or len(between) > MODIFIER_CHARS or _CLAUSE_BREAK.search(between):
         return entity
     return between + entity
@@ -356,7 +360,7 @@ def measure_key(row: dict[str, Any], rules: CompareRules) -> MeasureKey | str:
     """The claim's key, or why it has none (`kind`, `entity`, `attributive`, `place`, `period`)."""
     if row.get("kind") in rules.skip_kinds:
         return "kind"
-    entity = rules.entity(with_modifiers(row))
+    entity = rules.entity(with_modifiers(row, rules.now))
     if entity is None:
         return "entity"
     if not rules.states_measure(row.get("sentence"), row.get("quantity"), row.get("rule")):
