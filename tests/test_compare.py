@@ -54,6 +54,7 @@ CASES = [
     ("conflict", [row("a", 15), row("b", 18)], [("确诊病例", ["a", "b"], True)]),
     # totality words and synonyms: 累计确诊个案 and 确诊病例总数 are one measure
     ("normalised", [row("a", 15, "累计确诊个案"), row("b", 15, "确诊病例总数")], [("确诊病例", ["a", "b"], False)]),
+    ("agree", [row("a", 15, sentence="甲报:15宗。"), row("b", 15, sentence="乙报:15宗。")], [("确诊病例", ["a", "b"], False)]),
     # within the tolerance (2%): agree
     ("tolerance", [row("a", 1000, "受访者"), row("b", 1015, "受访者")], [("受访者", ["a", "b"], False)]),
     # 约 widens a value: 约100 meets 105
@@ -61,8 +62,9 @@ CASES = [
     # 超过3000 meets 3500, not 2000
     ("open", [row("a", 3000, "参加者", qualifier="gt"), row("b", 3500, "参加者"), row("c", 2000, "参加者")],
      [("参加者", ["a", "b", "c"], True)]),
-    # one article alone is no group
+    # one article alone is no group, nor one sentence reposted by two
     ("one article", [row("a", 15), row("a", 15)], []),
+    ("reposted", [row("a", 15, sentence="今日录得15宗。"), row("b", 15, sentence="今日录得15宗。")], []),
     # different days, different places, different units, a change beside a level: no group
     ("other day", [row("a", 15), row("b", 18, date="2020-03-06")], []),
     ("other place", [row("a", 15, where="湾仔区", where_code="HK"), row("b", 18, where="南山区", where_code="440305")], []),
@@ -76,7 +78,7 @@ CASES = [
                 row("b", 18, time="2020年", period_start="2020-01-01", period_end="2020-12-31", date="2020-09-01")],
      [("确诊病例", ["a", "b"], True)]),
     # an article whose own claims of one key disagree is left out; the rest still agree
-    ("mixed article", [row("a", 15), row("a", 900), row("b", 15), row("c", 15)], [("确诊病例", ["b", "c"], False)]),
+    ("mixed article", [row("a", 15), row("a", 900), row("b", 15, sentence="乙:15宗。"), row("c", 15)], [("确诊病例", ["b", "c"], False)]),
     # generic entities and ages are not compared
     ("generic", [row("a", 15, "人", unit="人"), row("b", 18, "人", unit="人")], []),
     ("age", [row("a", 30, "男子", unit="岁", kind="age"), row("b", 40, "男子", unit="岁", kind="age")], []),
