@@ -65,6 +65,7 @@ CASES = [
     # one article alone is no group, nor one sentence reposted by two
     ("one article", [row("a", 15), row("a", 15)], []),
     ("reposted", [row("a", 15, sentence="今日录得15宗。"), row("b", 15, sentence="今日录得15宗。")], []),
+    ("reposted twice", [row(d, 15, sentence=s) for d in "ab" for s in ("今日录得15宗。", "(共15宗)")], []),
     # different days, different places, different units, a change beside a level: no group
     ("other day", [row("a", 15), row("b", 18, date="2020-03-06")], []),
     ("other place", [row("a", 15, where="湾仔区", where_code="HK"), row("b", 18, where="南山区", where_code="440305")], []),

@@ -18,8 +18,8 @@ A claim whose key lacks a part is not compared (the report counts why). A group 
 by at least two articles; its values disagree when two claims of different articles do not meet
 within the tolerance (a claim is the interval its qualifier and range give: `约`, `超过`, `3–5`).
 An article whose own claims of one key disagree names two measures by one key (新增 and 累计
-both read as 病例): it is left out of that group. A key whose claims all stand in one same
-sentence (a reposted article, a wire copy) is one source, no group.
+both read as 病例): it is left out of that group. Articles that state a key in the same
+sentences (a reposted article, a wire copy) are one source: a key needs two sources to be a group.
 """
 
 from __future__ import annotations
@@ -441,8 +441,9 @@ def compare_claims(
             continue
         mixed = [d for d, es in per_doc.items() if any(not agree(a, b, tolerance) for a in es for b in es)]
         kept = [e for e in entries if e.doc not in mixed]
-        if len({e.doc for e in kept}) < 2 or len({_sentence(e.row) for e in kept}) < 2:
-            continue  # one article, or the same sentence in every article (a reposted article, wire copy)
+        sources = {frozenset(_sentence(e.row) for e in kept if e.doc == doc) for doc in {e.doc for e in kept}}
+        if len(sources) < 2:
+            continue  # one article, or articles that state it in the same sentences (a reposted article, wire copy)
         disagree = any(not agree(a, b, tolerance) for a in kept for b in kept if a.doc != b.doc)
         groups.append(Group(key, kept, disagree, mixed))
     groups.sort(key=lambda g: (not g.disagree, -len(g.docs()), g.key.label()))
