@@ -179,3 +179,19 @@ def test_compare_cli_text_json_html(tmp_path):
 def test_compare_cli_missing_file(tmp_path):
     result = runner.invoke(app, ["compare", str(tmp_path / "none.jsonl")])
     assert result.exit_code == 2
+
+
+def test_compare_reads_csv_as_extract_writes_it(tmp_path):
+    # extract --format csv: empty cells are nulls, numbers are text
+    import csv
+
+    path = tmp_path / "claims.csv"
+    rows = [row("a", 15, sentence="甲:15宗。"), row("b", 18)]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
+    result = runner.invoke(app, ["compare", str(path), "--json"])
+    data = json.loads(result.output)
+    assert (data["groups"], data["disagreeing"]) == (1, 1)
+    assert [v["value"] for v in data["shown"][0]["values"]] == ["15宗", "18宗"]
