@@ -89,6 +89,11 @@ CASES = [
     ("record verb", [row("a", 5, "新个案", sentence="今日录得5宗新个案。", rule="count.zong+entity.np_after"),
                      row("b", 7, "新个案", sentence="今日录得7宗新个案。", rule="count.zong+entity.np_after")],
      [("新病例", ["a", "b"], True)]),
+    # a share's base belongs to the measure
+    ("share base", [row("a", 14, "比重", unit="%", sentence="园区产值占全省比重14%。"),
+                    row("b", 7, "比重", unit="%", sentence="卫生费用占产值的比重为7%。")], []),
+    ("same base", [row("a", 14, "比重", unit="%", sentence="园区产值占全省比重14%。"),
+                   row("b", 7, "比重", unit="%", sentence="工业增加值占全省比重7%。")], [("全省比重", ["a", "b"], True)]),
     # the words between the place and the entity belong to the measure
     ("modifier", [row("a", 9, "投资", unit="元", where="全国", sentence="全国铁路完成投资9元。"),
                   row("b", 90, "投资", unit="元", where="中国", sentence="中国投资完成90元。")], []),

@@ -63,6 +63,8 @@ class CompareRules:
     attributive: frozenset[str] = frozenset()
     record_verbs: tuple[str, ...] = ()
     place_synonyms: dict[str, str] = field(default_factory=dict)
+    #: the share cues of the extraction rules (entity_cue use "share": 占): what follows is a share's base
+    share_cues: tuple[str, ...] = ()
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> CompareRules:
@@ -108,7 +110,30 @@ class CompareRules:
         out.keep, out.generic, out.skip_kinds = tuple(keep), frozenset(generic), frozenset(kinds)
         out.implicit, out.now = frozenset(implicit), frozenset(now)
         out.attributive, out.record_verbs = frozenset(attributive), tuple(record)
+        shares = [s for r in rules.section("entity_cue") if r.get("use") == "share" for s in r.get("surface", [])]
+        out.share_cues = tuple(sorted(shares, key=len, reverse=True))
         return out
+
+    def with_base(self, entity: str | None, sentence: str | None) -> str | None:
+        """A share's entity with its base when the sentence names one right before it (占GDP的比重: GDP的比重),
+        so shares of different wholes are different measures.
+
+        >>> r = CompareRules(share_cues=("占",))
+        >>> r.with_base("比重", "卫生费用占GDP的比重为6.7%"), r.with_base("比重", "园区产值占全国比重超14%"), r.with_base("比重", "比重为6.7%")
+        ('GDP的比重', '全国比重', '比重')
+        """
+        if not entity or not sentence or not self.share_cues:
+            return entity
+        at = sentence.find(entity)
+        if at <= 0:
+            return entity
+        before = sentence[:at]
+        for cue in self.share_cues:
+            start = before.rfind(cue)
+            base = before[start + len(cue):] if start >= 0 else ""
+            if base and len(base) <= MODIFIER_CHARS and not _CLAUSE_BREAK.search(base):
+                return base + entity
+        return entity
 
     def states_measure(self, sentence: str | None, quantity: str | None, rule: str | None) -> bool:
         """Whether a claim states a measure: a quantity before its noun (7名警员到场: entity branch in
@@ -361,7 +386,7 @@ def measure_key(row: dict[str, Any], rules: CompareRules) -> MeasureKey | str:
     """The claim's key, or why it has none (`kind`, `entity`, `attributive`, `place`, `period`)."""
     if row.get("kind") in rules.skip_kinds:
         return "kind"
-    entity = rules.entity(with_modifiers(row, rules.now))
+    entity = rules.entity(rules.with_base(with_modifiers(row, rules.now), row.get("sentence")))
     if entity is None:
         return "entity"
     if not rules.states_measure(row.get("sentence"), row.get("quantity"), row.get("rule")):
