@@ -127,3 +127,16 @@ def test_codes_user_table_replaces_a_name(tmp_path):
     codes = place_codes(load_rules([tmp_path]))
     assert codes.resolve("南山区") == "440305"
     assert codes.resolve("海淀") == "110108"
+
+
+def test_codes_saved_pipeline_keeps_the_code_table(tmp_path):
+    # nlp.to_disk copies place_codes.tsv with the rules; the restored pipeline gives the same codes
+    import spacy
+
+    import zhclaims
+
+    nlp = zhclaims.load()
+    nlp.to_disk(tmp_path / "saved")
+    assert (tmp_path / "saved" / "tokenizer" / "rules" / "00" / "place_codes.tsv").is_file()
+    text = "深圳市南山区今年新建公园12个。"
+    assert [c.where_code for c in spacy.load(tmp_path / "saved")(text)._.claims] == ["440305"]
