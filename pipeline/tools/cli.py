@@ -378,9 +378,7 @@ def compare(
 ) -> None:
     """Find the measures that several articles state, and list those whose values disagree.
 
-    Claims are grouped by entity (normalised by the [[compare]] rules), place (where_code, else
-    where), period (period_start/period_end, else time with the article's date) and unit; each
-    claim is shown with its article, title, date, sentence and url."""
+    Claims are grouped by entity (normalised by the compare rules of rules/compare.toml), place (where_code, else where), period (period_start/period_end, else time with the article's date), unit and role; each claim is shown with its article, title, date, sentence and url."""
     from decimal import Decimal
 
     from .compare import CompareRules, compare_claims, format_report, read_claim_rows, render_html, report_to_json

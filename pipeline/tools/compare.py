@@ -342,9 +342,13 @@ def agree(a: Entry, b: Entry, tolerance: Decimal) -> bool:
 
 
 def article_date(row: dict[str, Any]) -> str | None:
-    """The article's date (YYYY-MM-DD) of a row: `article_date`, else the corpus metadata's `date`."""
-    for name in ("article_date", "date"):
-        value = row.get(name)
+    """The article's date (YYYY-MM-DD) of a row: `article_date`, else the corpus metadata's `date` (or `meta.date`).
+
+    >>> article_date({"date": "2018-02-10 10:26:13"}), article_date({"meta": {"date": "2020-01-02"}}), article_date({})
+    ('2018-02-10', '2020-01-02', None)
+    """
+    meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
+    for value in (row.get("article_date"), row.get("date"), meta.get("date")):
         if value:
             text = str(value)
             return text[:10] if regex.match(r"\d{4}-\d\d-\d\d", text) else text
