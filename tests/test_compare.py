@@ -200,3 +200,12 @@ def test_compare_reads_csv_as_extract_writes_it(tmp_path):
     data = json.loads(result.output)
     assert (data["groups"], data["disagreeing"]) == (1, 1)
     assert [v["value"] for v in data["shown"][0]["values"]] == ["15宗", "18宗"]
+
+
+def test_compare_report_shows_a_repeated_figure_once():
+    from pipeline.tools.compare import format_report
+
+    rows = [row("a", 15, sentence="甲:15宗。"), row("a", 15, sentence="(15宗)"), row("b", 18)]
+    text = format_report(compare_claims(rows, COMPARE))
+    assert [line.split()[1] for line in text.splitlines() if line.strip().startswith(("15宗", "18宗"))] == ["a", "b"]
+    assert "15宗 (1 article); 18宗 (1 article)" in text

@@ -256,6 +256,13 @@ class Group:
     #: articles left out: their own claims of this key disagree
     mixed: list[str] = field(default_factory=list)
 
+    def shown(self) -> list[Entry]:
+        """One claim per article and value (an article that repeats a figure shows it once)."""
+        seen: dict[tuple[str, str], Entry] = {}
+        for entry in self.entries:
+            seen.setdefault((entry.doc, show_value(entry.row)), entry)
+        return list(seen.values())
+
     def docs(self) -> list[str]:
         """The articles of the group, in order of first claim."""
         return list(dict.fromkeys(e.doc for e in self.entries))
@@ -507,7 +514,7 @@ def format_report(report: CompareReport, *, all_groups: bool = False) -> str:
         lines.append(f"[{number}] {group.key.label()}  {'DISAGREE' if group.disagree else 'agree'}: {values}")
         if group.mixed:
             lines.append(f"    left out (its own claims disagree): {', '.join(group.mixed)}")
-        for entry in group.entries:
+        for entry in group.shown():
             row = entry.row
             meta = "  ".join(str(row[k]) for k in ARTICLE_FIELDS if row.get(k))
             lines.append(f"    {show_value(row):>12}  {entry.doc}  {meta}".rstrip())
@@ -583,7 +590,7 @@ def render_html(report: CompareReport, *, all_groups: bool = False, title: str =
         if group.mixed:
             parts.append(f'<p class="left">left out (its own claims disagree): {escape(", ".join(group.mixed))}</p>')
         parts.append('<div class="row">')
-        for entry in group.entries:
+        for entry in group.shown():
             row = entry.row
             url = str(row.get("url") or "")
             doc = escape(entry.doc)
