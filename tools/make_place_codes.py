@@ -17,8 +17,8 @@ Both packages are needed only to regenerate the file, never at run time:
     .venv/bin/python tools/make_place_codes.py --site-packages /tmp/placesvenv/lib/python3.11/site-packages
 
 Output: ``NAME<TAB>CODES`` per line, CODES one code or several joined by ``,`` when the name is
-that of several divisions (朝阳: 朝阳市, 朝阳县 and two 朝阳区); the pipeline keeps such a name
-without a code unless the article's other places decide (pipeline/extraction/codes.py).
+that of several divisions (朝阳: 朝阳市, 朝阳县 and two 朝阳区); the pipeline gives such a name no
+code unless the article's other places, or containment, decide (pipeline/extraction/codes.py).
 """
 
 from __future__ import annotations
@@ -179,8 +179,9 @@ def main(argv: list[str] | None = None) -> int:
         "  name level by level (province; its prefecture; the county under that prefecture).",
         "Hong Kong, Macao, Taiwan and their places: HK, MO, TW (also 本港/全港, 本澳/全澳, 全台;",
         "  金门 is governed from Taiwan: TW, not the table's 350527).",
-        "A name of several divisions lists every code, joined by ',' (ambiguous: resolved only by",
-        "  the article's other places, see pipeline/extraction/codes.py).",
+        "A name of several divisions lists every code, joined by ',' (ambiguous: decided by the",
+        "  article's other places, else by the one that holds the others, 南昌 the city over 南昌县;",
+        "  else no code; see pipeline/extraction/codes.py).",
         f"Counts: {len(table)} names, {ambiguous} ambiguous; {len(missing)} divisions without a code",
         f"  in the codes table; names of rules/places.txt without a code: {len(uncoded)}"
         + (f" ({' '.join(uncoded[:12])})" if uncoded else ""),
