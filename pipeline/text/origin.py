@@ -133,7 +133,11 @@ class Origin:
         where = None
         if text:
             limit = self.cursor + 4 * len(text) + REACH
-            pieces = [(k, text[k : k + PIECE]) for k in range(0, max(1, len(text) - PIECE + 1), PIECE)][:PIECES]
+            # short pieces for a short line, so that markup inside it (**bold**) leaves some whole
+            size = max(3, min(PIECE, len(text) // 2))
+            pieces = [(k, text[k : k + size]) for k in range(0, max(1, len(text) - size + 1), size)][:PIECES]
+            if len(text) > size:
+                pieces.append((len(text) - size, text[-size:]))
             for lo, hi in ((self.cursor, limit), (self.body_start, len(self.raw))):
                 for k, piece in pieces:
                     at = self.raw.find(piece, lo, hi)
