@@ -293,6 +293,14 @@ def test_corpus_pdf_failures(tmp_path: Path, monkeypatch, content, patch, messag
         ('<html><head><title>甲 - 网站</title><meta property="og:title" content="甲">'
          '<meta name="pubdate" content="2019年6月3日"><link rel="canonical" href="http://x.org/1"></head><body>正文</body></html>',
          "html", None, ("甲", "2019-06-03", "http://x.org/1", {"title": "甲 - 网站"})),
+        ('<html><head><script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle", '
+         '"headline": "甲", "datePublished": "2024-05-09T14:30:07.000Z", "url": "http://x.org/2"}]}</script></head>'
+         '<body><p>正文</p></body></html>', "html", None, ("甲", "2024-05-09", "http://x.org/2", {})),
+        ('<html><body><aside><time datetime="2020-01-01">旧闻</time></aside>'
+         '<time pubdate datetime="2021-02-03T08:00">二月三日</time><p>正文</p></body></html>', "html", None,
+         (None, "2021-02-03", None, {})),
+        ('<html><body><aside><time datetime="2020-01-01">旧闻</time></aside><p>正文</p></body></html>', "html", None,
+         (None, None, None, {})),
         ("正文", "txt", {"headline": "甲", "published": "June 3, 2019", "link": "http://x", "section": "本地"},
          ("甲", "2019-06-03", "http://x", {"section": "本地"})),
         ("正文", "txt", {"date": "上周二"}, (None, "上周二", None, {})),

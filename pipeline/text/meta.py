@@ -38,6 +38,7 @@ _TITLE_TAG = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
 _META_TAG = re.compile(r"<meta\b([^>]*)>", re.I)
 _LINK_TAG = re.compile(r"<link\b([^>]*)>", re.I)
 _TIME_TAG = re.compile(r"<time\b([^>]*)>", re.I)
+_LD_JSON = re.compile(r"<script\b[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script\s*>", re.I | re.S)
 _ATTR = re.compile(r"""([A-Za-z_:][\w:.-]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _SPACE = re.compile(r"\s+")
 
@@ -104,7 +105,8 @@ def _attrs(text: str) -> dict[str, str]:
 
 def html_meta(raw: str) -> dict[str, Any]:
     """What the head of an HTML page says: `<meta name|property|itemprop=… content=…>`, the `<title>`,
-    the canonical link, and the first `<time datetime=…>` of the page.
+    the canonical link; and the page's JSON-LD article (headline, datePublished, url) and a
+    `<time datetime=…>` marked as the publication's (`pubdate`, `itemprop="datePublished"`).
 
     >>> html_meta('<html><head><title>甲 | 网站</title><meta property="og:title" content="甲">'
     ...           '<meta name="viewport" content="x"><link rel="canonical" href="http://x.org/1"></head></html>')
@@ -128,12 +130,42 @@ def html_meta(raw: str) -> dict[str, Any]:
         attrs = _attrs(tag)
         if "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href"):
             data.setdefault("canonical", attrs["href"])
-    time = _TIME_TAG.search(raw)
-    if time:
-        stamp = _attrs(time.group(1)).get("datetime")
-        if stamp:
-            data.setdefault("datetime", stamp)
+    for key, value in _linked_data(raw).items():
+        data.setdefault(key, value)
+    for time in _TIME_TAG.finditer(raw):
+        attrs = _attrs(time.group(1))
+        # only a time the page marks as the publication's (a sidebar's times are other articles')
+        marked = re.search(r"\bpubdate\b", time.group(1), re.I) or attrs.get("itemprop", "").lower() == "datepublished"
+        if attrs.get("datetime") and marked:
+            data.setdefault("datetime", attrs["datetime"])
+            break
     return data
+
+
+def _linked_data(raw: str) -> dict[str, str]:
+    """headline, datePublished and url of the first article object of the page's JSON-LD (schema.org).
+
+    >>> _linked_data('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "甲", '
+    ...              '"datePublished": "2024-05-09T14:30:07Z"}</script>')
+    {'headline': '甲', 'datepublished': '2024-05-09T14:30:07Z'}
+    """
+    for block in _LD_JSON.findall(raw):
+        try:
+            data = json.loads(block)
+        except ValueError:
+            continue
+        todo = [data]
+        while todo:
+            item = todo.pop(0)
+            if isinstance(item, list):
+                todo.extend(item)
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    todo.extend(item["@graph"] if isinstance(item["@graph"], list) else [item["@graph"]])
+                if item.get("headline") or item.get("datePublished"):
+                    found = {"headline": item.get("headline"), "datepublished": item.get("datePublished"), "url": item.get("url")}
+                    return {k: v for k, v in found.items() if isinstance(v, str) and v}
+    return {}
 
 
 _YMD = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
