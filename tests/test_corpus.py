@@ -106,6 +106,8 @@ def test_corpus_claims_give_the_input_script(tmp_path: Path, quantity, orig, sen
         ("a.html", "<html><head><title>標題</title></head><body>\n<p>青禾縣今年\n新建<b>學校</b>\n12所。</p>\n</body></html>\n", 4, "12所"),
         ("b.md", "# 標題\n\n第一段沒有數字。\n\n全縣共有**醫院**7間。\n", 5, "7間"),
         ("c.txt", "標題\n\n\n全縣共有醫院7間。\n", 4, "7間"),
+        # a Markdown table row: its cells are found, not the tab-joined clean line
+        ("d.md", "# 各區醫院\n\n| 地區 | 醫院數目 |\n| --- | --- |\n| 青禾區 | 7間 |\n", 5, "7間"),
     ],
 )
 def test_corpus_line_of_a_claim_in_its_file(tmp_path: Path, name, raw, line, quantity_orig):

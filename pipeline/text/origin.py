@@ -133,11 +133,16 @@ class Origin:
         where = None
         if text:
             limit = self.cursor + 4 * len(text) + REACH
-            # short pieces for a short line, so that markup inside it (**bold**) leaves some whole
-            size = max(3, min(PIECE, len(text) // 2))
-            pieces = [(k, text[k : k + size]) for k in range(0, max(1, len(text) - size + 1), size)][:PIECES]
-            if len(text) > size:
-                pieces.append((len(text) - size, text[-size:]))
+            if "\t" in text:
+                # a table row: its cells, longest first (the file separates them by | or <td>)
+                cells = sorted((c for c in text.split("\t") if len(c) >= 2), key=len, reverse=True)
+                pieces = [(0, cell) for cell in cells[:PIECES]]
+            else:
+                # short pieces for a short line, so that markup inside it (**bold**) leaves some whole
+                size = max(3, min(PIECE, len(text) // 2))
+                pieces = [(k, text[k : k + size]) for k in range(0, max(1, len(text) - size + 1), size)][:PIECES]
+                if len(text) > size:
+                    pieces.append((len(text) - size, text[-size:]))
             for lo, hi in ((self.cursor, limit), (self.body_start, len(self.raw))):
                 for k, piece in pieces:
                     at = self.raw.find(piece, lo, hi)
