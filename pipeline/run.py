@@ -138,7 +138,8 @@ def process_file(path: Path, rules: RuleSet, nlp: Language | None, *, from_clean
     """Read, clean (unless `from_clean`) and extract (unless `nlp` is None) one article file; a failing stage raises StageError."""
     from .text.reader import article_format
 
-    article = Article(doc_id(path), None, "txt" if from_clean else article_format(path), str(path))
+    fmt = "pdf" if path.suffix.lower() == ".pdf" else ("txt" if from_clean else article_format(path))
+    article = Article(doc_id(path), None, fmt, str(path))
     return process_article(article, rules, nlp, from_clean=from_clean)
 
 

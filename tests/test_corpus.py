@@ -365,3 +365,25 @@ def test_cli_version():
 
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.strip() == f"zhclaims {__version__}"
+
+
+def test_corpus_extract_article_takes_a_file_path_or_a_corpus_path(tmp_path: Path):
+    """The per-file entry point a cluster runner calls: a file gives its claims, a corpus all its rows'."""
+    import zhclaims
+    from pipeline.tools.batch import extract_article
+
+    nlp = zhclaims.load()
+    inputs = _write_inputs(tmp_path)
+    one = extract_article(inputs["files"] / "qh1.md", nlp.tokenizer.rules, nlp)
+    assert [c.quantity_orig for c in one.claims] == ["12所", "3億元", "5間"] and one.doc == "qh1"
+    bad = _corpus_file(tmp_path, "bad.jsonl", inputs["jsonl"].read_text(encoding="utf-8") + "not json\n")
+    rows = extract_article(bad, nlp.tokenizer.rules, nlp)
+    assert [c.doc for c in rows.claims] == ["qh1"] * 3 + ["bs2"] and rows.failure is None
+    assert rows.warnings == [f"{bad}:3: not JSON (Expecting value: line 1 column 1 (char 0))"]
+
+
+def test_corpus_from_clean_rows(tmp_path: Path):
+    path = _corpus_file(tmp_path, "c.jsonl", '{"id": "a", "text": "全镇共有医院7间。"}\n')
+    code, rows, stderr = _rows([str(path), "--from-clean"])
+    assert code == 0, stderr
+    assert [(r["doc"], r["quantity"], r["line"]) for r in rows] == [("a", "7间", 1)]

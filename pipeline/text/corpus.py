@@ -207,12 +207,12 @@ def iter_articles(
             yield from _stdin_articles(unique, text_field, id_field, from_clean)
             continue
         kind = INPUT_FORMATS.get(path.suffix.lower())
-        if from_clean or kind in FORMATS.values() or (kind is None and not path.suffix):
-            yield Article(unique(name), None, "txt" if from_clean else (kind or "txt"), str(path))
+        if kind in ("jsonl", "csv"):
+            yield from _corpus_articles(path, kind, unique, text_field, id_field)
         elif kind == "pdf":
             yield Article(unique(name), None, "pdf", str(path))
-        elif kind in ("jsonl", "csv"):
-            yield from _corpus_articles(path, kind, unique, text_field, id_field)
+        elif from_clean or kind in FORMATS.values() or (kind is None and not path.suffix):
+            yield Article(unique(name), None, "txt" if from_clean else (kind or "txt"), str(path))
         else:
             readable = " ".join(sorted(INPUT_FORMATS))
             yield Failure(str(path), "read", f"unsupported format {path.suffix!r} (read are: {readable}; save it as text or PDF)")

@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Optional
 
 from ..claim import Claim
 from ..rules import RuleSet
-from ..text.corpus import Article, Failure
+from ..text.corpus import CORPUS_FORMATS, Article, Failure
 
 __all__ = ["Article", "Failure", "Outcome", "extract_article", "clean_article", "process"]
 
@@ -74,7 +74,8 @@ def as_article(item: Path | str | Article, *, from_clean: bool = False) -> Artic
     from ..text.reader import article_format
 
     path = Path(item)
-    return Article(doc_id(path), None, "txt" if from_clean else article_format(path), str(path))
+    fmt = "pdf" if path.suffix.lower() == ".pdf" else ("txt" if from_clean else article_format(path))
+    return Article(doc_id(path), None, fmt, str(path))
 
 
 def extract_article(path: Path | Article, rules: RuleSet, nlp: Language, *, from_clean: bool = False) -> Outcome:
@@ -85,9 +86,13 @@ def extract_article(path: Path | Article, rules: RuleSet, nlp: Language, *, from
     `pipeline.text.corpus.iter_articles(paths, text_field=..., id_field=...)`, which yields
     `Article(id, text, fmt, source, line, meta, row)` (text None for a file not read yet: it is
     read here) or a `Failure` (a bad corpus row, an unsupported file) to report as it is.
+    Given the path of a corpus (.jsonl, .csv), every row is processed here: the Outcome holds the
+    claims of all rows, and each bad row's message is one of its `warnings`.
     """
     from ..run import StageError, process_article
 
+    if not isinstance(path, Article) and Path(path).suffix.lower() in CORPUS_FORMATS:
+        return _extract_corpus(Path(path), rules, nlp, from_clean)
     article = as_article(path, from_clean=from_clean)
     source = Path(article.source)
     try:
@@ -95,6 +100,21 @@ def extract_article(path: Path | Article, rules: RuleSet, nlp: Language, *, from
         return Outcome(source, claims=processed.claims, doc=article.id, chars=processed.raw_chars)
     except StageError as exc:  # one bad article is reported, the batch goes on
         return Outcome(source, failure=_failure(_where(article), exc.stage, exc.error), doc=article.id)
+
+
+def _extract_corpus(path: Path, rules: RuleSet, nlp: Language, from_clean: bool) -> Outcome:
+    """All rows of one corpus file as one Outcome (a runner that takes one file per task)."""
+    from ..text.corpus import iter_articles
+
+    outcome = Outcome(path, doc=str(path))
+    for item in iter_articles([path], from_clean=from_clean):
+        done = _one(item, "extract", rules, nlp, from_clean)
+        if done.failure is not None:
+            outcome.warnings.append(done.failure.message())
+        else:
+            outcome.claims.extend(done.claims)
+            outcome.chars += done.chars
+    return outcome
 
 
 def _where(article: Article) -> str:
