@@ -16,13 +16,14 @@ import regex
 from .claim import Claim
 from .extraction.numbers import numeral_chars
 from .rules import RuleSet
+from .text.corpus import Article
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-#: File endings read as articles when a directory is given.
-ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+#: File endings of single-article files (corpora and PDF: `text.corpus.INPUT_FORMATS`).
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml")
 
 
 @dataclass(slots=True)
@@ -33,6 +34,8 @@ class Cleaned:
     warnings: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     why: list[str] = field(default_factory=list)
+    #: the kept lines before conversion (the input's own script), line for line as `text`
+    orig: str = ""
 
 
 def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
@@ -44,7 +47,7 @@ def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
     kept, dropped = strip_lines_report(markup_to_lines(raw, fmt), rules)
     text = to_simplified(kept, rules)
     warnings = [f"corrupted bytes at line {c.line}: {c.text!r}" for c in find_corruptions(text)]
-    return Cleaned(text=text, warnings=warnings, dropped=[d.line for d in dropped], why=[d.why for d in dropped])
+    return Cleaned(text=text, warnings=warnings, dropped=[d.line for d in dropped], why=[d.why for d in dropped], orig=kept)
 
 
 @dataclass(slots=True)
@@ -60,6 +63,8 @@ class Processed:
     why: list[str] = field(default_factory=list)
     #: characters of the decoded article before cleaning
     raw_chars: int = 0
+    #: the clean text before conversion (the input's own script)
+    orig: str = ""
 
 
 class StageError(Exception):
@@ -77,26 +82,65 @@ def process_text(
     """Clean (unless `from_clean`) and extract (unless `nlp` is None) one decoded article; a failing stage raises StageError."""
     stage = "clean"
     try:
-        cleaned = Cleaned(text=raw) if from_clean else clean_document(raw, fmt=fmt, rules=rules)
+        cleaned = Cleaned(text=raw, orig=raw) if from_clean else clean_document(raw, fmt=fmt, rules=rules)
         stage = "extract"
         claims = extract_text(cleaned.text, doc, nlp) if nlp is not None else []
     except Exception as exc:  # noqa: BLE001 - named by stage for the caller (the batch reports it and goes on)
         raise StageError(stage, exc) from exc
     return Processed(
         doc=doc, text=cleaned.text, claims=claims, warnings=cleaned.warnings, dropped=cleaned.dropped, why=cleaned.why,
-        raw_chars=len(raw),
+        raw_chars=len(raw), orig=cleaned.orig,
     )
+
+
+def process_article(article: Article, rules: RuleSet, nlp: Language | None, *, from_clean: bool = False) -> Processed:
+    """Read (a file not read yet), clean (unless `from_clean`) and extract (unless `nlp` is None) one
+    `Article`; its claims carry the article's metadata and where each stands in the input. A failing
+    stage raises StageError."""
+    from .text.corpus import load_article
+
+    try:
+        article = load_article(article)
+    except Exception as exc:  # noqa: BLE001
+        raise StageError("read", exc) from exc
+    processed = process_text(article.text, rules, nlp, fmt=article.fmt, doc=article.id, from_clean=from_clean)
+    if processed.claims:
+        try:
+            place_claims(processed, article)
+        except Exception as exc:  # noqa: BLE001
+            raise StageError("extract", exc) from exc
+    return processed
+
+
+def place_claims(processed: Processed, article: Article) -> None:
+    """Set each claim's article metadata (title, date, url, meta), its line in the input and its
+    quantity and sentence in the input's own script."""
+    from .text.markup import front_matter_end
+    from .text.meta import article_metadata
+    from .text.origin import Origin
+
+    raw = article.text or ""
+    meta = article_metadata(raw, article.fmt, article.meta if article.row else None)
+    body = front_matter_end(raw)
+    if article.fmt == "html":
+        at = raw.find("<body")
+        body = max(body, at if at >= 0 else 0)
+    origin = Origin(raw, processed.orig or processed.text, processed.text, body_start=body)
+    for claim in sorted(processed.claims, key=lambda c: c.start):
+        claim.line = article.line if article.row else origin.line(claim.start, claim.end)
+        claim.quantity_orig = origin.quantity(claim.start, claim.end)
+        claim.sentence_orig = origin.sentence(claim.sentence, claim.start, claim.end)
+        claim.title, claim.date, claim.url = meta["title"], meta["date"], meta["url"]
+        claim.meta = meta["meta"]
 
 
 def process_file(path: Path, rules: RuleSet, nlp: Language | None, *, from_clean: bool = False) -> Processed:
     """Read, clean (unless `from_clean`) and extract (unless `nlp` is None) one article file; a failing stage raises StageError."""
-    from .text.reader import read_article
+    from .text.reader import article_format
 
-    try:
-        article = read_article(path)
-    except Exception as exc:  # noqa: BLE001
-        raise StageError("read", exc) from exc
-    return process_text(article.text, rules, nlp, fmt=article.fmt, doc=doc_id(path), from_clean=from_clean)
+    fmt = "pdf" if path.suffix.lower() == ".pdf" else ("txt" if from_clean else article_format(path))
+    article = Article(doc_id(path), None, fmt, str(path))
+    return process_article(article, rules, nlp, from_clean=from_clean)
 
 
 def analyse(clean_text: str, nlp: Language) -> Doc:

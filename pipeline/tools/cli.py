@@ -3,9 +3,11 @@ the commands that need them, so `zhclaims --help` stays fast."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,6 +21,57 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="Check and inspect rule files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"zhclaims {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Pull numeric claims (value, unit, entity, place, time, role) out of Chinese news articles."""
+
+
+def _plain_help_types() -> None:
+    """Help shows what a value looks like, not Python's type names: no `<bool>` after a flag, and an
+    option without a metavar of its own gets its type in capitals (PATH, INTEGER) or its choices
+    (jsonl|csv|parquet); typer 0.29 prints `<bool>`, `<str>`, `<list[Path]>` otherwise."""
+    try:
+        from typer.core import TyperArgument, TyperOption
+    except ImportError:  # pragma: no cover - another typer layout: its own help is used
+        return
+    for cls in (TyperOption, TyperArgument):
+        original = getattr(cls, "display_type_rich", None)
+        if original is None or getattr(original, "_zhclaims", False):
+            continue
+
+        def display(self, ctx, _original=original):
+            if self.metavar is not None:
+                # an argument's metavar is its name in the first column already
+                return None if isinstance(self, TyperArgument) else (self.metavar or None)
+            if getattr(self, "is_flag", False) or getattr(self, "count", False):
+                return None
+            shown = _original(self, ctx)
+            if not shown:
+                return shown
+            inner = shown.strip("<>.").removeprefix("list[").removesuffix("]")
+            if "|" not in inner:
+                inner = {"str": "TEXT", "int range": "N", "int": "N", "float": "NUMBER"}.get(inner, inner.upper())
+            return inner + ("..." if shown.endswith("...") else "")
+
+        display._zhclaims = True
+        cls.display_type_rich = display
+
+
+_plain_help_types()
 
 RulesOpt = Annotated[
     Optional[list[Path]],
@@ -57,7 +110,8 @@ EXIT_HELP = (
 class _Progress:
     """Progress on standard error: a bar on a terminal, or with --progress about twenty lines."""
 
-    def __init__(self, total: int, label: str, lines: bool) -> None:
+    def __init__(self, total: int | None, label: str, lines: bool) -> None:
+        total = total or 0  # unknown (standard input): no bar, no lines
         self.total, self.label = total, label
         self.bar = None
         self.lines = lines and total > 0
@@ -81,7 +135,7 @@ class _Progress:
             self.bar = None
 
 
-def _run_batch(outcomes, total: int, label: str, handle, writers: list, errors, show_progress: bool, stopped: str) -> int:
+def _run_batch(outcomes, total: int | None, label: str, handle, writers: list, errors, show_progress: bool, stopped: str, before_commit=None) -> int:
     """Consume a batch's outcomes: `handle` each success, report each failure; return the number failed.
 
     On success every writer (errors file first) is committed; on Ctrl-C or any exception they are
@@ -114,69 +168,134 @@ def _run_batch(outcomes, total: int, label: str, handle, writers: list, errors, 
                 writer.discard()
         raise
     progress.close()
+    if before_commit is not None:
+        before_commit()
     for writer in (errors, *writers):
         if writer is not None:
             writer.commit()
     return failures
 
 
+class OutputFormat(str, Enum):
+    """The claim file formats of `extract`."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+INPUT_HELP = (
+    "Article files (.txt .md .markdown .html .htm .shtml .xhtml, .pdf with the pdf extra), corpora of one "
+    "article a row (.jsonl .ndjson .csv), directories (every such file below them), or - for standard input "
+    "(a JSON Lines corpus when it starts with {, else one article)."
+)
+
+
 @app.command(epilog=EXIT_HELP)
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Article files, or directories (every .txt/.md/.html below them).")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write claims here, atomically (default: standard output).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    paths: Annotated[list[Path], typer.Argument(help=INPUT_HELP, metavar="PATH")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Write claims here, atomically (default: standard output).")] = None,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", case_sensitive=False, help="jsonl: one JSON object a line; csv: a header row, meta as JSON; parquet: typed columns (needs -o and the parquet extra)."),
+    ] = OutputFormat.jsonl,
+    bom: Annotated[
+        bool,
+        typer.Option("--bom/--no-bom", help="CSV only: start with a UTF-8 byte-order mark, so that Excel shows the Chinese text (most other readers skip it)."),
+    ] = True,
+    text_field: Annotated[str, typer.Option("--text-field", metavar="NAME", help="Corpora: the field (column) that holds the article's text.")] = "text",
+    id_field: Annotated[str, typer.Option("--id-field", metavar="NAME", help="Corpora: the field that holds the article's id (default: FILE:LINE when a row has none).")] = "id",
     from_clean: Annotated[bool, typer.Option("--from-clean", help="Inputs are clean text already: no stripping or conversion.")] = False,
     errors: Annotated[
         Optional[Path],
-        typer.Option("--errors", help="Errors file: one JSON object (path, stage, error) per failed input; always written, empty when none failed (default: OUTPUT's name with .errors.jsonl; none with standard output)."),
+        typer.Option("--errors", metavar="FILE", help="Errors file: one JSON object (path, stage, error) per failed input; always written, empty when none failed (default: OUTPUT's name with .errors.jsonl; none with standard output)."),
     ] = None,
     workers: WorkersOpt = 1,
     progress: ProgressOpt = False,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
 ) -> None:
-    """Extract the claims of articles: one claim per line, fields doc, the gold fields, sentence, rule."""
-    from .batch import AtomicWriter, errors_path, process
-    from ..claim import OUTPUT_FIELDS, format_decimal, to_json
-    from ..run import ARTICLE_SUFFIXES, iter_inputs
+    """Extract the claims of articles: one claim a row, fields doc, the gold fields, sentence, rule,
+    then line, quantity_orig, sentence_orig (where it stands in the input, in the input's script)
+    and the article's title, date, url and meta. A summary line ends on standard error."""
+    import time
 
-    if fmt not in ("jsonl", "csv"):
-        typer.echo("error: --format must be jsonl or csv", err=True)
+    from .batch import AtomicWriter, errors_path, process
+    from .output import CsvSink, JsonlSink, ParquetSink, have_pyarrow
+    from ..run import load_nlp
+    from ..text.corpus import collect, count_articles, iter_articles
+
+    fmt = OutputFormat(fmt)
+    if fmt is OutputFormat.parquet:
+        if output is None:
+            typer.echo("error: --format parquet needs an output file (-o FILE)", err=True)
+            raise typer.Exit(2)
+        if not have_pyarrow():
+            typer.echo("error: --format parquet needs pyarrow: pip install 'zhclaims[parquet]'", err=True)
+            raise typer.Exit(2)
+    if sum(str(p) == "-" for p in paths) > 1:
+        typer.echo("error: standard input (-) can be named once only", err=True)
         raise typer.Exit(2)
     ruleset = _rules(rules, no_builtin_rules)
-    files = list(iter_inputs(paths, (".txt",) if from_clean else ARTICLE_SUFFIXES))
-    out = AtomicWriter(output) if output is not None else None
+    inputs = collect(paths, from_clean=from_clean)
+    articles = iter_articles(inputs, text_field=text_field, id_field=id_field, from_clean=from_clean)
+    first = next(articles, None)
+    if first is None:
+        _no_articles(paths, inputs.skipped)
+    total = count_articles(inputs)
+    nlp = load_nlp(ruleset)
+    out = AtomicWriter(output, binary=fmt is OutputFormat.parquet) if output is not None else None
     errors_target = errors if errors is not None else (errors_path(output) if output is not None else None)
     errors_file = AtomicWriter(errors_target) if errors_target is not None else None
     stream = out.handle if out is not None else sys.stdout
-    writer = None
-    if fmt == "csv":
-        import csv
-
-        writer = csv.writer(stream)
-        writer.writerow(OUTPUT_FIELDS)
+    if fmt is OutputFormat.parquet:
+        sink = ParquetSink(stream)
+    elif fmt is OutputFormat.csv:
+        sink = CsvSink(stream, bom=bom)
+    else:
+        sink = JsonlSink(stream)
+    counts = {"articles": 0, "claims": 0, "chars": 0}
 
     def write(outcome) -> None:
-        for claim in outcome.claims:
-            if writer is None:
-                stream.write(to_json(claim) + "\n")
-            else:
-                row = claim.as_row()
-                writer.writerow(format_decimal(v) if k in ("value", "high") else ("" if v is None else v) for k, v in row.items())
+        counts["articles"] += 1
+        counts["claims"] += len(outcome.claims)
+        counts["chars"] += outcome.chars
+        sink.write(outcome.claims)
 
-    outcomes = process(files, "extract", ruleset, workers=workers, from_clean=from_clean)
+    started = time.perf_counter()  # the clock starts once the pipeline is built
+    outcomes = process(itertools.chain([first], articles), "extract", ruleset, workers=workers, from_clean=from_clean, nlp=nlp)
     stopped = "no output file written" if out is not None else "output incomplete"
-    failures = _run_batch(outcomes, len(files), "extract", write, [out], errors_file, progress, stopped)
+    failures = _run_batch(outcomes, total, "extract", write, [out], errors_file, progress, stopped, before_commit=sink.close)
     if out is None:
         sys.stdout.flush()
+    seconds = time.perf_counter() - started
+    typer.echo(
+        f"extract: {counts['articles']} articles, {counts['claims']} claims, {failures} errors in {seconds:.1f} s "
+        f"({counts['chars'] / max(seconds, 1e-9):,.0f} chars/s)",
+        err=True,
+    )
     if failures:
         raise typer.Exit(1)
 
 
+def _no_articles(paths, skipped) -> None:
+    """Exit 2: nothing to read in the paths named (saying which file kinds were passed over)."""
+    from ..text.corpus import INPUT_FORMATS
+
+    named = ", ".join(str(p) for p in paths)
+    note = ""
+    if skipped:
+        note = "; skipped " + ", ".join(f"{n} {suffix}" for suffix, n in skipped.most_common())
+    typer.echo(f"error: no articles found in {named} (read are: {' '.join(INPUT_FORMATS)}{note})", err=True)
+    raise typer.Exit(2)
+
+
 @app.command(epilog=EXIT_HELP)
 def clean(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or directories.")],
-    directory: Annotated[Path, typer.Option("-d", "--dir", help="Write DIR/<doc>.clean.txt for each article (atomically).")],
+    paths: Annotated[list[Path], typer.Argument(help=INPUT_HELP, metavar="PATH")],
+    directory: Annotated[Path, typer.Option("-d", "--dir", metavar="DIR", help="Write DIR/<doc>.clean.txt for each article (atomically).")],
+    text_field: Annotated[str, typer.Option("--text-field", metavar="NAME", help="Corpora: the field (column) that holds the article's text.")] = "text",
+    id_field: Annotated[str, typer.Option("--id-field", metavar="NAME", help="Corpora: the field that holds the article's id.")] = "id",
     workers: WorkersOpt = 1,
     progress: ProgressOpt = False,
     rules: RulesOpt = None,
@@ -190,16 +309,21 @@ def clean(
     printed on standard error)}. Failed inputs are listed in DIR/clean.errors.jsonl. Both files are
     always written, empty when there is nothing to say."""
     from .batch import AtomicWriter, process, write_atomic
-    from ..run import doc_id, iter_inputs
+    from ..text.corpus import collect, count_articles, iter_articles
 
     ruleset = _rules(rules, no_builtin_rules)
+    inputs = collect(paths)
+    articles = iter_articles(inputs, text_field=text_field, id_field=id_field)
+    first = next(articles, None)
+    if first is None:
+        _no_articles(paths, inputs.skipped)
+    total = count_articles(inputs)
     directory.mkdir(parents=True, exist_ok=True)
-    files = list(iter_inputs(paths))
     report = AtomicWriter(directory / CLEAN_REPORT)
     totals = {"articles": 0, "dropped": 0, "warnings": 0}
 
     def write(outcome) -> None:
-        doc = doc_id(outcome.path)
+        doc = outcome.doc
         write_atomic(directory / f"{doc}.clean.txt", outcome.text)
         lines = len(outcome.text.splitlines())
         dropped = [{"line": line, "why": why} for line, why in zip(outcome.dropped, outcome.why)]
@@ -213,10 +337,10 @@ def clean(
 
     errors_file = AtomicWriter(directory / CLEAN_ERRORS)
     _collect_garbage()
-    outcomes = process(files, "clean", ruleset, workers=workers)
-    failed = _run_batch(outcomes, len(files), "clean", write, [report], errors_file, progress, "the files written so far are complete")
+    outcomes = process(itertools.chain([first], articles), "clean", ruleset, workers=workers)
+    failed = _run_batch(outcomes, total, "clean", write, [report], errors_file, progress, "the files written so far are complete")
     typer.echo(
-        f"cleaned {totals['articles']} of {len(files)} articles into {directory}: "
+        f"cleaned {totals['articles']} of {totals['articles'] + failed} articles into {directory}: "
         f"{totals['dropped']} lines dropped, {totals['warnings']} warnings, {failed} failed",
         err=True,
     )
@@ -265,6 +389,10 @@ def score(
     except GoldError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if not gold_docs:
+        where = "it does not exist" if not gold.exists() else "no <doc>.claims.jsonl in it"
+        typer.echo(f"error: no gold labels found in {gold.resolve()} ({where}); name the folder with --gold DIR", err=True)
+        raise typer.Exit(2)
     nlp = load_nlp(ruleset)
     inputs = []
     end_to_end_claims = []
