@@ -166,6 +166,9 @@ class RuleSet:
     rules: dict[str, list[Rule]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     dirs: list[Path] = field(default_factory=list)
+    #: the learned entity model the claims component uses: `auto` (the last `entity_model.json` of
+    #: the directories), `none` (the rule cascade alone) or a file path
+    entity_model: str = "auto"
 
     def section(self, name: str) -> list[Rule]:
         """Return the rules of one section (empty list when there are none)."""
