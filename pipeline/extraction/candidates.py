@@ -47,7 +47,7 @@ CANDIDATE_BRANCHES: dict[str, str] = {
     "entity.cand_previous_sentence": "what the last quantity of the sentences before measures",
     "entity.cand_noun_run": "a run of nominal words of the sentence (the nearest few to the quantity)",
     "entity.cand_heading": "the heading over the quantity's list line",
-    "entity.cand_unit": "the counter of the quantity (人, 班次)",
+    "entity.cand_unit": "the counter of the quantity when it names what is counted (人, 班次: `unit_noun`, `subject_counter`)",
     "entity.cand_table_row": "a table cell: the header cell of its row",
     "entity.cand_table_column": "a table cell: the header cell of its column",
     "entity.learned": "the learned model chose the entity, from the candidate whose branch follows",
@@ -126,10 +126,11 @@ def entity_candidates(extractor, site: EntitySite) -> list[Candidate]:
             found.append((after_de, "entity.cand_np_after_de"))
     clause_floor = clause_start(sentence, qs, ecues.clause_ends)
     head = ctx.strip_time_before(ctx.strip_before(sentence[:qs]), site.times)
-    before = np_before(doc, sent_start + len(head), sent_start + clause_floor, cues=cues)
+    changes = site.role is not None and site.cue_start < qs
+    before = np_before(doc, sent_start + len(head), sent_start + clause_floor, cues=cues) if not changes else ""
     if before:
         found.append((before, "entity.cand_np_before"))
-    if site.role is not None and site.cue_start < qs:
+    if changes:
         head_cue = ctx.strip_time_before(ctx.strip_before(sentence[: site.cue_start]), site.times)
         before_cue = np_before(doc, sent_start + len(head_cue), sent_start + clause_start(sentence, site.cue_start, ecues.clause_ends), cues=cues)
         if before_cue:
@@ -153,11 +154,13 @@ def entity_candidates(extractor, site: EntitySite) -> list[Candidate]:
         found.append((site.previous[-1], "entity.cand_previous"))
     if site.previous_sentence:
         found.append((site.previous_sentence, "entity.cand_previous_sentence"))
-    found += [(run, "entity.cand_noun_run") for run in _noun_runs(doc, sent_start, limit, sent_start + qs, cues)]
+    # a run inside the quantity's change cue (增长|36.4%) is the change, not what changes
+    cue = (sent_start + site.cue_start, sent_start + qs) if site.role is not None and site.cue_start < qs else (0, 0)
+    found += [(run, "entity.cand_noun_run") for run in _noun_runs(doc, sent_start, limit, sent_start + qs, cues, cue)]
     heading = extractor._heading(doc_text(doc), sent_start + qs)
     if heading:
         found.append((heading, "entity.cand_heading"))
-    if q.kind == "count" and q.unit:
+    if q.unit and (q.unit in ecues.unit_nouns or q.unit in ecues.subject_counters):  # 班次, 人: a counter that names
         found.append((q.unit, "entity.cand_unit"))
     merged: dict[str | None, Candidate] = {}
     for text, branch in found:
@@ -170,17 +173,20 @@ def entity_candidates(extractor, site: EntitySite) -> list[Candidate]:
     candidates[0].cascade = True
     for candidate in candidates:
         candidate.features = _features(extractor, site, candidate)
-    return candidates
+    # as the cascade, never a speaker (王明介绍说) or the change word itself (增长|36.4%)
+    return [c for c in candidates if c.cascade or not DROPPED.intersection(c.features)]
 
 
+#: Features of a candidate that is never the entity (the cascade's own choice is kept whatever it is).
+DROPPED = frozenset({"speaker", "in_change_cue"})
 #: How many runs of nominal words (nearest to the quantity) are candidates, and their longest length.
 NOUN_RUNS = 6
 NOUN_RUN_CHARS = 12
 
 
-def _noun_runs(doc: Doc, start: int, limit: int, at: int, cues: PhraseCues) -> list[str]:
+def _noun_runs(doc: Doc, start: int, limit: int, at: int, cues: PhraseCues, cue: tuple[int, int] = (0, 0)) -> list[str]:
     """The runs of nominal words of doc[start:limit] (nouns, verbal nouns; not places, times or
-    cue words), the NOUN_RUNS nearest to `at`."""
+    cue words), none overlapping the span `cue`, the NOUN_RUNS nearest to `at`."""
     runs: list[tuple[int, int]] = []
     run_start = run_end = -1
     for token in tokens_between(doc, start, limit):
@@ -196,7 +202,7 @@ def _noun_runs(doc: Doc, start: int, limit: int, at: int, cues: PhraseCues) -> l
         run_start = -1
     if run_start >= 0:
         runs.append((run_start, run_end))
-    runs = [(s, e) for s, e in runs if e - s <= NOUN_RUN_CHARS]
+    runs = [(s, e) for s, e in runs if e - s <= NOUN_RUN_CHARS and (e <= cue[0] or cue[1] <= s)]
     runs.sort(key=lambda r: min(abs(r[0] - at), abs(r[1] - at)))
     text = doc_text(doc)
     return [text[s:e] for s, e in runs[:NOUN_RUNS]]
@@ -273,6 +279,12 @@ def _features(extractor, site: EntitySite, candidate: Candidate) -> list[str]:
                 out.append("has_verb")
             if site.cues.is_verbal(last):
                 out.append("last_verbal")
+            # the speaker of the clause (王明介绍说): a source, not what is counted
+            clause_to = next((m.start() for m in extractor.cues.clause_ends.finditer(sentence, start + len(text))), len(sentence))
+            if clause_to < qs and extractor._is_speech(sentence[start:clause_to]):
+                out.append("speaker")
+            if site.role is not None and site.cue_start < qs and start < qs and start + len(text) > site.cue_start:
+                out.append("in_change_cue")
             before_char = sentence[start - 1] if start > 0 else "^"
             after_char = sentence[start + len(text)] if start + len(text) < len(sentence) else "$"
             out += [f"char_before={before_char}", f"char_after={after_char}"]
