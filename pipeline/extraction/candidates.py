@@ -173,12 +173,13 @@ def entity_candidates(extractor, site: EntitySite) -> list[Candidate]:
     candidates[0].cascade = True
     for candidate in candidates:
         candidate.features = _features(extractor, site, candidate)
-    # as the cascade, never a speaker (王明介绍说) or the change word itself (增长|36.4%)
+    # as the cascade, never a speaker (王明介绍说), the change word itself (增长|36.4%), a word
+    # ending in the copula (率为|1.6%) or a phrase after the quantity past a predicate (12%|属于|学校)
     return [c for c in candidates if c.cascade or not DROPPED.intersection(c.features)]
 
 
 #: Features of a candidate that is never the entity (the cascade's own choice is kept whatever it is).
-DROPPED = frozenset({"speaker", "in_change_cue"})
+DROPPED = frozenset({"speaker", "in_change_cue", "ends_copula", "verb_before"})
 #: How many runs of nominal words (nearest to the quantity) are candidates, and their longest length.
 NOUN_RUNS = 6
 NOUN_RUN_CHARS = 12
@@ -262,6 +263,9 @@ def _features(extractor, site: EntitySite, candidate: Candidate) -> list[str]:
         out.append(f"clauses_between={_bin(breaks, (0, 1, 2))}")
         if len(between) <= 2:
             out.append(f"between={between}")
+        gap = (sent_start + start + len(text), sent_start + qs) if start < qs else (sent_start + qe, sent_start + start)
+        if any(gap[0] <= t.idx < gap[1] and site.cues.is_verbal(t) for t in tokens_between(site.doc, *gap)):
+            out.append("verb_between" if start < qs else "verb_before")  # 其余12%|属于|私立学校: a predicate stands between
         others = sum(1 for k, (s, e) in enumerate(site.local) if k != site.i and (start <= s < qs or qe <= s < start))
         out.append(f"quantities_between={_bin(others, (0, 1, 2))}")
     if start >= 0:
@@ -279,6 +283,9 @@ def _features(extractor, site: EntitySite, candidate: Candidate) -> list[str]:
                 out.append("has_verb")
             if site.cues.is_verbal(last):
                 out.append("last_verbal")
+            # a word the tagger made of a head and the copula right before the quantity (率为|1.6%)
+            if between == "" and len(last.text) == 2 and last.text[-1:] in extractor.cues.copulas and start < qs:
+                out.append("ends_copula")
             # the speaker of the clause (王明介绍说): a source, not what is counted
             clause_to = next((m.start() for m in extractor.cues.clause_ends.finditer(sentence, start + len(text))), len(sentence))
             if clause_to < qs and extractor._is_speech(sentence[start:clause_to]):
