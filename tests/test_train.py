@@ -101,6 +101,7 @@ def test_train_model_file_loads_and_chooses(tmp_path: Path, weights, text, expec
     from pipeline.run import extract_text, load_nlp
 
     rules = load_rules([tmp_path])
+    rules.entity_model = "auto"
     claims = extract_text(text, "t", load_nlp(rules))
     assert [c.entity for c in claims] == [expected]
     if expected is None:
@@ -146,10 +147,10 @@ def test_train_cli_writes_a_model_that_extract_uses(tmp_path: Path):
     article = tmp_path / "new.txt"
     article.write_text("港口开往离岛的快船每天有24班次。\n", encoding="utf-8")
     rows = {}
-    for flags in ([], ["--no-model"]):
+    for flags in (["--model"], []):
         out = runner.invoke(app, ["extract", str(article), "--rules", str(models), *flags])
         assert out.exit_code == 0, out.output
-        rows[bool(flags)] = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+        rows[not flags] = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
     assert [r["entity"] for r in rows[False]] == ["班次"]
     assert "entity.learned" in rows[False][0]["rule"]
     assert [r["entity"] for r in rows[True]] == ["快船"]

@@ -178,6 +178,9 @@ def entity_candidates(extractor, site: EntitySite) -> list[Candidate]:
     return [c for c in candidates if c.cascade or not DROPPED.intersection(c.features)]
 
 
+#: doc.user_data key of the noun runs of each sentence, read once per sentence (dropped with the
+#: component's other caches).
+RUNS_KEY = "zhclaims.noun_runs"
 #: Features of a candidate that is never the entity (the cascade's own choice is kept whatever it is).
 DROPPED = frozenset({"speaker", "in_change_cue", "ends_copula", "verb_before"})
 #: How many runs of nominal words (nearest to the quantity) are candidates, and their longest length.
@@ -188,6 +191,18 @@ NOUN_RUN_CHARS = 12
 def _noun_runs(doc: Doc, start: int, limit: int, at: int, cues: PhraseCues, cue: tuple[int, int] = (0, 0)) -> list[str]:
     """The runs of nominal words of doc[start:limit] (nouns, verbal nouns; not places, times or
     cue words), none overlapping the span `cue`, the NOUN_RUNS nearest to `at`."""
+    cache = doc.user_data.setdefault(RUNS_KEY, {})
+    runs = cache.get((start, limit))
+    if runs is None:
+        runs = cache[(start, limit)] = _find_runs(doc, start, limit, cues)
+    runs = [(s, e) for s, e in runs if e <= cue[0] or cue[1] <= s]
+    runs.sort(key=lambda r: min(abs(r[0] - at), abs(r[1] - at)))
+    text = doc_text(doc)
+    return [text[s:e] for s, e in runs[:NOUN_RUNS]]
+
+
+def _find_runs(doc: Doc, start: int, limit: int, cues: PhraseCues) -> list[tuple[int, int]]:
+    """The spans of the runs of nominal words of doc[start:limit], at most NOUN_RUN_CHARS long."""
     runs: list[tuple[int, int]] = []
     run_start = run_end = -1
     for token in tokens_between(doc, start, limit):
@@ -203,10 +218,7 @@ def _noun_runs(doc: Doc, start: int, limit: int, at: int, cues: PhraseCues, cue:
         run_start = -1
     if run_start >= 0:
         runs.append((run_start, run_end))
-    runs = [(s, e) for s, e in runs if e - s <= NOUN_RUN_CHARS and (e <= cue[0] or cue[1] <= s)]
-    runs.sort(key=lambda r: min(abs(r[0] - at), abs(r[1] - at)))
-    text = doc_text(doc)
-    return [text[s:e] for s, e in runs[:NOUN_RUNS]]
+    return [(s, e) for s, e in runs if e - s <= NOUN_RUN_CHARS]
 
 
 def _features(extractor, site: EntitySite, candidate: Candidate) -> list[str]:

@@ -34,7 +34,7 @@ CLAIMS_KEY = "zhclaims.claims"
 #: order of the claims, kept when the component's `collect_candidates` is set (training reads them).
 CANDIDATES_KEY = "zhclaims.entity_candidates"
 #: doc.user_data keys of per-doc caches of the phrase readers, dropped when the component is done.
-_CACHE_KEYS = ("zhclaims.token_starts", "zhclaims.text")
+_CACHE_KEYS = ("zhclaims.token_starts", "zhclaims.text", "zhclaims.noun_runs")
 
 
 def _claims_of(doc: Doc) -> list[Claim] | None:

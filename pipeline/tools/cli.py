@@ -27,13 +27,13 @@ RulesOpt = Annotated[
 NoBuiltinOpt = Annotated[
     bool, typer.Option("--no-builtin-rules", help="Use only the --rules directories, not the built-in rules.")
 ]
-NoModelOpt = Annotated[
-    bool, typer.Option("--no-model", help="Choose each claim's entity by the rule cascade alone, not by the learned entity model (rules/entity_model.json).")
+ModelOpt = Annotated[
+    bool, typer.Option("--model/--no-model", help="Choose each claim's entity with the learned entity model (the last entity_model.json of the rule directories; slower), or by the rule cascade alone (the default).")
 ]
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _rules(rules: Optional[list[Path]], no_builtin: bool, no_model: bool = False):
+def _rules(rules: Optional[list[Path]], no_builtin: bool, no_model: bool = True):
     from ..rules import RuleError, load_rules
 
     try:
@@ -41,8 +41,7 @@ def _rules(rules: Optional[list[Path]], no_builtin: bool, no_model: bool = False
     except RuleError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    if no_model:
-        ruleset.entity_model = "none"
+    ruleset.entity_model = "none" if no_model else "auto"
     return ruleset
 
 
@@ -140,7 +139,7 @@ def extract(
     progress: ProgressOpt = False,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
-    no_model: NoModelOpt = False,
+    model: ModelOpt = False,
 ) -> None:
     """Extract the claims of articles: one claim per line, fields doc, the gold fields, sentence, rule."""
     from .batch import AtomicWriter, errors_path, process
@@ -150,7 +149,7 @@ def extract(
     if fmt not in ("jsonl", "csv"):
         typer.echo("error: --format must be jsonl or csv", err=True)
         raise typer.Exit(2)
-    ruleset = _rules(rules, no_builtin_rules, no_model)
+    ruleset = _rules(rules, no_builtin_rules, not model)
     files = list(iter_inputs(paths, (".txt",) if from_clean else ARTICLE_SUFFIXES))
     out = AtomicWriter(output) if output is not None else None
     errors_target = errors if errors is not None else (errors_path(output) if output is not None else None)
@@ -248,7 +247,7 @@ def score(
     errors: Annotated[Optional[Path], typer.Option("--errors", help="Write every disagreement with gold (missed, spurious, wrong field) to this JSONL file.")] = None,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
-    no_model: NoModelOpt = False,
+    model: ModelOpt = False,
 ) -> None:
     """Score the pipeline against gold labels: clean-text lines and CER, quantities, fields, claims.
 
@@ -267,7 +266,7 @@ def score(
         report_to_dict,
     )
 
-    ruleset = _rules(rules, no_builtin_rules, no_model)
+    ruleset = _rules(rules, no_builtin_rules, not model)
     try:
         gold_docs = load_gold(gold)
     except GoldError as exc:
@@ -338,7 +337,7 @@ def explain(
     from_clean: Annotated[bool, typer.Option("--from-clean", help="The text is clean already: no stripping or conversion.")] = False,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
-    no_model: NoModelOpt = False,
+    model: ModelOpt = False,
 ) -> None:
     """Show what the pipeline does with one text: clean text, tokens and tags, entities, claims,
     and the rule (file:line) behind each claim field, each dropped line and each excluded number.
@@ -349,7 +348,7 @@ def explain(
     from ..text.reader import InputError, read_article
     from ..run import load_nlp
 
-    ruleset = _rules(rules, no_builtin_rules, no_model)
+    ruleset = _rules(rules, no_builtin_rules, not model)
     fmt, title = "txt", ""
     path = Path(text)
     if len(text) < 4096 and "\n" not in text and path.is_file():
