@@ -139,7 +139,7 @@ def entity_candidates(extractor, site: EntitySite) -> list[Candidate]:
     clause_to = qs
     for distance in range(3):
         clause_from = clause_start(sentence, clause_to, ecues.clause_ends)
-        subject = extractor._clause_subject(doc, sentence, sent_start, clause_from, clause_to, cues, site.times, site.ents)
+        subject = _subject(extractor, site, clause_from, clause_to)
         if subject:
             found.append((subject, f"entity.cand_subject{distance}"))
         if clause_from == 0:
@@ -147,7 +147,7 @@ def entity_candidates(extractor, site: EntitySite) -> list[Candidate]:
         clause_to = clause_from - 1
     first_end = next((m.start() for m in ecues.clause_ends.finditer(sentence)), len(sentence))
     if first_end < qs:
-        subject = extractor._clause_subject(doc, sentence, sent_start, 0, first_end, cues, site.times, site.ents)
+        subject = _subject(extractor, site, 0, first_end)
         if subject:
             found.append((subject, "entity.cand_sentence_subject"))
     if site.previous and site.previous[-1]:
@@ -178,8 +178,8 @@ def entity_candidates(extractor, site: EntitySite) -> list[Candidate]:
     return [c for c in candidates if c.cascade or not DROPPED.intersection(c.features)]
 
 
-#: doc.user_data key of the noun runs of each sentence, read once per sentence (dropped with the
-#: component's other caches).
+#: doc.user_data key of what is read once per sentence or clause (noun runs, clause subjects;
+#: dropped with the component's other caches).
 RUNS_KEY = "zhclaims.noun_runs"
 #: Features of a candidate that is never the entity (the cascade's own choice is kept whatever it is).
 DROPPED = frozenset({"speaker", "in_change_cue", "ends_copula", "verb_before"})
@@ -188,13 +188,22 @@ NOUN_RUNS = 6
 NOUN_RUN_CHARS = 12
 
 
+def _subject(extractor, site: EntitySite, start: int, limit: int) -> str | None:
+    """The subject opening sentence[start:limit] (the cascade's reader), read once per clause of a sentence."""
+    cache = site.doc.user_data.setdefault(RUNS_KEY, {})
+    key = ("subject", site.sent_start + start, site.sent_start + limit)
+    if key not in cache:
+        cache[key] = extractor._clause_subject(site.doc, site.sentence, site.sent_start, start, limit, site.cues, site.times, site.ents)
+    return cache[key]
+
+
 def _noun_runs(doc: Doc, start: int, limit: int, at: int, cues: PhraseCues, cue: tuple[int, int] = (0, 0)) -> list[str]:
     """The runs of nominal words of doc[start:limit] (nouns, verbal nouns; not places, times or
     cue words), none overlapping the span `cue`, the NOUN_RUNS nearest to `at`."""
     cache = doc.user_data.setdefault(RUNS_KEY, {})
-    runs = cache.get((start, limit))
+    runs = cache.get(("runs", start, limit))
     if runs is None:
-        runs = cache[(start, limit)] = _find_runs(doc, start, limit, cues)
+        runs = cache[("runs", start, limit)] = _find_runs(doc, start, limit, cues)
     runs = [(s, e) for s, e in runs if e <= cue[0] or cue[1] <= s]
     runs.sort(key=lambda r: min(abs(r[0] - at), abs(r[1] - at)))
     text = doc_text(doc)
