@@ -164,3 +164,18 @@ def test_train_cv_scores_each_article_by_a_model_not_trained_on_it(tmp_path: Pat
     assert sorted(data) == [f"trips/t{k}" for k in range(len(TRIPS))]
     # the cascade reads the vehicle; a model trained on the four other articles reads the counter
     assert all(row["cascade"]["entity_lenient"] == 0 and row["learned"]["entity_lenient"] == 1 for row in data.values())
+
+
+@pytest.mark.parametrize(
+    "weights,shown",
+    [
+        ({"b=entity.cand_unit": 50.0}, "entity.learned (pipeline/extraction/candidates.py)"),
+        ({}, "entity.np_before (pipeline/extraction/extract.py)"),
+    ],
+)
+def test_train_explain_names_the_learned_choice(tmp_path: Path, weights, shown):
+    (tmp_path / "entity_model.json").write_text(EntityModel(weights).to_json(), encoding="utf-8")
+    result = runner.invoke(app, ["explain", "--model", "--rules", str(tmp_path), "每天由南站开往码头的专线车共有22班次。"])
+    assert result.exit_code == 0, result.output
+    line = next(row for row in result.stdout.splitlines() if row.strip().startswith("entity "))
+    assert shown in line
