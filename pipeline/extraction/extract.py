@@ -27,11 +27,15 @@ from .context import ContextRules, PhraseCues, clause_start, list_items, np_afte
 from .quantities import Quantity, QuantityMatcher
 from ..rules import RuleSet, load_rules
 from .tables import TableCell, cell_at, table_cells
+from .candidates import EntityModel, EntitySite, entity_candidates, find_model, load_model
 
 #: doc.user_data key of the claims, as plain data (see Claim.to_data).
 CLAIMS_KEY = "zhclaims.claims"
+#: doc.user_data key of every claim's entity candidates (text, branches, cascade, features), in the
+#: order of the claims, kept when the component's `collect_candidates` is set (training reads them).
+CANDIDATES_KEY = "zhclaims.entity_candidates"
 #: doc.user_data keys of per-doc caches of the phrase readers, dropped when the component is done.
-_CACHE_KEYS = ("zhclaims.token_starts", "zhclaims.text")
+_CACHE_KEYS = ("zhclaims.token_starts", "zhclaims.text", "zhclaims.noun_runs")
 
 
 def _claims_of(doc: Doc) -> list[Claim] | None:
@@ -98,6 +102,11 @@ class ClaimExtractor:
         self.context: ContextRules | None = None
         self.cues = EntityCues()
         self.has_number = regex.compile(r"\p{Nd}")
+        #: the learned choice among the entity candidates (None: the cascade decides alone)
+        self.entity_model: EntityModel | None = None
+        #: keep every claim's candidates in doc.user_data[CANDIDATES_KEY] (for training)
+        self.collect_candidates = False
+        self._previous_sentence: str | None = None
 
     def initialize(
         self, get_examples=None, *, nlp: Language | None = None, rules: Any = None, dirs: list[str] | None = None, builtin: bool = True
@@ -116,6 +125,8 @@ class ClaimExtractor:
         self.matcher = self.tokenizer.matcher if same else None
         self.context = ContextRules(rules)
         self.cues = EntityCues.from_rules(rules)
+        model_path = find_model(list(rules.dirs), getattr(rules, "entity_model", "auto"))
+        self.entity_model = load_model(model_path) if model_path is not None else None
         # a digit or a numeral character of the number rules: a heading line holds none
         system = self.matcher.system
         self.has_number = regex.compile(r"[\p{Nd}" + regex.escape(system.cn_chars + "".join(system.big)) + "]")
@@ -135,6 +146,8 @@ class ClaimExtractor:
         claims: list[Claim] = []
         spans = []
         by_sentence: dict[int, list[Quantity]] = {}
+        if self.collect_candidates:
+            doc.user_data[CANDIDATES_KEY] = []
         sentences = sentence_spans(doc)
         for q in quantities:
             index = _sentence_index(sentences, q.start)
@@ -142,6 +155,7 @@ class ClaimExtractor:
         tables = table_cells(text, [(q.start, q.end) for q in quantities])
         for index, group in by_sentence.items():
             sent_start, sent_end = sentences[index] if sentences else (0, len(text))
+            self._previous_sentence = claims[-1].entity if claims else None  # a candidate of the learned choice
             claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables))
         for claim in claims:
             span = doc.char_span(claim.start, claim.end, label=claim.kind, alignment_mode="expand")
@@ -199,6 +213,9 @@ class ClaimExtractor:
                     rules = [r for r in rules if r != time_rule] + [table_time_rule]
             else:
                 entity, entity_rule = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times, ents)
+            if self.entity_model is not None or self.collect_candidates:
+                site = EntitySite(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times, ents, cell, entity, entity_rule, self._previous_sentence)
+                entity, entity_rule = self._learned_entity(site)
             if entity_rule:
                 rules.append(entity_rule)
             roles.append(role)
@@ -225,6 +242,19 @@ class ClaimExtractor:
         for claim, time in zip(out, ctx.distribute_times(sentence, local, [c.time for c in out])):
             claim.time = time  # 2018年及2019年…分别为A及B
         return out
+
+    def _learned_entity(self, site: EntitySite) -> tuple[str | None, str]:
+        """The entity the learned model chooses among every branch's candidates (the cascade's when
+        there is no model), and its branch id (after `entity.learned` when it is not the cascade's)."""
+        candidates = entity_candidates(self, site)
+        if self.collect_candidates:
+            site.doc.user_data[CANDIDATES_KEY].append([[c.text, c.branches, c.cascade, c.features] for c in candidates])
+        if self.entity_model is None:
+            return site.entity, site.rule
+        chosen = self.entity_model.choose(candidates)
+        if chosen.cascade:
+            return site.entity, site.rule
+        return chosen.text, "entity.learned+" + chosen.branches[0]
 
     def _table_context(
         self, cell: TableCell, times: list[tuple[int, int, str, str]]

@@ -80,17 +80,22 @@ RulesOpt = Annotated[
 NoBuiltinOpt = Annotated[
     bool, typer.Option("--no-builtin-rules", help="Use only the --rules directories, not the built-in rules.")
 ]
+ModelOpt = Annotated[
+    bool, typer.Option("--model/--no-model", help="Choose each claim's entity with the learned entity model (the last entity_model.json of the rule directories; slower), or by the rule cascade alone (the default).")
+]
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _rules(rules: Optional[list[Path]], no_builtin: bool):
+def _rules(rules: Optional[list[Path]], no_builtin: bool, no_model: bool = True):
     from ..rules import RuleError, load_rules
 
     try:
-        return load_rules(rules or [], builtin=not no_builtin)
+        ruleset = load_rules(rules or [], builtin=not no_builtin)
     except RuleError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    ruleset.entity_model = "none" if no_model else "auto"
+    return ruleset
 
 
 WorkersOpt = Annotated[
@@ -214,6 +219,7 @@ def extract(
     progress: ProgressOpt = False,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
+    model: ModelOpt = False,
 ) -> None:
     """Extract the claims of articles: one claim a row, fields doc, the gold fields, sentence, rule,
     then line, quantity_orig, sentence_orig (where it stands in the input, in the input's script)
@@ -236,7 +242,7 @@ def extract(
     if sum(str(p) == "-" for p in paths) > 1:
         typer.echo("error: standard input (-) can be named once only", err=True)
         raise typer.Exit(2)
-    ruleset = _rules(rules, no_builtin_rules)
+    ruleset = _rules(rules, no_builtin_rules, not model)
     inputs = collect(paths, from_clean=from_clean)
     articles = iter_articles(inputs, text_field=text_field, id_field=id_field, from_clean=from_clean)
     first = next(articles, None)
@@ -365,6 +371,7 @@ def score(
     errors: Annotated[Optional[Path], typer.Option("--errors", help="Write every disagreement with gold (missed, spurious, wrong field) to this JSONL file.")] = None,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
+    model: ModelOpt = False,
 ) -> None:
     """Score the pipeline against gold labels: clean-text lines and CER, quantities, fields, claims.
 
@@ -383,7 +390,7 @@ def score(
         report_to_dict,
     )
 
-    ruleset = _rules(rules, no_builtin_rules)
+    ruleset = _rules(rules, no_builtin_rules, not model)
     try:
         gold_docs = load_gold(gold)
     except GoldError as exc:
@@ -458,6 +465,7 @@ def explain(
     from_clean: Annotated[bool, typer.Option("--from-clean", help="The text is clean already: no stripping or conversion.")] = False,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
+    model: ModelOpt = False,
 ) -> None:
     """Show what the pipeline does with one text: clean text, tokens and tags, entities, claims,
     and the rule (file:line) behind each claim field, each dropped line and each excluded number.
@@ -468,7 +476,7 @@ def explain(
     from ..text.reader import InputError, read_article
     from ..run import load_nlp
 
-    ruleset = _rules(rules, no_builtin_rules)
+    ruleset = _rules(rules, no_builtin_rules, not model)
     fmt, title = "txt", ""
     path = Path(text)
     if len(text) < 4096 and "\n" not in text and path.is_file():
@@ -523,6 +531,81 @@ def compare(
         html.write_text(render_html(report, all_groups=all_groups), encoding="utf-8")
         typer.echo(f"wrote {html}: {len(report.disagreeing)} disagreeing of {len(report.groups)} groups", err=True)
     typer.echo(report_to_json(report, all_groups=all_groups) if as_json else format_report(report, all_groups=all_groups))
+
+
+GoldDirsOpt = Annotated[
+    list[Path],
+    typer.Option("--gold", help="A directory of labelled articles (<doc>.clean.txt, <doc>.claims.jsonl; repeatable)."),
+]
+
+
+@app.command()
+def train(
+    gold: GoldDirsOpt,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The model file to write (atomically).")] = REPO / "rules" / "entity_model.json",
+    l2: Annotated[Optional[float], typer.Option("--l2", help="L2 penalty of the fit (default: the tuned one).")] = None,
+    rules: RulesOpt = None,
+    no_builtin_rules: NoBuiltinOpt = False,
+) -> None:
+    """Fit the learned entity choice on labelled articles and write the model (JSON feature weights).
+
+    Each article's gold clean text is run with the rule cascade; every claim matching a gold claim
+    gives its entity candidates with the gold entity as the answer. The same data gives the same
+    file. A rules directory holding an `entity_model.json` makes `extract` use it (`--rules DIR`)."""
+    from .train import L2, collect, fit
+    from ..evaluation.score import GoldError
+
+    ruleset = _rules(rules, no_builtin_rules, no_model=True)
+    try:
+        articles = collect(gold, ruleset)
+    except GoldError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if not articles:
+        typer.echo("error: no labelled article in " + ", ".join(map(str, gold)), err=True)
+        raise typer.Exit(2)
+    model = fit(articles, l2=L2 if l2 is None else l2)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".part")
+    partial.write_text(model.to_json(), encoding="utf-8")
+    partial.replace(output)
+    meta = model.meta
+    typer.echo(f"wrote {output}: {len(model.weights)} weights from {meta.get('claims')} claims of {meta.get('articles')} articles", err=True)
+
+
+@app.command()
+def cv(
+    gold: GoldDirsOpt,
+    test: Annotated[Optional[list[Path]], typer.Option("--test", help="Score these directories with one model trained on all of --gold, instead of leaving one article out.")] = None,
+    genres: Annotated[Optional[Path], typer.Option("--genres", help="A JSON object {doc: genre} to report figures by genre.")] = None,
+    l2: Annotated[Optional[float], typer.Option("--l2", help="L2 penalty of the fit (default: the tuned one).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the per-article figures as one JSON object.")] = False,
+    rules: RulesOpt = None,
+    no_builtin_rules: NoBuiltinOpt = False,
+) -> None:
+    """Article-level cross-validation of the learned entity choice against the rule cascade.
+
+    Leave one article out: each article of the --gold directories is scored (on its gold clean
+    text) by a model fitted on the other articles only. Prints entity lenient and exact and claim
+    F1, cascade → learned, by directory, by genre and overall."""
+    from .train import L2, collect, cross_validate, cv_to_dict, format_cv
+    from ..evaluation.score import GoldError
+    from ..run import load_nlp
+
+    ruleset = _rules(rules, no_builtin_rules, no_model=True)
+    nlp = load_nlp(ruleset)
+    try:
+        articles = collect(gold, ruleset, nlp)
+        held_out = collect(test, ruleset, nlp) if test else []
+    except GoldError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    result = cross_validate(articles, nlp, test=held_out, l2=L2 if l2 is None else l2)
+    if as_json:
+        typer.echo(json.dumps(cv_to_dict(result), ensure_ascii=False, indent=2))
+        return
+    labels = json.loads(genres.read_text(encoding="utf-8")) if genres is not None else {}
+    typer.echo(format_cv(result, labels))
 
 
 @rules_app.command("check")

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..claim import GOLD_FIELDS, Claim, format_decimal
+from ..extraction.candidates import CANDIDATE_BRANCHES
 from ..extraction.extract import ENTITY_BRANCHES
 from ..rules import Rule, RuleSet
 
@@ -40,6 +41,7 @@ BUILTIN_IDS: dict[str, tuple[str, str, str]] = {
     "count.bare_multiplier": ("unit", "a multiplier without a counter word (20万): unit ''", "pipeline/extraction/quantities.py"),
     "numeral.paired": ("high", "two neighbouring digits for an estimate (五六千): value and high", "pipeline/extraction/quantities.py"),
     **{rule_id: ("entity", why, "pipeline/extraction/extract.py") for rule_id, why in ENTITY_BRANCHES.items()},
+    **{rule_id: ("entity", why, "pipeline/extraction/candidates.py") for rule_id, why in CANDIDATE_BRANCHES.items()},
 }
 #: displaCy colours of claim kinds and entity labels.
 COLORS: dict[str, str] = {
