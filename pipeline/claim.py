@@ -26,8 +26,11 @@ GOLD_FIELDS: tuple[str, ...] = (
     "where",
     "time",
 )
-#: The columns of the tool's output: doc, the gold fields, sentence, rule.
-OUTPUT_FIELDS: tuple[str, ...] = ("doc", *GOLD_FIELDS, "sentence", "rule")
+#: Fields that make claims of different articles comparable (pipeline/extraction/periods.py): the
+#: article's date and region, the calendar period of `time`, the ISO 4217 currency of money.
+COMPARABLE_FIELDS: tuple[str, ...] = ("article_date", "region", "period_start", "period_end", "currency")
+#: The columns of the tool's output: doc, the gold fields, sentence, rule, then the comparable fields.
+OUTPUT_FIELDS: tuple[str, ...] = ("doc", *GOLD_FIELDS, "sentence", "rule", *COMPARABLE_FIELDS)
 
 KINDS = frozenset({"count", "money", "percent", "area", "length", "weight", "age", "other"})
 QUALIFIERS = frozenset({"approx", "gt", "ge", "lt", "le"})
@@ -54,6 +57,11 @@ class Claim:
     doc: str = ""
     sentence: str = ""
     rule: str = ""
+    article_date: str | None = None
+    region: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    currency: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         """Return the claim as an ordered dict of the output columns."""

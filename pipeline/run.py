@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import regex
 
 from .claim import Claim
+from .extraction.periods import ArticleInfo
 from .extraction.numbers import numeral_chars
 from .rules import RuleSet
 
@@ -33,6 +35,8 @@ class Cleaned:
     warnings: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     why: list[str] = field(default_factory=list)
+    #: whether the article was written in traditional script (None: not known, clean text given)
+    traditional: bool | None = None
 
 
 def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
@@ -43,8 +47,13 @@ def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
 
     kept, dropped = strip_lines_report(markup_to_lines(raw, fmt), rules)
     text = to_simplified(kept, rules)
+    from .extraction.periods import is_traditional
+
     warnings = [f"corrupted bytes at line {c.line}: {c.text!r}" for c in find_corruptions(text)]
-    return Cleaned(text=text, warnings=warnings, dropped=[d.line for d in dropped], why=[d.why for d in dropped])
+    return Cleaned(
+        text=text, warnings=warnings, dropped=[d.line for d in dropped], why=[d.why for d in dropped],
+        traditional=is_traditional(kept, text),
+    )
 
 
 @dataclass(slots=True)
@@ -60,6 +69,8 @@ class Processed:
     why: list[str] = field(default_factory=list)
     #: characters of the decoded article before cleaning
     raw_chars: int = 0
+    #: the article's date and region (pipeline/extraction/periods.py), when claims were extracted
+    info: ArticleInfo | None = None
 
 
 class StageError(Exception):
@@ -72,31 +83,53 @@ class StageError(Exception):
 
 
 def process_text(
-    raw: str, rules: RuleSet, nlp: Language | None, *, fmt: str = "txt", doc: str = "", from_clean: bool = False
+    raw: str, rules: RuleSet, nlp: Language | None, *, fmt: str = "txt", doc: str = "", from_clean: bool = False,
+    meta_date: date | str | None = None, default_date: date | str | None = None,
 ) -> Processed:
-    """Clean (unless `from_clean`) and extract (unless `nlp` is None) one decoded article; a failing stage raises StageError."""
+    """Clean (unless `from_clean`) and extract (unless `nlp` is None) one decoded article; a failing stage raises StageError.
+
+    The claims carry the article's date and region and their periods and currencies: the date is
+    `meta_date` (the article's metadata), else its dateline, else `default_date` (`--date`).
+    """
+    from .extraction.periods import annotate_claims, article_info
+
     stage = "clean"
+    info = None
     try:
         cleaned = Cleaned(text=raw) if from_clean else clean_document(raw, fmt=fmt, rules=rules)
         stage = "extract"
         claims = extract_text(cleaned.text, doc, nlp) if nlp is not None else []
+        if nlp is not None:
+            info = article_info(
+                cleaned.text, dropped=cleaned.dropped, meta_date=meta_date, default_date=default_date,
+                traditional=cleaned.traditional, rules=rules,
+            )
+            annotate_claims(claims, cleaned.text, info, rules=rules)
     except Exception as exc:  # noqa: BLE001 - named by stage for the caller (the batch reports it and goes on)
         raise StageError(stage, exc) from exc
     return Processed(
         doc=doc, text=cleaned.text, claims=claims, warnings=cleaned.warnings, dropped=cleaned.dropped, why=cleaned.why,
-        raw_chars=len(raw),
+        raw_chars=len(raw), info=info,
     )
 
 
-def process_file(path: Path, rules: RuleSet, nlp: Language | None, *, from_clean: bool = False) -> Processed:
-    """Read, clean (unless `from_clean`) and extract (unless `nlp` is None) one article file; a failing stage raises StageError."""
+def process_file(
+    path: Path, rules: RuleSet, nlp: Language | None, *, from_clean: bool = False, default_date: date | str | None = None
+) -> Processed:
+    """Read, clean (unless `from_clean`) and extract (unless `nlp` is None) one article file; a failing stage raises StageError.
+
+    The article's metadata date (`Article.date`, where the reader gives one) dates it before its dateline and `default_date`.
+    """
     from .text.reader import read_article
 
     try:
         article = read_article(path)
     except Exception as exc:  # noqa: BLE001
         raise StageError("read", exc) from exc
-    return process_text(article.text, rules, nlp, fmt=article.fmt, doc=doc_id(path), from_clean=from_clean)
+    return process_text(
+        article.text, rules, nlp, fmt=article.fmt, doc=doc_id(path), from_clean=from_clean,
+        meta_date=getattr(article, "date", None), default_date=default_date,
+    )
 
 
 def analyse(clean_text: str, nlp: Language) -> Doc:
