@@ -33,7 +33,8 @@ def test_cli_extract_writes_jsonl_in_field_order(tmp_path: Path):
     assert [(r["quantity"], r["start"]) for r in rows] == [(c.quantity, c.start) for c in expected]
     assert all(cleaned.text[r["start"]:r["end"]] == r["quantity"] for r in rows)
     assert list(rows[0]) == ["doc", "quantity", "context", "start", "end", "value", "high", "unit", "kind",
-                             "qualifier", "entity", "role", "where", "time", "sentence", "rule"]
+                             "qualifier", "entity", "role", "where", "time", "sentence", "rule",
+                             "article_date", "region", "period_start", "period_end", "currency"]
     assert rows[0]["doc"] == "000_ed8c8fe637e82367" and rows[0]["quantity"] == "73个"
 
 

@@ -612,7 +612,7 @@ def claim_currency(claim: Claim, text: str, region: str | None, *, rules: RuleSe
 
 
 def sentence_anchor(sentence: str, time: str, ref: date | None, *, region: str | None = None, rules: RuleSet | None = None) -> Period | None:
-    """The period that 同期 in `sentence` refers to: the first resolvable, closed time before `time` in it, else after it.
+    """The period that 同期 in `sentence` refers to: the nearest resolvable, closed time before `time` in it, else after it.
 
     >>> sentence_anchor("一季度全市出口增长8%,同期进口增长3%", "同期", date(2022, 5, 16))
     Period(start=datetime.date(2022, 1, 1), end=datetime.date(2022, 3, 31))
@@ -620,14 +620,12 @@ def sentence_anchor(sentence: str, time: str, ref: date | None, *, region: str |
     at = sentence.find(time)
     if at < 0:
         at = len(sentence)
-    # before the time first (1—4月…, 去年同期…), else after it (去年同期…, 今年1季度…)
-    for part in (sentence[:at], sentence[at + len(time):]):
-        for match in _TIME_CANDIDATE.finditer(part):
-            if "同期" in match.group():
-                continue
-            period = resolve_period(match.group(), ref, region=region, rules=rules)
-            if period is not None and period.start is not None and period.end is not None:
-                return period
+    # the nearest before the time (1—4月…, 去年同期…), else the first after it (去年同期…, 今年1季度…)
+    before = list(_TIME_CANDIDATE.finditer(sentence[:at]))
+    for match in [*reversed(before), *_TIME_CANDIDATE.finditer(sentence[at + len(time):])]:
+        period = resolve_period(match.group(), ref, region=region, rules=rules)
+        if period is not None and period.start is not None and period.end is not None:
+            return period
     return None
 
 

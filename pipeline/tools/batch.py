@@ -83,12 +83,15 @@ def _failure(path: Path, stage: str, exc: BaseException) -> Failure:
     return Failure(str(path), stage, f"{type(exc).__name__}: {exc}")
 
 
-def extract_article(path: Path, rules: RuleSet, nlp: Language, *, from_clean: bool = False) -> Outcome:
-    """Read, clean (unless `from_clean`) and extract one article; any exception becomes the Outcome's failure."""
+def extract_article(
+    path: Path, rules: RuleSet, nlp: Language, *, from_clean: bool = False, default_date: Optional[str] = None
+) -> Outcome:
+    """Read, clean (unless `from_clean`) and extract one article (dated `default_date` when nothing else dates it);
+    any exception becomes the Outcome's failure."""
     from ..run import StageError, process_file
 
     try:
-        return Outcome(path, claims=process_file(path, rules, nlp, from_clean=from_clean).claims)
+        return Outcome(path, claims=process_file(path, rules, nlp, from_clean=from_clean, default_date=default_date).claims)
     except StageError as exc:  # one bad article is reported, the batch goes on
         return Outcome(path, failure=_failure(path, exc.stage, exc.error))
 
@@ -108,19 +111,21 @@ def clean_article(path: Path, rules: RuleSet) -> Outcome:
 _WORKER: dict[str, Any] = {}
 
 
-def _set_up(task: str, rules: RuleSet, from_clean: bool, nlp: Optional[Language] = None) -> None:
+def _set_up(
+    task: str, rules: RuleSet, from_clean: bool, nlp: Optional[Language] = None, default_date: Optional[str] = None
+) -> None:
     """Fill this process's worker state; the pipeline is built unless given (extract only)."""
-    _WORKER.update(task=task, rules=rules, from_clean=from_clean)
+    _WORKER.update(task=task, rules=rules, from_clean=from_clean, default_date=default_date)
     if task == "extract":
         from ..run import load_nlp
 
         _WORKER["nlp"] = nlp if nlp is not None else load_nlp(rules)
 
 
-def _init_worker(task: str, rules: RuleSet, from_clean: bool) -> None:
+def _init_worker(task: str, rules: RuleSet, from_clean: bool, default_date: Optional[str] = None) -> None:
     """Pool initializer of spawned workers: ignore Ctrl-C (the parent handles it) and build the pipeline once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _set_up(task, rules, from_clean)
+    _set_up(task, rules, from_clean, default_date=default_date)
 
 
 def _ignore_sigint() -> None:
@@ -133,7 +138,9 @@ def _ignore_sigint() -> None:
 def _work(path: Path) -> Outcome:
     """Pool task: one article with the worker's pipeline."""
     if _WORKER["task"] == "extract":
-        return extract_article(path, _WORKER["rules"], _WORKER["nlp"], from_clean=_WORKER["from_clean"])
+        return extract_article(
+            path, _WORKER["rules"], _WORKER["nlp"], from_clean=_WORKER["from_clean"], default_date=_WORKER.get("default_date")
+        )
     return clean_article(path, _WORKER["rules"])
 
 
@@ -145,12 +152,14 @@ def process(
     workers: int = 1,
     from_clean: bool = False,
     nlp: Optional[Language] = None,
+    default_date: Optional[str] = None,
 ) -> Iterator[Outcome]:
     """Outcomes of `task` ("extract" or "clean") for `paths`, in their order, with `workers` processes.
 
     With one worker everything runs here (`nlp` is built unless given); with more, in a pool of
     forked workers that share the pipeline built here (a spawn pool whose workers build their
     own where fork is not available). Close the iterator (or exhaust it) to stop the pool.
+    `default_date` (ISO) dates the articles that neither metadata nor a dateline dates (`--date`).
     """
     if task not in ("extract", "clean"):
         raise ValueError(f"unknown task {task!r}")
@@ -162,7 +171,10 @@ def process(
 
             nlp = load_nlp(rules)
         for path in paths:
-            yield extract_article(path, rules, nlp, from_clean=from_clean) if task == "extract" else clean_article(path, rules)
+            yield (
+                extract_article(path, rules, nlp, from_clean=from_clean, default_date=default_date)
+                if task == "extract" else clean_article(path, rules)
+            )
         return
     forking = sys.platform.startswith("linux")  # fork is unsafe on macOS and absent on Windows
     if forking:
@@ -170,7 +182,7 @@ def process(
         # building its own (a few seconds each); gc.freeze keeps the collector from touching, and
         # so copying, the inherited objects
         try:
-            _set_up(task, rules, from_clean, nlp)
+            _set_up(task, rules, from_clean, nlp, default_date)
             if task == "extract" and hasattr(_WORKER["nlp"].tokenizer, "load_all"):
                 _WORKER["nlp"].tokenizer.load_all()  # read here once, shared by the workers, not once in each
             gc.freeze()
@@ -179,7 +191,7 @@ def process(
             gc.unfreeze()
             _WORKER.clear()
     else:
-        yield from _pooled(paths, workers, task, mp.get_context("spawn"), _init_worker, (task, rules, from_clean))
+        yield from _pooled(paths, workers, task, mp.get_context("spawn"), _init_worker, (task, rules, from_clean, default_date))
 
 
 #: The failure recorded for an article whose worker died while processing it.

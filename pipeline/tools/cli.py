@@ -134,8 +134,12 @@ def extract(
     progress: ProgressOpt = False,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
+    date: Annotated[
+        Optional[str],
+        typer.Option("--date", help="YYYY-MM-DD: the date of articles that neither metadata nor a dateline dates (periods of 今年, 目前 … are resolved against it)."),
+    ] = None,
 ) -> None:
-    """Extract the claims of articles: one claim per line, fields doc, the gold fields, sentence, rule."""
+    """Extract the claims of articles: one claim per line, fields doc, the gold fields, sentence, rule, then article_date, region, period_start, period_end, currency."""
     from .batch import AtomicWriter, errors_path, process
     from ..claim import OUTPUT_FIELDS, format_decimal, to_json
     from ..run import ARTICLE_SUFFIXES, iter_inputs
@@ -143,6 +147,14 @@ def extract(
     if fmt not in ("jsonl", "csv"):
         typer.echo("error: --format must be jsonl or csv", err=True)
         raise typer.Exit(2)
+    if date is not None:
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(date)
+        except ValueError:
+            typer.echo(f"error: --date must be YYYY-MM-DD, not {date!r}", err=True)
+            raise typer.Exit(2) from None
     ruleset = _rules(rules, no_builtin_rules)
     files = list(iter_inputs(paths, (".txt",) if from_clean else ARTICLE_SUFFIXES))
     out = AtomicWriter(output) if output is not None else None
@@ -164,7 +176,7 @@ def extract(
                 row = claim.as_row()
                 writer.writerow(format_decimal(v) if k in ("value", "high") else ("" if v is None else v) for k, v in row.items())
 
-    outcomes = process(files, "extract", ruleset, workers=workers, from_clean=from_clean)
+    outcomes = process(files, "extract", ruleset, workers=workers, from_clean=from_clean, default_date=date)
     stopped = "no output file written" if out is not None else "output incomplete"
     failures = _run_batch(outcomes, len(files), "extract", write, [out], errors_file, progress, stopped)
     if out is None:
