@@ -242,7 +242,7 @@ def _comparable_problem(rule: Rule, example: dict[str, Any], nlp: Language, rule
 
 
 def run_comparable_examples(rule: Rule, nlp: Language, rules: RuleSet) -> tuple[int, list[Failure]]:
-    """Run one periods.toml rule's examples (and a dateline's counter-examples); return (examples run, failures)."""
+    """Run one periods.toml rule's examples (and a dateline's or region's counter-examples); return (examples run, failures)."""
     from ..extraction.periods import find_dateline
     from ..text.convert import to_simplified
 
@@ -264,6 +264,15 @@ def run_comparable_examples(rule: Rule, nlp: Language, rules: RuleSet) -> tuple[
                          else find_dateline(text, rules=rules))
             if found is not None and by == rule.id:
                 failures.append(Failure(rule, counter, f"counter-example gave the date {found.isoformat()}"))
+    if rule.section == "region":
+        from ..extraction.periods import article_region, is_traditional
+
+        for counter in rule.get("counterexamples", []):
+            count += 1
+            text = to_simplified(counter, rules)
+            got = article_region(text, traditional=is_traditional(counter, text), rules=rules)
+            if got == rule.get("region"):
+                failures.append(Failure(rule, counter, f"counter-example gave the region {got}"))
     return count, failures
 
 
