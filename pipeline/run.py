@@ -71,6 +71,8 @@ class Processed:
     raw_chars: int = 0
     #: the article's date and region (pipeline/extraction/periods.py), when claims were extracted
     info: ArticleInfo | None = None
+    #: whether the article was written in traditional script (None: not known)
+    traditional: bool | None = None
 
 
 class StageError(Exception):
@@ -109,7 +111,7 @@ def process_text(
         raise StageError(stage, exc) from exc
     return Processed(
         doc=doc, text=cleaned.text, claims=claims, warnings=cleaned.warnings, dropped=cleaned.dropped, why=cleaned.why,
-        raw_chars=len(raw), info=info,
+        raw_chars=len(raw), info=info, traditional=cleaned.traditional,
     )
 
 

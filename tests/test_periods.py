@@ -150,3 +150,46 @@ def test_periods_claims_carry_date_region_period_currency(nlp, rules, raw, quant
 
 def test_periods_fields_end_the_output_columns():
     assert OUTPUT_FIELDS[-6:] == ("rule", "article_date", "region", "period_start", "period_end", "currency")
+
+
+@pytest.mark.parametrize(
+    "args, article_date, start",
+    [
+        (["--date", "2021-05-10"], "2021-05-10", "2020-01-01"),  # --date dates an article without dateline
+        ([], None, None),  # undated: 去年 stays null
+    ],
+)
+def test_periods_cli_extract_date_option(tmp_path, args, article_date, start):
+    import json
+
+    from typer.testing import CliRunner
+
+    from pipeline.tools.cli import app
+
+    article = tmp_path / "a.txt"
+    article.write_text("去年全县税收收入3.2亿元，同比增长5%。\n", encoding="utf-8")
+    out = tmp_path / "claims.jsonl"
+    result = CliRunner().invoke(app, ["extract", str(article), "-o", str(out), *args])
+    assert result.exit_code == 0, result.output
+    row = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert (row["article_date"], row["period_start"], row["currency"], row["region"]) == (article_date, start, "CNY", "mainland")
+
+
+def test_periods_cli_extract_rejects_a_bad_date(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.tools.cli import app
+
+    article = tmp_path / "a.txt"
+    article.write_text("全县税收收入3.2亿元。\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", str(article), "--date", "2021-13-40"])
+    assert result.exit_code == 2 and "--date must be YYYY-MM-DD" in result.output
+
+
+def test_periods_explain_shows_period_and_currency(nlp, rules):
+    from pipeline.tools.explain import explain, format_explanation
+
+    text = format_explanation(explain("去年全县税收收入3.2亿元。", nlp, rules, default_date="2021-05-10"))
+    lines = [line.strip() for line in text.splitlines()]
+    assert "period    2020-01-01 – 2020-12-31  (article 2021-05-10, mainland)" in lines
+    assert "currency  CNY" in lines

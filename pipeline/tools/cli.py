@@ -342,6 +342,7 @@ def explain(
     from_clean: Annotated[bool, typer.Option("--from-clean", help="The text is clean already: no stripping or conversion.")] = False,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
+    date: Annotated[Optional[str], typer.Option("--date", help="YYYY-MM-DD: the article's date when no dateline dates it (for the claims' periods).")] = None,
 ) -> None:
     """Show what the pipeline does with one text: clean text, tokens and tags, entities, claims,
     and the rule (file:line) behind each claim field, each dropped line and each excluded number.
@@ -363,7 +364,7 @@ def explain(
             raise typer.Exit(2) from None
         text, fmt, title = article.text, article.fmt, path.name
     try:
-        result = run_explain(text, load_nlp(ruleset), ruleset, fmt=fmt, from_clean=from_clean)
+        result = run_explain(text, load_nlp(ruleset), ruleset, fmt=fmt, from_clean=from_clean, default_date=date)
     except Exception as exc:  # a failing stage or a rule over its time limit: say which
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1) from None
