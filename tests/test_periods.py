@@ -100,6 +100,7 @@ def test_periods_dateline_dates_the_article(text, dropped, reference, expected):
     [
         ("2021-03-01", "2019-01-01", "2021-03-01", "metadata"),  # metadata first
         ("Wed, 24 Mar 2021 03:46:53 GMT", None, "2021-03-24", "metadata"),  # an RSS-style front-matter date
+        ("Wed, 24 Mar 2021 20:46:53 GMT", None, "2021-03-25", "metadata"),  # the next morning in UTC+8
         (None, "2019-01-01", "2020-04-25", "dateline.full"),  # then the dateline
         (None, None, "2020-04-25", "dateline.full"),
     ],

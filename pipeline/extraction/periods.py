@@ -18,7 +18,7 @@ import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,8 @@ REGION_CHARS = 4000
 #: article is taken to be written in traditional script.
 SCRIPT_CHARS = 800
 TRADITIONAL_SHARE = 0.04
+#: Fewer Chinese characters than this in that head: the script cannot be told.
+MIN_WIDE_CHARS = 10
 #: Characters on each side of a money quantity searched for a currency word.
 CURRENCY_REACH = 4
 #: Occurrences of one region's words from which a text of unknown script is given that region.
@@ -144,6 +146,8 @@ _RELATIVE_DAYS = {
     "当前": 0, "时下": 0, "昨天": -1, "昨日": -1, "昨晚": -1, "昨晨": -1, "前天": -2, "前日": -2,
     "明天": 1, "明日": 1, "后天": 2,
 }
+_RELATIVE_MONTHS = {"本月": 0, "这个月": 0, "当月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
+_WEEK_SHIFT = {"上": -1, "下": 1}
 _TEN_DAYS = {"上": (1, 10), "中": (11, 20), "下": (21, 31)}
 _PLANS = {"六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -158,6 +162,8 @@ class _Parts:
     months: tuple[int, int] | None = None
     day: tuple[int | None, int] | None = None
     day_offset: int | None = None
+    weekday: tuple[int, int] | None = None
+    month_offset: int | None = None
     ten_days: tuple[int, int] | None = None
     edge: str | None = None
     span: tuple[int, str] | None = None
@@ -214,6 +220,9 @@ def _read(rule: Rule, match: regex.Match[str], parts: _Parts) -> bool:
                 return False  # 2019-21年度 is no single year
         return True
     if kind == "months":
+        if "mrel" in groups or "mcur" in groups:
+            parts.month_offset = _RELATIVE_MONTHS.get(groups.get("mrel", ""), 0)
+            return True
         if "half" in groups:
             parts.months = (1, 6) if groups["half"] == "上" else (7, 12)
         elif "q" in groups:
@@ -233,6 +242,9 @@ def _read(rule: Rule, match: regex.Match[str], parts: _Parts) -> bool:
         low, high = parts.months
         return 1 <= low <= high <= 12
     if kind == "day":
+        if "wd" in groups:
+            parts.weekday = (_WEEK_SHIFT.get(groups.get("wrel", ""), 0), "一二三四五六日天".index(groups["wd"]) if groups["wd"] != "天" else 6)
+            return True
         if "rel" in groups:
             parts.day_offset = _RELATIVE_DAYS.get(groups["rel"])
             return parts.day_offset is not None
@@ -318,6 +330,20 @@ def _base(parts: _Parts, ref: date | None, anchor: Period | None) -> Period | No
         except ValueError:
             return None
         return Period(one, one)
+    if parts.weekday is not None:
+        if ref is None:
+            return None
+        weeks, weekday = parts.weekday
+        one = ref - timedelta(days=ref.weekday()) + timedelta(days=7 * weeks + weekday)
+        return Period(one, one)
+    if parts.month_offset is not None:
+        if ref is None or parts.year is not None or parts.year_offset is not None:
+            return None
+        first = _add_months(ref.replace(day=1), parts.month_offset)
+        if parts.ten_days is not None:
+            low, last = parts.ten_days
+            return Period(first.replace(day=low), _last_day(first.year, first.month) if last >= 28 else first.replace(day=last))
+        return Period(first, _last_day(first.year, first.month))
     if parts.day_offset is not None:
         if ref is None:
             return None
@@ -408,6 +434,8 @@ def _resolve(time: str, ref: date | None, region: str | None, anchor: Period | N
         second_parts = sides[1]
         if second_parts.year is None and second_parts.year_offset is None and first.start is not None:
             second_parts.year = (first.end or first.start).year
+        if second_parts.day is not None and second_parts.day[0] is None and sides[0].day is not None and first.end is not None:
+            second_parts.day = (first.end.month, second_parts.day[1])  # 1月1日至17日
         second = _base(second_parts, ref, anchor)
         if second is None or first.start is None or second.end is None or second.end < first.start:
             return None
@@ -523,19 +551,25 @@ def find_dateline(
     return None, ""
 
 
-def is_traditional(original: str, simplified: str) -> bool:
-    """Whether an article was written in traditional script: its conversion changed enough characters.
+def is_traditional(original: str, simplified: str) -> bool | None:
+    """Whether an article was written in traditional script: its conversion changed enough of its
+    Chinese characters; None when its head has too few of them to tell (an English article).
 
-    >>> is_traditional("這個國家的經濟", "这个国家的经济"), is_traditional("这个国家", "这个国家")
+    >>> is_traditional("這個國家的經濟發展很快", "这个国家的经济发展很快"), is_traditional("这个国家的经济发展很快", "这个国家的经济发展很快")
     (True, False)
+    >>> is_traditional("Speech by the Chief Justice at 終審法院", "Speech by the Chief Justice at 终审法院") is None
+    True
     """
     head, converted = original[:SCRIPT_CHARS], simplified[:SCRIPT_CHARS]
-    if not head or head == converted:
+    # characters outside ASCII, counted from the UTF-8 length (a CJK character takes 3 bytes)
+    # instead of one by one: counting them costs more than the whole check
+    wide = (len(head.encode("utf-8")) - len(head)) // 2
+    if wide < MIN_WIDE_CHARS:
+        return None
+    if head == converted:
         return False
-    # over all characters, not only Han ones: counting those costs more than the whole check, and
-    # traditional text changes a fifth or more of its characters, simplified text almost none
     changed = sum(map(operator.ne, head, converted))
-    return changed / len(head) >= TRADITIONAL_SHARE
+    return changed / wide >= TRADITIONAL_SHARE
 
 
 def article_region(text: str, *, traditional: bool | None, rules: RuleSet | None = None) -> str | None:
@@ -591,7 +625,11 @@ def _as_date(value: date | str | None) -> date | None:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         from email.utils import parsedate_to_datetime
 
-        return parsedate_to_datetime(text).date()
+        moment = parsedate_to_datetime(text)
+        if moment.tzinfo is not None:
+            # every region of these articles keeps UTC+8: 20:00 GMT is the next morning there
+            moment = moment.astimezone(timezone(timedelta(hours=8)))
+        return moment.date()
     except (TypeError, ValueError, IndexError):
         return None
 
