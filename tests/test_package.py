@@ -78,6 +78,14 @@ def _expected(text: str) -> list[dict]:
     return [json.loads(claim.to_json()) for claim in zhclaims.extract(text)]
 
 
+def _of_the_text(rows: list[dict]) -> list[dict]:
+    """Rows without the comparable fields, which need the article (its script, metadata, dropped
+    lines), not only the clean text a spaCy pipeline sees: they stay null in `doc._.claims`."""
+    from pipeline.claim import COMPARABLE_FIELDS
+
+    return [{k: v for k, v in row.items() if k not in COMPARABLE_FIELDS} for row in rows]
+
+
 def test_package_wheel_installs_zhclaims_and_no_pipeline(installed):
     _, _, wheel = installed
     names = zipfile.ZipFile(wheel).namelist()
@@ -118,7 +126,8 @@ def test_package_saved_pipeline_loads_in_a_new_process(installed, tmp_path):
     assert len(lines) == len(TEXTS)
     for text, line in zip(TEXTS, lines):
         got = json.loads(line)
-        assert got and got == _expected(text), text
+        assert got and all(row["region"] is None and row["period_start"] is None for row in got)
+        assert _of_the_text(got) == _of_the_text(_expected(text)), text
 
 
 def test_package_docbin_round_trips(installed):
@@ -139,7 +148,7 @@ def test_package_docbin_round_trips(installed):
     assert len(lines) == len(TEXTS)
     for text, line in zip(TEXTS, lines):
         claims = json.loads(line[: line.index("] [") + 1])
-        assert claims == _expected(text)
+        assert _of_the_text(claims) == _of_the_text(_expected(text))
 
 
 def test_package_refuses_character_tokens(installed):
