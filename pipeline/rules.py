@@ -145,7 +145,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
         "year", "fiscal", "months", "day", "ten_days", "point", "until", "since", "from", "join", "span", "same",
         "plan", "anchor", "ignore",
     ),
-    ("period", "unit"): ("year", "month"),
+    ("period", "unit"): ("year", "month", "day"),
     ("dateline", "scope"): ("head", "dropped"),
     ("region", "region"): ("mainland", "HK", "MO", "TW"),
 }

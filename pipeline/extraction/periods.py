@@ -168,7 +168,7 @@ class _Parts:
     edge: str | None = None
     span: tuple[int, str] | None = None
     anchor: date | None = None
-    same: bool = False
+    same: str | None = None
     plan: int | None = None
     content: bool = False
 
@@ -261,7 +261,7 @@ def _read(rule: Rule, match: regex.Match[str], parts: _Parts) -> bool:
         parts.span = (count, rule.get("unit", "year")) if count else None
         return parts.span is not None
     if kind == "same":
-        parts.same = True
+        parts.same = rule.get("unit", "period")
         return True
     if kind == "plan":
         name = groups["plan"]
@@ -303,7 +303,20 @@ def _base(parts: _Parts, ref: date | None, anchor: Period | None) -> Period | No
     if parts.plan is not None:
         first = 1981 + 5 * (parts.plan - 6)
         return Period(date(first, 1, 1), date(first + 4, 12, 31))
-    if parts.same:
+    own = parts.day is not None or parts.day_offset is not None or parts.months is not None or parts.year is not None
+    if parts.same and parts.same != "period" and not own:
+        # 当年, 当月, 当日: the year, month or day of the period the sentence named before
+        if anchor is None or anchor.start is None or anchor.end is None:
+            return None
+        start, end = anchor.start, anchor.end
+        if parts.same == "year" and start.year == end.year:
+            return Period(date(start.year, 1, 1), date(start.year, 12, 31))
+        if parts.same == "month" and (start.year, start.month) == (end.year, end.month):
+            return Period(start.replace(day=1), _last_day(start.year, start.month))
+        if parts.same == "day" and start == end:
+            return Period(start, end)
+        return None
+    if parts.same == "period":
         if anchor is None or anchor.start is None or anchor.end is None:
             return None
         if parts.year is not None:
@@ -427,6 +440,8 @@ def _resolve(time: str, ref: date | None, region: str | None, anchor: Period | N
         if since and ref is not None and not until:
             return Period(None, ref)  # 至今 alone
         return None
+    if len(sides) > 1 and any(side.same for side in sides):
+        return None  # 2013-2018年同期: the same months of several years, no one period
     first = _base(sides[0], ref, anchor)
     if first is None:
         return None
@@ -667,7 +682,10 @@ def claim_currency(claim: Claim, text: str, region: str | None, *, rules: RuleSe
     return None
 
 
-def sentence_anchor(sentence: str, time: str, ref: date | None, *, region: str | None = None, rules: RuleSet | None = None) -> Period | None:
+def sentence_anchor(
+    sentence: str, time: str, ref: date | None, *, region: str | None = None, rules: RuleSet | None = None, forward: bool = True,
+    not_now: bool = False,
+) -> Period | None:
     """The period that 同期 in `sentence` refers to: the nearest resolvable, closed time before `time` in it, else after it.
 
     >>> sentence_anchor("一季度全市出口增长8%,同期进口增长3%", "同期", date(2022, 5, 16))
@@ -678,11 +696,32 @@ def sentence_anchor(sentence: str, time: str, ref: date | None, *, region: str |
         at = len(sentence)
     # the nearest before the time (1—4月…, 去年同期…), else the first after it (去年同期…, 今年1季度…)
     before = list(_TIME_CANDIDATE.finditer(sentence[:at]))
-    for match in [*reversed(before), *_TIME_CANDIDATE.finditer(sentence[at + len(time):])]:
+    after = list(_TIME_CANDIDATE.finditer(sentence[at + len(time):])) if forward else []
+    for match in [*reversed(before), *after]:
         period = resolve_period(match.group(), ref, region=region, rules=rules)
         if period is not None and period.start is not None and period.end is not None:
+            if not_now and _holds(period, ref):
+                continue  # 当年 and 当日 look back: 如今…当日 is not today
             return period
     return None
+
+
+def _holds(period: Period, day: date | None) -> bool:
+    return day is not None and period.start is not None and period.end is not None and period.start <= day <= period.end
+
+
+def refers_back(time: str, region: str | None = None, rules: RuleSet | None = None) -> str | None:
+    """Whether a time refers to another one (a `same` piece): "period" for 同期, "year", "month" or "day" for 当年, 当月, 当日; else None.
+
+    >>> refers_back("去年同期"), refers_back("当年"), refers_back("今年")
+    ('period', 'year', None)
+    """
+    compiled = period_rules(rules if rules is not None else _builtin())
+    key = (id(compiled), "refers", time, region)
+    if key not in _RESOLVED:
+        kinds = [rule.get("unit", "period") for rule, _m in _pieces(time.strip(), compiled, region) or () if rule.get("kind") == "same"]
+        _RESOLVED[key] = kinds[0] if kinds else None
+    return _RESOLVED[key]
 
 
 #: Candidate time expressions of a sentence for the anchor of 同期: runs of digits, numerals and
@@ -702,11 +741,17 @@ def annotate_claims(claims: list[Claim], text: str, info: ArticleInfo, *, rules:
         if claim.time:
             line = text.rfind("\n", 0, claim.start)
             anchor = None
-            if "同期" in claim.time:
-                anchor = sentence_anchor(claim.sentence, claim.time, info.date, region=info.region, rules=rules)
-                anchor = anchor or line_period.get(line)
+            refers = refers_back(claim.time, info.region, rules)
+            if refers:
+                back = refers != "period"
+                anchor = sentence_anchor(
+                    claim.sentence, claim.time, info.date, region=info.region, rules=rules, forward=not back, not_now=back
+                )
+                last = line_period.get(line)
+                if anchor is None and last is not None and not (back and _holds(last, info.date)):
+                    anchor = last
             period = resolve_period(claim.time, info.date, region=info.region, anchor=anchor, rules=rules)
-            if period is not None and period.start and period.end and "同期" not in claim.time:
+            if period is not None and period.start and period.end and not refers:
                 line_period[line] = period
         claim.period_start = period.start.isoformat() if period and period.start else None
         claim.period_end = period.end.isoformat() if period and period.end else None

@@ -204,7 +204,13 @@ def _comparable_problem(rule: Rule, example: dict[str, Any], nlp: Language, rule
         ref = date.fromisoformat(example["date"]) if example.get("date") else None
         region = example.get("region", "mainland")
         text = to_simplified(example["text"], rules) if example.get("text") else ""
-        anchor = periods.sentence_anchor(text, example["time"], ref, region=region, rules=rules) if text else None
+        refers = periods.refers_back(example["time"], region, rules)
+        anchor = (
+            periods.sentence_anchor(
+                text, example["time"], ref, region=region, rules=rules, forward=refers == "period", not_now=refers not in (None, "period")
+            )
+            if text else None
+        )
         period = periods.resolve_period(example["time"], ref, region=region, anchor=anchor, rules=rules)
         got = (_iso(period.start), _iso(period.end)) if period else ("", "")
         want = (example.get("start", got[0]), example.get("end", got[1]))
