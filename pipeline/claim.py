@@ -29,9 +29,12 @@ GOLD_FIELDS: tuple[str, ...] = (
 #: Where a claim stands in its input (1-based line; quantity and sentence in the input's script)
 #: and the article's metadata; the gold comparison ignores them.
 SOURCE_FIELDS: tuple[str, ...] = ("line", "quantity_orig", "sentence_orig", "title", "date", "url", "meta")
+#: Fields that make claims of different articles comparable (pipeline/extraction/periods.py): the
+#: article's date and region, the calendar period of `time`, the ISO 4217 currency of money.
+COMPARABLE_FIELDS: tuple[str, ...] = ("article_date", "region", "period_start", "period_end", "currency")
 #: The columns of the tool's output: doc, the gold fields, sentence, rule, then the fields added
-#: later (at the end, so earlier columns keep their place): where_code, the source fields.
-OUTPUT_FIELDS: tuple[str, ...] = ("doc", *GOLD_FIELDS, "sentence", "rule", "where_code", *SOURCE_FIELDS)
+#: later (at the end, so earlier columns keep their place): where_code, the comparable fields, the source fields.
+OUTPUT_FIELDS: tuple[str, ...] = ("doc", *GOLD_FIELDS, "sentence", "rule", "where_code", *COMPARABLE_FIELDS, *SOURCE_FIELDS)
 
 KINDS = frozenset({"count", "money", "percent", "area", "length", "weight", "age", "other"})
 QUALIFIERS = frozenset({"approx", "gt", "ge", "lt", "le"})
@@ -60,6 +63,11 @@ class Claim:
     rule: str = ""
     #: the GB/T 2260 division code of `where` (six digits), HK, MO or TW; None without one
     where_code: str | None = None
+    article_date: str | None = None
+    region: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    currency: str | None = None
     line: int | None = None
     quantity_orig: str | None = None
     sentence_orig: str | None = None

@@ -35,6 +35,13 @@ EXAMPLE_KEYS: dict[str, str] = {
     "time": STR,
     "clean": STR,
     "xfail": STR,
+    # periods.toml: the article's date, a period's ends, the region, the currency, a dateline's reference
+    "date": STR,
+    "start": STR,
+    "end": STR,
+    "region": STR,
+    "currency": STR,
+    "reference": STR,
 }
 
 _COMMON: dict[str, str] = {"id": STR, "note": STR, "examples": EXAMPLES, "counterexamples": STRS}
@@ -58,6 +65,11 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "entity_cue": {**_COMMON, "surface": STRS, "use": STR},
     "punctuation": {**_COMMON, "surface": STRS, "use": STR},
     "tag_class": {**_COMMON, "tags": STRS, "use": STR},
+    # comparable claims (periods.toml)
+    "period": {**_COMMON, "pattern": STR, "kind": STR, "start_month": INT, "add": INT, "region": STRS, "unit": STR, "anchor": STR},
+    "dateline": {**_COMMON, "pattern": STR, "scope": STR, "lines": INT},
+    "region": {**_COMMON, "region": STR, "surface": STRS},
+    "currency": {**_COMMON, "code": STR, "surface": STRS, "unit": STRS, "region": STRS},
     # cleaning
     "boilerplate": {
         **_COMMON, "pattern": STR, "position": STR, "drop": STRS, "keep": STRS, "max_length": INT, "resume": BOOL,
@@ -91,6 +103,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "entity_cue": ("surface", "use"),
     "punctuation": ("surface", "use"),
     "tag_class": ("tags", "use"),
+    "period": ("pattern", "kind"),
+    "dateline": ("pattern", "scope"),
+    "region": ("region", "surface"),
+    "currency": ("code",),
     "boilerplate": ("pattern",),
     "inline_junk": ("pattern",),
     "classifier": (
@@ -132,6 +148,13 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
         "strip_before", "strip_after", "synonym", "generic", "skip_kind", "deictic_where", "implicit_where",
         "now", "absolute_time", "attributive_branch", "record_verb", "place_synonym",
     ),
+    ("period", "kind"): (
+        "year", "fiscal", "months", "day", "ten_days", "point", "until", "since", "from", "join", "span", "same",
+        "plan", "anchor", "ignore",
+    ),
+    ("period", "unit"): ("year", "month", "day"),
+    ("dateline", "scope"): ("head", "dropped"),
+    ("region", "region"): ("mainland", "HK", "MO", "TW"),
 }
 
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z_][\w-]*)\s*\]\]")
@@ -240,8 +263,10 @@ def _validate(section: str, data: dict[str, Any], path: Path, line: int) -> Rule
         if key not in data:
             raise RuleError(path, line, f"rule '{rule_id}': missing required key '{key}'")
     for example in data.get("examples", []):
-        if "text" not in example:
-            raise RuleError(path, line, f"rule '{rule_id}': an example without 'text'")
+        # a period example is a time string (its `text`, the sentence, is optional)
+        needed = "time" if section == "period" else "text"
+        if needed not in example:
+            raise RuleError(path, line, f"rule '{rule_id}': an example without '{needed}'")
         for key, value in example.items():
             kind = EXAMPLE_KEYS.get(key)
             if kind is None:

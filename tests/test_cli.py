@@ -34,6 +34,7 @@ def test_cli_extract_writes_jsonl_in_field_order(tmp_path: Path):
     assert all(cleaned.text[r["start"]:r["end"]] == r["quantity"] for r in rows)
     assert list(rows[0]) == ["doc", "quantity", "context", "start", "end", "value", "high", "unit", "kind",
                              "qualifier", "entity", "role", "where", "time", "sentence", "rule", "where_code",
+                             "article_date", "region", "period_start", "period_end", "currency",
                              "line", "quantity_orig", "sentence_orig", "title", "date", "url", "meta"]
     assert rows[0]["doc"] == "000_ed8c8fe637e82367" and rows[0]["quantity"] == "73个"
 

@@ -78,9 +78,12 @@ def as_article(item: Path | str | Article, *, from_clean: bool = False) -> Artic
     return Article(doc_id(path), None, fmt, str(path))
 
 
-def extract_article(path: Path | Article, rules: RuleSet, nlp: Language, *, from_clean: bool = False) -> Outcome:
+def extract_article(
+    path: Path | Article, rules: RuleSet, nlp: Language, *, from_clean: bool = False, default_date: Optional[str] = None
+) -> Outcome:
     """Read, clean (unless `from_clean`) and extract one article (an `Article`, or the path of a
-    single-article file); any exception becomes the Outcome's failure.
+    single-article file), dated `default_date` when neither its metadata nor its dateline dates it;
+    any exception becomes the Outcome's failure.
 
     A runner that processes articles elsewhere (a cluster) gives each worker `Article`s from
     `pipeline.text.corpus.iter_articles(paths, text_field=..., id_field=...)`, which yields
@@ -92,23 +95,23 @@ def extract_article(path: Path | Article, rules: RuleSet, nlp: Language, *, from
     from ..run import StageError, process_article
 
     if not isinstance(path, Article) and Path(path).suffix.lower() in CORPUS_FORMATS:
-        return _extract_corpus(Path(path), rules, nlp, from_clean)
+        return _extract_corpus(Path(path), rules, nlp, from_clean, default_date)
     article = as_article(path, from_clean=from_clean)
     source = Path(article.source)
     try:
-        processed = process_article(article, rules, nlp, from_clean=from_clean)
+        processed = process_article(article, rules, nlp, from_clean=from_clean, default_date=default_date)
         return Outcome(source, claims=processed.claims, doc=article.id, chars=processed.raw_chars)
     except StageError as exc:  # one bad article is reported, the batch goes on
         return Outcome(source, failure=_failure(_where(article), exc.stage, exc.error), doc=article.id)
 
 
-def _extract_corpus(path: Path, rules: RuleSet, nlp: Language, from_clean: bool) -> Outcome:
+def _extract_corpus(path: Path, rules: RuleSet, nlp: Language, from_clean: bool, default_date: Optional[str] = None) -> Outcome:
     """All rows of one corpus file as one Outcome (a runner that takes one file per task)."""
     from ..text.corpus import iter_articles
 
     outcome = Outcome(path, doc=str(path))
     for item in iter_articles([path], from_clean=from_clean):
-        done = _one(item, "extract", rules, nlp, from_clean)
+        done = _one(item, "extract", rules, nlp, from_clean, default_date)
         if done.failure is not None:
             outcome.warnings.append(done.failure.message())
         else:
@@ -137,12 +140,12 @@ def clean_article(path: Path | Article, rules: RuleSet) -> Outcome:
         return Outcome(source, failure=_failure(_where(article), exc.stage, exc.error), doc=article.id)
 
 
-def _one(item, task: str, rules: RuleSet, nlp, from_clean: bool) -> Outcome:
+def _one(item, task: str, rules: RuleSet, nlp, from_clean: bool, default_date: Optional[str] = None) -> Outcome:
     """The outcome of one batch item: a Failure passes through, an Article or path is processed."""
     if isinstance(item, Failure):
         return Outcome(Path(item.path), failure=item)
     if task == "extract":
-        return extract_article(item, rules, nlp, from_clean=from_clean)
+        return extract_article(item, rules, nlp, from_clean=from_clean, default_date=default_date)
     return clean_article(item, rules)
 
 
@@ -150,19 +153,21 @@ def _one(item, task: str, rules: RuleSet, nlp, from_clean: bool) -> Outcome:
 _WORKER: dict[str, Any] = {}
 
 
-def _set_up(task: str, rules: RuleSet, from_clean: bool, nlp: Optional[Language] = None) -> None:
+def _set_up(
+    task: str, rules: RuleSet, from_clean: bool, nlp: Optional[Language] = None, default_date: Optional[str] = None
+) -> None:
     """Fill this process's worker state; the pipeline is built unless given (extract only)."""
-    _WORKER.update(task=task, rules=rules, from_clean=from_clean)
+    _WORKER.update(task=task, rules=rules, from_clean=from_clean, default_date=default_date)
     if task == "extract":
         from ..run import load_nlp
 
         _WORKER["nlp"] = nlp if nlp is not None else load_nlp(rules)
 
 
-def _init_worker(task: str, rules: RuleSet, from_clean: bool) -> None:
+def _init_worker(task: str, rules: RuleSet, from_clean: bool, default_date: Optional[str] = None) -> None:
     """Pool initializer of spawned workers: ignore Ctrl-C (the parent handles it) and build the pipeline once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _set_up(task, rules, from_clean)
+    _set_up(task, rules, from_clean, default_date=default_date)
 
 
 def _ignore_sigint() -> None:
@@ -174,7 +179,7 @@ def _ignore_sigint() -> None:
 
 def _work(item) -> Outcome:
     """Pool task: one article with the worker's pipeline."""
-    return _one(item, _WORKER["task"], _WORKER["rules"], _WORKER.get("nlp"), _WORKER["from_clean"])
+    return _one(item, _WORKER["task"], _WORKER["rules"], _WORKER.get("nlp"), _WORKER["from_clean"], _WORKER.get("default_date"))
 
 
 def process(
@@ -185,6 +190,7 @@ def process(
     workers: int = 1,
     from_clean: bool = False,
     nlp: Optional[Language] = None,
+    default_date: Optional[str] = None,
 ) -> Iterator[Outcome]:
     """Outcomes of `task` ("extract" or "clean") for `paths` (file paths, `Article`s of
     `text.corpus.iter_articles`, or its `Failure`s, which pass through), in their order, with `workers` processes.
@@ -192,6 +198,7 @@ def process(
     With one worker everything runs here (`nlp` is built unless given); with more, in a pool of
     forked workers that share the pipeline built here (a spawn pool whose workers build their
     own where fork is not available). Close the iterator (or exhaust it) to stop the pool.
+    `default_date` (ISO) dates the articles that neither metadata nor a dateline dates (`--date`).
     """
     if task not in ("extract", "clean"):
         raise ValueError(f"unknown task {task!r}")
@@ -203,7 +210,7 @@ def process(
 
             nlp = load_nlp(rules)
         for item in paths:
-            yield _one(item, task, rules, nlp, from_clean)
+            yield _one(item, task, rules, nlp, from_clean, default_date)
         return
     forking = sys.platform.startswith("linux")  # fork is unsafe on macOS and absent on Windows
     if forking:
@@ -211,7 +218,7 @@ def process(
         # building its own (a few seconds each); gc.freeze keeps the collector from touching, and
         # so copying, the inherited objects
         try:
-            _set_up(task, rules, from_clean, nlp)
+            _set_up(task, rules, from_clean, nlp, default_date)
             if task == "extract" and hasattr(_WORKER["nlp"].tokenizer, "load_all"):
                 _WORKER["nlp"].tokenizer.load_all()  # read here once, shared by the workers, not once in each
             gc.freeze()
@@ -220,7 +227,7 @@ def process(
             gc.unfreeze()
             _WORKER.clear()
     else:
-        yield from _pooled(paths, workers, task, mp.get_context("spawn"), _init_worker, (task, rules, from_clean))
+        yield from _pooled(paths, workers, task, mp.get_context("spawn"), _init_worker, (task, rules, from_clean, default_date))
 
 
 #: The failure recorded for an article whose worker died while processing it.

@@ -220,9 +220,13 @@ def extract(
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
     model: ModelOpt = False,
+    date: Annotated[
+        Optional[str],
+        typer.Option("--date", help="YYYY-MM-DD: the date of articles that neither metadata nor a dateline dates (periods of 今年, 目前 … are resolved against it)."),
+    ] = None,
 ) -> None:
     """Extract the claims of articles: one claim a row, fields doc, the gold fields, sentence, rule,
-    then line, quantity_orig, sentence_orig (where it stands in the input, in the input's script)
+    where_code, article_date, region, period_start, period_end, currency, then line, quantity_orig, sentence_orig (where it stands in the input, in the input's script)
     and the article's title, date, url and meta. A summary line ends on standard error."""
     import time
 
@@ -242,6 +246,14 @@ def extract(
     if sum(str(p) == "-" for p in paths) > 1:
         typer.echo("error: standard input (-) can be named once only", err=True)
         raise typer.Exit(2)
+    if date is not None:
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(date)
+        except ValueError:
+            typer.echo(f"error: --date must be YYYY-MM-DD, not {date!r}", err=True)
+            raise typer.Exit(2) from None
     ruleset = _rules(rules, no_builtin_rules, not model)
     inputs = collect(paths, from_clean=from_clean)
     articles = iter_articles(inputs, text_field=text_field, id_field=id_field, from_clean=from_clean)
@@ -269,7 +281,7 @@ def extract(
         sink.write(outcome.claims)
 
     started = time.perf_counter()  # the clock starts once the pipeline is built
-    outcomes = process(itertools.chain([first], articles), "extract", ruleset, workers=workers, from_clean=from_clean, nlp=nlp)
+    outcomes = process(itertools.chain([first], articles), "extract", ruleset, workers=workers, from_clean=from_clean, nlp=nlp, default_date=date)
     stopped = "no output file written" if out is not None else "output incomplete"
     failures = _run_batch(outcomes, total, "extract", write, [out], errors_file, progress, stopped, before_commit=sink.close)
     if out is None:
@@ -466,6 +478,7 @@ def explain(
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
     model: ModelOpt = False,
+    date: Annotated[Optional[str], typer.Option("--date", help="YYYY-MM-DD: the article's date when no dateline dates it (for the claims' periods).")] = None,
 ) -> None:
     """Show what the pipeline does with one text: clean text, tokens and tags, entities, claims,
     and the rule (file:line) behind each claim field, each dropped line and each excluded number.
@@ -487,7 +500,7 @@ def explain(
             raise typer.Exit(2) from None
         text, fmt, title = article.text, article.fmt, path.name
     try:
-        result = run_explain(text, load_nlp(ruleset), ruleset, fmt=fmt, from_clean=from_clean)
+        result = run_explain(text, load_nlp(ruleset), ruleset, fmt=fmt, from_clean=from_clean, default_date=date)
     except Exception as exc:  # a failing stage or a rule over its time limit: say which
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1) from None
