@@ -296,3 +296,19 @@ def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity
 )
 def test_extract_entity_quantity_before_de(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # the household named right before the count of its members
+        ("王大明一家5口挤在10坪的铁皮屋里", "5口", "王大明一家", "entity.household"),
+        # a headline's count: the household the story names after it
+        ("寒冬小屋 4口无处栖身。张小华全家靠打零工维生，每月仅赚8000元", "4口", "张小华全家", "entity.household"),
+        # a noun after the count is what it counts
+        ("村里新打了3口水井", "3口", "水井", "entity.np_after"),
+    ],
+)
+def test_extract_entity_household(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)

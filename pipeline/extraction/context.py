@@ -650,6 +650,9 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
                 out += "".join(t.text for t in tokens[k : close + 1])
                 last, k = tokens[close], close + 1
                 continue
+        if k == 0 and len(text) == 1 and text in cues.function_words and (cues.is_verbal(token) or token.tag_.startswith(cues.function_tags)):
+            k += 1  # 6宗|属: a one-character function word right after the number (宗属 or 宗|属)
+            continue
         verbal = cues.is_verbal(token)
         predicate = token.text in cues.attributive and not _modifies_next(tokens, k, cues)
         if predicate or _is_stop(token, bool(out), cues) and not (not out and verbal):

@@ -30,7 +30,8 @@ from .tables import TableCell, cell_at, table_cells
 #: doc.user_data key of the claims, as plain data (see Claim.to_data).
 CLAIMS_KEY = "zhclaims.claims"
 #: doc.user_data keys of per-doc caches of the phrase readers, dropped when the component is done.
-_CACHE_KEYS = ("zhclaims.token_starts", "zhclaims.text")
+_HOUSEHOLDS_KEY = "zhclaims.households"
+_CACHE_KEYS = ("zhclaims.token_starts", "zhclaims.text", _HOUSEHOLDS_KEY)
 
 
 def _claims_of(doc: Doc) -> list[Claim] | None:
@@ -46,6 +47,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.table_column": "a table cell: the header cell of its column (the row's header is a time, or there is none)",
     "entity.respectively": "the item of a parallel list matching the quantity's place after 分别",
     "entity.age_holder": "an age: the person or noun after 的",
+    "entity.household": "a count of a household's members (6口) with no noun after it: the household named before it (林某一家|6口), else the nearest one the article names (林某一家, 陈家)",
     "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
     "entity.np_after": "the noun phrase right after the quantity",
     "entity.verbal_noun": "a count's classifier then one verb closing the clause (40宗|确诊): the verb names what is counted",
@@ -289,6 +291,10 @@ class ClaimExtractor:
         listed = self._respectively(doc, sentence, sent_start, local, i, cues)
         if listed:
             return listed, "entity.respectively"
+        if q.unit in self.cues.household_counters:
+            household = self._household(doc, sentence, sent_start, qs, qe, cues)
+            if household:
+                return household, "entity.household"
         if q.kind == "age" and after_text.startswith("的"):
             return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence)), "entity.age_holder"
         next_is_quantity = i + 1 < len(local) and local[i + 1][0] == qe
@@ -359,6 +365,45 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _household(self, doc: Doc, sentence: str, sent_start: int, qs: int, qe: int, cues: PhraseCues) -> str | None:
+        """The household a count of its members (6口) counts, when no noun follows the count (3口|井 is
+        no household): the noun phrase right before it when that ends in a household word (林某一家|6口,
+        陈家|3口), else the household the article names nearest before the count, else the first one
+        after it (a headline: 5口难挨); None when the article names none."""
+        following = next((t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()), None)
+        if following is not None and cues.is_nominal(following) and not following.tag_.startswith(("vn", "a")) and not cues.is_verbal(following):
+            return None
+        phrase = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
+        if phrase and sentence.endswith(phrase, 0, qs) and phrase.endswith(self.cues.households):
+            return phrase
+        found = self._households(doc)
+        before = [text for start, text in found if start < sent_start + qs]
+        after = [text for start, text in found if start >= sent_start + qe]
+        return before[-1] if before else after[0] if after else None
+
+    def _households(self, doc: Doc) -> list[tuple[int, str]]:
+        """(start, text) of the households the article names: a name followed by a household word
+        (林某|一家, 王某某|全家), or a name that ends in one (陈家); read once per doc."""
+        found = doc.user_data.get(_HOUSEHOLDS_KEY)
+        if found is not None:
+            return found
+        found = []
+        words = self.cues.households
+        run: list = []  # the name tokens read so far
+        for token in doc:
+            text = token.text
+            if run and text in words:
+                start = run[0].idx
+                found.append((start, doc_text(doc)[start : token.idx + len(text)]))
+            if _tag_in(token.tag_, self.cues.name_tags):
+                if len(text) > 1 and text.endswith(words) and not run:
+                    found.append((token.idx, text))
+                run.append(token)
+            else:
+                run = []
+        doc.user_data[_HOUSEHOLDS_KEY] = found
+        return found
 
     def _noun_right_before(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> bool:
         """True when a noun phrase ends right where the quantity starts (集体收入|5万元)."""
@@ -624,6 +669,11 @@ class EntityCues:
     #: jieba tags of a word that, right after such a counter, is its predicate (危殆, 情况严重)
     predicate_tags: frozenset[str] = frozenset()
     heading_reach: int = 8
+    #: counters of a household's members (口), the words that end a household's name (一家, 家), and
+    #: the jieba tags of a person's name (nr*, nw)
+    household_counters: frozenset[str] = frozenset()
+    households: tuple[str, ...] = ()
+    name_tags: frozenset[str] = frozenset()
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> EntityCues:
@@ -654,6 +704,9 @@ class EntityCues:
             unit_nouns=frozenset(found.get("unit_noun", [])),
             subject_counters=frozenset(found.get("subject_counter", [])),
             predicate_tags=frozenset(found.get("predicate_tag", [])),
+            household_counters=frozenset(found.get("household_counter", [])),
+            households=longest(found.get("household", [])),
+            name_tags=frozenset(found.get("name_tag", [])),
         )
 
 
