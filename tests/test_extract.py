@@ -312,3 +312,31 @@ def test_extract_entity_quantity_before_de(nlp, text, quantity, entity):
 def test_extract_entity_household(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
     assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a sentence naming nothing: what the paragraph's last quantity of the same kind measured
+        ("绍兴市一季度税收收入为820亿元，居全省首位。湖州市则以790亿元位列第二。", "790亿元", "税收收入", "entity.previous_sentence"),
+        # a new paragraph starts afresh
+        ("绍兴市一季度税收收入为820亿元。\n湖州市则以790亿元位列第二。", "790亿元", None, ""),
+    ],
+)
+def test_extract_entity_previous_sentence(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a space between a Latin word and the number does not part them
+        ("乙市以GDP 2380.5亿元排名第七。", "2380.5亿元", "GDP"),
+        # a phrase inside a bracket stops at the bracket that opens it
+        ("甲市经济总量（GDP 4120亿元）领先乙市。", "4120亿元", "GDP"),
+    ],
+)
+def test_extract_entity_phrase_before_latin_word(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity

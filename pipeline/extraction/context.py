@@ -779,6 +779,11 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
         if pieces and token.text in cues.base_markers and not _is_nominal_run(pieces, cues):
             pieces, k = [], k - 1  # 失业率|较|第一季: what was read is the base of a comparison
             continue
+        if pieces and token.text in _OPENERS and not any(t.text == _OPENERS[token.text] for t in pieces):
+            break  # 经济总量（|GDP 5136亿元）: the phrase is inside a bracket that opens here
+        if not pieces and token.text.isspace() and k > 0 and tokens[k - 1].tag_ == "eng" and k == len(tokens) - 1:
+            k -= 1  # GDP| |3538亿元: a space between a Latin word and the number joins them
+            continue
         if not pieces and (_passed_before_head(tokens, k, cues) or subject and _is_predicative(token, cues)):
             k, subject = k - 1, True
             continue

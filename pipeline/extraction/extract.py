@@ -62,6 +62,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.subject_counter": "no noun phrase of its own in the clause and a person counter (人) followed by its predicate (12人被捕): the counter",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
+    "entity.previous_sentence": "nothing named in the sentence before its first quantity: what the last quantity of the paragraph's sentence before measures",
 }
 _NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a name
 
@@ -143,7 +144,7 @@ class ClaimExtractor:
         tables = table_cells(text, [(q.start, q.end) for q in quantities])
         for index, group in by_sentence.items():
             sent_start, sent_end = sentences[index] if sentences else (0, len(text))
-            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables))
+            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables, claims))
         for claim in claims:
             span = doc.char_span(claim.start, claim.end, label=claim.kind, alignment_mode="expand")
             if span is not None:
@@ -157,7 +158,7 @@ class ClaimExtractor:
 
     # -- one sentence -------------------------------------------------------------------------
     def _sentence_claims(
-        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = ()
+        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = (), earlier: list[Claim] = ()
     ) -> list[Claim]:
         """The claims of one sentence (a table row's cells take their entity from the table)."""
         assert self.context is not None
@@ -199,6 +200,8 @@ class ClaimExtractor:
                     rules = [r for r in rules if r != time_rule] + [table_time_rule]
             else:
                 entity, entity_rule = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times, ents)
+                if not entity and not entities and earlier:
+                    entity, entity_rule = self._entity_before(text, sent_start, q.kind, earlier)
             if entity_rule:
                 rules.append(entity_rule)
             roles.append(role)
@@ -254,6 +257,18 @@ class ClaimExtractor:
             if group[i].unit in self.cues.unit_nouns:
                 return group[i].unit, "entity.unit_noun"  # 由东站到机场|共有46班次: a place is no count
         return entity, rule
+
+    def _entity_before(self, text: str, sent_start: int, kind: str, earlier: list[Claim]) -> tuple[str | None, str]:
+        """What the last claim of the same kind in an earlier sentence of the paragraph measures, for
+        a sentence whose first quantity names nothing (北京以1689亿元|排名第二: the topic was stated
+        before); None when the paragraph has none."""
+        line_start = text.rfind("\n", 0, sent_start) + 1
+        for claim in reversed(earlier):
+            if claim.start < line_start:
+                break
+            if claim.kind == kind:
+                return (claim.entity, "entity.previous_sentence") if claim.entity else (None, "")
+        return None, ""
 
     def _is_place(self, doc: Doc, start: int, phrase: str, ents) -> bool:
         """True when the phrase at `start` is a place or organisation: an entity of the doc, or words
