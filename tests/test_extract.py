@@ -340,3 +340,15 @@ def test_extract_entity_previous_sentence(nlp, text, quantity, entity, branch):
 )
 def test_extract_entity_phrase_before_latin_word(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a code of Latin letters and digits is a name inside the noun phrase
+        ("由南宁到桂林，每日只有一班D8365动车。", "一班", "D8365动车"),
+        ("航空公司新购入3架A350客机。", "3架", "A350客机"),
+    ],
+)
+def test_extract_entity_code_in_phrase(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity

@@ -19,6 +19,8 @@ from ..rules import Rule, RulePattern, RuleSet
 _BRACKETS = set("“”‘’「」『』()（）《》")
 _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
+#: A code of Latin letters then digits (G79, A380, M2): a name, part of a noun phrase, no number.
+_CODE = regex.compile(r"^[A-Za-z]+[0-9][A-Za-z0-9]*$")
 _CLAUSE_END = regex.compile(r"[,，;；:：]")
 _SCOPE = regex.compile(r"^全")
 #: Characters before and after a quantity that role cues are looked for in (cues end where it starts).
@@ -514,7 +516,7 @@ class PhraseCues:
         text = token.text
         if text in self.function_words or text in self.predicates or text in self.verbal or text in _BRACKETS:
             return False
-        if _PUNCT.match(text) or _HAS_DIGIT.search(text) or self.is_blocked(token) or self.is_scope(token):
+        if _PUNCT.match(text) or _HAS_DIGIT.search(text) and not _CODE.match(text) or self.is_blocked(token) or self.is_scope(token):
             return False
         return token.tag_.startswith(self.nominal_tags) or token.tag_.startswith("a") and not token.tag_.startswith("ad")
 
@@ -545,7 +547,7 @@ def _is_stop(token: Token, collected: bool, cues: PhraseCues) -> bool:
         return False
     if cues.is_blocked(token) or cues.is_scope(token):
         return True
-    if _PUNCT.match(text) or _HAS_DIGIT.search(text):
+    if _PUNCT.match(text) or _HAS_DIGIT.search(text) and not _CODE.match(text):
         return True
     if text in cues.attributive:
         return False
