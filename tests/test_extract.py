@@ -352,3 +352,17 @@ def test_extract_entity_phrase_before_latin_word(nlp, text, quantity, entity):
 )
 def test_extract_entity_code_in_phrase(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a verb right after the number opens a relative clause up to 的: the noun after it is counted
+        ("全国46个开通地铁线路的城市中，有12座城市建了有轨电车。", "46个", "城市"),
+        ("这8.2%没有明显症状的患者最难发现。", "8.2%", "患者"),
+        # a noun after the number: 的 ends the phrase (社区|的缩影)
+        ("这是全县12个安置社区的缩影。", "12个", "安置社区"),
+    ],
+)
+def test_extract_entity_relative_clause_after_quantity(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity

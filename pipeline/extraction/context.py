@@ -633,7 +633,7 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         text = token.text[max(0, start - token.idx) :]
         if token.text == "的":
             if last is not None and last.tag_.startswith("n") and last.text not in cues.attributive and not (
-                verb_first and tokens[_first_index(tokens, out, k)].text in cues.predicates
+                verb_first and _is_verb_word(tokens[_first_index(tokens, out, k)], cues)
             ):
                 break  # 10个社区|的缩影; but 90多个|发布规划的|城市 is a relative clause
             out, last, verb_first, noun, k = "", None, False, False, k + 1
@@ -689,6 +689,13 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
     if out and last is not None and out == last.text and cues.is_function(last):
         return ""  # 七倍|多, 4人|一起: a function word names nothing
     return _balance(out)
+
+
+def _is_verb_word(token: Token, cues: PhraseCues) -> bool:
+    """True for a verb by its tag (开通, 没有; not a verbal noun) or a listed predicate (来自): a phrase
+    it opens up to 的 is a relative clause (59个|开通地铁的|城市); a listed verbal word that jieba
+    tags otherwise (新建) may modify a noun (10个|新建社区|的缩影)."""
+    return token.tag_.startswith("v") and token.tag_ != "vn" and token.text not in cues.attributive or token.text in cues.predicates
 
 
 def _first_index(tokens: list[Token], out: str, k: int) -> int:
