@@ -366,3 +366,15 @@ def test_extract_entity_code_in_phrase(nlp, text, quantity, entity):
 )
 def test_extract_entity_relative_clause_after_quantity(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a comparison's base after 较 is no part of what changes, a name as much as a time
+        ("教育开支较前任局长任内增加120亿元。", "120亿元", "教育开支"),
+        ("失业率较上季上升0.3个百分点。", "0.3个百分点", "失业率"),
+    ],
+)
+def test_extract_entity_base_of_comparison_dropped(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity

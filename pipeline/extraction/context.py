@@ -638,6 +638,8 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
                 break  # 10个社区|的缩影; but 90多个|发布规划的|城市 is a relative clause
             out, last, verb_first, noun, k = "", None, False, False, k + 1
             continue
+        if noun and token.text in cues.base_markers:
+            break  # 教育开支|较前任…: a comparison's base follows the noun
         if noun and _ends_after(tokens, k, cues):
             break  # 4个展馆|工作，, 20名护士|当值, 约900名地盘工人|今日: the predicate after the noun
         if token.text in _OPENERS and not out:
@@ -785,8 +787,8 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
             inside = tokens[open_at + 1 : k] if open_at is not None else []
             if open_at is None or len("".join(t.text for t in inside)) > 4 or any(cues.is_verbal(t) for t in inside):
                 break  # 金融机构（含外资）|本外币贷款余额: a remark before the phrase; 村(社区)|干部 goes on
-        if pieces and token.text in cues.base_markers and not _is_nominal_run(pieces, cues):
-            pieces, k = [], k - 1  # 失业率|较|第一季: what was read is the base of a comparison
+        if pieces and token.text in cues.base_markers:
+            pieces, k = [], k - 1  # 失业率|较|第一季, 较|某某任内|增加: what was read is the base of a comparison, a time or not
             continue
         if pieces and token.text in _OPENERS and not any(t.text == _OPENERS[token.text] for t in pieces):
             break  # 经济总量（|GDP 5136亿元）: the phrase is inside a bracket that opens here
@@ -935,12 +937,6 @@ def _predicate_at(doc: Doc, at: int, cues: PhraseCues) -> bool:
     if token.tag_.startswith("c") and token.text not in cues.function_words:
         return False  # a conjunction: 网格长|和网格员
     return not _PUNCT.match(token.text)
-
-
-def _is_nominal_run(pieces: list[Token], cues: PhraseCues) -> bool:
-    """True when the words read so far are a noun phrase of their own, not a comparison's base:
-    no time expression among them (a base is a time: 较|第一季, 比|上月)."""
-    return not any(cues.is_blocked(t) or t.tag_.startswith(("t", "m")) for t in pieces)
 
 
 def _balance(text: str) -> str:

@@ -421,8 +421,11 @@ class ClaimExtractor:
         return found
 
     def _noun_right_before(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> bool:
-        """True when a noun phrase ends right where the quantity starts (集体收入|5万元)."""
+        """True when a noun phrase ends right where the quantity starts (集体收入|5万元); a lead-in word
+        (当中|17人, 其中|3人: the part of a whole named before) is none."""
         phrase = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
+        if phrase in self.cues.lead_in:
+            return False
         return bool(phrase) and sentence.endswith(phrase, 0, qs) and not self._is_bare_verb_phrase(doc, sent_start + qs - len(phrase), phrase, cues)
 
     def _is_bare_verb_phrase(self, doc: Doc, start: int, phrase: str, cues: PhraseCues) -> bool:
