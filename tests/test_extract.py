@@ -378,3 +378,19 @@ def test_extract_entity_relative_clause_after_quantity(nlp, text, quantity, enti
 )
 def test_extract_entity_base_of_comparison_dropped(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a short clause about the holder between the age and 的
+        ("她每天帮82岁卧病在床的外婆翻身。", "82岁", "外婆", "entity.age_holder"),
+        # a count of the holders after 的
+        ("最小3岁的4名孙子都由她照顾。", "3岁", "孙子", "entity.age_holder"),
+        # an age word: the sentence's subject
+        ("著名画家周某在杭州病逝，享年91岁。", "91岁", "著名画家周某", "entity.age_subject"),
+    ],
+)
+def test_extract_entity_age(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)

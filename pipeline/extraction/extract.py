@@ -47,6 +47,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.table_column": "a table cell: the header cell of its column (the row's header is a time, or there is none)",
     "entity.respectively": "the item of a parallel list matching the quantity's place after 分别",
     "entity.age_holder": "an age: the person or noun after 的",
+    "entity.age_subject": "an age after an age word (享年, 年仅): the subject of its sentence",
     "entity.household": "a count of a household's members (6口) with no noun after it: the household named before it (林某一家|6口), else the nearest one the article names (林某一家, 陈家)",
     "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
     "entity.np_after": "the noun phrase right after the quantity",
@@ -64,7 +65,10 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
     "entity.previous_sentence": "nothing named in the sentence before its first quantity: what the last quantity of the paragraph's sentence before measures",
 }
-_NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a name
+_NAME_TAGS = ("nr", "nw")
+#: How far after an age the 的 of a short clause about its holder may come (77岁|中风瘫痪的|阿嬷).
+_RELATIVE_REACH = 6
+_PUNCT_CHAR = regex.compile(r"[\p{P}\p{S}]")  # nw: a new word found by the lookup tagger, mostly a name
 
 
 @Language.factory(
@@ -312,6 +316,18 @@ class ClaimExtractor:
                 return household, "entity.household"
         if q.kind == "age" and after_text.startswith("的"):
             return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence)), "entity.age_holder"
+        if q.kind == "age":
+            de = self._relative_de(after_text)
+            if de is not None and not any(s >= qe and s < qe + de for s, _ in local):
+                # 77岁|中风瘫痪的|阿嬷某某: a short clause about the holder comes between
+                holder = _age_holder(doc, sent_start + qe + de + 1, sent_start + len(sentence))
+                if holder:
+                    return holder, "entity.age_holder"
+            if sentence[:qs].rstrip().endswith(self.cues.age_predicates):
+                # 某某同志……逝世，享年96岁: the age of the sentence's subject
+                subject = self._clause_subject(doc, sentence, sent_start, 0, qs, cues, times, ents)
+                if subject:
+                    return subject, "entity.age_subject"
         next_is_quantity = i + 1 < len(local) and local[i + 1][0] == qe
         if next_is_quantity:
             # 1940户8132名搬迁群众: the counted thing follows the last quantity of the chain
@@ -380,6 +396,16 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _relative_de(self, after: str) -> int | None:
+        """Offset of the 的 that closes a short clause right after a quantity (中风瘫痪|的), at most
+        `_RELATIVE_REACH` characters on and with no punctuation before it; None when there is none."""
+        for k, char in enumerate(after[: _RELATIVE_REACH + 1]):
+            if char == "的":
+                return k if k > 0 else None
+            if self.cues.clause_ends.match(char) or not char.strip() or _PUNCT_CHAR.match(char):
+                return None
+        return None
 
     def _household(self, doc: Doc, sentence: str, sent_start: int, qs: int, qe: int, cues: PhraseCues) -> str | None:
         """The household a count of its members (6口) counts, when no noun follows the count (3口|井 is
@@ -689,6 +715,8 @@ class EntityCues:
     heading_reach: int = 8
     #: counters of a household's members (口), the words that end a household's name (一家, 家), and
     #: the jieba tags of a person's name (nr*, nw)
+    #: words before an age that make it the age of the sentence's subject (享年, 终年)
+    age_predicates: tuple[str, ...] = ()
     household_counters: frozenset[str] = frozenset()
     households: tuple[str, ...] = ()
     name_tags: frozenset[str] = frozenset()
@@ -722,6 +750,7 @@ class EntityCues:
             unit_nouns=frozenset(found.get("unit_noun", [])),
             subject_counters=frozenset(found.get("subject_counter", [])),
             predicate_tags=frozenset(found.get("predicate_tag", [])),
+            age_predicates=longest(found.get("age_predicate", [])),
             household_counters=frozenset(found.get("household_counter", [])),
             households=longest(found.get("household", [])),
             name_tags=frozenset(found.get("name_tag", [])),
@@ -789,6 +818,8 @@ def np_before_list(doc: Doc, end: int, floor: int, cues: EntityCues) -> str:
 def _age_holder(doc: Doc, start: int, limit: int) -> str | None:
     """The person an age is attached to: a name after 的 if there is one, else the noun."""
     tokens = [t for t in tokens_between(doc, start, limit) if start <= t.idx]
+    if len(tokens) > 2 and regex.match(r"^\d+$", tokens[0].text) and tokens[1].tag_.startswith(("q", "m")):
+        start, tokens = tokens[2].idx, tokens[2:]  # 1岁的|5名|子女: a count of the holders comes first
     phrase_tokens = []
     for token in tokens:
         if regex.match(r"^[\p{P}\s]+$", token.text) or token.tag_.startswith(("v", "p", "d", "t", "m")) and phrase_tokens:
