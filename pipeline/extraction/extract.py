@@ -343,6 +343,12 @@ class ClaimExtractor:
             following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()]
             if following and _tag_in(following[0].tag_, self.cues.predicate_tags) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
                 return q.unit, "entity.subject_counter"
+        # a counter that is a noun (共有34班次|的座位, 有31班次|有位) counts itself, unless a noun
+        # phrase right before it names what it counts (讲座|35场次) or a noun follows it (500架次|航班)
+        if q.unit in self.cues.unit_nouns and not self._noun_right_before(doc, sentence, sent_start, qs, cues, ents):
+            following = next((t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe), None)
+            if following is None or not cues.is_nominal(following) or cues.is_verbal(following):
+                return q.unit, "entity.unit_noun"
         # after the old value of a change (由820万元|显著增至) comes the change, not what is counted
         if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
@@ -446,11 +452,13 @@ class ClaimExtractor:
         doc.user_data[_HOUSEHOLDS_KEY] = found
         return found
 
-    def _noun_right_before(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> bool:
+    def _noun_right_before(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues, ents=None) -> bool:
         """True when a noun phrase ends right where the quantity starts (集体收入|5万元); a lead-in word
-        (当中|17人, 其中|3人: the part of a whole named before) is none."""
+        (当中|17人, 其中|3人: the part of a whole named before) is none, nor (with `ents`) a place."""
         phrase = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
         if phrase in self.cues.lead_in:
+            return False
+        if ents is not None and phrase and self._is_place(doc, sent_start + qs - len(phrase), phrase, ents):
             return False
         return bool(phrase) and sentence.endswith(phrase, 0, qs) and not self._is_bare_verb_phrase(doc, sent_start + qs - len(phrase), phrase, cues)
 
