@@ -394,3 +394,15 @@ def test_extract_entity_base_of_comparison_dropped(nlp, text, quantity, entity):
 def test_extract_entity_age(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
     assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # the last item of a list is an item whatever jieba tags it (来电: a verb)
+        ("甲宝、乙宝、来电3家企业的份额分别为41%、33%和9%。", "9%", "来电"),
+        ("甲宝、乙宝、来电3家企业的份额分别为41%、33%和9%。", "41%", "甲宝"),
+    ],
+)
+def test_extract_entity_respectively_last_item_any_tag(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity

@@ -1021,6 +1021,9 @@ def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cue
             continue
         if items:
             last = np_after(doc, segment[0].idx, limit, cues=cues)
+            first = segment[0]
+            if not last and not _PUNCT.match(first.text) and not _HAS_DIGIT.search(first.text) and not cues.is_blocked(first):
+                last = first.text  # 甲电、乙电、来电|4家: the last item of a list is its first word, whatever its tag
             closers = sorted(cues.list_closers, key=len, reverse=True)
             if closers:
                 last = regex.split("|".join(regex.escape(c) for c in closers), last, maxsplit=1)[0]
