@@ -406,3 +406,17 @@ def test_extract_entity_age(nlp, text, quantity, entity, branch):
 )
 def test_extract_entity_respectively_last_item_any_tag(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # the figure a ranking is by measures the topic stated before, across paragraphs
+        ("一季度，浙江省税收收入为812亿元，居全国首位。\n江苏省以790亿元排名第二，广东省以702亿元排名第三。", "702亿元", "税收收入", "entity.ranking"),
+        # its own clause names what it measures: that stays
+        ("一季度，浙江省税收收入为812亿元。\n江苏省财政收入以790亿元排名第二。", "790亿元", "财政收入", "entity.subject"),
+    ],
+)
+def test_extract_entity_ranking(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)

@@ -63,6 +63,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.subject_counter": "no noun phrase of its own in the clause and a person counter (人) followed by its predicate (12人被捕): the counter",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
+    "entity.ranking": "the figure a ranking is by (以202亿元|排名第7位), no phrase of its own before it: what the article's last quantity of the same kind measures",
     "entity.previous_sentence": "nothing named in the sentence before its first quantity: what the last quantity of the paragraph's sentence before measures",
 }
 _NAME_TAGS = ("nr", "nw")
@@ -204,6 +205,12 @@ class ClaimExtractor:
                     rules = [r for r in rules if r != time_rule] + [table_time_rule]
             else:
                 entity, entity_rule = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times, ents)
+                own_clause = sentence[clause_start(sentence, qs, self.cues.clause_ends) : qs]
+                if (earlier or out) and self._is_ranking(sentence, qs, qe) and not (entity and entity in own_clause and not self._is_place(doc, sent_start + own_clause.find(entity), entity, ents)):
+                    # 某市以202亿元|排名第7位: the figure a ranking is by measures the topic stated before
+                    ranked, ranked_rule = self._entity_before(text, sent_start, q.kind, [*earlier, *out], paragraph=False)
+                    if ranked:
+                        entity, entity_rule = ranked, "entity.ranking"
                 if not entity and not entities and earlier:
                     entity, entity_rule = self._entity_before(text, sent_start, q.kind, earlier)
             if entity_rule:
@@ -262,11 +269,16 @@ class ClaimExtractor:
                 return group[i].unit, "entity.unit_noun"  # 由东站到机场|共有46班次: a place is no count
         return entity, rule
 
-    def _entity_before(self, text: str, sent_start: int, kind: str, earlier: list[Claim]) -> tuple[str | None, str]:
-        """What the last claim of the same kind in an earlier sentence of the paragraph measures, for
-        a sentence whose first quantity names nothing (北京以1689亿元|排名第二: the topic was stated
-        before); None when the paragraph has none."""
-        line_start = text.rfind("\n", 0, sent_start) + 1
+    def _is_ranking(self, sentence: str, qs: int, qe: int) -> bool:
+        """True when the quantity is what a ranking is by: a `rank_by` word right before it and a
+        `rank` word right after it (以|202亿元|排名第7位, 以|6.6%|位居第二)."""
+        return sentence[:qs].endswith(self.cues.rank_by) and sentence[qe:].lstrip().startswith(self.cues.ranks) if self.cues.rank_by and self.cues.ranks else False
+
+    def _entity_before(self, text: str, sent_start: int, kind: str, earlier: list[Claim], paragraph: bool = True) -> tuple[str | None, str]:
+        """What the last claim of the same kind in an earlier sentence of the paragraph (or, without
+        `paragraph`, of the article) measures, for a sentence whose first quantity names nothing
+        (北京以1689亿元|排名第二: the topic was stated before); None when there is none."""
+        line_start = text.rfind("\n", 0, sent_start) + 1 if paragraph else 0
         for claim in reversed(earlier):
             if claim.start < line_start:
                 break
@@ -723,6 +735,9 @@ class EntityCues:
     heading_reach: int = 8
     #: counters of a household's members (口), the words that end a household's name (一家, 家), and
     #: the jieba tags of a person's name (nr*, nw)
+    #: a ranking by a figure: the word before the figure (以) and the rank words after it (排名, 位居)
+    rank_by: tuple[str, ...] = ()
+    ranks: tuple[str, ...] = ()
     #: words before an age that make it the age of the sentence's subject (享年, 终年)
     age_predicates: tuple[str, ...] = ()
     household_counters: frozenset[str] = frozenset()
@@ -759,6 +774,8 @@ class EntityCues:
             subject_counters=frozenset(found.get("subject_counter", [])),
             predicate_tags=frozenset(found.get("predicate_tag", [])),
             age_predicates=longest(found.get("age_predicate", [])),
+            rank_by=longest(found.get("rank_by", [])),
+            ranks=longest(found.get("rank", [])),
             household_counters=frozenset(found.get("household_counter", [])),
             households=longest(found.get("household", [])),
             name_tags=frozenset(found.get("name_tag", [])),
