@@ -203,7 +203,12 @@ class JiebaTokenizer:
             if segment:
                 pieces = self._cut(sentence)
                 if self.matcher is not None:
-                    ends = [q.end - start for q in found[at:] if q.start < end and start < q.end < end]
+                    ends = []
+                    j = at
+                    while j < len(found) and found[j].start < end:  # the sentence's quantities
+                        if start < found[j].end < end:
+                            ends.append(found[j].end - start)
+                        j += 1
                     if ends:
                         pieces = self._split_new_words(pieces, ends)
             else:
