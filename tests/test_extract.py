@@ -318,9 +318,9 @@ def test_extract_entity_household(nlp, text, quantity, entity, branch):
     "text,quantity,entity,branch",
     [
         # a sentence naming nothing: what the paragraph's last quantity of the same kind measured
-        ("绍兴市一季度税收收入为820亿元，居全省首位。湖州市则以790亿元位列第二。", "790亿元", "税收收入", "entity.previous_sentence"),
+        ("绍兴市一季度税收收入为820亿元，居全省首位。湖州市紧跟其后，达790亿元。", "790亿元", "税收收入", "entity.previous_sentence"),
         # a new paragraph starts afresh
-        ("绍兴市一季度税收收入为820亿元。\n湖州市则以790亿元位列第二。", "790亿元", None, ""),
+        ("绍兴市一季度税收收入为820亿元。\n湖州市紧跟其后，达790亿元。", "790亿元", None, ""),
     ],
 )
 def test_extract_entity_previous_sentence(nlp, text, quantity, entity, branch):
@@ -384,7 +384,9 @@ def test_extract_entity_base_of_comparison_dropped(nlp, text, quantity, entity):
     "text,quantity,entity,branch",
     [
         # a short clause about the holder between the age and 的
-        ("她每天帮82岁卧病在床的外婆翻身。", "82岁", "外婆", "entity.age_holder"),
+        ("她每天帮82岁行动不便的外婆翻身。", "82岁", "外婆", "entity.age_holder"),
+        # a noun between the age and 的 is the holder itself
+        ("墓园里有一座未满17岁少女的墓。", "17岁", "少女", "entity.np_after"),
         # a count of the holders after 的
         ("最小3岁的4名孙子都由她照顾。", "3岁", "孙子", "entity.age_holder"),
         # an age word: the sentence's subject

@@ -70,6 +70,7 @@ class ContextRules:
         self.function_words = frozenset(cues.get("function", []))
         self._not_noun = tuple(sorted({*self.function_words, *cues.get("lead_in", []), *cues.get("skip_before", [])}, key=len, reverse=True))
         self.list_closers = frozenset(cues.get("list_closer", []))
+        self.copulas = frozenset(cues.get("copula", []))
         tags: dict[str, list[str]] = {}
         for rule in rules.section("tag_class"):
             tags.setdefault(rule.get("use"), []).extend(rule.get("tags"))
@@ -95,7 +96,7 @@ class ContextRules:
             self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers,
             self.list_closers, t.get("nominal", ()), t.get("stop", ()), t.get("function", ()),
             t.get("function_single", ()), t.get("predicative", ()), t.get("time", ()), t.get("cut_function", ()),
-            self.sentence_end,
+            self.sentence_end, self.copulas,
         )
 
     # -- time -----------------------------------------------------------------------------------
@@ -492,6 +493,8 @@ class PhraseCues:
     cut_function_tags: tuple[str, ...] = ()
     #: the rules' sentence end (`[[punctuation]]`); None: the built-in rules'
     sentence_end: regex.Pattern[str] | None = None
+    #: the verbs joining a subject to its value (为, 是: `copula` cues), passed over right after a quantity
+    copulas: frozenset[str] = frozenset()
 
     def is_scope(self, token: Token) -> bool:
         """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
@@ -654,8 +657,11 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
                 out += "".join(t.text for t in tokens[k : close + 1])
                 last, k = tokens[close], close + 1
                 continue
-        if k == 0 and len(text) == 1 and text in cues.function_words and (cues.is_verbal(token) or token.tag_.startswith(cues.function_tags)):
-            k += 1  # 6宗|属: a one-character function word right after the number (宗属 or 宗|属)
+        if k == 0 and text == token.text and (
+            len(text) == 1 and text in cues.function_words and cues.is_verbal(token)
+            or text in cues.copulas and k + 1 < len(tokens) and cues.is_nominal(tokens[k + 1])
+        ):
+            k += 1  # 6宗|属|输入个案, 四分一|为|派驻人员: a verb of one character that is a function word, or a copula, right after the number
             continue
         verbal = cues.is_verbal(token)
         predicate = token.text in cues.attributive and not _modifies_next(tokens, k, cues)

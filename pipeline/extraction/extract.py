@@ -330,12 +330,15 @@ class ClaimExtractor:
             return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence)), "entity.age_holder"
         if q.kind == "age":
             de = self._relative_de(after_text)
-            if de is not None and not any(s >= qe and s < qe + de for s, _ in local):
+            between = [t for t in tokens_between(doc, sent_start + qe, sent_start + qe + de) if t.idx >= sent_start + qe] if de is not None else []
+            if de is not None and not all(t.tag_.startswith("n") for t in between) and not any(s >= qe and s < qe + de for s, _ in local):
                 # 77岁|中风瘫痪的|阿嬷某某: a short clause about the holder comes between
                 holder = _age_holder(doc, sent_start + qe + de + 1, sent_start + len(sentence))
                 if holder:
                     return holder, "entity.age_holder"
-            if sentence[:qs].rstrip().endswith(self.cues.age_predicates):
+            word = next((w for w in self.cues.age_predicates if sentence[:qs].rstrip().endswith(w)), None)
+            before_word = sentence[: len(sentence[:qs].rstrip()) - len(word)].rstrip() if word else ""
+            if word and (not before_word or self.cues.clause_ends.match(before_word[-1])):
                 # 某某同志……逝世，享年96岁: the age of the sentence's subject
                 subject = self._clause_subject(doc, sentence, sent_start, 0, qs, cues, times, ents)
                 if subject:
@@ -391,6 +394,8 @@ class ClaimExtractor:
         if any(e == len(head) for _, e in local[:i]) and previous and previous[-1]:
             return previous[-1], "entity.same_as_previous"  # 1699支27.81万人: the second count measures the same thing
         phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
+        if phrase in self.cues.lead_in:
+            phrase = ""  # 当中|四分一: the part of a whole named before, no noun of its own
         if phrase:
             # a change's base of comparison (比|一季度|提升) is not what changes
             phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None, keep_cut=True)
