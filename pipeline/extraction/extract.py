@@ -64,7 +64,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
     "entity.ranking": "the figure a ranking is by (以202亿元|排名第7位), no phrase of its own before it: what the article's last quantity of the same kind measures",
-    "entity.previous_sentence": "nothing named in the sentence before its first quantity: what the last quantity of the paragraph's sentence before measures",
+    "entity.previous_sentence": "nothing named in the sentence before its first quantity: what the last quantity of the same kind in the sentence right before (same paragraph) measures",
 }
 _NAME_TAGS = ("nr", "nw")
 #: How far after an age the 的 of a short clause about its holder may come (77岁|中风瘫痪的|阿嬷).
@@ -282,6 +282,8 @@ class ClaimExtractor:
         for claim in reversed(earlier):
             if claim.start < line_start:
                 break
+            if paragraph and len(self.context.sentence_end.findall(text, claim.end, sent_start)) > 1:
+                break  # only the sentence right before
             if claim.kind == kind:
                 return (claim.entity, "entity.previous_sentence") if claim.entity else (None, "")
         return None, ""
@@ -331,7 +333,7 @@ class ClaimExtractor:
         if q.kind == "age":
             de = self._relative_de(after_text)
             between = [t for t in tokens_between(doc, sent_start + qe, sent_start + qe + de) if t.idx >= sent_start + qe] if de is not None else []
-            if de is not None and not all(t.tag_.startswith("n") for t in between) and not any(s >= qe and s < qe + de for s, _ in local):
+            if de is not None and any(cues.is_verbal(t) or t.tag_.startswith(self.cues.clause_tags) for t in between) and not any(s >= qe and s < qe + de for s, _ in local):
                 # 77岁|中风瘫痪的|阿嬷某某: a short clause about the holder comes between
                 holder = _age_holder(doc, sent_start + qe + de + 1, sent_start + len(sentence))
                 if holder:
@@ -740,6 +742,8 @@ class EntityCues:
     heading_reach: int = 8
     #: counters of a household's members (口), the words that end a household's name (一家, 家), and
     #: the jieba tags of a person's name (nr*, nw)
+    #: jieba tags of a short clause between an age and 的 besides verbs (行动不便/l, 危殆/a)
+    clause_tags: tuple[str, ...] = ()
     #: a ranking by a figure: the word before the figure (以) and the rank words after it (排名, 位居)
     rank_by: tuple[str, ...] = ()
     ranks: tuple[str, ...] = ()
@@ -779,6 +783,7 @@ class EntityCues:
             subject_counters=frozenset(found.get("subject_counter", [])),
             predicate_tags=frozenset(found.get("predicate_tag", [])),
             age_predicates=longest(found.get("age_predicate", [])),
+            clause_tags=tuple(found.get("age_clause_tag", [])),
             rank_by=longest(found.get("rank_by", [])),
             ranks=longest(found.get("rank", [])),
             household_counters=frozenset(found.get("household_counter", [])),
