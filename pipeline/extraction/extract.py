@@ -54,6 +54,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.verbal_noun": "a count's classifier then one verb closing the clause (40宗|确诊): the verb names what is counted",
     "entity.np_after_de": "a quantity followed by 的 (3米的海浪): the noun phrase after 的, unless a noun phrase ends right before the quantity (a percent always)",
     "entity.share": "a share (A占B的X%): the subject A",
+    "entity.share_source": "a share followed by where it comes from (5%|来自|甲校及乙校, 70%|由|中央财政|承担): the noun phrases after the source word",
     "entity.same_as_previous": "a quantity right after another: what the previous one measures",
     "entity.np_before": "the noun phrase before the quantity (or its change cue) in its clause",
     "entity.list_before": "the noun phrase before the quantity with the list items it closes",
@@ -360,6 +361,11 @@ class ClaimExtractor:
             following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()]
             if following and _tag_in(following[0].tag_, self.cues.predicate_tags) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
                 return q.unit, "entity.subject_counter"
+        # a share followed by where it comes from (5%|来自|甲校及乙校, 70%|由|中央财政|承担): that part
+        if q.kind == "percent":
+            source = self._share_source(doc, sentence, sent_start, qe, cues)
+            if source:
+                return source, "entity.share_source"
         # a counter that is a noun (共有34班次|的座位, 有31班次|有位) counts itself, unless a noun
         # phrase right before it names what it counts (讲座|35场次) or a noun follows it (500架次|航班)
         if q.unit in self.cues.unit_nouns and not self._noun_right_before(doc, sentence, sent_start, qs, cues, ents):
@@ -421,6 +427,30 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _share_source(self, doc: Doc, sentence: str, sent_start: int, qe: int, cues: PhraseCues) -> str | None:
+        """The part a share comes from, named after a `source` word right after it (5%|来自|甲校及乙校,
+        70%|由|中央财政|承担): the noun phrases after the word, with the list separators joining
+        them; None when no source word follows or no noun phrase comes after it."""
+        assert self.context is not None
+        at = qe
+        while at < len(sentence) and sentence[at].isspace():
+            at += 1
+        word = next((w for w in self.cues.sources if sentence.startswith(w, at)), None)
+        if word is None:
+            return None
+        start = at = at + len(word)
+        end = start
+        while True:
+            item = np_after(doc, sent_start + at, sent_start + len(sentence), cues=cues)
+            if not item or not sentence.startswith(item, at):
+                break
+            end = at + len(item)
+            separator = next((s for s in self.context.list_separators if sentence.startswith(s, end)), None)
+            if separator is None:
+                break
+            at = end + len(separator)
+        return sentence[start:end] or None
 
     def _relative_de(self, after: str) -> int | None:
         """Offset of the 的 that closes a short clause right after a quantity (中风瘫痪|的), at most
@@ -744,6 +774,8 @@ class EntityCues:
     #: the jieba tags of a person's name (nr*, nw)
     #: jieba tags of a short clause between an age and 的 besides verbs (行动不便/l, 危殆/a)
     clause_tags: tuple[str, ...] = ()
+    #: words right after a share that name where it comes from (来自, 由)
+    sources: tuple[str, ...] = ()
     #: a ranking by a figure: the word before the figure (以) and the rank words after it (排名, 位居)
     rank_by: tuple[str, ...] = ()
     ranks: tuple[str, ...] = ()
@@ -784,6 +816,7 @@ class EntityCues:
             predicate_tags=frozenset(found.get("predicate_tag", [])),
             age_predicates=longest(found.get("age_predicate", [])),
             clause_tags=tuple(found.get("age_clause_tag", [])),
+            sources=longest(found.get("source", [])),
             rank_by=longest(found.get("rank_by", [])),
             ranks=longest(found.get("rank", [])),
             household_counters=frozenset(found.get("household_counter", [])),
