@@ -422,3 +422,18 @@ def test_extract_entity_respectively_last_item_any_tag(nlp, text, quantity, enti
 def test_extract_entity_ranking(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
     assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # 占B的X% opening its clause: the share's subject is the earlier clause's
+        ("全县有效灌溉面积38万亩，占耕地面积的62%。", "62%", "有效灌溉面积"),
+        # a share noun before the figure names what it measures
+        ("全市制造业增加值1200亿元，占全部工业比重超过四成。", "超过四成", "全部工业比重"),
+        # a share followed by its source: the part named after 来自
+        ("受访学生中，其余8%来自私立学校及国际学校。", "8%", "私立学校及国际学校"),
+    ],
+)
+def test_extract_entity_share(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity

@@ -53,7 +53,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.np_after": "the noun phrase right after the quantity",
     "entity.verbal_noun": "a count's classifier then one verb closing the clause (40宗|确诊): the verb names what is counted",
     "entity.np_after_de": "a quantity followed by 的 (3米的海浪): the noun phrase after 的, unless a noun phrase ends right before the quantity (a percent always)",
-    "entity.share": "a share (A占B的X%): the subject A",
+    "entity.share": "a share (A占B的X%): the subject A; with 占B的 opening the clause, the earlier clause's subject or quantity's entity",
     "entity.share_source": "a share followed by where it comes from (5%|来自|甲校及乙校, 70%|由|中央财政|承担): the noun phrases after the source word",
     "entity.same_as_previous": "a quantity right after another: what the previous one measures",
     "entity.np_before": "the noun phrase before the quantity (or its change cue) in its clause",
@@ -395,6 +395,13 @@ class ClaimExtractor:
         share = self._share_subject(doc, sentence, sent_start, qs, cues)
         if share:
             return share, "entity.share"
+        clause_from = clause_start(sentence, qs, self.cues.clause_ends)
+        if share is not None and clause_from > 0 and sentence.endswith("的", 0, qs):
+            # …纳税人数目增加至19.5万，|占纳税人总数的11%: the share's subject is the earlier clause's
+            # (占…比重|30%, 占…的|30%: a share noun right before names what it measures)
+            found = self._subject(doc, sentence, sent_start, clause_from - 1, local, i, previous, cues, times, ents)
+            if found:
+                return found[0], "entity.share"
         # noun phrase before the quantity (or before its change cue)
         end = cue_start if role is not None and cue_start < qs else qs
         clause_floor = sent_start + clause_start(sentence, end, self.cues.clause_ends)
@@ -631,7 +638,9 @@ class ClaimExtractor:
         return self._own_phrase(doc, sentence, sent_start, pos, phrase, self.cues.not_head_tags) if phrase else None
 
     def _share_subject(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> str | None:
-        """The subject A of a share in the quantity's clause (A占B的X%), or None."""
+        """The subject A of a share in the quantity's clause (A占B的X%); "" when the share word opens
+        the clause with nothing before it but function words (…，|占B的X%: A is an earlier clause's);
+        None when the clause has no share word."""
         assert self.context is not None
         clause_from = clause_start(sentence, qs, self.cues.clause_ends)
         window = sentence[clause_from:qs]
@@ -644,7 +653,11 @@ class ClaimExtractor:
             if len(tokens) != 1 or tokens[0].text != cue:
                 continue  # part of another word (占地)
             head = self.context.strip_before(sentence[: clause_from + at])
-            return np_before(doc, sent_start + len(head), sent_start + clause_from, cues=cues) or None
+            found = np_before(doc, sent_start + len(head), sent_start + clause_from, cues=cues)
+            if found:
+                return found
+            before = [t for t in tokens_between(doc, sent_start + clause_from, start) if t.idx >= sent_start + clause_from and t.text.strip()]
+            return "" if all(cues.is_function(t) for t in before) else None
         return None
 
     def _respectively(self, doc, sentence, sent_start, local, i, cues) -> str | None:
