@@ -437,3 +437,17 @@ def test_extract_entity_ranking(nlp, text, quantity, entity, branch):
 )
 def test_extract_entity_share(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # as many persons as a count just before are those persons
+        ("警方昨日再拘捕三名少年，年龄介乎15至17岁，三人涉嫌纵火。", "三人", "少年", "entity.same_count"),
+        # no count of as many before: the counter
+        ("警方昨日拘捕四名少年，三人涉嫌纵火。", "三人", "人", "entity.subject_counter"),
+    ],
+)
+def test_extract_entity_same_count(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)

@@ -65,6 +65,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
     "entity.ranking": "the figure a ranking is by (以202亿元|排名第7位), no phrase of its own before it: what the article's last quantity of the same kind measures",
+    "entity.same_count": "a person count read as its counter (二人涉嫌…): what an earlier count of as many in the same or the previous sentence counts (两名男子)",
     "entity.previous_sentence": "nothing named in the sentence before its first quantity: what the last quantity of the same kind in the sentence right before (same paragraph) measures",
 }
 _NAME_TAGS = ("nr", "nw")
@@ -214,6 +215,11 @@ class ClaimExtractor:
                         entity, entity_rule = ranked, "entity.ranking"
                 if not entity and not entities and earlier:
                     entity, entity_rule = self._entity_before(text, sent_start, q.kind, earlier)
+                if entity_rule == "entity.subject_counter":
+                    # 拘捕两名男子，…，二人涉嫌…: as many persons as a count just before are those
+                    same = self._same_count_before(text, sent_start, q, [*earlier, *out])
+                    if same:
+                        entity, entity_rule = same, "entity.same_count"
             if entity_rule:
                 rules.append(entity_rule)
             roles.append(role)
@@ -269,6 +275,18 @@ class ClaimExtractor:
             if group[i].unit in self.cues.unit_nouns:
                 return group[i].unit, "entity.unit_noun"  # 由东站到机场|共有46班次: a place is no count
         return entity, rule
+
+    def _same_count_before(self, text: str, sent_start: int, q: Quantity, earlier: list[Claim]) -> str | None:
+        """What an earlier count of as many (same value, a count) in the paragraph, at most the
+        sentence before, counts, when the noun after it names it (两名|男子 … 二人: 男子)."""
+        assert self.context is not None
+        line_start = text.rfind("\n", 0, sent_start) + 1
+        for claim in reversed(earlier):
+            if claim.start < line_start or len(self.context.sentence_end.findall(text, claim.end, sent_start)) > 1:
+                return None
+            if claim.kind == "count" and claim.value == q.value and claim.entity and claim.entity not in self.cues.subject_counters and claim.rule.endswith("entity.np_after"):
+                return claim.entity
+        return None
 
     def _is_ranking(self, sentence: str, qs: int, qe: int) -> bool:
         """True when the quantity is what a ranking is by: a `rank_by` word right before it and a
