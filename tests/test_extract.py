@@ -451,3 +451,14 @@ def test_extract_entity_share(nlp, text, quantity, entity):
 def test_extract_entity_same_count(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
     assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a function word right after the number opens a short relative clause up to 的
+        ("议会以62票对38票的表决结果通过了该法案。", "62票", "表决结果"),
+    ],
+)
+def test_extract_entity_relative_clause_after_function_word(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
