@@ -462,3 +462,14 @@ def test_extract_entity_same_count(nlp, text, quantity, entity, branch):
 )
 def test_extract_entity_relative_clause_after_function_word(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a verb after 的 closing the clause is what the figure measures
+        ("受外需疲弱影响，全市仍保持4.5%的增长。", "4.5%", "增长"),
+    ],
+)
+def test_extract_entity_verb_after_de(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity

@@ -409,6 +409,9 @@ class ClaimExtractor:
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
                     return phrase, "entity.np_after_de"
+                following = [t for t in tokens_between(doc, sent_start + qe + 1, sent_start + len(sentence)) if t.idx >= sent_start + qe + 1]
+                if following and cues.is_verbal(following[0]) and len(following[0].text) > 1 and (len(following) == 1 or self.cues.punct_after.match(following[1].text)):
+                    return following[0].text, "entity.np_after_de"  # 保持3%的|增长。: a verb after 的 closing the clause is a noun
         # a share: 教育支出占财政支出的18%
         share = self._share_subject(doc, sentence, sent_start, qs, cues)
         if share:
