@@ -666,7 +666,9 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         verbal = cues.is_verbal(token)
         predicate = token.text in cues.attributive and not _modifies_next(tokens, k, cues)
         if predicate or _is_stop(token, bool(out), cues) and not (not out and verbal):
-            after = _relative_clause_end(tokens, k) if (verbal or predicate or not out and cues.is_function(token)) and not relative else None
+            # 51票|对50票的|表决结果, 64GB|和128GB的|容量: a second figure joined to the first, then 的
+            joined = not out and k + 1 < len(tokens) and _HAS_DIGIT.search(tokens[k + 1].text) and token.tag_.startswith(("c", "p"))
+            after = _relative_clause_end(tokens, k) if (verbal or predicate or joined) and not relative else None
             if after is None:
                 break
             out, last, verb_first, relative, noun, k = "", None, False, True, False, after

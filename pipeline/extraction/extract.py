@@ -278,13 +278,14 @@ class ClaimExtractor:
 
     def _same_count_before(self, text: str, sent_start: int, q: Quantity, earlier: list[Claim]) -> str | None:
         """What an earlier count of as many (same value, a count) in the paragraph, at most the
-        sentence before, counts, when the noun after it names it (两名|男子 … 二人: 男子)."""
+        sentence before, counts with another counter, when the noun after it names it (两名|男子 …
+        二人: 男子)."""
         assert self.context is not None
         line_start = text.rfind("\n", 0, sent_start) + 1
         for claim in reversed(earlier):
             if claim.start < line_start or len(self.context.sentence_end.findall(text, claim.end, sent_start)) > 1:
                 return None
-            if claim.kind == "count" and claim.value == q.value and claim.entity and claim.entity not in self.cues.subject_counters and claim.rule.endswith("entity.np_after"):
+            if claim.kind == "count" and claim.value == q.value and claim.unit != q.unit and claim.entity and claim.entity not in self.cues.subject_counters and claim.rule.endswith("entity.np_after"):
                 return claim.entity
         return None
 
