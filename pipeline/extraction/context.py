@@ -19,6 +19,8 @@ from ..rules import Rule, RulePattern, RuleSet
 _BRACKETS = set("“”‘’「」『』()（）《》")
 _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
+#: A code of Latin letters then digits (G79, A380, M2): a name, part of a noun phrase, no number.
+_CODE = regex.compile(r"^[A-Za-z]+[0-9][A-Za-z0-9]*$")
 _CLAUSE_END = regex.compile(r"[,，;；:：]")
 _SCOPE = regex.compile(r"^全")
 #: Characters before and after a quantity that role cues are looked for in (cues end where it starts).
@@ -68,6 +70,7 @@ class ContextRules:
         self.function_words = frozenset(cues.get("function", []))
         self._not_noun = tuple(sorted({*self.function_words, *cues.get("lead_in", []), *cues.get("skip_before", [])}, key=len, reverse=True))
         self.list_closers = frozenset(cues.get("list_closer", []))
+        self.copulas = frozenset(cues.get("copula", []))
         tags: dict[str, list[str]] = {}
         for rule in rules.section("tag_class"):
             tags.setdefault(rule.get("use"), []).extend(rule.get("tags"))
@@ -93,7 +96,7 @@ class ContextRules:
             self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers,
             self.list_closers, t.get("nominal", ()), t.get("stop", ()), t.get("function", ()),
             t.get("function_single", ()), t.get("predicative", ()), t.get("time", ()), t.get("cut_function", ()),
-            self.sentence_end,
+            self.sentence_end, self.copulas,
         )
 
     # -- time -----------------------------------------------------------------------------------
@@ -490,6 +493,8 @@ class PhraseCues:
     cut_function_tags: tuple[str, ...] = ()
     #: the rules' sentence end (`[[punctuation]]`); None: the built-in rules'
     sentence_end: regex.Pattern[str] | None = None
+    #: the verbs joining a subject to its value (为, 是: `copula` cues), passed over right after a quantity
+    copulas: frozenset[str] = frozenset()
 
     def is_scope(self, token: Token) -> bool:
         """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
@@ -514,7 +519,7 @@ class PhraseCues:
         text = token.text
         if text in self.function_words or text in self.predicates or text in self.verbal or text in _BRACKETS:
             return False
-        if _PUNCT.match(text) or _HAS_DIGIT.search(text) or self.is_blocked(token) or self.is_scope(token):
+        if _PUNCT.match(text) or _HAS_DIGIT.search(text) and not _CODE.match(text) or self.is_blocked(token) or self.is_scope(token):
             return False
         return token.tag_.startswith(self.nominal_tags) or token.tag_.startswith("a") and not token.tag_.startswith("ad")
 
@@ -545,7 +550,7 @@ def _is_stop(token: Token, collected: bool, cues: PhraseCues) -> bool:
         return False
     if cues.is_blocked(token) or cues.is_scope(token):
         return True
-    if _PUNCT.match(text) or _HAS_DIGIT.search(text):
+    if _PUNCT.match(text) or _HAS_DIGIT.search(text) and not _CODE.match(text):
         return True
     if text in cues.attributive:
         return False
@@ -631,11 +636,13 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         text = token.text[max(0, start - token.idx) :]
         if token.text == "的":
             if last is not None and last.tag_.startswith("n") and last.text not in cues.attributive and not (
-                verb_first and tokens[_first_index(tokens, out, k)].text in cues.predicates
+                verb_first and _is_verb_word(tokens[_first_index(tokens, out, k)], cues)
             ):
                 break  # 10个社区|的缩影; but 90多个|发布规划的|城市 is a relative clause
             out, last, verb_first, noun, k = "", None, False, False, k + 1
             continue
+        if noun and token.text in cues.base_markers:
+            break  # 教育开支|较前任…: a comparison's base follows the noun
         if noun and _ends_after(tokens, k, cues):
             break  # 4个展馆|工作，, 20名护士|当值, 约900名地盘工人|今日: the predicate after the noun
         if token.text in _OPENERS and not out:
@@ -650,10 +657,18 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
                 out += "".join(t.text for t in tokens[k : close + 1])
                 last, k = tokens[close], close + 1
                 continue
+        if k == 0 and text == token.text and (
+            len(text) == 1 and text in cues.function_words and cues.is_verbal(token)
+            or text in cues.copulas and k + 1 < len(tokens) and cues.is_nominal(tokens[k + 1])
+        ):
+            k += 1  # 6宗|属|输入个案, 四分一|为|派驻人员: a verb of one character that is a function word, or a copula, right after the number
+            continue
         verbal = cues.is_verbal(token)
         predicate = token.text in cues.attributive and not _modifies_next(tokens, k, cues)
         if predicate or _is_stop(token, bool(out), cues) and not (not out and verbal):
-            after = _relative_clause_end(tokens, k) if (verbal or predicate) and not relative else None
+            # 51票|对50票的|表决结果, 64GB|和128GB的|容量: a second figure joined to the first, then 的
+            joined = not out and k + 1 < len(tokens) and _HAS_DIGIT.search(tokens[k + 1].text) and token.tag_.startswith(("c", "p"))
+            after = _relative_clause_end(tokens, k) if (verbal or predicate or joined) and not relative else None
             if after is None:
                 break
             out, last, verb_first, relative, noun, k = "", None, False, True, False, after
@@ -684,6 +699,13 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
     if out and last is not None and out == last.text and cues.is_function(last):
         return ""  # 七倍|多, 4人|一起: a function word names nothing
     return _balance(out)
+
+
+def _is_verb_word(token: Token, cues: PhraseCues) -> bool:
+    """True for a verb by its tag (开通, 没有; not a verbal noun) or a listed predicate (来自): a phrase
+    it opens up to 的 is a relative clause (59个|开通地铁的|城市); a listed verbal word that jieba
+    tags otherwise (新建) may modify a noun (10个|新建社区|的缩影)."""
+    return token.tag_.startswith("v") and token.tag_ != "vn" and token.text not in cues.attributive or token.text in cues.predicates
 
 
 def _first_index(tokens: list[Token], out: str, k: int) -> int:
@@ -773,8 +795,13 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
             inside = tokens[open_at + 1 : k] if open_at is not None else []
             if open_at is None or len("".join(t.text for t in inside)) > 4 or any(cues.is_verbal(t) for t in inside):
                 break  # 金融机构（含外资）|本外币贷款余额: a remark before the phrase; 村(社区)|干部 goes on
-        if pieces and token.text in cues.base_markers and not _is_nominal_run(pieces, cues):
-            pieces, k = [], k - 1  # 失业率|较|第一季: what was read is the base of a comparison
+        if pieces and token.text in cues.base_markers:
+            pieces, k = [], k - 1  # 失业率|较|第一季, 较|某某任内|增加: what was read is the base of a comparison, a time or not
+            continue
+        if pieces and token.text in _OPENERS and not any(t.text == _OPENERS[token.text] for t in pieces):
+            break  # 经济总量（|GDP 5136亿元）: the phrase is inside a bracket that opens here
+        if not pieces and token.text.isspace() and k > 0 and tokens[k - 1].tag_ == "eng" and k == len(tokens) - 1:
+            k -= 1  # GDP| |3538亿元: a space between a Latin word and the number joins them
             continue
         if not pieces and (_passed_before_head(tokens, k, cues) or subject and _is_predicative(token, cues)):
             k, subject = k - 1, True
@@ -920,12 +947,6 @@ def _predicate_at(doc: Doc, at: int, cues: PhraseCues) -> bool:
     return not _PUNCT.match(token.text)
 
 
-def _is_nominal_run(pieces: list[Token], cues: PhraseCues) -> bool:
-    """True when the words read so far are a noun phrase of their own, not a comparison's base:
-    no time expression among them (a base is a time: 较|第一季, 比|上月)."""
-    return not any(cues.is_blocked(t) or t.tag_.startswith(("t", "m")) for t in pieces)
-
-
 def _balance(text: str) -> str:
     """Drop unbalanced brackets at the edges of a phrase.
 
@@ -1008,6 +1029,9 @@ def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cue
             continue
         if items:
             last = np_after(doc, segment[0].idx, limit, cues=cues)
+            first = segment[0]
+            if not last and not _PUNCT.match(first.text) and not _HAS_DIGIT.search(first.text) and not cues.is_blocked(first):
+                last = first.text  # 甲电、乙电、来电|4家: the last item of a list is its first word, whatever its tag
             closers = sorted(cues.list_closers, key=len, reverse=True)
             if closers:
                 last = regex.split("|".join(regex.escape(c) for c in closers), last, maxsplit=1)[0]
