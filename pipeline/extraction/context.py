@@ -170,10 +170,13 @@ class ContextRules:
         found: list[tuple[int, str, str]] = []
         after: tuple[str, str] | None = None
         quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(sentence)] if "「" in sentence or "『" in sentence else []
+        speech = _open_quote(sentence, q_start) if quotes or "「" in sentence or "『" in sentence else -1
         for start, end, text, rule_id in times:
             quote = next(((a, b) for a, b in quotes if a < start and end < b), None)
             if quote is not None and not quote[0] < q_start < quote[1]:
                 continue  # 在「2019年新春」活动中捐出5万元: a name or another's words
+            if start < speech:
+                continue  # 7年前他病倒,「一年只能赚3万元」: the speaker's words keep their own time
             if start >= q_start:
                 if not own_clause:  # not an age (37岁的某某|今年1月…)
                     after = after or self._time_after(sentence, start, text, rule_id, q_start, quantities)
@@ -240,7 +243,7 @@ class ContextRules:
                 continue
             if len(chain) > 1 and len({times[k] for k in chain}) == 1 and times[chain[0]]:
                 parts = regex.split(separators, times[chain[0]])
-                if len(parts) == len(chain) and all(parts):
+                if len(parts) == len(chain) and all(parts) and not _builds_on(parts):
                     for k, part in zip(chain, parts):
                         out[k] = part
             chain = [i] if i < len(quantities) else []
@@ -419,6 +422,32 @@ def _match_at(pieces: list[tuple[Rule, RulePattern]], text: str, pos: int) -> tu
         if match is not None and match.end() > pos and (best is None or match.end() > best[0]):
             best = (match.end(), rule.id)
     return best
+
+
+def _builds_on(parts: list[str]) -> bool:
+    """True when a later part of a list of times starts with the end of an earlier one (中秋节及中秋节翌日,
+    9月1日中秋节及中秋节翌日): one span of days, not a list of times.
+
+    >>> _builds_on(["中秋节", "中秋节翌日"]), _builds_on(["2018年", "2019年"])
+    (True, False)
+    """
+    return any(
+        b.startswith(a[-n:]) for k, a in enumerate(parts) for b in parts[k + 1 :] for n in range(2, len(a) + 1)
+    )
+
+
+def _open_quote(sentence: str, pos: int) -> int:
+    """Start of the corner quote (「…」, 『…』, closed or still open) that `pos` is inside, else -1."""
+    depth = 0
+    for k in range(pos - 1, -1, -1):
+        char = sentence[k]
+        if char in "」』":
+            depth += 1
+        elif char in "「『":
+            if depth == 0:
+                return k
+            depth -= 1
+    return -1
 
 
 def _in_remark(sentence: str, local: int, q_start: int) -> bool:
