@@ -292,12 +292,18 @@ class ContextRules:
         """The place or organisation that scopes the quantity, with the id of the entity rule that
         found it: the nearest entity before it in the same clause (but a proper name opening the
         sentence over a later 全X scope word that restates it: 庆阳市…,全市…), else the nearest one
-        before it that opens a clause of the sentence. A partner after 对, 与 … (全省对东盟出口) is
+        before it that opens a clause of the sentence, else a 全X scope word that opens a later clause
+        (新建广场12个,全县广场总数…: not one inside a predicate, 成为全省…). A partner after 对, 与 … (全省对东盟出口) is
         no where, unless the quantity follows it at once (对佛山120家企业的调查); so is an
         organisation that is a speaker's affiliation, and places a count counts. `openers` (of all
         the sentence's entities, see `openers`) may be given when several quantities share a
         sentence."""
         partners = self._partners(ents, sent_start, sentence)
+        later_scope = next((
+            e for e in ents
+            if e.start_char >= sent_start + q_start and _SCOPE.match(e.text) and e not in partners
+            and self._only_lead_in(sentence[clause_start(sentence, e.start_char - sent_start) : e.start_char - sent_start])
+        ), None)
         before = [
             e for e in ents
             if e.end_char <= sent_start + q_start
@@ -305,7 +311,7 @@ class ContextRules:
             and not (e.label_ == "ORG" and self._is_speaker(e, sentence, e.end_char - sent_start, q_start))
         ]
         if not before:
-            return None, None
+            return (later_scope.text, later_scope.id_ or None) if later_scope is not None else (None, None)
         clause_from = sent_start + clause_start(sentence, q_start)
         same_clause = [e for e in before if e.start_char >= clause_from]
         if openers is None:
@@ -321,6 +327,8 @@ class ContextRules:
                 chosen = restated[-1] if restated else chosen
         elif openers:
             chosen = openers[-1]
+        if chosen is None and later_scope is not None:
+            return later_scope.text, later_scope.id_ or None
         if chosen is None or self._counted(sentence, sent_start, chosen, before, q_start):
             return None, None
         return chosen.text, chosen.id_ or None
