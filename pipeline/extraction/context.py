@@ -249,6 +249,40 @@ class ContextRules:
             chain = [i] if i < len(quantities) else []
         return out
 
+    def distribute_wheres(
+        self, ents: list[Span], sent_start: int, sentence: str, quantities: list[tuple[int, int]], wheres: list[str | None]
+    ) -> list[str | None]:
+        """Wheres of a sentence's quantities, a list of places (甲市和乙市…分别增长5%和6%) shared out over
+        a list of as many quantities after a `respectively` cue: the first gets 甲市, the second 乙市."""
+        out = list(wheres)
+        if not self.respectively or not any(word in sentence for word in self.respectively):
+            return out
+        chain: list[int] = []
+        for i in range(len(quantities) + 1):
+            if i < len(quantities) and chain and sentence[quantities[chain[-1]][1] : quantities[i][0]] in self.list_separators:
+                chain.append(i)
+                continue
+            if len(chain) > 1 and len({wheres[k] for k in chain}) == 1 and wheres[chain[0]]:
+                places = self._place_list(ents, sent_start, sentence, wheres[chain[0]], quantities[chain[0]][0])
+                if len(places) == len(chain) and any(w in sentence[places[-1].end_char - sent_start : quantities[chain[0]][0]] for w in self.respectively):
+                    for k, place in zip(chain, places):
+                        out[k] = place.text
+            chain = [i] if i < len(quantities) else []
+        return out
+
+    def _place_list(self, ents: list[Span], sent_start: int, sentence: str, text: str, before: int) -> list[Span]:
+        """The run of entities joined by list separators (甲市、乙市和丙市) that holds the last entity
+        `text` ending before `before` (a sentence offset)."""
+        at = next((k for k in range(len(ents) - 1, -1, -1) if ents[k].text == text and ents[k].end_char - sent_start <= before), None)
+        if at is None:
+            return []
+        first = last = at
+        while first > 0 and sentence[ents[first - 1].end_char - sent_start : ents[first].start_char - sent_start] in self.list_separators:
+            first -= 1
+        while last + 1 < len(ents) and ents[last + 1].end_char - sent_start <= before and sentence[ents[last].end_char - sent_start : ents[last + 1].start_char - sent_start] in self.list_separators:
+            last += 1
+        return ents[first : last + 1]
+
     def _is_weak(self, rule_ids: str) -> bool:
         """True when a time is a frequency (a `weak` time rule: 每月)."""
         return any(r in self.weak_times for r in rule_ids.split("+"))

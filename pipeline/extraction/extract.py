@@ -222,6 +222,8 @@ class ClaimExtractor:
             )
         for claim, time in zip(out, ctx.distribute_times(sentence, local, [c.time for c in out])):
             claim.time = time  # 2018年及2019年…分别为A及B
+        for claim, where in zip(out, ctx.distribute_wheres(ents, sent_start, sentence, local, [c.where for c in out])):
+            claim.where = where  # 甲市和乙市…分别增长A和B
         return out
 
     def _table_context(
