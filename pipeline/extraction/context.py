@@ -329,9 +329,13 @@ class ContextRules:
         before it that opens a clause of the sentence, else a 全X scope word that opens a later clause
         (新建广场12个,全县广场总数…: not one inside a predicate, 成为全省…). A partner after 对, 与 … (全省对东盟出口) is
         no where, unless the quantity follows it at once (对佛山120家企业的调查); so is an
-        organisation that is a speaker's affiliation, and places a count counts. `openers` (of all
+        organisation that is a speaker's affiliation, places a count counts, and places inside a
+        title (《…》). `openers` (of all
         the sentence's entities, see `openers`) may be given when several quantities share a
         sentence."""
+        if "《" in sentence:  # 《2026中国发展报告》: a place inside a title is part of a name
+            titles = [(sent_start + m.start(), sent_start + m.end()) for m in _TITLE.finditer(sentence)]
+            ents = [e for e in ents if not _overlaps_any(e.start_char, e.end_char, titles)]
         partners = self._partners(ents, sent_start, sentence)
         later_scope = next((
             e for e in ents
