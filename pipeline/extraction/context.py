@@ -51,6 +51,7 @@ class ContextRules:
         self.weak_times = frozenset(r.id for r, _ in times if r.get("weak"))
         self.day_times = frozenset(r.id for r, _ in times if r.get("day"))
         self.following_times = frozenset(r.id for r, _ in times if r.get("follows"))
+        self.carrying_times = frozenset(r.id for r, _ in times if r.get("carries"))
         self.roles = [(r, RulePattern(r)) for r in rules.section("role")]
         cues: dict[str, list[str]] = {}
         for rule in rules.section("entity_cue"):
@@ -162,8 +163,8 @@ class ContextRules:
     ) -> tuple[str | None, str | None]:
         """The time expression (of the sentence's `time_spans`, with its rule ids) that scopes the
         quantity at q_start: the nearest before it in its own clause, a date over a frequency
-        (去年每月…); else the nearest date before it in the sentence (a semicolon does not end it),
-        else a frequency; with `own_clause` (an age) only a time of its own clause. A time after a comparison marker (比2019年同期, 较上年) is the base of a
+        (去年每月…); else the nearest date (or `carries` time: 全年) before it in the sentence (a
+        semicolon does not end it), else a frequency; with `own_clause` (an age) only a time of its own clause. A time after a comparison marker (比2019年同期, 较上年) is the base of a
         comparison, not it; a time written as X的 right before a quantity scopes that one only (also
         the base value of a comparison: 比2017年的|2073亿元); a
         time inside 「…」 or 『…』 scopes only a quantity inside the same quote."""
@@ -204,7 +205,8 @@ class ContextRules:
         chosen = [f for f in in_clause if f in strong] or in_clause
         if own_clause:  # an age: only a time of its own clause (他去年10月… 5岁的女儿)
             return (chosen[-1][1], chosen[-1][2]) if chosen else (None, None)
-        chosen = chosen or strong or found
+        # no time in its own clause: the nearest date before it, or a weak time that carries (全年)
+        chosen = chosen or [f for f in found if f in strong or self.carrying_times & set(f[2].split("+"))] or found
         if chosen[-1][0] < own and self._running_total(sentence[own:q_start]) and self.day_times & set(chosen[-1][2].split("+")):
             return None, None  # 今日新增…,累计…: the day does not scope the running total
         return chosen[-1][1], chosen[-1][2]
