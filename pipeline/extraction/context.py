@@ -339,11 +339,6 @@ class ContextRules:
             titles = [(sent_start + m.start(), sent_start + m.end()) for m in _TITLE.finditer(sentence)]
             ents = [e for e in ents if not _overlaps_any(e.start_char, e.end_char, titles)]
         partners = self._partners(ents, sent_start, sentence)
-        later_scope = next((
-            e for e in ents
-            if e.start_char >= sent_start + q_start and _SCOPE.match(e.text) and e not in partners
-            and self._only_lead_in(sentence[clause_start(sentence, e.start_char - sent_start) : e.start_char - sent_start])
-        ), None)
         before = [
             e for e in ents
             if e.end_char <= sent_start + q_start
@@ -351,9 +346,10 @@ class ContextRules:
             and not (e.label_ == "ORG" and self._is_speaker(e, sentence, e.end_char - sent_start, q_start))
         ]
         if not before:
-            return (later_scope.text, later_scope.id_ or None) if later_scope is not None else (None, None)
+            return self._later_scope(ents, partners, sent_start, q_start, sentence, openers)
         clause_from = sent_start + clause_start(sentence, q_start)
         same_clause = [e for e in before if e.start_char >= clause_from]
+        all_openers = openers
         if openers is None:
             openers = self.openers(before, sent_start, sentence)
         openers = [e for e in openers if e.end_char <= sent_start + q_start and e in before]
@@ -367,11 +363,22 @@ class ContextRules:
                 chosen = restated[-1] if restated else chosen
         elif openers:
             chosen = openers[-1]
-        if chosen is None and later_scope is not None:
-            return later_scope.text, later_scope.id_ or None
+        if chosen is None:
+            return self._later_scope(ents, partners, sent_start, q_start, sentence, all_openers)
         if chosen is None or self._counted(sentence, sent_start, chosen, before, q_start):
             return None, None
         return chosen.text, chosen.id_ or None
+
+    def _later_scope(
+        self, ents: list[Span], partners: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None
+    ) -> tuple[str | None, str | None]:
+        """(text, rule id) of the first 全X scope word after the quantity that opens a clause of the
+        sentence (新建广场12个,全县广场总数…), else (None, None)."""
+        later = [e for e in ents if e.start_char >= sent_start + q_start and _SCOPE.match(e.text) and e not in partners]
+        if not later:
+            return None, None
+        opening = self.openers(later, sent_start, sentence) if openers is None else [e for e in later if e in openers]
+        return (opening[0].text, opening[0].id_ or None) if opening else (None, None)
 
     def _counted(self, sentence: str, sent_start: int, ent: Span, before: list[Span], q_start: int) -> bool:
         """True when the entity closes a list of places right before the quantity, which counts
