@@ -13,7 +13,7 @@ from functools import cache
 import regex
 from spacy.tokens import Doc, Span, Token
 
-from .nlp import builtin_sentence_end, sentence_end_pattern
+from .nlp import builtin_sentence_end, punctuation, sentence_end_pattern
 from ..rules import Rule, RulePattern, RuleSet
 
 _BRACKETS = set("“”‘’「」『』()（）《》")
@@ -74,6 +74,7 @@ class ContextRules:
             tags.setdefault(rule.get("use"), []).extend(rule.get("tags"))
         self.tag_classes = {use: tuple(dict.fromkeys(found)) for use, found in tags.items()}
         self.sentence_end = sentence_end_pattern(rules)
+        self.part_ends = tuple(punctuation(rules, "part_end"))
         separators = set(self.list_separators)
         # a marker that is also a list separator (与) cannot tell a comparison's base from a list item
         self.base_markers = frozenset(m for m in self.markers if m not in separators)
@@ -328,7 +329,8 @@ class ContextRules:
         """The place or organisation that scopes the quantity, with the id of the entity rule that
         found it: the nearest entity before it in the same clause (but a proper name opening the
         sentence over a later 全X scope word that restates it: 庆阳市…,全市…), else the nearest one
-        before it that opens a clause of the sentence, else a 全X scope word that opens a later clause
+        before it that opens a clause of the sentence (a 全X scope word restates only a name of its
+        own part of the sentence: 香港…;全港… keeps 全港), else a 全X scope word that opens a later clause
         (新建广场12个,全县广场总数…: not one inside a predicate, 成为全省…). A partner after 对, 与 … (全省对东盟出口) is
         no where, unless the quantity follows it at once (对佛山120家企业的调查); so is an
         organisation that is a speaker's affiliation, places a count counts, and places inside a
@@ -359,7 +361,8 @@ class ContextRules:
         if same_clause:
             chosen = same_clause[-1]
             if _SCOPE.match(chosen.text):
-                restated = [e for e in openers if not _SCOPE.match(e.text) and e.end_char <= chosen.start_char and chosen.text[1:2] in e.text]
+                restated = [e for e in openers if not _SCOPE.match(e.text) and e.end_char <= chosen.start_char and chosen.text[1:2] in e.text
+                            and not any(m in sentence[e.end_char - sent_start : chosen.start_char - sent_start] for m in self.part_ends)]
                 chosen = restated[-1] if restated else chosen
         elif openers:
             chosen = openers[-1]
