@@ -418,8 +418,11 @@ class ContextRules:
         return out
 
     def _is_partner(self, sentence: str, local: int) -> bool:
-        """True when a partner word (`partner` cues: 对, 与 …) comes right before `local`."""
-        return any(sentence.endswith(word, 0, local) for word in self.partners)
+        """True when a partner word (`partner` cues: 对, 与 …) or a comparison marker (比全国…: the
+        base of a comparison) comes right before `local`."""
+        return any(sentence.endswith(word, 0, local) for word in self.partners) or any(
+            sentence.endswith(word, 0, local) for word in self.base_markers
+        )
 
     def openers(self, ents: list[Span], sent_start: int, sentence: str) -> list[Span]:
         """The entities that open a clause of the sentence, after a preposition (在, 对 …) or a
