@@ -324,7 +324,8 @@ class ContextRules:
 
     # -- where ----------------------------------------------------------------------------------
     def where_of(
-        self, ents: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None = None
+        self, ents: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None = None,
+        q_end: int | None = None,
     ) -> tuple[str | None, str | None]:
         """The place or organisation that scopes the quantity, with the id of the entity rule that
         found it: the nearest entity before it in the same clause (but a proper name opening the
@@ -334,7 +335,8 @@ class ContextRules:
         (新建广场12个,全县广场总数…: not one inside a predicate, 成为全省…). A partner after 对, 与 … (全省对东盟出口) is
         no where, unless the quantity follows it at once (对佛山120家企业的调查); so is an
         organisation that is a speaker's affiliation, places a count counts, and places inside a
-        title (《…》). `openers` (of all
+        title (《…》). With no place before the quantity, a place or body right after it (its end
+        `q_end`: 15名|德国议会|议员) or a later 全X scope word (see `_later_scope`). `openers` (of all
         the sentence's entities, see `openers`) may be given when several quantities share a
         sentence."""
         if "《" in sentence:  # 《2026中国发展报告》: a place inside a title is part of a name
@@ -348,7 +350,7 @@ class ContextRules:
             and not (e.label_ == "ORG" and self._is_speaker(e, sentence, e.end_char - sent_start, q_start))
         ]
         if not before:
-            return self._later_scope(ents, partners, sent_start, q_start, sentence, openers)
+            return self._later_scope(ents, partners, sent_start, q_start, sentence, openers, q_end)
         clause_from = sent_start + clause_start(sentence, q_start)
         same_clause = [e for e in before if e.start_char >= clause_from]
         all_openers = openers
@@ -367,16 +369,22 @@ class ContextRules:
         elif openers:
             chosen = openers[-1]
         if chosen is None:
-            return self._later_scope(ents, partners, sent_start, q_start, sentence, all_openers)
+            return self._later_scope(ents, partners, sent_start, q_start, sentence, all_openers, q_end)
         if chosen is None or self._counted(sentence, sent_start, chosen, before, q_start):
             return None, None
         return chosen.text, chosen.id_ or None
 
     def _later_scope(
-        self, ents: list[Span], partners: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None
+        self, ents: list[Span], partners: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None,
+        q_end: int | None = None,
     ) -> tuple[str | None, str | None]:
-        """(text, rule id) of the first 全X scope word after the quantity that opens a clause of the
+        """(text, rule id) of a place or body right after the quantity (15名|德国议会|议员: whose members
+        are counted), else of the first 全X scope word after the quantity that opens a clause of the
         sentence (新建广场12个,全县广场总数…), else (None, None)."""
+        if q_end is not None:
+            attached = next((e for e in ents if e.start_char == sent_start + q_end), None)
+            if attached is not None:
+                return attached.text, attached.id_ or None
         later = [e for e in ents if e.start_char >= sent_start + q_start and _SCOPE.match(e.text) and e not in partners]
         if not later:
             return None, None

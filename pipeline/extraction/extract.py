@@ -184,7 +184,7 @@ class ClaimExtractor:
             if time_rule:
                 rules.append(time_rule)
             # where
-            where, where_rule = ctx.where_of(ents, sent_start, qs, sentence, openers)
+            where, where_rule = ctx.where_of(ents, sent_start, qs, sentence, openers, qe)
             if where_rule:
                 rules.append(where_rule)
             # entity: from the table's headers when the quantity is a table cell, else from the sentence
