@@ -87,6 +87,7 @@ class ContextRules:
         self.reports = tuple(sorted(set(cues.get("report", [])), key=len, reverse=True))
         self.cumulative = tuple(cues.get("cumulative", []))
         self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
+        self.topics = tuple(cues.get("topic", []))
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
         """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
@@ -168,7 +169,8 @@ class ContextRules:
         semicolon does not end it), else a frequency; with `own_clause` (an age) only a time of its own clause. A time after a comparison marker (比2019年同期, 较上年) is the base of a
         comparison, not it; a time written as X的 right before a quantity scopes that one only (also
         the base value of a comparison: 比2017年的|2073亿元); a
-        time inside 「…」 or 『…』 scopes only a quantity inside the same quote."""
+        time inside 「…」 or 『…』 scopes only a quantity inside the same quote, and none after a
+        `topic` cue of its clause (关于2025年计划的报告: a document's topic)."""
         found: list[tuple[int, str, str]] = []
         after: tuple[str, str] | None = None
         quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(sentence)] if "「" in sentence or "『" in sentence else []
@@ -189,6 +191,8 @@ class ContextRules:
                 continue
             if self.records and sentence.startswith(self.records, end):
                 continue  # 创今年新高: part of a record
+            if self.topics and any(word in sentence[clause_start(sentence, start) : start] for word in self.topics):
+                continue  # 关于2025年计划的报告: the topic of a document
             if sentence.startswith("的", end) and (any(s == end + 1 for s, _ in quantities) or _DIGIT_AT.match(sentence, end + 1)):
                 # "年初的21.7%", "2012年的1.8": scopes the number right after it only
                 if q_start == end + 1:
