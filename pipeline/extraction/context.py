@@ -212,9 +212,6 @@ class ContextRules:
             return (chosen[-1][1], chosen[-1][2]) if chosen else (None, None)
         # no time in its own clause: the nearest date before it, or a weak time that carries (全年)
         chosen = chosen or [f for f in found if f in strong or self.carrying_times & set(f[2].split("+"))] or found
-        last = chosen[-1]
-        if last not in strong and not self.carrying_times & set(last[2].split("+")) and last[0] < own and len(_CLAUSE_END.findall(sentence, last[0], own)) > 1:
-            return None, None  # 每月领2万元,扣除…,仅剩…4口为生: a frequency reaches the next clause only
         if chosen[-1][0] < own and self._running_total(sentence[own:q_start]) and self.day_times & set(chosen[-1][2].split("+")):
             return None, None  # 今日新增…,累计…: the day does not scope the running total
         return chosen[-1][1], chosen[-1][2]
