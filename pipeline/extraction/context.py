@@ -211,7 +211,11 @@ class ContextRules:
         if own_clause:  # an age: only a time of its own clause (他去年10月… 5岁的女儿)
             return (chosen[-1][1], chosen[-1][2]) if chosen else (None, None)
         # no time in its own clause: the nearest date before it, or a weak time that carries (全年)
-        chosen = chosen or [f for f in found if f in strong or self.carrying_times & set(f[2].split("+"))] or found
+        ends = {e for _, e, _, _ in times}
+        chosen = chosen or [
+            f for f in found
+            if f in strong or self.carrying_times & set(f[2].split("+")) and f[0] not in ends  # 去年全年 restates 去年
+        ] or found
         if chosen[-1][0] < own and self._running_total(sentence[own:q_start]) and self.day_times & set(chosen[-1][2].split("+")):
             return None, None  # 今日新增…,累计…: the day does not scope the running total
         return chosen[-1][1], chosen[-1][2]
@@ -339,7 +343,7 @@ class ContextRules:
         (新建广场12个,全县广场总数…: not one inside a predicate, 成为全省…). A partner after 对, 与 … (全省对东盟出口) is
         no where, unless the quantity follows it at once (对佛山120家企业的调查); so is an
         organisation that is a speaker's affiliation, places a count counts, and places inside a
-        title (《…》). With no place before the quantity, a place or body right after it (its end
+        title (《…》). With no place before the quantity, a body right after it (its end
         `q_end`: 15名|德国议会|议员) or a later 全X scope word (see `_later_scope`). `openers` (of all
         the sentence's entities, see `openers`) may be given when several quantities share a
         sentence."""
@@ -382,11 +386,11 @@ class ContextRules:
         self, ents: list[Span], partners: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None,
         q_end: int | None = None,
     ) -> tuple[str | None, str | None]:
-        """(text, rule id) of a place or body right after the quantity (15名|德国议会|议员: whose members
-        are counted), else of the first 全X scope word after the quantity that opens a clause of the
+        """(text, rule id) of a body right after the quantity (15名|德国议会|议员: whose members are
+        counted; not a place, mostly the counted thing's origin: 27个|非洲|国家), else of the first 全X scope word after the quantity that opens a clause of the
         sentence (新建广场12个,全县广场总数…), else (None, None)."""
         if q_end is not None:
-            attached = next((e for e in ents if e.start_char == sent_start + q_end), None)
+            attached = next((e for e in ents if e.start_char == sent_start + q_end and e.label_ == "ORG"), None)
             if attached is not None:
                 return attached.text, attached.id_ or None
         later = [e for e in ents if e.start_char >= sent_start + q_start and _SCOPE.match(e.text) and e not in partners]
