@@ -210,7 +210,7 @@ class ClaimExtractor:
             if time_rule:
                 rules.append(time_rule)
             # where
-            where, where_rule = ctx.where_of(ents, sent_start, qs, sentence, openers)
+            where, where_rule = ctx.where_of(ents, sent_start, qs, sentence, openers, qe)
             if where_rule:
                 rules.append(where_rule)
             # entity: from the table's headers when the quantity is a table cell, else from the sentence
@@ -264,6 +264,8 @@ class ClaimExtractor:
             )
         for claim, time in zip(out, ctx.distribute_times(sentence, local, [c.time for c in out])):
             claim.time = time  # 2018年及2019年…分别为A及B
+        for claim, where in zip(out, ctx.distribute_wheres(ents, sent_start, sentence, local, [c.where for c in out])):
+            claim.where = where  # 甲市和乙市…分别增长A和B
         return out
 
     def _learned_entity(self, site: EntitySite) -> tuple[str | None, str]:
