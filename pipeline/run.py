@@ -223,11 +223,12 @@ _HAS_DIGIT = regex.compile(r"\p{Nd}")
 _NUMBER_PUNCT = ",%％"
 
 
-def split_chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+def split_chunks(text: str, limit: int = CHUNK_CHARS, end: regex.Pattern[str] | None = None) -> list[tuple[int, int]]:
     r"""Spans that cover `text` in order, each at most `limit` characters long.
 
     A span ends after the last line break within the limit; a longer line is cut after a sentence
-    end, else after punctuation or space, else where no number is split, else at the limit.
+    end (`end`, default the built-in rules' `sentence_end_pattern`), else after punctuation or
+    space, else where no number is split, else at the limit.
 
     >>> split_chunks("一二三\n四五\n六七八九", limit=7)
     [(0, 7), (7, 11)]
@@ -248,7 +249,7 @@ def split_chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
         window_end = start + limit
         cut = text.rfind("\n", start, window_end) + 1
         if cut <= start:
-            cut = _last_break(text, start, window_end)
+            cut = _last_break(text, start, window_end, end)
         spans.append((start, cut))
         start = cut
     if start < len(text):
@@ -256,12 +257,12 @@ def split_chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
     return spans
 
 
-def _last_break(text: str, start: int, end: int) -> int:
+def _last_break(text: str, start: int, end: int, sentence_end: regex.Pattern[str] | None = None) -> int:
     """Where to cut a line inside text[start:end]: after a sentence end, punctuation, or outside a number."""
     from .extraction.nlp import builtin_sentence_end
 
     window = text[start:end]
-    for pattern in (builtin_sentence_end(), _SOFT_BREAK):
+    for pattern in (sentence_end or builtin_sentence_end(), _SOFT_BREAK):
         for match in reversed(list(pattern.finditer(window))):
             if not _splits_number(text, start + match.end()):
                 return start + match.end()
@@ -282,7 +283,9 @@ def _splits_number(text: str, cut: int) -> bool:
 
 def extract_text(clean_text: str, doc_id: str, nlp: Language, *, chunk_chars: int = CHUNK_CHARS) -> list[Claim]:
     """Extract the claims of one clean text (offsets into it), in pieces of `chunk_chars` when it is longer."""
-    spans = split_chunks(clean_text, chunk_chars)
+    # the sentence end of the rules the pipeline was built with (its tokenizer's)
+    sentence_end = getattr(nlp.tokenizer, "sentence_end", None)
+    spans = split_chunks(clean_text, chunk_chars, sentence_end)
     if len(spans) <= 1:
         claims: list[Claim] = analyse(clean_text, nlp)._.claims
     else:
@@ -291,7 +294,7 @@ def extract_text(clean_text: str, doc_id: str, nlp: Language, *, chunk_chars: in
         whole = len(clean_text) <= WHOLE_CONTEXT_CHARS
         claims = []
         for start, end in spans:
-            lead = structure_above(clean_text, start)
+            lead = structure_above(clean_text, start, sentence_end)
             for claim in analyse(lead + clean_text[start:end], nlp)._.claims:
                 if claim.start < len(lead):
                     continue  # a claim of the structure line repeated above the chunk
@@ -316,12 +319,13 @@ STRUCTURE_LINES = 8
 STRUCTURE_CHARS = 2_000
 
 
-def structure_above(text: str, start: int) -> str:
+def structure_above(text: str, start: int, end: regex.Pattern[str] | None = None) -> str:
     r"""The lines above `start` that give the entities of the lines after it, to be read again with
     a chunk starting there: the table rows above when the chunk starts inside a table (its column
     headers), or a heading (a line without numbers) over the list lines the chunk starts with;
     else "". A claim's entity comes from its own sentence or from this structure, so a text
-    extracted in chunks gives the claims of the whole.
+    extracted in chunks gives the claims of the whole. `end`: the sentence end of the rules in use
+    (default the built-in rules').
 
     >>> structure_above("行业\t增速\n甲\t5%\n乙\t6%\n", 11)
     '行业\t增速\n甲\t5%\n'
@@ -341,9 +345,10 @@ def structure_above(text: str, start: int) -> str:
         return table if len(table) <= STRUCTURE_CHARS else lines[k] + "\n"
     from .extraction.nlp import builtin_sentence_end
 
+    sentence_end = end or builtin_sentence_end()
     for k in range(len(lines) - 1, max(-1, len(lines) - 1 - STRUCTURE_LINES), -1):
         line = lines[k]
-        if not line.strip() or builtin_sentence_end().search(line):
+        if not line.strip() or sentence_end.search(line):
             return ""  # a sentence or blank line: no heading over what follows
         if not _HAS_DIGIT.search(line):
             return "\n".join(lines[k:]) + "\n"

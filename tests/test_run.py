@@ -6,11 +6,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.claim import to_json
-from pipeline.run import clean_document, extract_text, iter_inputs, split_chunks
+from pipeline.run import clean_document, extract_text, iter_inputs, split_chunks, structure_above
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((REPO / "gold").glob("*.clean.txt"))]
@@ -79,6 +80,21 @@ def test_run_split_chunks_cover_text_within_limit(text: str, limit: int):
     assert [s for s, _ in spans] == [0, *(e for _, e in spans[:-1])][: len(spans)]
     assert (spans[-1][1] if spans else 0) == len(text)
     assert all(0 < e - s <= limit for s, e in spans)
+
+
+@pytest.mark.parametrize(
+    "end,chunks,lead",
+    [
+        # the built-in rules: "|" ends no sentence (a line is cut at its limit, a line with it is a heading)
+        (None, [(0, 5), (5, 9)], "标题|\n甲市增长6%\n"),
+        # rules of one's own where "|" ends a sentence: chunks end after it, and it heads nothing
+        (regex.compile("[|]+"), [(0, 3), (3, 8), (8, 9)], ""),
+    ],
+)
+def test_run_chunks_cut_at_the_sentence_end_in_use(end, chunks, lead):
+    assert split_chunks("甲乙|丙丁戊己|庚", 5, end) == chunks
+    text = "标题|\n甲市增长6%\n乙市增长2%\n"
+    assert structure_above(text, text.index("乙"), end) == lead
 
 
 _PIPELINE_SETTINGS = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])

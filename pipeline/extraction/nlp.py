@@ -393,10 +393,11 @@ def create_jieba_tokenizer(segment_all: bool = False, hmm: bool = True, tagger: 
 )
 def make_entities(nlp: Language, name: str, ents_filter, validate: bool):
     """Places and organisations (`doc.ents`) of the `[[entity]]` rules: spaCy's SpanRuler writing
-    entities only; its patterns are given at initialize (reader `zhclaims.entity_patterns.v1`)."""
-    from spacy.pipeline.span_ruler import SpanRuler
+    entities only, run over the tokens a pattern can use (`entities.EntityRuler`); its patterns are
+    given at initialize (reader `zhclaims.entity_patterns.v1`)."""
+    from .entities import EntityRuler
 
-    return SpanRuler(nlp, name, spans_key=None, annotate_ents=True, ents_filter=ents_filter, overwrite=True, validate=validate)
+    return EntityRuler(nlp, name, spans_key=None, annotate_ents=True, ents_filter=ents_filter, overwrite=True, validate=validate)
 
 
 @registry.misc("zhclaims.entity_patterns.v1")

@@ -1,0 +1,91 @@
+"""The entity ruler: spaCy's SpanRuler run only over the tokens a pattern can use, with the same spans."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.pipeline.span_ruler import SpanRuler
+from spacy.tokens import Doc
+
+from pipeline.extraction.entities import EntityRuler, compile_prefilter, token_test
+
+
+def _spans(spans):
+    return [(s.start, s.end, s.label_, s.id_) for s in spans]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "某市统计局昨日公布，全市去年新建学校12所。",
+        "本港昨日新增确诊45宗，全港学校暂停面授课堂。",
+        "甲县县委组织部举办培训班3期，共培训干部200人次。",
+        "乙市人民医院扩建工程完工。新院区设有病床800张。",
+        "标题没有数字\n某某区政府：全区完成投资8亿元\n丙镇新建村级卫生室5个",
+    ],
+)
+def test_entities_same_spans_as_span_ruler(nlp, text):
+    ruler = nlp.get_pipe("entities")
+    doc = nlp.tokenizer.tokenize(text)
+    assert isinstance(ruler, EntityRuler)
+    assert _spans(ruler.match(doc)) == _spans(SpanRuler.match(ruler, doc))
+
+
+@pytest.mark.parametrize(
+    "spec,text,tag,accepts",
+    [
+        ({"TAG": "nsd"}, "甲市", "nsd", True),
+        ({"TAG": "nsd"}, "甲市", "n", False),
+        ({"TAG": {"IN": ["nt", "nto"]}, "TEXT": {"REGEX": "局$"}}, "统计局", "nt", True),
+        ({"TAG": {"IN": ["nt", "nto"]}, "TEXT": {"REGEX": "局$"}}, "统计局", "x", False),
+        ({"TEXT": {"NOT_IN": ["新建"]}, "OP": "+"}, "新建", "v", False),
+        ({"text": "全"}, "全", "a", True),
+        ({"TEXT": "全"}, "半", "a", False),
+        # what is not read here (another attribute, another operator) accepts every token
+        ({"LOWER": "abc"}, "某", "x", True),
+        ({"TEXT": {"FUZZY": "某市"}}, "乙", "x", True),
+    ],
+)
+def test_entities_token_test(spec, text, tag, accepts):
+    assert token_test(spec)(text, tag) is accepts
+
+
+@pytest.mark.parametrize(
+    "patterns,read",
+    [
+        ([{"label": "ORG", "pattern": [{"TAG": "nt"}]}], True),
+        ([{"label": "ORG", "pattern": "某某公司"}], True),
+        # a negated token accepts what no test here can list: the whole Doc is matched
+        ([{"label": "ORG", "pattern": [{"TAG": "nt"}, {"TEXT": "的", "OP": "!"}]}], False),
+    ],
+)
+def test_entities_prefilter_read(patterns, read):
+    assert (compile_prefilter(patterns) is not None) is read
+
+
+#: (words, tags) of a Doc, the patterns, and the spans (start, end) the ruler finds.
+CASES = [
+    # an optional first token: the second can open a match too
+    ((["甲", "全市", "的", "乙", "全县"], ["nsd", "n", "uj", "x", "n"]),
+     [[{"TAG": "nsd", "OP": "?"}, {"TEXT": {"REGEX": "^全"}}]], [(0, 2), (1, 2), (4, 5)]),
+    # a run of inner tokens up to the last: the match ends on the Doc's last token
+    ((["甲", "新", "车站"], ["nsd", "a", "n"]),
+     [[{"TAG": "nsd"}, {"TAG": {"IN": ["a", "n"]}, "OP": "{0,4}"}, {"TEXT": {"REGEX": "站$"}}]], [(0, 3)]),
+    # a barrier in between: no match across it
+    ((["甲", "，", "车站"], ["nsd", "x", "n"]),
+     [[{"TAG": "nsd"}, {"TAG": {"IN": ["a", "n"]}, "OP": "{0,4}"}, {"TEXT": {"REGEX": "站$"}}]], []),
+    # a wildcard token accepts every token: the whole Doc is one window
+    ((["甲", "，", "乙"], ["nsd", "x", "nsd"]), [[{"TAG": "nsd"}, {}, {"TAG": "nsd"}]], [(0, 3)]),
+]
+
+
+@pytest.mark.parametrize("doc_data,patterns,spans", CASES)
+def test_entities_windows_find_every_match(doc_data, patterns, spans):
+    nlp = spacy.blank("xx")
+    ruler = EntityRuler(nlp, "entities", spans_key=None, annotate_ents=True, overwrite=True)
+    ruler.add_patterns([{"label": "LOC", "pattern": p} for p in patterns])
+    words, tags = doc_data
+    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words), tags=tags)
+    found = [(s.start, s.end) for s in ruler.match(doc)]
+    assert found == spans
+    assert found == [(s.start, s.end) for s in SpanRuler.match(ruler, doc)]
