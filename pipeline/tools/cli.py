@@ -122,8 +122,8 @@ def _run_batch(outcomes, total: int, label: str, handle, writers: list, errors, 
 
 @app.command(epilog=EXIT_HELP)
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Article files, or directories (every .txt/.md/.html below them).")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write claims here, atomically (default: standard output).")] = None,
+    paths: Annotated[list[str], typer.Argument(help="Article files, or directories (every .txt/.md/.html below them); with --cluster also globs and fsspec URLs (s3://…).")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write claims here, atomically (default: standard output); with --cluster a directory of part files.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
     from_clean: Annotated[bool, typer.Option("--from-clean", help="Inputs are clean text already: no stripping or conversion.")] = False,
     errors: Annotated[
@@ -134,17 +134,26 @@ def extract(
     progress: ProgressOpt = False,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
+    cluster: ClusterOpt = None,
+    resume: ResumeOpt = False,
+    batch_size: BatchSizeOpt = 64,
 ) -> None:
     """Extract the claims of articles: one claim per line, fields doc, the gold fields, sentence, rule."""
     from .batch import AtomicWriter, errors_path, process
     from ..claim import OUTPUT_FIELDS, format_decimal, to_json
     from ..run import ARTICLE_SUFFIXES, iter_inputs
 
+    if cluster is not None or resume:
+        code = _extract_on_cluster(
+            paths, output, cluster, fmt=fmt, from_clean=from_clean, errors=errors, workers=workers, progress=progress,
+            rules=_rules(rules, no_builtin_rules), resume=resume, batch_size=batch_size,
+        )
+        raise typer.Exit(code)
     if fmt not in ("jsonl", "csv"):
         typer.echo("error: --format must be jsonl or csv", err=True)
         raise typer.Exit(2)
     ruleset = _rules(rules, no_builtin_rules)
-    files = list(iter_inputs(paths, (".txt",) if from_clean else ARTICLE_SUFFIXES))
+    files = list(iter_inputs([Path(p) for p in paths], (".txt",) if from_clean else ARTICLE_SUFFIXES))
     out = AtomicWriter(output) if output is not None else None
     errors_target = errors if errors is not None else (errors_path(output) if output is not None else None)
     errors_file = AtomicWriter(errors_target) if errors_target is not None else None
@@ -171,6 +180,100 @@ def extract(
         sys.stdout.flush()
     if failures:
         raise typer.Exit(1)
+
+
+ClusterOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--cluster",
+        metavar="ADDRESS",
+        help="Run on a Dask cluster: a scheduler (tcp://HOST:8786) or local:N (N worker processes here). "
+        "-o names a directory of part files (part-00000.jsonl …); needs the extra zhclaims[dask].",
+    ),
+]
+ResumeOpt = Annotated[
+    bool, typer.Option("--resume", help="With --cluster: complete an interrupted run into the same -o DIR; the parts written are not redone.")
+]
+BatchSizeOpt = Annotated[int, typer.Option("--batch-size", min=1, help="With --cluster: articles per task and per part file.")]
+
+
+def _extract_on_cluster(
+    paths: list[str], output: Optional[Path], address: Optional[str], *, fmt: str, from_clean: bool, errors: Optional[Path],
+    workers: int, progress: bool, rules, resume: bool, batch_size: int,
+) -> int:
+    """`extract --cluster`: the exit status (0, 1 when an input failed, 2 on a usage error, 130/143 when stopped)."""
+    from . import cluster
+    from ..run import ARTICLE_SUFFIXES
+
+    def usage(message: str) -> int:
+        typer.echo(f"error: {message}", err=True)
+        return 2
+
+    if address is None:
+        return usage("--resume needs --cluster")
+    if output is None:
+        return usage("--cluster needs -o DIR, the directory of the part files")
+    if workers != 1:
+        return usage("--workers is for one machine; with --cluster the cluster's workers run the batches")
+    try:
+        cluster.require_dask()
+        cluster.parse_address(address)
+        cluster.check_format(fmt)
+        items = cluster.expand_inputs(paths, (".txt",) if from_clean else ARTICLE_SUFFIXES)
+    except (cluster.ClusterError, ValueError) as exc:
+        return usage(str(exc))
+    bar = _Progress(len(items), "extract", progress)
+    done = 0
+
+    def on_part(result) -> None:
+        nonlocal done
+        for failure in result.failures:
+            if not result.skipped:
+                typer.echo(f"error: {failure.message()}", err=True)
+        for _ in range(result.articles):
+            done += 1
+            bar.update(done)
+
+    target = _as_url(output)
+    try:
+        with cluster.connect(address) as client:
+            link = cluster.dashboard(client)
+            typer.echo(f"dask: scheduler {client.scheduler.address}, dashboard {link or 'none (bokeh not installed on the scheduler)'}", err=True)
+            threaded = [w for w, n in client.nthreads().items() if n > 1]
+            if threaded:
+                typer.echo(f"note: {len(threaded)} workers run several threads, each one article at a time: start workers with --nthreads 1", err=True)
+            summary = cluster.run(
+                client, items, target, rules, errors=str(errors) if errors is not None else None, batch_size=batch_size,
+                fmt=fmt, from_clean=from_clean, resume=resume, on_part=on_part,
+            )
+    except cluster.ClusterError as exc:
+        bar.close()
+        return usage(str(exc))
+    except KeyboardInterrupt as exc:
+        bar.close()
+        how = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        typer.echo(f"{how}: extract stopped, the parts written are complete: --resume completes the run", err=True)
+        return 143 if isinstance(exc, Terminated) else 130
+    bar.close()
+    typer.echo(
+        f"wrote {summary.parts - summary.skipped} parts to {target} ({summary.skipped} done before, skipped): "
+        f"{summary.articles} articles, {summary.claims} claims, {len(summary.failures)} failed",
+        err=True,
+    )
+    return 1 if summary.failures else 0
+
+
+def _as_url(path: Path) -> str:
+    """An output given on the command line as text again: `s3://b/out` (which Path made `s3:/b/out`) or a local path.
+
+    >>> _as_url(Path("s3://bucket/out")), _as_url(Path("out/claims"))
+    ('s3://bucket/out', 'out/claims')
+    """
+    text = str(path)
+    scheme, sep, rest = text.partition(":/")
+    if sep and len(scheme) > 1 and scheme.isalnum() and not rest.startswith("/"):
+        return f"{scheme}://{rest}"
+    return text
 
 
 @app.command(epilog=EXIT_HELP)
