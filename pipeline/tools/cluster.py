@@ -9,7 +9,7 @@ local batch's `extract_article`, nothing else), a failing article is recorded in
 `_errors/part-{i:05d}.jsonl` (written before the part) and the batch goes on. Tasks are pure (the
 same batch writes the same bytes), so a worker that dies costs only a rerun of its batches: Dask
 reschedules them, and a batch that keeps killing workers (Dask's `KilledWorker`) is run again one
-article per task, so that only the article that kills a worker is recorded as failed.
+article per task, one task at a time, so that only the article that kills a worker is recorded as failed.
 
 Dask (`dask[distributed]`) and fsspec come with the extra `zhclaims[dask]`; they are imported
 only when a cluster is used.
@@ -277,7 +277,10 @@ def _listdir(directory: str) -> set[str]:
 
 
 def write_rows(target: str, claims: list[Claim], fmt: str = "jsonl") -> None:
-    """Write one part's claims to `target`, atomically, in the output format (one JSON object per line)."""
+    """Write one part's claims to `target`, atomically, in the output format (one JSON object per line).
+
+    The one place a part's rows are formatted: another format (Parquet) is a branch here and an
+    entry in PART_SUFFIXES."""
     if fmt != "jsonl":
         raise ValueError(f"unknown part format {fmt!r}")
     _write_text(target, "".join(to_json(claim) + "\n" for claim in claims))
@@ -390,8 +393,8 @@ def _has_plugin(name: str, dask_worker: Any = None) -> bool:
 def ensure_plugin(client: Client, rules: RuleSet, from_clean: bool) -> str:
     """Register the pipeline plugin of these rules unless every worker has it; return its name."""
     name = plugin_name(rules, from_clean)
-    present = client.run(_has_plugin, name)
-    if not present or not all(present.values()):
+    present = client.run(_has_plugin, name, on_error="return")  # a worker that does not answer has none
+    if not present or not all(v is True for v in present.values()):
         client.register_plugin(PipelinePlugin(rules, from_clean), name=name)
     return name
 
@@ -538,16 +541,18 @@ def _token() -> str:
 
 
 def _rescue(client: Client, output: str, index: int, items: list[str], fmt: str, plugin: str) -> PartResult:
-    """Part `index` from one task per article: an article whose task kills workers is recorded as failed."""
-    from distributed import wait
+    """Part `index` from one task per article, one after the other: an article whose task kills workers is recorded as failed.
+
+    One at a time (as the local batch reruns the articles of a dead worker), so that a worker's
+    death is charged to the article it was running and to no article queued beside it."""
     from distributed.scheduler import KilledWorker
 
-    futures = [client.submit(run_article, item, plugin, key=f"zhclaims-article-{index:05d}-{k}-{_token()}", pure=False) for k, item in enumerate(items)]
-    wait(futures)
     outcomes = []
-    for item, future in zip(items, futures):
+    for k, item in enumerate(items):
+        future = client.submit(run_article, item, plugin, key=f"zhclaims-article-{index:05d}-{k}-{_token()}", pure=False)
         try:
             outcomes.append(future.result())
         except KilledWorker:
             outcomes.append(Outcome(Path(item), failure=Failure(item, "extract", WORKER_DIED)))
+        future.release()
     return write_part(output, index, outcomes, fmt)
