@@ -238,6 +238,20 @@ def test_cluster_cli_on_a_scheduler_address(dask_cluster, corpus: Path, local_ba
     assert len(_errors(out)) == 3
 
 
+def test_cluster_cli_on_a_local_cluster(tmp_path: Path, rules, nlp):
+    directory = tmp_path / "corpus"
+    directory.mkdir()
+    for name, text in INVENTED.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "claims"
+    result = runner.invoke(app, ["extract", str(directory), "--cluster", "local:1", "-o", str(out), "--batch-size", "2"])
+    assert result.exit_code == 0, result.stderr
+    assert "dashboard http://" in result.stderr.splitlines()[0]
+    expected = [to_json(c) for o in process(sorted(directory.iterdir()), "extract", rules, nlp=nlp) for c in o.claims]
+    assert len(_parts(out)) == 2 and _rows(out) == expected and len(expected) >= 8
+    assert _errors(out) == []
+
+
 @pytest.mark.parametrize(
     "args,message",
     [

@@ -220,7 +220,7 @@ def _extract_on_cluster(
         cluster.parse_address(address)
         cluster.check_format(fmt)
         items = cluster.expand_inputs(paths, (".txt",) if from_clean else ARTICLE_SUFFIXES)
-    except (cluster.ClusterError, ValueError) as exc:
+    except (cluster.ClusterError, ValueError, ImportError, OSError) as exc:  # an fsspec URL without its backend, an unreachable store
         return usage(str(exc))
     bar = _Progress(len(items), "extract", progress)
     done = 0
@@ -254,6 +254,10 @@ def _extract_on_cluster(
         how = "terminated" if isinstance(exc, Terminated) else "interrupted"
         typer.echo(f"{how}: extract stopped, the parts written are complete: --resume completes the run", err=True)
         return 143 if isinstance(exc, Terminated) else 130
+    except Exception as exc:  # noqa: BLE001 - a part that cannot be written, a lost scheduler: said in one line
+        bar.close()
+        typer.echo(f"error: the cluster run failed: {type(exc).__name__}: {exc}; the parts written are complete: --resume completes the run", err=True)
+        return 1
     bar.close()
     typer.echo(
         f"wrote {summary.parts - summary.skipped} parts to {target} ({summary.skipped} done before, skipped): "
