@@ -33,7 +33,7 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "hkcnews"
 
 
 def _worker_usage() -> dict[str, float]:
-    """CPU seconds and peak RSS (MB) of the worker process this runs in."""
+    """CPU seconds and peak RSS (MB) of the process this runs in (a worker, or the driver)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {"cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024}
 
@@ -48,9 +48,11 @@ def run_cluster(items: list[str], workers: int, batch_size: int) -> dict[str, An
             t1 = time.perf_counter()
             cluster.ensure_plugin(client, rules, False)
             idle = client.run(_worker_usage)
+            driver = _worker_usage()["cpu_s"]
             t2 = time.perf_counter()
             summary = cluster.run(client, items, out, rules, batch_size=batch_size)
             t3 = time.perf_counter()
+            driver = _worker_usage()["cpu_s"] - driver
             used = client.run(_worker_usage)
         t4 = time.perf_counter()
         size = sum(p.stat().st_size for p in Path(out).glob("part-*"))
@@ -67,6 +69,9 @@ def run_cluster(items: list[str], workers: int, batch_size: int) -> dict[str, An
         "failed": len(summary.failures),
         "worker_cpu_s": cpu,
         "cpu_ms_per_article": 1000 * cpu / max(1, summary.articles),
+        # this process (scheduler, client, driver loop) while extracting: the cost of Dask per part
+        "driver_cpu_s": driver,
+        "parts": summary.parts,
         # the share of a core each worker had while extracting: 1.0 on an idle machine
         "core_share": cpu / ((t3 - t2) * workers) if t3 > t2 else 0.0,
         "worker_peak_rss_mb": max(u["peak_rss_mb"] for u in used.values()),
@@ -109,6 +114,7 @@ def main() -> None:
                 f"round {round_} local:{n}: start {figures['start_s']:.1f} s, build {figures['build_s']:.1f} s, "
                 f"extract {figures['extract_s']:.1f} s, total {figures['total_s']:.1f} s, "
                 f"{figures['cpu_ms_per_article']:.0f} ms CPU/article, core share {figures['core_share']:.2f}, "
+                f"driver {1000 * figures['driver_cpu_s'] / figures['parts']:.0f} ms CPU/part, "
                 f"worker peak {figures['worker_peak_rss_mb']:.0f} MB",
                 file=sys.stderr, flush=True,
             )
