@@ -315,3 +315,21 @@ def test_cluster_extract_item_reads_fsspec_urls(rules, nlp, tmp_path: Path):
     assert missing.failure is not None
     assert (missing.failure.path, missing.failure.stage) == ("memory:///remote/none.txt", "read")
     assert missing.failure.error.startswith("cannot be read (FileNotFoundError")
+
+
+@pytest.mark.parametrize("output", ["memory://written/claims", "LOCAL"])
+def test_cluster_write_part_local_and_remote(rules, nlp, tmp_path: Path, output: str):
+    import fsspec
+
+    output = str(tmp_path / "claims") if output == "LOCAL" else output
+    (tmp_path / "inv_d.txt").write_text(INVENTED["inv_d.txt"], encoding="utf-8")
+    outcomes = [cluster.extract_item(str(tmp_path / name), rules, nlp) for name in ("inv_d.txt", "none.txt")]
+    result = cluster.write_part(output, 3, outcomes)
+    assert (result.index, result.articles, result.claims) == (3, 2, len(outcomes[0].claims)) and result.claims >= 2
+    assert cluster._listdir(output) == {"part-00003.jsonl", "_errors"}
+    with fsspec.open(f"{output}/part-00003.jsonl", "r", encoding="utf-8") as part:
+        assert part.read().splitlines() == [to_json(c) for c in outcomes[0].claims]
+    assert cluster.read_part_failures(output, 3) == [Failure(str(tmp_path / "none.txt"), "read", "cannot be read (No such file or directory)")]
+    assert cluster.read_part_failures(output, 4) == []
+    with pytest.raises(cluster.ClusterError, match="holds parts but no _zhclaims.json"):
+        cluster._check_output(output, cluster.manifest(["x"], 2, "jsonl", False), resume=True)
