@@ -64,13 +64,15 @@ def load(rules: Rules = None) -> Language:
     return cached[1]
 
 
-def extract(text: str, *, fmt: str = "txt", rules: Rules = None) -> list[Claim]:
-    """The claims of one article's text (`fmt`: txt, md or html), cleaned and converted as `zhclaims extract` does."""
-    from .run import StageError, process_text
+def extract(text: str, *, fmt: str = "txt", rules: Rules = None, date: str | None = None) -> list[Claim]:
+    """The claims of one article's text (`fmt`: txt, md or html), cleaned and converted as `zhclaims extract` does;
+    `date` (YYYY-MM-DD) dates the article when its dateline does not, as `extract --date`."""
+    from .run import StageError, process_article
+    from .text.corpus import Article
 
     nlp = load(rules)
     try:
-        return process_text(text, nlp.tokenizer.rules, nlp, fmt=fmt).claims
+        return process_article(Article("", text, fmt, "<text>"), nlp.tokenizer.rules, nlp, default_date=date).claims
     except StageError as exc:
         raise exc.error from None
 

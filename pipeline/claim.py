@@ -26,8 +26,15 @@ GOLD_FIELDS: tuple[str, ...] = (
     "where",
     "time",
 )
-#: The columns of the tool's output: doc, the gold fields, sentence, rule.
-OUTPUT_FIELDS: tuple[str, ...] = ("doc", *GOLD_FIELDS, "sentence", "rule")
+#: Where a claim stands in its input (1-based line; quantity and sentence in the input's script)
+#: and the article's metadata; the gold comparison ignores them.
+SOURCE_FIELDS: tuple[str, ...] = ("line", "quantity_orig", "sentence_orig", "title", "date", "url", "meta")
+#: Fields that make claims of different articles comparable (pipeline/extraction/periods.py): the
+#: article's date and region, the calendar period of `time`, the ISO 4217 currency of money.
+COMPARABLE_FIELDS: tuple[str, ...] = ("article_date", "region", "period_start", "period_end", "currency")
+#: The columns of the tool's output: doc, the gold fields, sentence, rule, then the fields added
+#: later (at the end, so earlier columns keep their place): where_code, the comparable fields, the source fields.
+OUTPUT_FIELDS: tuple[str, ...] = ("doc", *GOLD_FIELDS, "sentence", "rule", "where_code", *COMPARABLE_FIELDS, *SOURCE_FIELDS)
 
 KINDS = frozenset({"count", "money", "percent", "area", "length", "weight", "age", "other"})
 QUALIFIERS = frozenset({"approx", "gt", "ge", "lt", "le"})
@@ -54,6 +61,20 @@ class Claim:
     doc: str = ""
     sentence: str = ""
     rule: str = ""
+    #: the GB/T 2260 division code of `where` (six digits), HK, MO or TW; None without one
+    where_code: str | None = None
+    article_date: str | None = None
+    region: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    currency: str | None = None
+    line: int | None = None
+    quantity_orig: str | None = None
+    sentence_orig: str | None = None
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    meta: dict[str, Any] | None = None
 
     def as_row(self) -> dict[str, Any]:
         """Return the claim as an ordered dict of the output columns."""
@@ -111,7 +132,7 @@ def to_json(claim: Claim) -> str:
         if isinstance(raw, Decimal):
             text = format_decimal(raw)
         else:
-            text = json.dumps(raw, ensure_ascii=False)
+            text = json.dumps(raw, ensure_ascii=False, default=str)
         parts.append(f"{json.dumps(name)}: {text}")
     return "{" + ", ".join(parts) + "}"
 
@@ -123,8 +144,8 @@ def from_mapping(data: dict[str, Any], *, doc: str = "") -> Claim:
     for key in ("value", "high"):
         if values.get(key) is not None and not isinstance(values[key], Decimal):
             values[key] = Decimal(str(values[key]))
-    for key in ("start", "end"):
-        if key in values:
+    for key in ("start", "end", "line"):
+        if values.get(key) is not None:
             values[key] = int(values[key])
     values.setdefault("doc", doc)
     return Claim(**values)

@@ -35,6 +35,13 @@ EXAMPLE_KEYS: dict[str, str] = {
     "time": STR,
     "clean": STR,
     "xfail": STR,
+    # periods.toml: the article's date, a period's ends, the region, the currency, a dateline's reference
+    "date": STR,
+    "start": STR,
+    "end": STR,
+    "region": STR,
+    "currency": STR,
+    "reference": STR,
 }
 
 _COMMON: dict[str, str] = {"id": STR, "note": STR, "examples": EXAMPLES, "counterexamples": STRS}
@@ -53,11 +60,16 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "exclusion": {**_COMMON, "pattern": STR, "numerals": STR, "kind": STR},
     # extraction: context
     "entity": {**_COMMON, "label": STR, "pattern": PATTERN},
-    "time": {**_COMMON, "pattern": STR, "attach": STR, "weak": BOOL, "day": BOOL, "follows": BOOL},
+    "time": {**_COMMON, "pattern": STR, "attach": STR, "weak": BOOL, "day": BOOL, "follows": BOOL, "carries": BOOL},
     "role": {**_COMMON, "pattern": STR, "role": STR, "position": STR, "after_role": STR},
     "entity_cue": {**_COMMON, "surface": STRS, "use": STR},
     "punctuation": {**_COMMON, "surface": STRS, "use": STR},
     "tag_class": {**_COMMON, "tags": STRS, "use": STR},
+    # comparable claims (periods.toml)
+    "period": {**_COMMON, "pattern": STR, "kind": STR, "start_month": INT, "add": INT, "region": STRS, "unit": STR, "anchor": STR},
+    "dateline": {**_COMMON, "pattern": STR, "scope": STR, "lines": INT},
+    "region": {**_COMMON, "region": STR, "surface": STRS},
+    "currency": {**_COMMON, "code": STR, "surface": STRS, "unit": STRS, "region": STRS},
     # cleaning
     "boilerplate": {
         **_COMMON, "pattern": STR, "position": STR, "drop": STRS, "keep": STRS, "max_length": INT, "resume": BOOL,
@@ -72,6 +84,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "t2s_fix": {**_COMMON, "wrong": STR, "right": STR},
     "t2s_keep": {**_COMMON, "char": STR},
     "t2s_particle": {**_COMMON, "char": STR, "right": STR, "keep_words": STRS},
+    # comparison across articles (zhclaims compare)
+    "compare": {**_COMMON, "use": STR, "surface": STRS, "canonical": STR, "keep": STRS, "pattern": STR},
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "unit": ("surface", "unit", "kind"),
@@ -89,6 +103,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "entity_cue": ("surface", "use"),
     "punctuation": ("surface", "use"),
     "tag_class": ("tags", "use"),
+    "period": ("pattern", "kind"),
+    "dateline": ("pattern", "scope"),
+    "region": ("region", "surface"),
+    "currency": ("code",),
     "boilerplate": ("pattern",),
     "inline_junk": ("pattern",),
     "classifier": (
@@ -98,6 +116,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "t2s_fix": ("wrong", "right"),
     "t2s_keep": ("char",),
     "t2s_particle": ("char", "right", "keep_words"),
+    "compare": ("use",),
 }
 
 #: Keys whose value is one of a fixed set: (section, key) -> allowed values.
@@ -107,13 +126,13 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
         "share", "predicate", "function", "partner", "subject_tag", "not_head_tag", "after_not_head_tag",
         "lead_in", "subject_skip", "clause_end", "list_end", "opening_bracket", "not_after", "governing",
         "place_tag", "heading_marker", "heading_stop", "record", "speech", "primary_list", "subject_skip_tag",
-        "reporting", "topic_head_tag", "list_closer", "report", "cumulative", "copula", "unit_noun", "subject_counter", "predicate_tag",
+        "reporting", "topic_head_tag", "list_closer", "report", "cumulative", "copula", "unit_noun", "subject_counter", "predicate_tag", "household_counter", "household", "name_tag", "age_predicate", "age_clause_tag", "source", "rank_by", "rank", "topic",
     ),
     ("tag_class", "use"): ("nominal", "stop", "function", "function_single", "predicative", "time", "cut_function"),
     ("qualifier", "position"): ("before", "after", "infix", "outside", "before_unit"),
     ("role", "position"): ("before", "after"),
     ("time", "attach"): ("before", "after", "between"),
-    ("punctuation", "use"): ("sentence_end", "sentence_close"),
+    ("punctuation", "use"): ("sentence_end", "sentence_close", "part_end"),
     ("role", "role"): ("from", "to", "delta"),
     ("role", "after_role"): ("from", "to", "delta"),
     ("unit", "kind"): ("count", "money", "percent", "area", "length", "weight", "age", "other"),
@@ -125,6 +144,17 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("qualifier", "qualifier"): ("approx", "gt", "ge", "lt", "le"),
     ("boilerplate", "position"): ("any", "top", "bottom", "tail"),
     ("numeral", "role"): ("digit", "small", "point", "fraction", "half", "sign"),
+    ("compare", "use"): (
+        "strip_before", "strip_after", "synonym", "generic", "skip_kind", "deictic_where", "implicit_where",
+        "now", "absolute_time", "attributive_branch", "record_verb", "place_synonym",
+    ),
+    ("period", "kind"): (
+        "year", "fiscal", "months", "day", "ten_days", "point", "until", "since", "from", "join", "span", "same",
+        "plan", "anchor", "ignore",
+    ),
+    ("period", "unit"): ("year", "month", "day"),
+    ("dateline", "scope"): ("head", "dropped"),
+    ("region", "region"): ("mainland", "HK", "MO", "TW"),
 }
 
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z_][\w-]*)\s*\]\]")
@@ -166,6 +196,10 @@ class RuleSet:
     rules: dict[str, list[Rule]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     dirs: list[Path] = field(default_factory=list)
+    #: the learned entity model the claims component uses: `auto` (the last `entity_model.json` of
+    #: the directories), `none` (the rule cascade alone: the default, as the candidates cost a
+    #: quarter to a third more time end to end on news) or a file path
+    entity_model: str = "none"
 
     def section(self, name: str) -> list[Rule]:
         """Return the rules of one section (empty list when there are none)."""
@@ -229,8 +263,10 @@ def _validate(section: str, data: dict[str, Any], path: Path, line: int) -> Rule
         if key not in data:
             raise RuleError(path, line, f"rule '{rule_id}': missing required key '{key}'")
     for example in data.get("examples", []):
-        if "text" not in example:
-            raise RuleError(path, line, f"rule '{rule_id}': an example without 'text'")
+        # a period example is a time string (its `text`, the sentence, is optional)
+        needed = "time" if section == "period" else "text"
+        if needed not in example:
+            raise RuleError(path, line, f"rule '{rule_id}': an example without '{needed}'")
         for key, value in example.items():
             kind = EXAMPLE_KEYS.get(key)
             if kind is None:

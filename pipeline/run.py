@@ -8,21 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import regex
 
 from .claim import Claim
+from .extraction.periods import ArticleInfo
 from .extraction.numbers import numeral_chars
 from .rules import RuleSet
+from .text.corpus import Article
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-#: File endings read as articles when a directory is given.
-ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+#: File endings of single-article files (corpora and PDF: `text.corpus.INPUT_FORMATS`).
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml")
 
 
 @dataclass(slots=True)
@@ -33,6 +36,10 @@ class Cleaned:
     warnings: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     why: list[str] = field(default_factory=list)
+    #: the kept lines before conversion (the input's own script), line for line as `text`
+    orig: str = ""
+    #: whether the article was written in traditional script (None: not known, clean text given)
+    traditional: bool | None = None
 
 
 def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
@@ -43,8 +50,13 @@ def clean_document(raw: str, *, fmt: str, rules: RuleSet) -> Cleaned:
 
     kept, dropped = strip_lines_report(markup_to_lines(raw, fmt), rules)
     text = to_simplified(kept, rules)
+    from .extraction.periods import is_traditional
+
     warnings = [f"corrupted bytes at line {c.line}: {c.text!r}" for c in find_corruptions(text)]
-    return Cleaned(text=text, warnings=warnings, dropped=[d.line for d in dropped], why=[d.why for d in dropped])
+    return Cleaned(
+        text=text, warnings=warnings, dropped=[d.line for d in dropped], why=[d.why for d in dropped], orig=kept,
+        traditional=is_traditional(kept, text),
+    )
 
 
 @dataclass(slots=True)
@@ -60,6 +72,12 @@ class Processed:
     why: list[str] = field(default_factory=list)
     #: characters of the decoded article before cleaning
     raw_chars: int = 0
+    #: the clean text before conversion (the input's own script)
+    orig: str = ""
+    #: the article's date and region (pipeline/extraction/periods.py), when claims were extracted
+    info: ArticleInfo | None = None
+    #: whether the article was written in traditional script (None: not known)
+    traditional: bool | None = None
 
 
 class StageError(Exception):
@@ -72,31 +90,98 @@ class StageError(Exception):
 
 
 def process_text(
-    raw: str, rules: RuleSet, nlp: Language | None, *, fmt: str = "txt", doc: str = "", from_clean: bool = False
+    raw: str, rules: RuleSet, nlp: Language | None, *, fmt: str = "txt", doc: str = "", from_clean: bool = False,
+    meta_date: date | str | None = None, default_date: date | str | None = None,
 ) -> Processed:
-    """Clean (unless `from_clean`) and extract (unless `nlp` is None) one decoded article; a failing stage raises StageError."""
+    """Clean (unless `from_clean`) and extract (unless `nlp` is None) one decoded article; a failing stage raises StageError.
+
+    The claims carry the article's date and region and their periods and currencies: the date is
+    `meta_date` (the article's metadata), else its dateline, else `default_date` (`--date`).
+    """
+    from .extraction.periods import annotate_claims, article_info
+
     stage = "clean"
+    info = None
     try:
-        cleaned = Cleaned(text=raw) if from_clean else clean_document(raw, fmt=fmt, rules=rules)
+        cleaned = Cleaned(text=raw, orig=raw) if from_clean else clean_document(raw, fmt=fmt, rules=rules)
         stage = "extract"
         claims = extract_text(cleaned.text, doc, nlp) if nlp is not None else []
+        if nlp is not None:
+            info = article_info(
+                cleaned.text, dropped=cleaned.dropped, meta_date=meta_date, default_date=default_date,
+                traditional=cleaned.traditional, rules=rules,
+            )
+            annotate_claims(claims, cleaned.text, info, rules=rules)
     except Exception as exc:  # noqa: BLE001 - named by stage for the caller (the batch reports it and goes on)
         raise StageError(stage, exc) from exc
     return Processed(
         doc=doc, text=cleaned.text, claims=claims, warnings=cleaned.warnings, dropped=cleaned.dropped, why=cleaned.why,
-        raw_chars=len(raw),
+        raw_chars=len(raw), orig=cleaned.orig, info=info, traditional=cleaned.traditional,
     )
 
 
-def process_file(path: Path, rules: RuleSet, nlp: Language | None, *, from_clean: bool = False) -> Processed:
-    """Read, clean (unless `from_clean`) and extract (unless `nlp` is None) one article file; a failing stage raises StageError."""
-    from .text.reader import read_article
+def process_article(
+    article: Article, rules: RuleSet, nlp: Language | None, *, from_clean: bool = False, default_date: date | str | None = None
+) -> Processed:
+    """Read (a file not read yet), clean (unless `from_clean`) and extract (unless `nlp` is None) one
+    `Article`; its claims carry the article's metadata and where each stands in the input, and are
+    dated by the metadata's date, else the dateline, else `default_date`. A failing stage raises StageError."""
+    from .text.corpus import load_article
+    from .text.meta import article_metadata
 
     try:
-        article = read_article(path)
+        article = load_article(article)
     except Exception as exc:  # noqa: BLE001
         raise StageError("read", exc) from exc
-    return process_text(article.text, rules, nlp, fmt=article.fmt, doc=doc_id(path), from_clean=from_clean)
+    try:
+        meta = article_metadata(article.text or "", article.fmt, article.meta if article.row else None)
+    except Exception as exc:  # noqa: BLE001
+        raise StageError("read", exc) from exc
+    processed = process_text(
+        article.text, rules, nlp, fmt=article.fmt, doc=article.id, from_clean=from_clean,
+        meta_date=meta["date"], default_date=default_date,
+    )
+    if processed.claims:
+        try:
+            place_claims(processed, article, meta)
+        except Exception as exc:  # noqa: BLE001
+            raise StageError("extract", exc) from exc
+    return processed
+
+
+def place_claims(processed: Processed, article: Article, meta: dict[str, Any] | None = None) -> None:
+    """Set each claim's article metadata (title, date, url, meta; read from the article unless
+    given), its line in the input and its quantity and sentence in the input's own script."""
+    from .text.markup import front_matter_end
+    from .text.meta import article_metadata
+    from .text.origin import Origin
+
+    raw = article.text or ""
+    if meta is None:
+        meta = article_metadata(raw, article.fmt, article.meta if article.row else None)
+    body = front_matter_end(raw)
+    if article.fmt == "html":
+        at = raw.find("<body")
+        body = max(body, at if at >= 0 else 0)
+    origin = Origin(raw, processed.orig or processed.text, processed.text, body_start=body)
+    for claim in sorted(processed.claims, key=lambda c: c.start):
+        claim.line = article.line if article.row else origin.line(claim.start, claim.end)
+        claim.quantity_orig = origin.quantity(claim.start, claim.end)
+        claim.sentence_orig = origin.sentence(claim.sentence, claim.start, claim.end)
+        claim.title, claim.date, claim.url = meta["title"], meta["date"], meta["url"]
+        claim.meta = meta["meta"]
+
+
+def process_file(
+    path: Path, rules: RuleSet, nlp: Language | None, *, from_clean: bool = False, default_date: date | str | None = None
+) -> Processed:
+    """Read, clean (unless `from_clean`) and extract (unless `nlp` is None) one article file, dated
+    `default_date` when neither its metadata nor its dateline dates it; a failing stage raises StageError."""
+    from .text.reader import article_format
+
+    fmt = "pdf" if path.suffix.lower() == ".pdf" else ("txt" if from_clean else article_format(path))
+    article = Article(doc_id(path), None, fmt, str(path))
+    return process_article(article, rules, nlp, from_clean=from_clean, default_date=default_date)
 
 
 def analyse(clean_text: str, nlp: Language) -> Doc:
@@ -215,6 +300,10 @@ def extract_text(clean_text: str, doc_id: str, nlp: Language, *, chunk_chars: in
                 if whole:
                     claim.context = make_context(clean_text, claim.start, claim.end)
                 claims.append(claim)
+        from .extraction.codes import assign_where_codes, place_codes
+
+        # a place of one chunk decides an ambiguous name of another, as in an unchunked text
+        assign_where_codes(claims, place_codes(getattr(nlp.tokenizer, "rules", None)))
     for claim in claims:
         claim.doc = doc_id
     return claims

@@ -33,13 +33,22 @@ def rows(claims) -> list[dict]:
     return [{k: v for k, v in json.loads(c.to_json()).items() if k != "doc"} for c in claims]
 
 
+def extraction_rows(claims) -> list[dict]:
+    """The rows without where they stand in the input (a spaCy Doc has no input file)."""
+    from pipeline.claim import SOURCE_FIELDS
+
+    return [{k: v for k, v in row.items() if k not in SOURCE_FIELDS} for row in rows(claims)]
+
+
 @pytest.mark.parametrize("text", TRADITIONAL)
 def test_api_traditional_text_gives_the_batch_claims(rules, text):
     nlp = zhclaims.load()
-    batch = rows(process_text(text, rules, nlp).claims)
+    batch = extraction_rows(process_text(text, rules, nlp).claims)
     assert batch  # every sentence has claims
-    assert rows(zhclaims.extract(text)) == batch
-    assert rows(nlp(text)._.claims) == batch  # the tokenizer converts as the cleaning stage does
+    claims = zhclaims.extract(text)
+    assert extraction_rows(claims) == batch
+    assert all(c.quantity_orig in text and c.sentence_orig in text for c in claims)  # in the input's own script
+    assert extraction_rows(nlp(text)._.claims) == batch  # the tokenizer converts as the cleaning stage does
     assert any(row["qualifier"] == "approx" for row in batch)
 
 

@@ -33,7 +33,9 @@ def test_cli_extract_writes_jsonl_in_field_order(tmp_path: Path):
     assert [(r["quantity"], r["start"]) for r in rows] == [(c.quantity, c.start) for c in expected]
     assert all(cleaned.text[r["start"]:r["end"]] == r["quantity"] for r in rows)
     assert list(rows[0]) == ["doc", "quantity", "context", "start", "end", "value", "high", "unit", "kind",
-                             "qualifier", "entity", "role", "where", "time", "sentence", "rule"]
+                             "qualifier", "entity", "role", "where", "time", "sentence", "rule", "where_code",
+                             "article_date", "region", "period_start", "period_end", "currency",
+                             "line", "quantity_orig", "sentence_orig", "title", "date", "url", "meta"]
     assert rows[0]["doc"] == "000_ed8c8fe637e82367" and rows[0]["quantity"] == "73个"
 
 
@@ -41,8 +43,9 @@ def test_cli_extract_csv_from_clean(tmp_path: Path):
     out = tmp_path / "claims.csv"
     result = runner.invoke(app, ["extract", str(REPO / "gold" / "002_f299fb9804765b73.clean.txt"), "--from-clean", "--format", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("doc,quantity,context")
+    raw = out.read_text(encoding="utf-8")
+    assert raw.startswith("\ufeffdoc,quantity,context")  # the byte-order mark Excel needs, on by default
+    lines = raw.lstrip("\ufeff").splitlines()
     text = (REPO / "gold" / "002_f299fb9804765b73.clean.txt").read_text(encoding="utf-8")
     import csv
     rows = list(csv.DictReader(lines))

@@ -184,6 +184,21 @@ def test_context_time_spans_carry_every_piece_rule(ctx):
         ("今年以来,全县累计新增就业1200人。", "1200人", "今年以来"),
         # the day of a report is no time of the figures reported
         ("统计处今日公布,本港失业率为3.9%。", "3.9%", None),
+        # words in corner quotes, closed or not, keep their own time
+        ("他前年回乡种田,「一季只能赚2万元」。", "2万元", None),
+        ("他前年回乡种田,说「种一季稻只能赚2万元,", "2万元", None),
+        ("她说:「今年每月要还3000元」。", "3000元", "今年"),
+        # 现在 inside 发现 + 在 is no time
+        ("记者发现在80名受访者中,有12人反对。", "80名", None),
+        # a list of times whose later part builds on an earlier one is one span, not shared out
+        ("元旦及元旦翌日,分别有40班和45班。", "40班", "元旦及元旦翌日"),
+        # 全年 scopes a later clause over a date of an earlier clause; a frequency does not
+        ("那一年,公司拿地12幅;全年销售额320亿元,同比增长15%。", "15%", "全年"),
+        ("去年收入上升,每月平均6万元,差距扩大到12倍。", "12倍", "去年"),
+        # a bare span right before a total or a change
+        ("门票两日共售出9100张。", "9100张", "两日"),
+        ("全县粮食产量十年增长1.5倍。", "1.5倍", "十年"),
+        ("一时间,全国60多个城市提出计划。", "60多个", "一时间"),
     ],
 )
 def test_context_time_of_claim(nlp, text, quantity, time):
@@ -238,6 +253,14 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         ("由柳州到南宁，每日开出列车12班。", "12班", "柳州", "place.name"),
         # places in a bracketed remark are examples of the count, not where of the later figure
         ("全省共有2个县（宁远、祁阳）财政收入突破百亿元。", "突破百亿元", "全省", "place.scope"),
+        # no place before the quantity: a scope word opening a later clause, not one in a predicate
+        ("去年新建文化广场12个,全县广场总数达到85个。", "12个", "全县", "place.scope"),
+        ("去年种植油菜3万亩,已成为全省油菜主产区。", "3万亩", None, None),
+        # a list of places before 分别 is shared out over the quantities
+        ("江苏常州和广西柳州增速最高,分别为20.5%和19.0%。", "19.0%", "广西柳州", "place.name"),
+        # a place inside a title is part of a name; a source whose data show the figures is no where
+        ("《2024广东发展报告》等12部作品获奖。", "12部", None, None),
+        ("国家统计局的最新数据显示,去年电池出货量超过900万块。", "超过900万块", None, None),
     ],
 )
 def test_context_where_of_claim_and_its_rule(nlp, text, quantity, where, rule):

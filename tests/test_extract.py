@@ -296,3 +296,180 @@ def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity
 )
 def test_extract_entity_quantity_before_de(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # the household named right before the count of its members
+        ("王大明一家5口挤在10坪的铁皮屋里", "5口", "王大明一家", "entity.household"),
+        # a headline's count: the household the story names after it
+        ("寒冬小屋 4口无处栖身。张小华全家靠打零工维生，每月仅赚8000元", "4口", "张小华全家", "entity.household"),
+        # a noun after the count is what it counts
+        ("村里新打了3口水井", "3口", "水井", "entity.np_after"),
+    ],
+)
+def test_extract_entity_household(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a sentence naming nothing: what the paragraph's last quantity of the same kind measured
+        ("绍兴市一季度税收收入为820亿元，居全省首位。湖州市紧跟其后，达790亿元。", "790亿元", "税收收入", "entity.previous_sentence"),
+        # a new paragraph starts afresh
+        ("绍兴市一季度税收收入为820亿元。\n湖州市紧跟其后，达790亿元。", "790亿元", None, ""),
+    ],
+)
+def test_extract_entity_previous_sentence(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a space between a Latin word and the number does not part them
+        ("乙市以GDP 2380.5亿元排名第七。", "2380.5亿元", "GDP"),
+        # a phrase inside a bracket stops at the bracket that opens it
+        ("甲市经济总量（GDP 4120亿元）领先乙市。", "4120亿元", "GDP"),
+    ],
+)
+def test_extract_entity_phrase_before_latin_word(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a code of Latin letters and digits is a name inside the noun phrase
+        ("由南宁到桂林，每日只有一班D8365动车。", "一班", "D8365动车"),
+        ("航空公司新购入3架A350客机。", "3架", "A350客机"),
+    ],
+)
+def test_extract_entity_code_in_phrase(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a verb right after the number opens a relative clause up to 的: the noun after it is counted
+        ("全国46个开通地铁线路的城市中，有12座城市建了有轨电车。", "46个", "城市"),
+        ("这8.2%没有明显症状的患者最难发现。", "8.2%", "患者"),
+        # a noun after the number: 的 ends the phrase (社区|的缩影)
+        ("这是全县12个安置社区的缩影。", "12个", "安置社区"),
+    ],
+)
+def test_extract_entity_relative_clause_after_quantity(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a comparison's base after 较 is no part of what changes, a name as much as a time
+        ("教育开支较前任局长任内增加120亿元。", "120亿元", "教育开支"),
+        ("失业率较上季上升0.3个百分点。", "0.3个百分点", "失业率"),
+    ],
+)
+def test_extract_entity_base_of_comparison_dropped(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a short clause about the holder between the age and 的
+        ("她每天帮82岁行动不便的外婆翻身。", "82岁", "外婆", "entity.age_holder"),
+        # a noun between the age and 的 is the holder itself
+        ("墓园里有一座未满17岁少女的墓。", "17岁", "少女", "entity.np_after"),
+        # a count of the holders after 的
+        ("最小3岁的4名孙子都由她照顾。", "3岁", "孙子", "entity.age_holder"),
+        # an age word: the sentence's subject
+        ("著名画家周某在杭州病逝，享年91岁。", "91岁", "著名画家周某", "entity.age_subject"),
+    ],
+)
+def test_extract_entity_age(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # the last item of a list is an item whatever jieba tags it (来电: a verb)
+        ("甲宝、乙宝、来电3家企业的份额分别为41%、33%和9%。", "9%", "来电"),
+        ("甲宝、乙宝、来电3家企业的份额分别为41%、33%和9%。", "41%", "甲宝"),
+    ],
+)
+def test_extract_entity_respectively_last_item_any_tag(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # the figure a ranking is by measures the topic stated before, across paragraphs
+        ("一季度，浙江省税收收入为812亿元，居全国首位。\n江苏省以790亿元排名第二，广东省以702亿元排名第三。", "702亿元", "税收收入", "entity.ranking"),
+        # its own clause names what it measures: that stays
+        ("一季度，浙江省税收收入为812亿元。\n江苏省财政收入以790亿元排名第二。", "790亿元", "财政收入", "entity.subject"),
+    ],
+)
+def test_extract_entity_ranking(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # 占B的X% opening its clause: the share's subject is the earlier clause's
+        ("全县有效灌溉面积38万亩，占耕地面积的62%。", "62%", "有效灌溉面积"),
+        # a share noun before the figure names what it measures
+        ("全市制造业增加值1200亿元，占全部工业比重超过四成。", "超过四成", "全部工业比重"),
+        # a share followed by its source: the part named after 来自
+        ("受访学生中，其余8%来自私立学校及国际学校。", "8%", "私立学校及国际学校"),
+    ],
+)
+def test_extract_entity_share(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # as many persons as a count just before are those persons
+        ("警方昨日再拘捕三名少年，年龄介乎15至17岁，三人涉嫌纵火。", "三人", "少年", "entity.same_count"),
+        # no count of as many before: the counter
+        ("警方昨日拘捕四名少年，三人涉嫌纵火。", "三人", "人", "entity.subject_counter"),
+    ],
+)
+def test_extract_entity_same_count(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a function word right after the number opens a short relative clause up to 的
+        ("议会以62票对38票的表决结果通过了该法案。", "62票", "表决结果"),
+    ],
+)
+def test_extract_entity_relative_clause_after_function_word(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a verb after 的 closing the clause is what the figure measures
+        ("受外需疲弱影响，全市仍保持4.5%的增长。", "4.5%", "增长"),
+    ],
+)
+def test_extract_entity_verb_after_de(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity

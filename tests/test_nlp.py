@@ -27,3 +27,15 @@ def test_nlp_split_sentences(text, sentences):
 def test_nlp_sentence_end_comes_from_rules(rules):
     pattern = sentence_end_pattern(rules)
     assert pattern.match("。”") is not None and pattern.match("；") is None
+
+
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        # a word the HMM made of a counter and the verb after it is cut at the quantity's end
+        ("仅8人不获提名", ["仅", "8", "人", "不获", "提名"]),
+        ("另有6宗属输入个案", ["另有", "6", "宗", "属", "输入", "个案"]),
+    ],
+)
+def test_nlp_new_word_cut_at_quantity_end(nlp, text, words):
+    assert [t.text for t in nlp(text)] == words

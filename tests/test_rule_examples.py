@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.tools.rulecheck import EXTRACTION_SECTIONS, run_rule_examples
+from pipeline.tools.rulecheck import COMPARABLE_SECTIONS, EXTRACTION_SECTIONS, run_comparable_examples, run_rule_examples
 from pipeline.rules import load_rules
 
 _RULES = [r for r in load_rules().all() if r.section in EXTRACTION_SECTIONS]
@@ -14,6 +14,16 @@ _RULES = [r for r in load_rules().all() if r.section in EXTRACTION_SECTIONS]
 def test_rule_examples_pass(rule, nlp, rules):
     count, _xfailed, failures = run_rule_examples(rule, nlp, rules)
     assert not failures, "\n".join(str(f) for f in failures)
+
+
+_COMPARABLE = [r for r in load_rules().all() if r.section in COMPARABLE_SECTIONS]
+
+
+@pytest.mark.parametrize("rule", _COMPARABLE, ids=[f"{r.section}:{r.id}" for r in _COMPARABLE])
+def test_rule_examples_comparable_pass(rule, nlp, rules):
+    # periods.toml: every period, dateline, region and currency example, each with the article's date or region
+    count, failures = run_comparable_examples(rule, nlp, rules)
+    assert count and not failures, "\n".join(str(f) for f in failures)
 
 
 def test_rule_examples_cover_every_unit_rule():

@@ -1,6 +1,8 @@
 """Render the displaCy page of a seed article and take a screenshot of it with headless Chromium.
 
 Usage: python tools/screenshot.py [ARTICLE] [-o docs/explain-seed.png]   (or `make docs`)
+       python tools/screenshot.py --compare docs/compare-example.jsonl -o docs/compare.png
+       (the `zhclaims compare --all --html` page of invented claim rows, side by side)
 
 Needs Chromium (Debian: `apt-get install chromium`) and a CJK font (`fonts-wqy-microhei` or
 `fonts-noto-cjk`), else the Chinese text is drawn as empty boxes. The test suite does not use it.
@@ -42,10 +44,21 @@ def write_page(article: Path, html: Path) -> int:
     return len(result.claims)
 
 
-def screenshot(html: Path, png: Path, browser: str) -> None:
-    """Take a 1280x2000 screenshot of a local HTML file with headless Chromium."""
+def write_compare_page(claims: Path, html: Path) -> int:
+    """Write the `zhclaims compare --all` page of a claims file; return its group count."""
+    from pipeline.rules import load_rules
+    from pipeline.tools.compare import CompareRules, compare_claims, read_claim_rows, render_html
+
+    report = compare_claims(read_claim_rows([claims]), CompareRules.from_rules(load_rules()))
+    html.write_text(render_html(report, all_groups=True), encoding="utf-8")
+    return len(report.groups)
+
+
+def screenshot(html: Path, png: Path, browser: str, size: str = "1280,2000") -> None:
+    """Take a screenshot (default 1280x2000) of a local HTML file with headless Chromium."""
     png.parent.mkdir(parents=True, exist_ok=True)
-    command = [browser, *CHROMIUM_FLAGS, f"--screenshot={png}", html.resolve().as_uri()]
+    flags = [f for f in CHROMIUM_FLAGS if not f.startswith("--window-size")] + [f"--window-size={size}"]
+    command = [browser, *flags, f"--screenshot={png}", html.resolve().as_uri()]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
     if not png.exists() or png.stat().st_size == 0:
         raise RuntimeError(f"{browser} wrote no screenshot to {png}")
@@ -56,7 +69,16 @@ def main() -> int:
     parser.add_argument("article", nargs="?", type=Path, default=DEFAULT_ARTICLE)
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--browser", default=shutil.which("chromium") or shutil.which("chromium-browser") or "chromium")
+    parser.add_argument("--compare", type=Path, help="a claims file: screenshot its `zhclaims compare` page instead")
     args = parser.parse_args()
+    if args.compare is not None:
+        output = args.output if args.output != DEFAULT_OUTPUT else REPO / "docs" / "compare.png"
+        with tempfile.TemporaryDirectory() as tmp:
+            html = Path(tmp) / "compare.html"
+            groups = write_compare_page(args.compare, html)
+            screenshot(html, output, args.browser, size="1280,900")
+        print(f"wrote {output}: {args.compare.name}, {groups} groups", file=sys.stderr)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         html = Path(tmp) / "explain.html"
         claims = write_page(args.article, html)

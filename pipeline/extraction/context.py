@@ -13,12 +13,14 @@ from functools import cache
 import regex
 from spacy.tokens import Doc, Span, Token
 
-from .nlp import builtin_sentence_end, sentence_end_pattern
+from .nlp import builtin_sentence_end, punctuation, sentence_end_pattern
 from ..rules import Rule, RulePattern, RuleSet
 
 _BRACKETS = set("“”‘’「」『』()（）《》")
 _PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+$")
 _HAS_DIGIT = regex.compile(r"[0-9０-９]")
+#: A code of Latin letters then digits (G79, A380, M2): a name, part of a noun phrase, no number.
+_CODE = regex.compile(r"^[A-Za-z]+[0-9][A-Za-z0-9]*$")
 _CLAUSE_END = regex.compile(r"[,，;；:：]")
 _SCOPE = regex.compile(r"^全")
 #: Characters before and after a quantity that role cues are looked for in (cues end where it starts).
@@ -51,6 +53,7 @@ class ContextRules:
         self.weak_times = frozenset(r.id for r, _ in times if r.get("weak"))
         self.day_times = frozenset(r.id for r, _ in times if r.get("day"))
         self.following_times = frozenset(r.id for r, _ in times if r.get("follows"))
+        self.carrying_times = frozenset(r.id for r, _ in times if r.get("carries"))
         self.roles = [(r, RulePattern(r)) for r in rules.section("role")]
         cues: dict[str, list[str]] = {}
         for rule in rules.section("entity_cue"):
@@ -68,11 +71,13 @@ class ContextRules:
         self.function_words = frozenset(cues.get("function", []))
         self._not_noun = tuple(sorted({*self.function_words, *cues.get("lead_in", []), *cues.get("skip_before", [])}, key=len, reverse=True))
         self.list_closers = frozenset(cues.get("list_closer", []))
+        self.copulas = frozenset(cues.get("copula", []))
         tags: dict[str, list[str]] = {}
         for rule in rules.section("tag_class"):
             tags.setdefault(rule.get("use"), []).extend(rule.get("tags"))
         self.tag_classes = {use: tuple(dict.fromkeys(found)) for use, found in tags.items()}
         self.sentence_end = sentence_end_pattern(rules)
+        self.part_ends = tuple(punctuation(rules, "part_end"))
         separators = set(self.list_separators)
         # a marker that is also a list separator (与) cannot tell a comparison's base from a list item
         self.base_markers = frozenset(m for m in self.markers if m not in separators)
@@ -85,6 +90,7 @@ class ContextRules:
         self.reports = tuple(sorted(set(cues.get("report", [])), key=len, reverse=True))
         self.cumulative = tuple(cues.get("cumulative", []))
         self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
+        self.topics = tuple(cues.get("topic", []))
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
         """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
@@ -93,7 +99,7 @@ class ContextRules:
             self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers,
             self.list_closers, t.get("nominal", ()), t.get("stop", ()), t.get("function", ()),
             t.get("function_single", ()), t.get("predicative", ()), t.get("time", ()), t.get("cut_function", ()),
-            self.sentence_end,
+            self.sentence_end, self.copulas,
         )
 
     # -- time -----------------------------------------------------------------------------------
@@ -162,18 +168,22 @@ class ContextRules:
     ) -> tuple[str | None, str | None]:
         """The time expression (of the sentence's `time_spans`, with its rule ids) that scopes the
         quantity at q_start: the nearest before it in its own clause, a date over a frequency
-        (去年每月…); else the nearest date before it in the sentence (a semicolon does not end it),
-        else a frequency; with `own_clause` (an age) only a time of its own clause. A time after a comparison marker (比2019年同期, 较上年) is the base of a
+        (去年每月…); else the nearest date (or `carries` time: 全年) before it in the sentence (a
+        semicolon does not end it), else a frequency; with `own_clause` (an age) only a time of its own clause. A time after a comparison marker (比2019年同期, 较上年) is the base of a
         comparison, not it; a time written as X的 right before a quantity scopes that one only (also
         the base value of a comparison: 比2017年的|2073亿元); a
-        time inside 「…」 or 『…』 scopes only a quantity inside the same quote."""
+        time inside 「…」 or 『…』 scopes only a quantity inside the same quote, and none after a
+        `topic` cue of its clause (关于2025年计划的报告: a document's topic)."""
         found: list[tuple[int, str, str]] = []
         after: tuple[str, str] | None = None
         quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(sentence)] if "「" in sentence or "『" in sentence else []
+        speech = _open_quote(sentence, q_start) if quotes or "「" in sentence or "『" in sentence else -1
         for start, end, text, rule_id in times:
             quote = next(((a, b) for a, b in quotes if a < start and end < b), None)
             if quote is not None and not quote[0] < q_start < quote[1]:
                 continue  # 在「2019年新春」活动中捐出5万元: a name or another's words
+            if start < speech:
+                continue  # 7年前他病倒,「一年只能赚3万元」: the speaker's words keep their own time
             if start >= q_start:
                 if not own_clause:  # not an age (37岁的某某|今年1月…)
                     after = after or self._time_after(sentence, start, text, rule_id, q_start, quantities)
@@ -184,6 +194,8 @@ class ContextRules:
                 continue
             if self.records and sentence.startswith(self.records, end):
                 continue  # 创今年新高: part of a record
+            if self.topics and any(word in sentence[clause_start(sentence, start) : start] for word in self.topics):
+                continue  # 关于2025年计划的报告: the topic of a document
             if sentence.startswith("的", end) and (any(s == end + 1 for s, _ in quantities) or _DIGIT_AT.match(sentence, end + 1)):
                 # "年初的21.7%", "2012年的1.8": scopes the number right after it only
                 if q_start == end + 1:
@@ -201,7 +213,12 @@ class ContextRules:
         chosen = [f for f in in_clause if f in strong] or in_clause
         if own_clause:  # an age: only a time of its own clause (他去年10月… 5岁的女儿)
             return (chosen[-1][1], chosen[-1][2]) if chosen else (None, None)
-        chosen = chosen or strong or found
+        # no time in its own clause: the nearest date before it, or a weak time that carries (全年)
+        ends = {e for _, e, _, _ in times}
+        chosen = chosen or [
+            f for f in found
+            if f in strong or self.carrying_times & set(f[2].split("+")) and f[0] not in ends  # 去年全年 restates 去年
+        ] or found
         if chosen[-1][0] < own and self._running_total(sentence[own:q_start]) and self.day_times & set(chosen[-1][2].split("+")):
             return None, None  # 今日新增…,累计…: the day does not scope the running total
         return chosen[-1][1], chosen[-1][2]
@@ -240,11 +257,45 @@ class ContextRules:
                 continue
             if len(chain) > 1 and len({times[k] for k in chain}) == 1 and times[chain[0]]:
                 parts = regex.split(separators, times[chain[0]])
-                if len(parts) == len(chain) and all(parts):
+                if len(parts) == len(chain) and all(parts) and not _builds_on(parts):
                     for k, part in zip(chain, parts):
                         out[k] = part
             chain = [i] if i < len(quantities) else []
         return out
+
+    def distribute_wheres(
+        self, ents: list[Span], sent_start: int, sentence: str, quantities: list[tuple[int, int]], wheres: list[str | None]
+    ) -> list[str | None]:
+        """Wheres of a sentence's quantities, a list of places (甲市和乙市…分别增长5%和6%) shared out over
+        a list of as many quantities after a `respectively` cue: the first gets 甲市, the second 乙市."""
+        out = list(wheres)
+        if not self.respectively or not any(word in sentence for word in self.respectively):
+            return out
+        chain: list[int] = []
+        for i in range(len(quantities) + 1):
+            if i < len(quantities) and chain and sentence[quantities[chain[-1]][1] : quantities[i][0]] in self.list_separators:
+                chain.append(i)
+                continue
+            if len(chain) > 1 and len({wheres[k] for k in chain}) == 1 and wheres[chain[0]]:
+                places = self._place_list(ents, sent_start, sentence, wheres[chain[0]], quantities[chain[0]][0])
+                if len(places) == len(chain) and any(w in sentence[places[-1].end_char - sent_start : quantities[chain[0]][0]] for w in self.respectively):
+                    for k, place in zip(chain, places):
+                        out[k] = place.text
+            chain = [i] if i < len(quantities) else []
+        return out
+
+    def _place_list(self, ents: list[Span], sent_start: int, sentence: str, text: str, before: int) -> list[Span]:
+        """The run of entities joined by list separators (甲市、乙市和丙市) that holds the last entity
+        `text` ending before `before` (a sentence offset)."""
+        at = next((k for k in range(len(ents) - 1, -1, -1) if ents[k].text == text and ents[k].end_char - sent_start <= before), None)
+        if at is None:
+            return []
+        first = last = at
+        while first > 0 and sentence[ents[first - 1].end_char - sent_start : ents[first].start_char - sent_start] in self.list_separators:
+            first -= 1
+        while last + 1 < len(ents) and ents[last + 1].end_char - sent_start <= before and sentence[ents[last].end_char - sent_start : ents[last + 1].start_char - sent_start] in self.list_separators:
+            last += 1
+        return ents[first : last + 1]
 
     def _is_weak(self, rule_ids: str) -> bool:
         """True when a time is a frequency (a `weak` time rule: 每月)."""
@@ -284,16 +335,24 @@ class ContextRules:
 
     # -- where ----------------------------------------------------------------------------------
     def where_of(
-        self, ents: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None = None
+        self, ents: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None = None,
+        q_end: int | None = None,
     ) -> tuple[str | None, str | None]:
         """The place or organisation that scopes the quantity, with the id of the entity rule that
         found it: the nearest entity before it in the same clause (but a proper name opening the
         sentence over a later 全X scope word that restates it: 庆阳市…,全市…), else the nearest one
-        before it that opens a clause of the sentence. A partner after 对, 与 … (全省对东盟出口) is
+        before it that opens a clause of the sentence (a 全X scope word restates only a name of its
+        own part of the sentence: 香港…;全港… keeps 全港), else a 全X scope word that opens a later clause
+        (新建广场12个,全县广场总数…: not one inside a predicate, 成为全省…). A partner after 对, 与 … (全省对东盟出口) is
         no where, unless the quantity follows it at once (对佛山120家企业的调查); so is an
-        organisation that is a speaker's affiliation, and places a count counts. `openers` (of all
+        organisation that is a speaker's affiliation, places a count counts, and places inside a
+        title (《…》). With no place before the quantity, a body right after it (its end
+        `q_end`: 15名|德国议会|议员) or a later 全X scope word (see `_later_scope`). `openers` (of all
         the sentence's entities, see `openers`) may be given when several quantities share a
         sentence."""
+        if "《" in sentence:  # 《2026中国发展报告》: a place inside a title is part of a name
+            titles = [(sent_start + m.start(), sent_start + m.end()) for m in _TITLE.finditer(sentence)]
+            ents = [e for e in ents if not _overlaps_any(e.start_char, e.end_char, titles)]
         partners = self._partners(ents, sent_start, sentence)
         before = [
             e for e in ents
@@ -302,9 +361,10 @@ class ContextRules:
             and not (e.label_ == "ORG" and self._is_speaker(e, sentence, e.end_char - sent_start, q_start))
         ]
         if not before:
-            return None, None
+            return self._later_scope(ents, partners, sent_start, q_start, sentence, openers, q_end)
         clause_from = sent_start + clause_start(sentence, q_start)
         same_clause = [e for e in before if e.start_char >= clause_from]
+        all_openers = openers
         if openers is None:
             openers = self.openers(before, sent_start, sentence)
         openers = [e for e in openers if e.end_char <= sent_start + q_start and e in before]
@@ -314,13 +374,33 @@ class ContextRules:
         if same_clause:
             chosen = same_clause[-1]
             if _SCOPE.match(chosen.text):
-                restated = [e for e in openers if not _SCOPE.match(e.text) and e.end_char <= chosen.start_char and chosen.text[1:2] in e.text]
+                restated = [e for e in openers if not _SCOPE.match(e.text) and e.end_char <= chosen.start_char and chosen.text[1:2] in e.text
+                            and not any(m in sentence[e.end_char - sent_start : chosen.start_char - sent_start] for m in self.part_ends)]
                 chosen = restated[-1] if restated else chosen
         elif openers:
             chosen = openers[-1]
+        if chosen is None:
+            return self._later_scope(ents, partners, sent_start, q_start, sentence, all_openers, q_end)
         if chosen is None or self._counted(sentence, sent_start, chosen, before, q_start):
             return None, None
         return chosen.text, chosen.id_ or None
+
+    def _later_scope(
+        self, ents: list[Span], partners: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None,
+        q_end: int | None = None,
+    ) -> tuple[str | None, str | None]:
+        """(text, rule id) of a body right after the quantity (15名|德国议会|议员: whose members are
+        counted; not a place, mostly the counted thing's origin: 27个|非洲|国家), else of the first 全X scope word after the quantity that opens a clause of the
+        sentence (新建广场12个,全县广场总数…), else (None, None)."""
+        if q_end is not None:
+            attached = next((e for e in ents if e.start_char == sent_start + q_end and e.label_ == "ORG"), None)
+            if attached is not None:
+                return attached.text, attached.id_ or None
+        later = [e for e in ents if e.start_char >= sent_start + q_start and _SCOPE.match(e.text) and e not in partners]
+        if not later:
+            return None, None
+        opening = self.openers(later, sent_start, sentence) if openers is None else [e for e in later if e in openers]
+        return (opening[0].text, opening[0].id_ or None) if opening else (None, None)
 
     def _counted(self, sentence: str, sent_start: int, ent: Span, before: list[Span], q_start: int) -> bool:
         """True when the entity closes a list of places right before the quantity, which counts
@@ -357,8 +437,11 @@ class ContextRules:
         return out
 
     def _is_partner(self, sentence: str, local: int) -> bool:
-        """True when a partner word (`partner` cues: 对, 与 …) comes right before `local`."""
-        return any(sentence.endswith(word, 0, local) for word in self.partners)
+        """True when a partner word (`partner` cues: 对, 与 …) or a comparison marker (比全国…: the
+        base of a comparison) comes right before `local`."""
+        return any(sentence.endswith(word, 0, local) for word in self.partners) or any(
+            sentence.endswith(word, 0, local) for word in self.base_markers
+        )
 
     def openers(self, ents: list[Span], sent_start: int, sentence: str) -> list[Span]:
         """The entities that open a clause of the sentence, after a preposition (在, 对 …) or a
@@ -419,6 +502,32 @@ def _match_at(pieces: list[tuple[Rule, RulePattern]], text: str, pos: int) -> tu
         if match is not None and match.end() > pos and (best is None or match.end() > best[0]):
             best = (match.end(), rule.id)
     return best
+
+
+def _builds_on(parts: list[str]) -> bool:
+    """True when a later part of a list of times starts with the end of an earlier one (中秋节及中秋节翌日,
+    9月1日中秋节及中秋节翌日): one span of days, not a list of times.
+
+    >>> _builds_on(["中秋节", "中秋节翌日"]), _builds_on(["2018年", "2019年"])
+    (True, False)
+    """
+    return any(
+        b.startswith(a[-n:]) for k, a in enumerate(parts) for b in parts[k + 1 :] for n in range(2, len(a) + 1)
+    )
+
+
+def _open_quote(sentence: str, pos: int) -> int:
+    """Start of the corner quote (「…」, 『…』, closed or still open) that `pos` is inside, else -1."""
+    depth = 0
+    for k in range(pos - 1, -1, -1):
+        char = sentence[k]
+        if char in "」』":
+            depth += 1
+        elif char in "「『":
+            if depth == 0:
+                return k
+            depth -= 1
+    return -1
 
 
 def _in_remark(sentence: str, local: int, q_start: int) -> bool:
@@ -490,6 +599,8 @@ class PhraseCues:
     cut_function_tags: tuple[str, ...] = ()
     #: the rules' sentence end (`[[punctuation]]`); None: the built-in rules'
     sentence_end: regex.Pattern[str] | None = None
+    #: the verbs joining a subject to its value (为, 是: `copula` cues), passed over right after a quantity
+    copulas: frozenset[str] = frozenset()
 
     def is_scope(self, token: Token) -> bool:
         """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
@@ -514,7 +625,7 @@ class PhraseCues:
         text = token.text
         if text in self.function_words or text in self.predicates or text in self.verbal or text in _BRACKETS:
             return False
-        if _PUNCT.match(text) or _HAS_DIGIT.search(text) or self.is_blocked(token) or self.is_scope(token):
+        if _PUNCT.match(text) or _HAS_DIGIT.search(text) and not _CODE.match(text) or self.is_blocked(token) or self.is_scope(token):
             return False
         return token.tag_.startswith(self.nominal_tags) or token.tag_.startswith("a") and not token.tag_.startswith("ad")
 
@@ -545,7 +656,7 @@ def _is_stop(token: Token, collected: bool, cues: PhraseCues) -> bool:
         return False
     if cues.is_blocked(token) or cues.is_scope(token):
         return True
-    if _PUNCT.match(text) or _HAS_DIGIT.search(text):
+    if _PUNCT.match(text) or _HAS_DIGIT.search(text) and not _CODE.match(text):
         return True
     if text in cues.attributive:
         return False
@@ -631,11 +742,13 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         text = token.text[max(0, start - token.idx) :]
         if token.text == "的":
             if last is not None and last.tag_.startswith("n") and last.text not in cues.attributive and not (
-                verb_first and tokens[_first_index(tokens, out, k)].text in cues.predicates
+                verb_first and _is_verb_word(tokens[_first_index(tokens, out, k)], cues)
             ):
                 break  # 10个社区|的缩影; but 90多个|发布规划的|城市 is a relative clause
             out, last, verb_first, noun, k = "", None, False, False, k + 1
             continue
+        if noun and token.text in cues.base_markers:
+            break  # 教育开支|较前任…: a comparison's base follows the noun
         if noun and _ends_after(tokens, k, cues):
             break  # 4个展馆|工作，, 20名护士|当值, 约900名地盘工人|今日: the predicate after the noun
         if token.text in _OPENERS and not out:
@@ -650,10 +763,18 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
                 out += "".join(t.text for t in tokens[k : close + 1])
                 last, k = tokens[close], close + 1
                 continue
+        if k == 0 and text == token.text and (
+            len(text) == 1 and text in cues.function_words and cues.is_verbal(token)
+            or text in cues.copulas and k + 1 < len(tokens) and cues.is_nominal(tokens[k + 1])
+        ):
+            k += 1  # 6宗|属|输入个案, 四分一|为|派驻人员: a verb of one character that is a function word, or a copula, right after the number
+            continue
         verbal = cues.is_verbal(token)
         predicate = token.text in cues.attributive and not _modifies_next(tokens, k, cues)
         if predicate or _is_stop(token, bool(out), cues) and not (not out and verbal):
-            after = _relative_clause_end(tokens, k) if (verbal or predicate) and not relative else None
+            # 51票|对50票的|表决结果, 64GB|和128GB的|容量: a second figure joined to the first, then 的
+            joined = not out and k + 1 < len(tokens) and _HAS_DIGIT.search(tokens[k + 1].text) and token.tag_.startswith(("c", "p"))
+            after = _relative_clause_end(tokens, k) if (verbal or predicate or joined) and not relative else None
             if after is None:
                 break
             out, last, verb_first, relative, noun, k = "", None, False, True, False, after
@@ -684,6 +805,13 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
     if out and last is not None and out == last.text and cues.is_function(last):
         return ""  # 七倍|多, 4人|一起: a function word names nothing
     return _balance(out)
+
+
+def _is_verb_word(token: Token, cues: PhraseCues) -> bool:
+    """True for a verb by its tag (开通, 没有; not a verbal noun) or a listed predicate (来自): a phrase
+    it opens up to 的 is a relative clause (59个|开通地铁的|城市); a listed verbal word that jieba
+    tags otherwise (新建) may modify a noun (10个|新建社区|的缩影)."""
+    return token.tag_.startswith("v") and token.tag_ != "vn" and token.text not in cues.attributive or token.text in cues.predicates
 
 
 def _first_index(tokens: list[Token], out: str, k: int) -> int:
@@ -773,8 +901,13 @@ def np_before(doc: Doc, end: int, floor: int, max_chars: int = 16, cues: PhraseC
             inside = tokens[open_at + 1 : k] if open_at is not None else []
             if open_at is None or len("".join(t.text for t in inside)) > 4 or any(cues.is_verbal(t) for t in inside):
                 break  # 金融机构（含外资）|本外币贷款余额: a remark before the phrase; 村(社区)|干部 goes on
-        if pieces and token.text in cues.base_markers and not _is_nominal_run(pieces, cues):
-            pieces, k = [], k - 1  # 失业率|较|第一季: what was read is the base of a comparison
+        if pieces and token.text in cues.base_markers:
+            pieces, k = [], k - 1  # 失业率|较|第一季, 较|某某任内|增加: what was read is the base of a comparison, a time or not
+            continue
+        if pieces and token.text in _OPENERS and not any(t.text == _OPENERS[token.text] for t in pieces):
+            break  # 经济总量（|GDP 5136亿元）: the phrase is inside a bracket that opens here
+        if not pieces and token.text.isspace() and k > 0 and tokens[k - 1].tag_ == "eng" and k == len(tokens) - 1:
+            k -= 1  # GDP| |3538亿元: a space between a Latin word and the number joins them
             continue
         if not pieces and (_passed_before_head(tokens, k, cues) or subject and _is_predicative(token, cues)):
             k, subject = k - 1, True
@@ -920,12 +1053,6 @@ def _predicate_at(doc: Doc, at: int, cues: PhraseCues) -> bool:
     return not _PUNCT.match(token.text)
 
 
-def _is_nominal_run(pieces: list[Token], cues: PhraseCues) -> bool:
-    """True when the words read so far are a noun phrase of their own, not a comparison's base:
-    no time expression among them (a base is a time: 较|第一季, 比|上月)."""
-    return not any(cues.is_blocked(t) or t.tag_.startswith(("t", "m")) for t in pieces)
-
-
 def _balance(text: str) -> str:
     """Drop unbalanced brackets at the edges of a phrase.
 
@@ -1008,6 +1135,9 @@ def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cue
             continue
         if items:
             last = np_after(doc, segment[0].idx, limit, cues=cues)
+            first = segment[0]
+            if not last and not _PUNCT.match(first.text) and not _HAS_DIGIT.search(first.text) and not cues.is_blocked(first):
+                last = first.text  # 甲电、乙电、来电|4家: the last item of a list is its first word, whatever its tag
             closers = sorted(cues.list_closers, key=len, reverse=True)
             if closers:
                 last = regex.split("|".join(regex.escape(c) for c in closers), last, maxsplit=1)[0]

@@ -22,15 +22,21 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..claim import Claim
+from .codes import assign_where_codes, place_codes
 from .context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
 from .quantities import Quantity, QuantityMatcher
 from ..rules import RuleSet, load_rules
 from .tables import TableCell, cell_at, table_cells
+from .candidates import EntityModel, EntitySite, entity_candidates, find_model, load_model
 
 #: doc.user_data key of the claims, as plain data (see Claim.to_data).
 CLAIMS_KEY = "zhclaims.claims"
+#: doc.user_data key of every claim's entity candidates (text, branches, cascade, features), in the
+#: order of the claims, kept when the component's `collect_candidates` is set (training reads them).
+CANDIDATES_KEY = "zhclaims.entity_candidates"
 #: doc.user_data keys of per-doc caches of the phrase readers, dropped when the component is done.
-_CACHE_KEYS = ("zhclaims.token_starts", "zhclaims.text")
+_HOUSEHOLDS_KEY = "zhclaims.households"
+_CACHE_KEYS = ("zhclaims.token_starts", "zhclaims.text", "zhclaims.noun_runs", _HOUSEHOLDS_KEY)
 
 
 def _claims_of(doc: Doc) -> list[Claim] | None:
@@ -46,11 +52,14 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.table_column": "a table cell: the header cell of its column (the row's header is a time, or there is none)",
     "entity.respectively": "the item of a parallel list matching the quantity's place after 分别",
     "entity.age_holder": "an age: the person or noun after 的",
+    "entity.age_subject": "an age after an age word (享年, 年仅): the subject of its sentence",
+    "entity.household": "a count of a household's members (6口) with no noun after it: the household named before it (林某一家|6口), else the nearest one the article names (林某一家, 陈家)",
     "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
     "entity.np_after": "the noun phrase right after the quantity",
     "entity.verbal_noun": "a count's classifier then one verb closing the clause (40宗|确诊): the verb names what is counted",
     "entity.np_after_de": "a quantity followed by 的 (3米的海浪): the noun phrase after 的, unless a noun phrase ends right before the quantity (a percent always)",
-    "entity.share": "a share (A占B的X%): the subject A",
+    "entity.share": "a share (A占B的X%): the subject A; with 占B的 opening the clause, the earlier clause's subject or quantity's entity",
+    "entity.share_source": "a share followed by where it comes from (5%|来自|甲校及乙校, 70%|由|中央财政|承担): the noun phrases after the source word",
     "entity.same_as_previous": "a quantity right after another: what the previous one measures",
     "entity.np_before": "the noun phrase before the quantity (or its change cue) in its clause",
     "entity.list_before": "the noun phrase before the quantity with the list items it closes",
@@ -60,8 +69,14 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.subject_counter": "no noun phrase of its own in the clause and a person counter (人) followed by its predicate (12人被捕): the counter",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
+    "entity.ranking": "the figure a ranking is by (以202亿元|排名第7位), no phrase of its own before it: what the article's last quantity of the same kind measures",
+    "entity.same_count": "a person count read as its counter (二人涉嫌…): what an earlier count of as many in the same or the previous sentence counts (两名男子)",
+    "entity.previous_sentence": "nothing named in the sentence before its first quantity: what the last quantity of the same kind in the sentence right before (same paragraph) measures",
 }
-_NAME_TAGS = ("nr", "nw")  # nw: a new word found by the lookup tagger, mostly a name
+_NAME_TAGS = ("nr", "nw")
+#: How far after an age the 的 of a short clause about its holder may come (77岁|中风瘫痪的|阿嬷).
+_RELATIVE_REACH = 6
+_PUNCT_CHAR = regex.compile(r"[\p{P}\p{S}]")  # nw: a new word found by the lookup tagger, mostly a name
 
 
 @Language.factory(
@@ -97,6 +112,11 @@ class ClaimExtractor:
         self.context: ContextRules | None = None
         self.cues = EntityCues()
         self.has_number = regex.compile(r"\p{Nd}")
+        #: the learned choice among the entity candidates (None: the cascade decides alone)
+        self.entity_model: EntityModel | None = None
+        #: keep every claim's candidates in doc.user_data[CANDIDATES_KEY] (for training)
+        self.collect_candidates = False
+        self._previous_sentence: str | None = None
 
     def initialize(
         self, get_examples=None, *, nlp: Language | None = None, rules: Any = None, dirs: list[str] | None = None, builtin: bool = True
@@ -115,6 +135,8 @@ class ClaimExtractor:
         self.matcher = self.tokenizer.matcher if same else None
         self.context = ContextRules(rules)
         self.cues = EntityCues.from_rules(rules)
+        model_path = find_model(list(rules.dirs), getattr(rules, "entity_model", "auto"))
+        self.entity_model = load_model(model_path) if model_path is not None else None
         # a digit or a numeral character of the number rules: a heading line holds none
         system = self.matcher.system
         self.has_number = regex.compile(r"[\p{Nd}" + regex.escape(system.cn_chars + "".join(system.big)) + "]")
@@ -134,6 +156,8 @@ class ClaimExtractor:
         claims: list[Claim] = []
         spans = []
         by_sentence: dict[int, list[Quantity]] = {}
+        if self.collect_candidates:
+            doc.user_data[CANDIDATES_KEY] = []
         sentences = sentence_spans(doc)
         for q in quantities:
             index = _sentence_index(sentences, q.start)
@@ -141,13 +165,15 @@ class ClaimExtractor:
         tables = table_cells(text, [(q.start, q.end) for q in quantities])
         for index, group in by_sentence.items():
             sent_start, sent_end = sentences[index] if sentences else (0, len(text))
-            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables))
+            self._previous_sentence = claims[-1].entity if claims else None  # a candidate of the learned choice
+            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables, claims))
         for claim in claims:
             span = doc.char_span(claim.start, claim.end, label=claim.kind, alignment_mode="expand")
             if span is not None:
                 span.id_ = claim.rule
                 spans.append(span)
         doc.spans["claims"] = spans
+        assign_where_codes(claims, place_codes(self.rules))
         doc.user_data[CLAIMS_KEY] = [claim.to_data() for claim in claims]
         for key in _CACHE_KEYS:
             doc.user_data.pop(key, None)
@@ -155,7 +181,7 @@ class ClaimExtractor:
 
     # -- one sentence -------------------------------------------------------------------------
     def _sentence_claims(
-        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = ()
+        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = (), earlier: list[Claim] = ()
     ) -> list[Claim]:
         """The claims of one sentence (a table row's cells take their entity from the table)."""
         assert self.context is not None
@@ -184,7 +210,7 @@ class ClaimExtractor:
             if time_rule:
                 rules.append(time_rule)
             # where
-            where, where_rule = ctx.where_of(ents, sent_start, qs, sentence, openers)
+            where, where_rule = ctx.where_of(ents, sent_start, qs, sentence, openers, qe)
             if where_rule:
                 rules.append(where_rule)
             # entity: from the table's headers when the quantity is a table cell, else from the sentence
@@ -197,6 +223,22 @@ class ClaimExtractor:
                     rules = [r for r in rules if r != time_rule] + [table_time_rule]
             else:
                 entity, entity_rule = self._entity(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times, ents)
+                own_clause = sentence[clause_start(sentence, qs, self.cues.clause_ends) : qs]
+                if (earlier or out) and self._is_ranking(sentence, qs, qe) and not (entity and entity in own_clause and not self._is_place(doc, sent_start + own_clause.find(entity), entity, ents)):
+                    # 某市以202亿元|排名第7位: the figure a ranking is by measures the topic stated before
+                    ranked, ranked_rule = self._entity_before(text, sent_start, q.kind, [*earlier, *out], paragraph=False)
+                    if ranked:
+                        entity, entity_rule = ranked, "entity.ranking"
+                if not entity and not entities and earlier:
+                    entity, entity_rule = self._entity_before(text, sent_start, q.kind, earlier)
+                if entity_rule == "entity.subject_counter":
+                    # 拘捕两名男子，…，二人涉嫌…: as many persons as a count just before are those
+                    same = self._same_count_before(text, sent_start, q, [*earlier, *out])
+                    if same:
+                        entity, entity_rule = same, "entity.same_count"
+            if self.entity_model is not None or self.collect_candidates:
+                site = EntitySite(doc, sentence, sent_start, group, local, i, role, cue_start, entities, cues, times, ents, cell, entity, entity_rule, self._previous_sentence)
+                entity, entity_rule = self._learned_entity(site)
             if entity_rule:
                 rules.append(entity_rule)
             roles.append(role)
@@ -222,7 +264,22 @@ class ClaimExtractor:
             )
         for claim, time in zip(out, ctx.distribute_times(sentence, local, [c.time for c in out])):
             claim.time = time  # 2018年及2019年…分别为A及B
+        for claim, where in zip(out, ctx.distribute_wheres(ents, sent_start, sentence, local, [c.where for c in out])):
+            claim.where = where  # 甲市和乙市…分别增长A和B
         return out
+
+    def _learned_entity(self, site: EntitySite) -> tuple[str | None, str]:
+        """The entity the learned model chooses among every branch's candidates (the cascade's when
+        there is no model), and its branch id (after `entity.learned` when it is not the cascade's)."""
+        candidates = entity_candidates(self, site)
+        if self.collect_candidates:
+            site.doc.user_data[CANDIDATES_KEY].append([[c.text, c.branches, c.cascade, c.features] for c in candidates])
+        if self.entity_model is None:
+            return site.entity, site.rule
+        chosen = self.entity_model.choose(candidates)
+        if chosen.cascade:
+            return site.entity, site.rule
+        return chosen.text, "entity.learned+" + chosen.branches[0]
 
     def _table_context(
         self, cell: TableCell, times: list[tuple[int, int, str, str]]
@@ -252,6 +309,38 @@ class ClaimExtractor:
             if group[i].unit in self.cues.unit_nouns:
                 return group[i].unit, "entity.unit_noun"  # 由东站到机场|共有46班次: a place is no count
         return entity, rule
+
+    def _same_count_before(self, text: str, sent_start: int, q: Quantity, earlier: list[Claim]) -> str | None:
+        """What an earlier count of as many (same value, a count) in the paragraph, at most the
+        sentence before, counts with another counter, when the noun after it names it (两名|男子 …
+        二人: 男子)."""
+        assert self.context is not None
+        line_start = text.rfind("\n", 0, sent_start) + 1
+        for claim in reversed(earlier):
+            if claim.start < line_start or len(self.context.sentence_end.findall(text, claim.end, sent_start)) > 1:
+                return None
+            if claim.kind == "count" and claim.value == q.value and claim.unit != q.unit and claim.entity and claim.entity not in self.cues.subject_counters and claim.rule.endswith("entity.np_after"):
+                return claim.entity
+        return None
+
+    def _is_ranking(self, sentence: str, qs: int, qe: int) -> bool:
+        """True when the quantity is what a ranking is by: a `rank_by` word right before it and a
+        `rank` word right after it (以|202亿元|排名第7位, 以|6.6%|位居第二)."""
+        return sentence[:qs].endswith(self.cues.rank_by) and sentence[qe:].lstrip().startswith(self.cues.ranks) if self.cues.rank_by and self.cues.ranks else False
+
+    def _entity_before(self, text: str, sent_start: int, kind: str, earlier: list[Claim], paragraph: bool = True) -> tuple[str | None, str]:
+        """What the last claim of the same kind in an earlier sentence of the paragraph (or, without
+        `paragraph`, of the article) measures, for a sentence whose first quantity names nothing
+        (北京以1689亿元|排名第二: the topic was stated before); None when there is none."""
+        line_start = text.rfind("\n", 0, sent_start) + 1 if paragraph else 0
+        for claim in reversed(earlier):
+            if claim.start < line_start:
+                break
+            if paragraph and len(self.context.sentence_end.findall(text, claim.end, sent_start)) > 1:
+                break  # only the sentence right before
+            if claim.kind == kind:
+                return (claim.entity, "entity.previous_sentence") if claim.entity else (None, "")
+        return None, ""
 
     def _is_place(self, doc: Doc, start: int, phrase: str, ents) -> bool:
         """True when the phrase at `start` is a place or organisation: an entity of the doc, or words
@@ -289,8 +378,27 @@ class ClaimExtractor:
         listed = self._respectively(doc, sentence, sent_start, local, i, cues)
         if listed:
             return listed, "entity.respectively"
+        if q.unit in self.cues.household_counters:
+            household = self._household(doc, sentence, sent_start, qs, qe, cues)
+            if household:
+                return household, "entity.household"
         if q.kind == "age" and after_text.startswith("的"):
             return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence)), "entity.age_holder"
+        if q.kind == "age":
+            de = self._relative_de(after_text)
+            between = [t for t in tokens_between(doc, sent_start + qe, sent_start + qe + de) if t.idx >= sent_start + qe] if de is not None else []
+            if de is not None and any(cues.is_verbal(t) or t.tag_.startswith(self.cues.clause_tags) for t in between) and not any(s >= qe and s < qe + de for s, _ in local):
+                # 77岁|中风瘫痪的|阿嬷某某: a short clause about the holder comes between
+                holder = _age_holder(doc, sent_start + qe + de + 1, sent_start + len(sentence))
+                if holder:
+                    return holder, "entity.age_holder"
+            word = next((w for w in self.cues.age_predicates if sentence[:qs].rstrip().endswith(w)), None)
+            before_word = sentence[: len(sentence[:qs].rstrip()) - len(word)].rstrip() if word else ""
+            if word and (not before_word or self.cues.clause_ends.match(before_word[-1])):
+                # 某某同志……逝世，享年96岁: the age of the sentence's subject
+                subject = self._clause_subject(doc, sentence, sent_start, 0, qs, cues, times, ents)
+                if subject:
+                    return subject, "entity.age_subject"
         next_is_quantity = i + 1 < len(local) and local[i + 1][0] == qe
         if next_is_quantity:
             # 1940户8132名搬迁群众: the counted thing follows the last quantity of the chain
@@ -306,6 +414,17 @@ class ClaimExtractor:
             following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()]
             if following and _tag_in(following[0].tag_, self.cues.predicate_tags) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
                 return q.unit, "entity.subject_counter"
+        # a share followed by where it comes from (5%|来自|甲校及乙校, 70%|由|中央财政|承担): that part
+        if q.kind == "percent":
+            source = self._share_source(doc, sentence, sent_start, qe, cues)
+            if source:
+                return source, "entity.share_source"
+        # a counter that is a noun (共有34班次|的座位, 有31班次|有位) counts itself, unless a noun
+        # phrase right before it names what it counts (讲座|35场次) or a noun follows it (500架次|航班)
+        if q.unit in self.cues.unit_nouns and not self._noun_right_before(doc, sentence, sent_start, qs, cues, ents):
+            following = next((t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe), None)
+            if following is None or not cues.is_nominal(following) or cues.is_verbal(following):
+                return q.unit, "entity.unit_noun"
         # after the old value of a change (由820万元|显著增至) comes the change, not what is counted
         if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
@@ -325,10 +444,20 @@ class ClaimExtractor:
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
                 if phrase:
                     return phrase, "entity.np_after_de"
+                following = [t for t in tokens_between(doc, sent_start + qe + 1, sent_start + len(sentence)) if t.idx >= sent_start + qe + 1]
+                if following and cues.is_verbal(following[0]) and len(following[0].text) > 1 and (len(following) == 1 or self.cues.punct_after.match(following[1].text)):
+                    return following[0].text, "entity.np_after_de"  # 保持3%的|增长。: a verb after 的 closing the clause is a noun
         # a share: 教育支出占财政支出的18%
         share = self._share_subject(doc, sentence, sent_start, qs, cues)
         if share:
             return share, "entity.share"
+        clause_from = clause_start(sentence, qs, self.cues.clause_ends)
+        if share is not None and clause_from > 0 and sentence.endswith("的", 0, qs):
+            # …纳税人数目增加至19.5万，|占纳税人总数的11%: the share's subject is the earlier clause's
+            # (占…比重|30%, 占…的|30%: a share noun right before names what it measures)
+            found = self._subject(doc, sentence, sent_start, clause_from - 1, local, i, previous, cues, times, ents)
+            if found:
+                return found[0], "entity.share"
         # noun phrase before the quantity (or before its change cue)
         end = cue_start if role is not None and cue_start < qs else qs
         clause_floor = sent_start + clause_start(sentence, end, self.cues.clause_ends)
@@ -336,6 +465,8 @@ class ClaimExtractor:
         if any(e == len(head) for _, e in local[:i]) and previous and previous[-1]:
             return previous[-1], "entity.same_as_previous"  # 1699支27.81万人: the second count measures the same thing
         phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
+        if phrase in self.cues.lead_in:
+            phrase = ""  # 当中|四分一: the part of a whole named before, no noun of its own
         if phrase:
             # a change's base of comparison (比|一季度|提升) is not what changes
             phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None, keep_cut=True)
@@ -360,9 +491,87 @@ class ClaimExtractor:
             return previous[-1], "entity.previous"
         return None, ""
 
-    def _noun_right_before(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> bool:
-        """True when a noun phrase ends right where the quantity starts (集体收入|5万元)."""
+    def _share_source(self, doc: Doc, sentence: str, sent_start: int, qe: int, cues: PhraseCues) -> str | None:
+        """The part a share comes from, named after a `source` word right after it (5%|来自|甲校及乙校,
+        70%|由|中央财政|承担): the noun phrases after the word, with the list separators joining
+        them; None when no source word follows or no noun phrase comes after it."""
+        assert self.context is not None
+        at = qe
+        while at < len(sentence) and sentence[at].isspace():
+            at += 1
+        word = next((w for w in self.cues.sources if sentence.startswith(w, at)), None)
+        if word is None:
+            return None
+        start = at = at + len(word)
+        end = start
+        while True:
+            item = np_after(doc, sent_start + at, sent_start + len(sentence), cues=cues)
+            if not item or not sentence.startswith(item, at):
+                break
+            end = at + len(item)
+            separator = next((s for s in self.context.list_separators if sentence.startswith(s, end)), None)
+            if separator is None:
+                break
+            at = end + len(separator)
+        return sentence[start:end] or None
+
+    def _relative_de(self, after: str) -> int | None:
+        """Offset of the 的 that closes a short clause right after a quantity (中风瘫痪|的), at most
+        `_RELATIVE_REACH` characters on and with no punctuation before it; None when there is none."""
+        for k, char in enumerate(after[: _RELATIVE_REACH + 1]):
+            if char == "的":
+                return k if k > 0 else None
+            if self.cues.clause_ends.match(char) or not char.strip() or _PUNCT_CHAR.match(char):
+                return None
+        return None
+
+    def _household(self, doc: Doc, sentence: str, sent_start: int, qs: int, qe: int, cues: PhraseCues) -> str | None:
+        """The household a count of its members (6口) counts, when no noun follows the count (3口|井 is
+        no household): the noun phrase right before it when that ends in a household word (林某一家|6口,
+        陈家|3口), else the household the article names nearest before the count, else the first one
+        after it (a headline: 5口难挨); None when the article names none."""
+        following = next((t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()), None)
+        if following is not None and cues.is_nominal(following) and not following.tag_.startswith(("vn", "a")) and not cues.is_verbal(following):
+            return None
         phrase = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
+        if phrase and sentence.endswith(phrase, 0, qs) and phrase.endswith(self.cues.households):
+            return phrase
+        found = self._households(doc)
+        before = [text for start, text in found if start < sent_start + qs]
+        after = [text for start, text in found if start >= sent_start + qe]
+        return before[-1] if before else after[0] if after else None
+
+    def _households(self, doc: Doc) -> list[tuple[int, str]]:
+        """(start, text) of the households the article names: a name followed by a household word
+        (林某|一家, 王某某|全家), or a name that ends in one (陈家); read once per doc."""
+        found = doc.user_data.get(_HOUSEHOLDS_KEY)
+        if found is not None:
+            return found
+        found = []
+        words = self.cues.households
+        run: list = []  # the name tokens read so far
+        for token in doc:
+            text = token.text
+            if run and text in words:
+                start = run[0].idx
+                found.append((start, doc_text(doc)[start : token.idx + len(text)]))
+            if _tag_in(token.tag_, self.cues.name_tags):
+                if len(text) > 1 and text.endswith(words) and not run:
+                    found.append((token.idx, text))
+                run.append(token)
+            else:
+                run = []
+        doc.user_data[_HOUSEHOLDS_KEY] = found
+        return found
+
+    def _noun_right_before(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues, ents=None) -> bool:
+        """True when a noun phrase ends right where the quantity starts (集体收入|5万元); a lead-in word
+        (当中|17人, 其中|3人: the part of a whole named before) is none, nor (with `ents`) a place."""
+        phrase = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
+        if phrase in self.cues.lead_in:
+            return False
+        if ents is not None and phrase and self._is_place(doc, sent_start + qs - len(phrase), phrase, ents):
+            return False
         return bool(phrase) and sentence.endswith(phrase, 0, qs) and not self._is_bare_verb_phrase(doc, sent_start + qs - len(phrase), phrase, cues)
 
     def _is_bare_verb_phrase(self, doc: Doc, start: int, phrase: str, cues: PhraseCues) -> bool:
@@ -485,7 +694,9 @@ class ClaimExtractor:
         return self._own_phrase(doc, sentence, sent_start, pos, phrase, self.cues.not_head_tags) if phrase else None
 
     def _share_subject(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> str | None:
-        """The subject A of a share in the quantity's clause (A占B的X%), or None."""
+        """The subject A of a share in the quantity's clause (A占B的X%); "" when the share word opens
+        the clause with nothing before it but function words (…，|占B的X%: A is an earlier clause's);
+        None when the clause has no share word."""
         assert self.context is not None
         clause_from = clause_start(sentence, qs, self.cues.clause_ends)
         window = sentence[clause_from:qs]
@@ -498,7 +709,11 @@ class ClaimExtractor:
             if len(tokens) != 1 or tokens[0].text != cue:
                 continue  # part of another word (占地)
             head = self.context.strip_before(sentence[: clause_from + at])
-            return np_before(doc, sent_start + len(head), sent_start + clause_from, cues=cues) or None
+            found = np_before(doc, sent_start + len(head), sent_start + clause_from, cues=cues)
+            if found:
+                return found
+            before = [t for t in tokens_between(doc, sent_start + clause_from, start) if t.idx >= sent_start + clause_from and t.text.strip()]
+            return "" if all(cues.is_function(t) for t in before) else None
         return None
 
     def _respectively(self, doc, sentence, sent_start, local, i, cues) -> str | None:
@@ -624,6 +839,20 @@ class EntityCues:
     #: jieba tags of a word that, right after such a counter, is its predicate (危殆, 情况严重)
     predicate_tags: frozenset[str] = frozenset()
     heading_reach: int = 8
+    #: counters of a household's members (口), the words that end a household's name (一家, 家), and
+    #: the jieba tags of a person's name (nr*, nw)
+    #: jieba tags of a short clause between an age and 的 besides verbs (行动不便/l, 危殆/a)
+    clause_tags: tuple[str, ...] = ()
+    #: words right after a share that name where it comes from (来自, 由)
+    sources: tuple[str, ...] = ()
+    #: a ranking by a figure: the word before the figure (以) and the rank words after it (排名, 位居)
+    rank_by: tuple[str, ...] = ()
+    ranks: tuple[str, ...] = ()
+    #: words before an age that make it the age of the sentence's subject (享年, 终年)
+    age_predicates: tuple[str, ...] = ()
+    household_counters: frozenset[str] = frozenset()
+    households: tuple[str, ...] = ()
+    name_tags: frozenset[str] = frozenset()
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> EntityCues:
@@ -654,6 +883,14 @@ class EntityCues:
             unit_nouns=frozenset(found.get("unit_noun", [])),
             subject_counters=frozenset(found.get("subject_counter", [])),
             predicate_tags=frozenset(found.get("predicate_tag", [])),
+            age_predicates=longest(found.get("age_predicate", [])),
+            clause_tags=tuple(found.get("age_clause_tag", [])),
+            sources=longest(found.get("source", [])),
+            rank_by=longest(found.get("rank_by", [])),
+            ranks=longest(found.get("rank", [])),
+            household_counters=frozenset(found.get("household_counter", [])),
+            households=longest(found.get("household", [])),
+            name_tags=frozenset(found.get("name_tag", [])),
         )
 
 
@@ -718,6 +955,8 @@ def np_before_list(doc: Doc, end: int, floor: int, cues: EntityCues) -> str:
 def _age_holder(doc: Doc, start: int, limit: int) -> str | None:
     """The person an age is attached to: a name after 的 if there is one, else the noun."""
     tokens = [t for t in tokens_between(doc, start, limit) if start <= t.idx]
+    if len(tokens) > 2 and regex.match(r"^\d+$", tokens[0].text) and tokens[1].tag_.startswith(("q", "m")):
+        start, tokens = tokens[2].idx, tokens[2:]  # 1岁的|5名|子女: a count of the holders comes first
     phrase_tokens = []
     for token in tokens:
         if regex.match(r"^[\p{P}\s]+$", token.text) or token.tag_.startswith(("v", "p", "d", "t", "m")) and phrase_tokens:

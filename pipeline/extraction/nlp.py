@@ -202,6 +202,15 @@ class JiebaTokenizer:
                 segment = self.segment_all or bool(numeral_chars().search(sentence))
             if segment:
                 pieces = self._cut(sentence)
+                if self.matcher is not None:
+                    ends = []
+                    j = at
+                    while j < len(found) and found[j].start < end:  # the sentence's quantities
+                        if start < found[j].end < end:
+                            ends.append(found[j].end - start)
+                        j += 1
+                    if ends:
+                        pieces = self._split_new_words(pieces, ends)
             else:
                 pieces = [(sentence, "x")]
             for word, flag in pieces:
@@ -213,6 +222,25 @@ class JiebaTokenizer:
         if self.matcher is not None:
             set_quantities(doc, found)
         return doc
+
+    def _split_new_words(self, pieces: list[tuple[str, str]], ends: list[int]) -> list[tuple[str, str]]:
+        """The words of a sentence with every word the HMM made up (no dictionary word) that runs
+        over the end of a quantity cut there: a counter is no part of the word after it (口|靠,
+        人|不获: the HMM joins unknown single characters); each piece is tagged as a word of its own."""
+        out: list[tuple[str, str]] = []
+        pos = 0
+        for word, tag in pieces:
+            cuts = [e - pos for e in ends if pos < e < pos + len(word)]
+            if cuts and word not in self._tags:
+                at = 0
+                for cut in [*cuts, len(word)]:
+                    piece = word[at:cut]
+                    out.append((piece, self._tags.get(piece) or self._lookup.new_word_tag(piece)))
+                    at = cut
+            else:
+                out.append((word, tag))
+            pos += len(word)
+        return out
 
     def _cut(self, sentence: str) -> list[tuple[str, str]]:
         if self._pos is None:
@@ -279,7 +307,7 @@ def save_rules(rules: RuleSet, path: Path) -> None:
         folder = target / f"{number:02d}"
         folder.mkdir(parents=True)
         for source in sorted(Path(directory).iterdir()):
-            if source.suffix in (".toml", ".txt") and source.is_file():
+            if source.suffix in (".toml", ".txt", ".tsv") and source.is_file():
                 shutil.copyfile(source, folder / source.name)
 
 

@@ -204,12 +204,13 @@ class LookupTagger:
         if run:
             self._cut_unknown(run, out)
 
-    def _new_word_tag(self, word: str) -> str:
-        """A word the HMM made up: a verbal noun `vn` when it ends in a verb (尽建, 套转: Chinese
-        compounds are head-final; `vn` stays inside noun phrases but is no name), else a new word
-        (`NEW_WORD_TAG`, mostly a name); one character: `x`."""
+    def new_word_tag(self, word: str) -> str:
+        """The tag of a word absent from the dictionary (one the HMM made up): a verbal noun `vn` when
+        it ends in a verb (尽建, 套转: Chinese compounds are head-final; `vn` stays inside noun
+        phrases but is no name), else a new word (`NEW_WORD_TAG`, mostly a name); one character:
+        its dictionary tag, else `x`."""
         if len(word) == 1:
-            return "x"
+            return self._tags.get(word, "x")
         return "vn" if self._tags.get(word[-1], "").startswith("v") else NEW_WORD_TAG
 
     def _cut_unknown(self, run: str, out: list[tuple[str, str]]) -> None:
@@ -223,7 +224,7 @@ class LookupTagger:
                 continue
             if _HAN.match(piece):
                 for word in self._hmm_cut(piece) if self._hmm else piece:
-                    out.append((word, tags.get(word) or self._new_word_tag(word)))
+                    out.append((word, tags.get(word) or self.new_word_tag(word)))
             else:
                 for part in _ALNUM.split(piece):
                     if part:

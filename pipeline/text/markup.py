@@ -75,6 +75,15 @@ def has_front_matter(text: str) -> bool:
     return bool(match and _FRONT_KEY.search(match.group(0)))
 
 
+def front_matter_end(text: str) -> int:
+    """Where the text after a leading front matter block starts (0 when there is none).
+
+    >>> front_matter_end("---\\ntitle: x\\n---\\nbody"), front_matter_end("body")
+    (17, 0)
+    """
+    return _FRONT_MATTER.match(text).end() if has_front_matter(text) else 0
+
+
 def strip_front_matter(text: str) -> str:
     """Remove a leading YAML front matter block, if there is one.
 

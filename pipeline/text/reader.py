@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: File suffix -> article format.
-FORMATS: dict[str, str] = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+FORMATS: dict[str, str] = {
+    ".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
+}
 
 #: Largest article file read (bytes): bigger files are reported, so one stray dump cannot exhaust
 #: memory (a 20 MB article is processed in well under 600 MB).

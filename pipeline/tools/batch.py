@@ -26,6 +26,9 @@ from typing import IO, TYPE_CHECKING, Any, Optional
 
 from ..claim import Claim
 from ..rules import RuleSet
+from ..text.corpus import CORPUS_FORMATS, Article, Failure
+
+__all__ = ["Article", "Failure", "Outcome", "extract_article", "clean_article", "process"]
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -37,33 +40,10 @@ IN_FLIGHT = 4
 STAGES = ("read", "clean", "extract")
 
 
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """An input that failed: its path, the stage that failed, and why."""
-
-    path: str
-    stage: str
-    error: str
-
-    def message(self) -> str:
-        """The one-line report on standard error: "PATH: reason" (the stage named unless reading failed).
-
-        >>> Failure("a.txt", "read", "binary file (contains NUL bytes)").message()
-        'a.txt: binary file (contains NUL bytes)'
-        >>> Failure("a.txt", "extract", "ValueError: bad\\nmore").message()
-        'a.txt: extract failed: ValueError: bad'
-        """
-        first = self.error.splitlines()[0] if self.error else ""
-        return f"{self.path}: {first}" if self.stage == "read" else f"{self.path}: {self.stage} failed: {first}"
-
-    def to_json(self) -> str:
-        """One JSON object: path, stage, error."""
-        return json.dumps({"path": self.path, "stage": self.stage, "error": self.error}, ensure_ascii=False)
-
-
 @dataclass(slots=True)
 class Outcome:
-    """What one article gave: its claims (extract) or clean text (clean), warnings, or a failure."""
+    """What one article gave: its claims (extract) or clean text (clean), warnings, or a failure.
+    `path` is the article's source file (`file:line` for a failed corpus row), `doc` its id."""
 
     path: Path
     claims: list[Claim] = field(default_factory=list)
@@ -73,54 +53,121 @@ class Outcome:
     #: why each dropped line went (the rule id or the signal), in the order of `dropped`
     why: list[str] = field(default_factory=list)
     failure: Optional[Failure] = None
+    doc: str = ""
+    #: characters of the decoded article (for the summary's chars/s)
+    chars: int = 0
 
 
-def _failure(path: Path, stage: str, exc: BaseException) -> Failure:
+def _failure(where: str, stage: str, exc: BaseException) -> Failure:
     from ..text.reader import InputError
 
     if isinstance(exc, InputError):
-        return Failure(str(path), stage, exc.reason)
-    return Failure(str(path), stage, f"{type(exc).__name__}: {exc}")
+        return Failure(where, stage, exc.reason)
+    return Failure(where, stage, f"{type(exc).__name__}: {exc}")
 
 
-def extract_article(path: Path, rules: RuleSet, nlp: Language, *, from_clean: bool = False) -> Outcome:
-    """Read, clean (unless `from_clean`) and extract one article; any exception becomes the Outcome's failure."""
-    from ..run import StageError, process_file
+def as_article(item: Path | str | Article, *, from_clean: bool = False) -> Article:
+    """An Article of an item of a batch: a path names a single-article file (read when processed)."""
+    if isinstance(item, Article):
+        return item
+    from ..run import doc_id
+    from ..text.reader import article_format
 
+    path = Path(item)
+    fmt = "pdf" if path.suffix.lower() == ".pdf" else ("txt" if from_clean else article_format(path))
+    return Article(doc_id(path), None, fmt, str(path))
+
+
+def extract_article(
+    path: Path | Article, rules: RuleSet, nlp: Language, *, from_clean: bool = False, default_date: Optional[str] = None
+) -> Outcome:
+    """Read, clean (unless `from_clean`) and extract one article (an `Article`, or the path of a
+    single-article file), dated `default_date` when neither its metadata nor its dateline dates it;
+    any exception becomes the Outcome's failure.
+
+    A runner that processes articles elsewhere (a cluster) gives each worker `Article`s from
+    `pipeline.text.corpus.iter_articles(paths, text_field=..., id_field=...)`, which yields
+    `Article(id, text, fmt, source, line, meta, row)` (text None for a file not read yet: it is
+    read here) or a `Failure` (a bad corpus row, an unsupported file) to report as it is.
+    Given the path of a corpus (.jsonl, .csv), every row is processed here: the Outcome holds the
+    claims of all rows, and each bad row's message is one of its `warnings`.
+    """
+    from ..run import StageError, process_article
+
+    if not isinstance(path, Article) and Path(path).suffix.lower() in CORPUS_FORMATS:
+        return _extract_corpus(Path(path), rules, nlp, from_clean, default_date)
+    article = as_article(path, from_clean=from_clean)
+    source = Path(article.source)
     try:
-        return Outcome(path, claims=process_file(path, rules, nlp, from_clean=from_clean).claims)
+        processed = process_article(article, rules, nlp, from_clean=from_clean, default_date=default_date)
+        return Outcome(source, claims=processed.claims, doc=article.id, chars=processed.raw_chars)
     except StageError as exc:  # one bad article is reported, the batch goes on
-        return Outcome(path, failure=_failure(path, exc.stage, exc.error))
+        return Outcome(source, failure=_failure(_where(article), exc.stage, exc.error), doc=article.id)
 
 
-def clean_article(path: Path, rules: RuleSet) -> Outcome:
-    """Read and clean one article; any exception becomes the Outcome's failure."""
-    from ..run import StageError, process_file
+def _extract_corpus(path: Path, rules: RuleSet, nlp: Language, from_clean: bool, default_date: Optional[str] = None) -> Outcome:
+    """All rows of one corpus file as one Outcome (a runner that takes one file per task)."""
+    from ..text.corpus import iter_articles
 
+    outcome = Outcome(path, doc=str(path))
+    for item in iter_articles([path], from_clean=from_clean):
+        done = _one(item, "extract", rules, nlp, from_clean, default_date)
+        if done.failure is not None:
+            outcome.warnings.append(done.failure.message())
+        else:
+            outcome.claims.extend(done.claims)
+            outcome.chars += done.chars
+    return outcome
+
+
+def _where(article: Article) -> str:
+    return f"{article.source}:{article.line}" if article.row else article.source
+
+
+def clean_article(path: Path | Article, rules: RuleSet) -> Outcome:
+    """Read and clean one article (an `Article` or a file's path); any exception becomes the Outcome's failure."""
+    from ..run import StageError, process_article
+
+    article = as_article(path)
+    source = Path(article.source)
     try:
-        cleaned = process_file(path, rules, None)
-        return Outcome(path, text=cleaned.text, warnings=cleaned.warnings, dropped=cleaned.dropped, why=cleaned.why)
+        cleaned = process_article(article, rules, None)
+        return Outcome(
+            source, text=cleaned.text, warnings=cleaned.warnings, dropped=cleaned.dropped, why=cleaned.why,
+            doc=article.id, chars=cleaned.raw_chars,
+        )
     except StageError as exc:  # one bad article is reported, the batch goes on
-        return Outcome(path, failure=_failure(path, exc.stage, exc.error))
+        return Outcome(source, failure=_failure(_where(article), exc.stage, exc.error), doc=article.id)
+
+
+def _one(item, task: str, rules: RuleSet, nlp, from_clean: bool, default_date: Optional[str] = None) -> Outcome:
+    """The outcome of one batch item: a Failure passes through, an Article or path is processed."""
+    if isinstance(item, Failure):
+        return Outcome(Path(item.path), failure=item)
+    if task == "extract":
+        return extract_article(item, rules, nlp, from_clean=from_clean, default_date=default_date)
+    return clean_article(item, rules)
 
 
 #: A worker's state, set once by `_init_worker`.
 _WORKER: dict[str, Any] = {}
 
 
-def _set_up(task: str, rules: RuleSet, from_clean: bool, nlp: Optional[Language] = None) -> None:
+def _set_up(
+    task: str, rules: RuleSet, from_clean: bool, nlp: Optional[Language] = None, default_date: Optional[str] = None
+) -> None:
     """Fill this process's worker state; the pipeline is built unless given (extract only)."""
-    _WORKER.update(task=task, rules=rules, from_clean=from_clean)
+    _WORKER.update(task=task, rules=rules, from_clean=from_clean, default_date=default_date)
     if task == "extract":
         from ..run import load_nlp
 
         _WORKER["nlp"] = nlp if nlp is not None else load_nlp(rules)
 
 
-def _init_worker(task: str, rules: RuleSet, from_clean: bool) -> None:
+def _init_worker(task: str, rules: RuleSet, from_clean: bool, default_date: Optional[str] = None) -> None:
     """Pool initializer of spawned workers: ignore Ctrl-C (the parent handles it) and build the pipeline once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _set_up(task, rules, from_clean)
+    _set_up(task, rules, from_clean, default_date=default_date)
 
 
 def _ignore_sigint() -> None:
@@ -130,27 +177,28 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _work(path: Path) -> Outcome:
+def _work(item) -> Outcome:
     """Pool task: one article with the worker's pipeline."""
-    if _WORKER["task"] == "extract":
-        return extract_article(path, _WORKER["rules"], _WORKER["nlp"], from_clean=_WORKER["from_clean"])
-    return clean_article(path, _WORKER["rules"])
+    return _one(item, _WORKER["task"], _WORKER["rules"], _WORKER.get("nlp"), _WORKER["from_clean"], _WORKER.get("default_date"))
 
 
 def process(
-    paths: Iterable[Path],
+    paths: Iterable[Path | Article | Failure],
     task: str,
     rules: RuleSet,
     *,
     workers: int = 1,
     from_clean: bool = False,
     nlp: Optional[Language] = None,
+    default_date: Optional[str] = None,
 ) -> Iterator[Outcome]:
-    """Outcomes of `task` ("extract" or "clean") for `paths`, in their order, with `workers` processes.
+    """Outcomes of `task` ("extract" or "clean") for `paths` (file paths, `Article`s of
+    `text.corpus.iter_articles`, or its `Failure`s, which pass through), in their order, with `workers` processes.
 
     With one worker everything runs here (`nlp` is built unless given); with more, in a pool of
     forked workers that share the pipeline built here (a spawn pool whose workers build their
     own where fork is not available). Close the iterator (or exhaust it) to stop the pool.
+    `default_date` (ISO) dates the articles that neither metadata nor a dateline dates (`--date`).
     """
     if task not in ("extract", "clean"):
         raise ValueError(f"unknown task {task!r}")
@@ -161,8 +209,8 @@ def process(
             from ..run import load_nlp
 
             nlp = load_nlp(rules)
-        for path in paths:
-            yield extract_article(path, rules, nlp, from_clean=from_clean) if task == "extract" else clean_article(path, rules)
+        for item in paths:
+            yield _one(item, task, rules, nlp, from_clean, default_date)
         return
     forking = sys.platform.startswith("linux")  # fork is unsafe on macOS and absent on Windows
     if forking:
@@ -170,7 +218,7 @@ def process(
         # building its own (a few seconds each); gc.freeze keeps the collector from touching, and
         # so copying, the inherited objects
         try:
-            _set_up(task, rules, from_clean, nlp)
+            _set_up(task, rules, from_clean, nlp, default_date)
             if task == "extract" and hasattr(_WORKER["nlp"].tokenizer, "load_all"):
                 _WORKER["nlp"].tokenizer.load_all()  # read here once, shared by the workers, not once in each
             gc.freeze()
@@ -179,7 +227,7 @@ def process(
             gc.unfreeze()
             _WORKER.clear()
     else:
-        yield from _pooled(paths, workers, task, mp.get_context("spawn"), _init_worker, (task, rules, from_clean))
+        yield from _pooled(paths, workers, task, mp.get_context("spawn"), _init_worker, (task, rules, from_clean, default_date))
 
 
 #: The failure recorded for an article whose worker died while processing it.
@@ -247,13 +295,21 @@ def _pooled(paths: Iterable[Path], workers: int, task: str, context, initializer
                 _stop(executor)
                 executor = start()
                 if retried:
-                    yield Outcome(path, failure=Failure(str(path), task, WORKER_DIED))
+                    yield _died(path, task)
                     lost = lost[1:]
                 retry.extendleft(reversed([p for p, _ in lost]))
                 continue
             yield outcome
     finally:
         _stop(executor)
+
+
+def _died(item, task: str) -> Outcome:
+    """The outcome of an item whose worker died while processing it."""
+    if isinstance(item, Failure):
+        return Outcome(Path(item.path), failure=item)
+    article = as_article(item)
+    return Outcome(Path(article.source), failure=Failure(_where(article), task, WORKER_DIED), doc=article.id)
 
 
 def _stop(executor) -> None:
@@ -274,17 +330,17 @@ class AtomicWriter:
     interrupted run never leaves a truncated file under the final name.
     """
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, *, binary: bool = False) -> None:
         self.target = Path(target)
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.handle: IO[str] = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".part",
-            delete=False, newline="",
+        self.handle: IO = tempfile.NamedTemporaryFile(
+            "wb" if binary else "w", encoding=None if binary else "utf-8", dir=self.target.parent,
+            prefix=f".{self.target.name}.", suffix=".part", delete=False, newline=None if binary else "",
         )
         self.done = False
 
-    def write(self, text: str) -> int:
-        """Write to the temporary file."""
+    def write(self, text) -> int:
+        """Write to the temporary file (text, or bytes when opened `binary`)."""
         return self.handle.write(text)
 
     def commit(self) -> None:

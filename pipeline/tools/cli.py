@@ -3,9 +3,11 @@ the commands that need them, so `zhclaims --help` stays fast."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,6 +22,57 @@ app = typer.Typer(
 rules_app = typer.Typer(help="Check and inspect rule files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
+
+def _show_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"zhclaims {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Pull numeric claims (value, unit, entity, place, time, role) out of Chinese news articles."""
+
+
+def _plain_help_types() -> None:
+    """Help shows what a value looks like, not Python's type names: no `<bool>` after a flag, and an
+    option without a metavar of its own gets its type in capitals (PATH, INTEGER) or its choices
+    (jsonl|csv|parquet); typer 0.29 prints `<bool>`, `<str>`, `<list[Path]>` otherwise."""
+    try:
+        from typer.core import TyperArgument, TyperOption
+    except ImportError:  # pragma: no cover - another typer layout: its own help is used
+        return
+    for cls in (TyperOption, TyperArgument):
+        original = getattr(cls, "display_type_rich", None)
+        if original is None or getattr(original, "_zhclaims", False):
+            continue
+
+        def display(self, ctx, _original=original):
+            if self.metavar is not None:
+                # an argument's metavar is its name in the first column already
+                return None if isinstance(self, TyperArgument) else (self.metavar or None)
+            if getattr(self, "is_flag", False) or getattr(self, "count", False):
+                return None
+            shown = _original(self, ctx)
+            if not shown:
+                return shown
+            inner = shown.strip("<>.").removeprefix("list[").removesuffix("]")
+            if "|" not in inner:
+                inner = {"str": "TEXT", "int range": "N", "int": "N", "float": "NUMBER"}.get(inner, inner.upper())
+            return inner + ("..." if shown.endswith("...") else "")
+
+        display._zhclaims = True
+        cls.display_type_rich = display
+
+
+_plain_help_types()
+
 RulesOpt = Annotated[
     Optional[list[Path]],
     typer.Option("--rules", help="A rules directory of your own, loaded on top of the built-in rules (repeatable)."),
@@ -27,17 +80,22 @@ RulesOpt = Annotated[
 NoBuiltinOpt = Annotated[
     bool, typer.Option("--no-builtin-rules", help="Use only the --rules directories, not the built-in rules.")
 ]
+ModelOpt = Annotated[
+    bool, typer.Option("--model/--no-model", help="Choose each claim's entity with the learned entity model (the last entity_model.json of the rule directories; slower), or by the rule cascade alone (the default).")
+]
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _rules(rules: Optional[list[Path]], no_builtin: bool):
+def _rules(rules: Optional[list[Path]], no_builtin: bool, no_model: bool = True):
     from ..rules import RuleError, load_rules
 
     try:
-        return load_rules(rules or [], builtin=not no_builtin)
+        ruleset = load_rules(rules or [], builtin=not no_builtin)
     except RuleError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    ruleset.entity_model = "none" if no_model else "auto"
+    return ruleset
 
 
 WorkersOpt = Annotated[
@@ -57,7 +115,8 @@ EXIT_HELP = (
 class _Progress:
     """Progress on standard error: a bar on a terminal, or with --progress about twenty lines."""
 
-    def __init__(self, total: int, label: str, lines: bool) -> None:
+    def __init__(self, total: int | None, label: str, lines: bool) -> None:
+        total = total or 0  # unknown (standard input): no bar, no lines
         self.total, self.label = total, label
         self.bar = None
         self.lines = lines and total > 0
@@ -81,7 +140,7 @@ class _Progress:
             self.bar = None
 
 
-def _run_batch(outcomes, total: int, label: str, handle, writers: list, errors, show_progress: bool, stopped: str) -> int:
+def _run_batch(outcomes, total: int | None, label: str, handle, writers: list, errors, show_progress: bool, stopped: str, before_commit=None) -> int:
     """Consume a batch's outcomes: `handle` each success, report each failure; return the number failed.
 
     On success every writer (errors file first) is committed; on Ctrl-C or any exception they are
@@ -114,72 +173,152 @@ def _run_batch(outcomes, total: int, label: str, handle, writers: list, errors, 
                 writer.discard()
         raise
     progress.close()
+    if before_commit is not None:
+        before_commit()
     for writer in (errors, *writers):
         if writer is not None:
             writer.commit()
     return failures
 
 
+class OutputFormat(str, Enum):
+    """The claim file formats of `extract`."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+INPUT_HELP = (
+    "Article files (.txt .md .markdown .html .htm .shtml .xhtml, .pdf with the pdf extra), corpora of one "
+    "article a row (.jsonl .ndjson .csv), directories (every such file below them), or - for standard input "
+    "(a JSON Lines corpus when it starts with {, else one article)."
+)
+
+
 @app.command(epilog=EXIT_HELP)
 def extract(
-    paths: Annotated[list[str], typer.Argument(help="Article files, or directories (every .txt/.md/.html below them); with --cluster also globs and fsspec URLs (s3://…).")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write claims here, atomically (default: standard output); with --cluster a directory of part files.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    paths: Annotated[list[Path], typer.Argument(help=INPUT_HELP, metavar="PATH")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Write claims here, atomically (default: standard output); with --cluster a directory of part files.")] = None,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", case_sensitive=False, help="jsonl: one JSON object a line; csv: a header row, meta as JSON; parquet: typed columns (needs -o and the parquet extra)."),
+    ] = OutputFormat.jsonl,
+    bom: Annotated[
+        bool,
+        typer.Option("--bom/--no-bom", help="CSV only: start with a UTF-8 byte-order mark, so that Excel shows the Chinese text (most other readers skip it)."),
+    ] = True,
+    text_field: Annotated[str, typer.Option("--text-field", metavar="NAME", help="Corpora: the field (column) that holds the article's text.")] = "text",
+    id_field: Annotated[str, typer.Option("--id-field", metavar="NAME", help="Corpora: the field that holds the article's id (default: FILE:LINE when a row has none).")] = "id",
     from_clean: Annotated[bool, typer.Option("--from-clean", help="Inputs are clean text already: no stripping or conversion.")] = False,
     errors: Annotated[
         Optional[Path],
-        typer.Option("--errors", help="Errors file: one JSON object (path, stage, error) per failed input; always written, empty when none failed (default: OUTPUT's name with .errors.jsonl; none with standard output)."),
+        typer.Option("--errors", metavar="FILE", help="Errors file: one JSON object (path, stage, error) per failed input; always written, empty when none failed (default: OUTPUT's name with .errors.jsonl; none with standard output)."),
     ] = None,
     workers: WorkersOpt = 1,
     progress: ProgressOpt = False,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
+    model: ModelOpt = False,
+    date: Annotated[
+        Optional[str],
+        typer.Option("--date", help="YYYY-MM-DD: the date of articles that neither metadata nor a dateline dates (periods of 今年, 目前 … are resolved against it)."),
+    ] = None,
     cluster: ClusterOpt = None,
     resume: ResumeOpt = False,
     batch_size: BatchSizeOpt = 64,
 ) -> None:
-    """Extract the claims of articles: one claim per line, fields doc, the gold fields, sentence, rule."""
+    """Extract the claims of articles: one claim a row, fields doc, the gold fields, sentence, rule,
+    where_code, article_date, region, period_start, period_end, currency, then line, quantity_orig, sentence_orig (where it stands in the input, in the input's script)
+    and the article's title, date, url and meta. A summary line ends on standard error."""
+    import time
+
     from .batch import AtomicWriter, errors_path, process
-    from ..claim import OUTPUT_FIELDS, format_decimal, to_json
-    from ..run import ARTICLE_SUFFIXES, iter_inputs
+    from .output import CsvSink, JsonlSink, ParquetSink, have_pyarrow
+    from ..run import load_nlp
+    from ..text.corpus import collect, count_articles, iter_articles
 
     if cluster is not None or resume:
+        if date is not None or text_field != "text" or id_field != "id":
+            typer.echo("error: --date, --text-field and --id-field are not taken by --cluster yet", err=True)
+            raise typer.Exit(2)
         code = _extract_on_cluster(
-            paths, output, cluster, fmt=fmt, from_clean=from_clean, errors=errors, workers=workers, progress=progress,
-            rules=_rules(rules, no_builtin_rules), resume=resume, batch_size=batch_size,
+            [_as_url(p) for p in paths], output, cluster, fmt=OutputFormat(fmt).value, from_clean=from_clean, errors=errors,
+            workers=workers, progress=progress, rules=_rules(rules, no_builtin_rules, not model), resume=resume, batch_size=batch_size,
         )
         raise typer.Exit(code)
-    if fmt not in ("jsonl", "csv"):
-        typer.echo("error: --format must be jsonl or csv", err=True)
+
+    fmt = OutputFormat(fmt)
+    if fmt is OutputFormat.parquet:
+        if output is None:
+            typer.echo("error: --format parquet needs an output file (-o FILE)", err=True)
+            raise typer.Exit(2)
+        if not have_pyarrow():
+            typer.echo("error: --format parquet needs pyarrow: pip install 'zhclaims[parquet]'", err=True)
+            raise typer.Exit(2)
+    if sum(str(p) == "-" for p in paths) > 1:
+        typer.echo("error: standard input (-) can be named once only", err=True)
         raise typer.Exit(2)
-    ruleset = _rules(rules, no_builtin_rules)
-    files = list(iter_inputs([Path(p) for p in paths], (".txt",) if from_clean else ARTICLE_SUFFIXES))
-    out = AtomicWriter(output) if output is not None else None
+    if date is not None:
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(date)
+        except ValueError:
+            typer.echo(f"error: --date must be YYYY-MM-DD, not {date!r}", err=True)
+            raise typer.Exit(2) from None
+    ruleset = _rules(rules, no_builtin_rules, not model)
+    inputs = collect(paths, from_clean=from_clean)
+    articles = iter_articles(inputs, text_field=text_field, id_field=id_field, from_clean=from_clean)
+    first = next(articles, None)
+    if first is None:
+        _no_articles(paths, inputs.skipped)
+    total = count_articles(inputs)
+    nlp = load_nlp(ruleset)
+    out = AtomicWriter(output, binary=fmt is OutputFormat.parquet) if output is not None else None
     errors_target = errors if errors is not None else (errors_path(output) if output is not None else None)
     errors_file = AtomicWriter(errors_target) if errors_target is not None else None
     stream = out.handle if out is not None else sys.stdout
-    writer = None
-    if fmt == "csv":
-        import csv
-
-        writer = csv.writer(stream)
-        writer.writerow(OUTPUT_FIELDS)
+    if fmt is OutputFormat.parquet:
+        sink = ParquetSink(stream)
+    elif fmt is OutputFormat.csv:
+        sink = CsvSink(stream, bom=bom)
+    else:
+        sink = JsonlSink(stream)
+    counts = {"articles": 0, "claims": 0, "chars": 0}
 
     def write(outcome) -> None:
-        for claim in outcome.claims:
-            if writer is None:
-                stream.write(to_json(claim) + "\n")
-            else:
-                row = claim.as_row()
-                writer.writerow(format_decimal(v) if k in ("value", "high") else ("" if v is None else v) for k, v in row.items())
+        counts["articles"] += 1
+        counts["claims"] += len(outcome.claims)
+        counts["chars"] += outcome.chars
+        sink.write(outcome.claims)
 
-    outcomes = process(files, "extract", ruleset, workers=workers, from_clean=from_clean)
+    started = time.perf_counter()  # the clock starts once the pipeline is built
+    outcomes = process(itertools.chain([first], articles), "extract", ruleset, workers=workers, from_clean=from_clean, nlp=nlp, default_date=date)
     stopped = "no output file written" if out is not None else "output incomplete"
-    failures = _run_batch(outcomes, len(files), "extract", write, [out], errors_file, progress, stopped)
+    failures = _run_batch(outcomes, total, "extract", write, [out], errors_file, progress, stopped, before_commit=sink.close)
     if out is None:
         sys.stdout.flush()
+    seconds = time.perf_counter() - started
+    typer.echo(
+        f"extract: {counts['articles']} articles, {counts['claims']} claims, {failures} errors in {seconds:.1f} s "
+        f"({counts['chars'] / max(seconds, 1e-9):,.0f} chars/s)",
+        err=True,
+    )
     if failures:
         raise typer.Exit(1)
+
+
+def _no_articles(paths, skipped) -> None:
+    """Exit 2: nothing to read in the paths named (saying which file kinds were passed over)."""
+    from ..text.corpus import INPUT_FORMATS
+
+    named = ", ".join(str(p) for p in paths)
+    note = ""
+    if skipped:
+        note = "; skipped " + ", ".join(f"{n} {suffix}" for suffix, n in skipped.most_common())
+    typer.echo(f"error: no articles found in {named} (read are: {' '.join(INPUT_FORMATS)}{note})", err=True)
+    raise typer.Exit(2)
 
 
 ClusterOpt = Annotated[
@@ -203,7 +342,7 @@ def _extract_on_cluster(
 ) -> int:
     """`extract --cluster`: the exit status (0, 1 when an input failed, 2 on a usage error, 130/143 when stopped)."""
     from . import cluster
-    from ..run import ARTICLE_SUFFIXES
+    from ..text.corpus import INPUT_FORMATS
 
     def usage(message: str) -> int:
         typer.echo(f"error: {message}", err=True)
@@ -219,7 +358,7 @@ def _extract_on_cluster(
         cluster.require_dask()
         cluster.parse_address(address)
         cluster.check_format(fmt)
-        items = cluster.expand_inputs(paths, (".txt",) if from_clean else ARTICLE_SUFFIXES)
+        items = cluster.expand_inputs(paths, (".txt",) if from_clean else tuple(INPUT_FORMATS))
     except (cluster.ClusterError, ValueError, ImportError, OSError) as exc:  # an fsspec URL without its backend, an unreachable store
         return usage(str(exc))
     bar = _Progress(len(items), "extract", progress)
@@ -282,8 +421,10 @@ def _as_url(path: Path) -> str:
 
 @app.command(epilog=EXIT_HELP)
 def clean(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or directories.")],
-    directory: Annotated[Path, typer.Option("-d", "--dir", help="Write DIR/<doc>.clean.txt for each article (atomically).")],
+    paths: Annotated[list[Path], typer.Argument(help=INPUT_HELP, metavar="PATH")],
+    directory: Annotated[Path, typer.Option("-d", "--dir", metavar="DIR", help="Write DIR/<doc>.clean.txt for each article (atomically).")],
+    text_field: Annotated[str, typer.Option("--text-field", metavar="NAME", help="Corpora: the field (column) that holds the article's text.")] = "text",
+    id_field: Annotated[str, typer.Option("--id-field", metavar="NAME", help="Corpora: the field that holds the article's id.")] = "id",
     workers: WorkersOpt = 1,
     progress: ProgressOpt = False,
     rules: RulesOpt = None,
@@ -297,16 +438,21 @@ def clean(
     printed on standard error)}. Failed inputs are listed in DIR/clean.errors.jsonl. Both files are
     always written, empty when there is nothing to say."""
     from .batch import AtomicWriter, process, write_atomic
-    from ..run import doc_id, iter_inputs
+    from ..text.corpus import collect, count_articles, iter_articles
 
     ruleset = _rules(rules, no_builtin_rules)
+    inputs = collect(paths)
+    articles = iter_articles(inputs, text_field=text_field, id_field=id_field)
+    first = next(articles, None)
+    if first is None:
+        _no_articles(paths, inputs.skipped)
+    total = count_articles(inputs)
     directory.mkdir(parents=True, exist_ok=True)
-    files = list(iter_inputs(paths))
     report = AtomicWriter(directory / CLEAN_REPORT)
     totals = {"articles": 0, "dropped": 0, "warnings": 0}
 
     def write(outcome) -> None:
-        doc = doc_id(outcome.path)
+        doc = outcome.doc
         write_atomic(directory / f"{doc}.clean.txt", outcome.text)
         lines = len(outcome.text.splitlines())
         dropped = [{"line": line, "why": why} for line, why in zip(outcome.dropped, outcome.why)]
@@ -320,10 +466,10 @@ def clean(
 
     errors_file = AtomicWriter(directory / CLEAN_ERRORS)
     _collect_garbage()
-    outcomes = process(files, "clean", ruleset, workers=workers)
-    failed = _run_batch(outcomes, len(files), "clean", write, [report], errors_file, progress, "the files written so far are complete")
+    outcomes = process(itertools.chain([first], articles), "clean", ruleset, workers=workers)
+    failed = _run_batch(outcomes, total, "clean", write, [report], errors_file, progress, "the files written so far are complete")
     typer.echo(
-        f"cleaned {totals['articles']} of {len(files)} articles into {directory}: "
+        f"cleaned {totals['articles']} of {totals['articles'] + failed} articles into {directory}: "
         f"{totals['dropped']} lines dropped, {totals['warnings']} warnings, {failed} failed",
         err=True,
     )
@@ -348,6 +494,7 @@ def score(
     errors: Annotated[Optional[Path], typer.Option("--errors", help="Write every disagreement with gold (missed, spurious, wrong field) to this JSONL file.")] = None,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
+    model: ModelOpt = False,
 ) -> None:
     """Score the pipeline against gold labels: clean-text lines and CER, quantities, fields, claims.
 
@@ -366,12 +513,16 @@ def score(
         report_to_dict,
     )
 
-    ruleset = _rules(rules, no_builtin_rules)
+    ruleset = _rules(rules, no_builtin_rules, not model)
     try:
         gold_docs = load_gold(gold)
     except GoldError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if not gold_docs:
+        where = "it does not exist" if not gold.exists() else "no <doc>.claims.jsonl in it"
+        typer.echo(f"error: no gold labels found in {gold.resolve()} ({where}); name the folder with --gold DIR", err=True)
+        raise typer.Exit(2)
     nlp = load_nlp(ruleset)
     inputs = []
     end_to_end_claims = []
@@ -437,6 +588,8 @@ def explain(
     from_clean: Annotated[bool, typer.Option("--from-clean", help="The text is clean already: no stripping or conversion.")] = False,
     rules: RulesOpt = None,
     no_builtin_rules: NoBuiltinOpt = False,
+    model: ModelOpt = False,
+    date: Annotated[Optional[str], typer.Option("--date", help="YYYY-MM-DD: the article's date when no dateline dates it (for the claims' periods).")] = None,
 ) -> None:
     """Show what the pipeline does with one text: clean text, tokens and tags, entities, claims,
     and the rule (file:line) behind each claim field, each dropped line and each excluded number.
@@ -447,7 +600,7 @@ def explain(
     from ..text.reader import InputError, read_article
     from ..run import load_nlp
 
-    ruleset = _rules(rules, no_builtin_rules)
+    ruleset = _rules(rules, no_builtin_rules, not model)
     fmt, title = "txt", ""
     path = Path(text)
     if len(text) < 4096 and "\n" not in text and path.is_file():
@@ -458,7 +611,7 @@ def explain(
             raise typer.Exit(2) from None
         text, fmt, title = article.text, article.fmt, path.name
     try:
-        result = run_explain(text, load_nlp(ruleset), ruleset, fmt=fmt, from_clean=from_clean)
+        result = run_explain(text, load_nlp(ruleset), ruleset, fmt=fmt, from_clean=from_clean, default_date=date)
     except Exception as exc:  # a failing stage or a rule over its time limit: say which
         typer.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -470,6 +623,113 @@ def explain(
         typer.echo(explanation_to_json(result))
     else:
         typer.echo(format_explanation(result))
+
+
+@app.command()
+def compare(
+    claims: Annotated[list[Path], typer.Argument(help="Claim files written by `zhclaims extract` (.jsonl or .csv).")],
+    html: Annotated[Optional[Path], typer.Option("--html", help="Also write a page with each group's claims side by side to this file.")] = None,
+    tolerance: Annotated[float, typer.Option("--tolerance", min=0.0, help="Relative tolerance: values within it agree (0.02 = 2%).")] = 0.02,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+    all_groups: Annotated[bool, typer.Option("--all", help="Show every group, not only those that disagree.")] = False,
+    window: Annotated[int, typer.Option("--window", min=0, help="Claims read at their article's date (no time, 目前, 今年…) of articles at most this many days apart are of one period (default 0: the same day).")] = 0,
+    rules: RulesOpt = None,
+    no_builtin_rules: NoBuiltinOpt = False,
+) -> None:
+    """Find the measures that several articles state, and list those whose values disagree.
+
+    Claims are grouped by entity (normalised by the compare rules of rules/compare.toml), place (where_code, else where), period (period_start/period_end, else time with the article's date), unit and role; each claim is shown with its article, title, date, sentence and url."""
+    from decimal import Decimal
+
+    from .compare import CompareRules, compare_claims, format_report, read_claim_rows, render_html, report_to_json
+
+    ruleset = _rules(rules, no_builtin_rules)
+    try:
+        rows = read_claim_rows(claims)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    report = compare_claims(rows, CompareRules.from_rules(ruleset), Decimal(str(tolerance)), window)
+    if html is not None:
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(render_html(report, all_groups=all_groups), encoding="utf-8")
+        typer.echo(f"wrote {html}: {len(report.disagreeing)} disagreeing of {len(report.groups)} groups", err=True)
+    typer.echo(report_to_json(report, all_groups=all_groups) if as_json else format_report(report, all_groups=all_groups))
+
+
+GoldDirsOpt = Annotated[
+    list[Path],
+    typer.Option("--gold", help="A directory of labelled articles (<doc>.clean.txt, <doc>.claims.jsonl; repeatable)."),
+]
+
+
+@app.command()
+def train(
+    gold: GoldDirsOpt,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The model file to write (atomically).")] = REPO / "rules" / "entity_model.json",
+    l2: Annotated[Optional[float], typer.Option("--l2", help="L2 penalty of the fit (default: the tuned one).")] = None,
+    rules: RulesOpt = None,
+    no_builtin_rules: NoBuiltinOpt = False,
+) -> None:
+    """Fit the learned entity choice on labelled articles and write the model (JSON feature weights).
+
+    Each article's gold clean text is run with the rule cascade; every claim matching a gold claim
+    gives its entity candidates with the gold entity as the answer. The same data gives the same
+    file. A rules directory holding an `entity_model.json` makes `extract` use it (`--rules DIR`)."""
+    from .train import L2, collect, fit
+    from ..evaluation.score import GoldError
+
+    ruleset = _rules(rules, no_builtin_rules, no_model=True)
+    try:
+        articles = collect(gold, ruleset)
+    except GoldError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if not articles:
+        typer.echo("error: no labelled article in " + ", ".join(map(str, gold)), err=True)
+        raise typer.Exit(2)
+    model = fit(articles, l2=L2 if l2 is None else l2)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".part")
+    partial.write_text(model.to_json(), encoding="utf-8")
+    partial.replace(output)
+    meta = model.meta
+    typer.echo(f"wrote {output}: {len(model.weights)} weights from {meta.get('claims')} claims of {meta.get('articles')} articles", err=True)
+
+
+@app.command()
+def cv(
+    gold: GoldDirsOpt,
+    test: Annotated[Optional[list[Path]], typer.Option("--test", help="Score these directories with one model trained on all of --gold, instead of leaving one article out.")] = None,
+    genres: Annotated[Optional[Path], typer.Option("--genres", help="A JSON object {doc: genre} to report figures by genre.")] = None,
+    l2: Annotated[Optional[float], typer.Option("--l2", help="L2 penalty of the fit (default: the tuned one).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the per-article figures as one JSON object.")] = False,
+    rules: RulesOpt = None,
+    no_builtin_rules: NoBuiltinOpt = False,
+) -> None:
+    """Article-level cross-validation of the learned entity choice against the rule cascade.
+
+    Leave one article out: each article of the --gold directories is scored (on its gold clean
+    text) by a model fitted on the other articles only. Prints entity lenient and exact and claim
+    F1, cascade → learned, by directory, by genre and overall."""
+    from .train import L2, collect, cross_validate, cv_to_dict, format_cv
+    from ..evaluation.score import GoldError
+    from ..run import load_nlp
+
+    ruleset = _rules(rules, no_builtin_rules, no_model=True)
+    nlp = load_nlp(ruleset)
+    try:
+        articles = collect(gold, ruleset, nlp)
+        held_out = collect(test, ruleset, nlp) if test else []
+    except GoldError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    result = cross_validate(articles, nlp, test=held_out, l2=L2 if l2 is None else l2)
+    if as_json:
+        typer.echo(json.dumps(cv_to_dict(result), ensure_ascii=False, indent=2))
+        return
+    labels = json.loads(genres.read_text(encoding="utf-8")) if genres is not None else {}
+    typer.echo(format_cv(result, labels))
 
 
 @rules_app.command("check")

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..claim import GOLD_FIELDS, Claim, format_decimal
+from ..claim import COMPARABLE_FIELDS, GOLD_FIELDS, Claim, format_decimal
+from ..extraction.candidates import CANDIDATE_BRANCHES
 from ..extraction.extract import ENTITY_BRANCHES
 from ..rules import Rule, RuleSet
 
@@ -40,6 +41,7 @@ BUILTIN_IDS: dict[str, tuple[str, str, str]] = {
     "count.bare_multiplier": ("unit", "a multiplier without a counter word (20万): unit ''", "pipeline/extraction/quantities.py"),
     "numeral.paired": ("high", "two neighbouring digits for an estimate (五六千): value and high", "pipeline/extraction/quantities.py"),
     **{rule_id: ("entity", why, "pipeline/extraction/extract.py") for rule_id, why in ENTITY_BRANCHES.items()},
+    **{rule_id: ("entity", why, "pipeline/extraction/candidates.py") for rule_id, why in CANDIDATE_BRANCHES.items()},
 }
 #: displaCy colours of claim kinds and entity labels.
 COLORS: dict[str, str] = {
@@ -128,17 +130,27 @@ class Explanation:
     doc: Doc | None = field(default=None, repr=False)
 
 
-def explain(text: str, nlp: Language, rules: RuleSet, *, fmt: str = "txt", from_clean: bool = False) -> Explanation:
-    """Run cleaning (unless `from_clean`) and extraction on `text`; return what each stage did and why."""
+def explain(
+    text: str, nlp: Language, rules: RuleSet, *, fmt: str = "txt", from_clean: bool = False, default_date: str | None = None
+) -> Explanation:
+    """Run cleaning (unless `from_clean`) and extraction on `text`; return what each stage did and why.
+
+    The claims carry the article's date (its dateline, else `default_date`) and region, their periods and currencies.
+    """
     from ..run import analyse, process_text
 
     cleaned = process_text(text, rules, None, fmt=fmt, from_clean=from_clean)
     clean, dropped_lines, reasons = cleaned.text, cleaned.dropped, cleaned.why
     index = _rule_index(rules)
     doc = analyse(clean, nlp)
+    from ..extraction.periods import annotate_claims, article_info
+
+    info = article_info(clean, dropped=dropped_lines, default_date=default_date, traditional=cleaned.traditional, rules=rules)
+    found = doc._.claims  # read back from the Doc's data at each access: annotate one list and keep it
+    annotate_claims(found, clean, info, rules=rules)
     tokens = [TokenInfo(t.text, t.tag_, t.idx, t.idx + len(t.text)) for t in doc]
     entities = [EntityInfo(e.text, e.label_, e.start_char, e.end_char, e.id_) for e in doc.ents]
-    claims = [ClaimExplanation(c, _claim_rules(c, index)) for c in doc._.claims]
+    claims = [ClaimExplanation(c, _claim_rules(c, index)) for c in found]
     return Explanation(
         text=text,
         clean=clean,
@@ -268,6 +280,10 @@ def format_explanation(explanation: Explanation) -> str:
             why = "  <- " + ", ".join(f"{r.id} ({r.where})" for r in refs) if refs else ""
             out.append(f"     {name:<10}{_show(getattr(claim, name))}{why}")
         out.append(f"     {'rule':<10}{claim.rule}")
+        period = f"{claim.period_start or '…'} – {claim.period_end or '…'}" if claim.period_start or claim.period_end else "null"
+        out.append(f"     {'period':<10}{period}  (article {claim.article_date or 'undated'}, {claim.region or 'region unknown'})")
+        if claim.kind == "money":
+            out.append(f"     {'currency':<10}{_show(claim.currency)}")
     return "\n".join(out)
 
 
@@ -286,7 +302,10 @@ def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:
         "entities": [{"text": x.text, "label": x.label, "start": x.start, "end": x.end, "rule": x.rule} for x in e.entities],
         "excluded": [{"number": x.number, "matched": x.matched, "start": x.start, "rule": ref(x.rule)} for x in e.excluded],
         "claims": [
-            {**{name: getattr(c.claim, name) for name in (*GOLD_FIELDS, "rule")}, "rules": [ref(r) for r in c.rules]}
+            {
+                **{name: getattr(c.claim, name) for name in (*GOLD_FIELDS, "rule", *COMPARABLE_FIELDS)},
+                "rules": [ref(r) for r in c.rules],
+            }
             for c in e.claims
         ],
     }

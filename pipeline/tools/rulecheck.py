@@ -42,8 +42,12 @@ EXTRACTION_SECTIONS = (
     "punctuation",
     "tag_class",
 )
+#: Rule sections of periods.toml, whose examples give an article's date, a period, a region or a currency.
+COMPARABLE_SECTIONS = ("period", "dateline", "region", "currency")
 #: Rule sections whose examples are lines of an article before cleaning.
 CLEANING_SECTIONS = ("boilerplate", "inline_junk", "t2s_fix", "t2s_keep", "t2s_particle")
+#: Rule sections of `zhclaims compare`: an example's `text` (an entity, a where or a time) must become its `clean`.
+COMPARE_SECTIONS = ("compare",)
 _FIELDS = ("value", "high", "unit", "kind", "qualifier", "entity", "role", "where", "time")
 
 
@@ -187,6 +191,126 @@ def run_cleaning_examples(rule: Rule, rules: RuleSet) -> tuple[int, list[Failure
     return count, failures
 
 
+def run_compare_examples(rule: Rule, rules: RuleSet) -> tuple[int, list[Failure]]:
+    """Run one `[[compare]]` rule's examples with all the compare rules; return (examples run, failures)."""
+    from .compare import CompareRules
+
+    compare = CompareRules.from_rules(rules)
+    use = rule.get("use")
+    failures: list[Failure] = []
+    for example in rule.get("examples", []):
+        text = example["text"]
+        if use in ("deictic_where", "implicit_where", "place_synonym"):
+            place = compare.place(text, None, None)
+            got = place[1] if place else ""
+        elif use in ("attributive_branch", "record_verb"):
+            quantity = example.get("quantity", "")
+            got = quantity if compare.states_measure(text, quantity, "+".join(compare.attributive)) else ""
+        elif use in ("now", "absolute_time"):
+            period = compare.period(text, "DATE")
+            got = "" if period is None else "@".join(part for part in period if part)
+        else:
+            got = compare.entity(text) or ""
+        if "clean" not in example:
+            failures.append(Failure(rule, text, "example without 'clean' (what the text must become)"))
+        elif got != example["clean"]:
+            failures.append(Failure(rule, text, f"expected {example['clean']!r}, got {got!r}"))
+    return len(rule.get("examples", [])), failures
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _comparable_problem(rule: Rule, example: dict[str, Any], nlp: Language, rules: RuleSet) -> str | None:
+    """Run one example of a periods.toml rule; return the problem or None."""
+    from datetime import date
+
+    from ..extraction import periods
+    from ..text.convert import to_simplified
+
+    if rule.section == "period":
+        ref = date.fromisoformat(example["date"]) if example.get("date") else None
+        region = example.get("region", "mainland")
+        text = to_simplified(example["text"], rules) if example.get("text") else ""
+        refers = periods.refers_back(example["time"], region, rules)
+        anchor = (
+            periods.sentence_anchor(
+                text, example["time"], ref, region=region, rules=rules, forward=refers == "period", not_now=refers not in (None, "period")
+            )
+            if text else None
+        )
+        period = periods.resolve_period(example["time"], ref, region=region, anchor=anchor, rules=rules)
+        got = (_iso(period.start), _iso(period.end)) if period else ("", "")
+        want = (example.get("start", got[0]), example.get("end", got[1]))
+        return None if got == want else f"expected period {want}, got {got}"
+    if rule.section == "dateline":
+        text = to_simplified(example["text"], rules)
+        ref = date.fromisoformat(example["reference"]) if example.get("reference") else None
+        if rule.get("scope") == "dropped":
+            found, by = periods.find_dateline("", dropped=[text], reference=ref, rules=rules)
+        else:
+            found, by = periods.find_dateline(text, reference=ref, rules=rules)
+        want = example.get("date", "")
+        if _iso(found) != want:
+            return f"expected date {want!r}, got {_iso(found)!r} (rule {by or 'none'})"
+        if want and by != rule.id:
+            return f"the date came from rule {by!r}, not this one"
+        return None
+    if rule.section == "region":
+        simplified = to_simplified(example["text"], rules)
+        traditional = periods.is_traditional(example["text"], simplified)
+        got = periods.article_region(simplified, traditional=traditional, rules=rules)
+        want = example.get("region", "")
+        return None if (got or "") == want else f"expected region {want!r}, got {got!r}"
+    text = to_simplified(example["text"], rules)
+    claims = nlp(text)._.claims
+    problem = check_example(rule, example, claims, text)
+    if problem:
+        return problem
+    quantity = example.get("quantity")
+    claim = next((c for c in claims if c.quantity == quantity), claims[0] if claims else None)
+    if claim is None:
+        return "gave no claim"
+    got = periods.claim_currency(claim, text, example.get("region", "mainland"), rules=rules) or ""
+    return None if got == example.get("currency", "") else f"expected currency {example.get('currency')!r}, got {got!r}"
+
+
+def run_comparable_examples(rule: Rule, nlp: Language, rules: RuleSet) -> tuple[int, list[Failure]]:
+    """Run one periods.toml rule's examples (and a dateline's or region's counter-examples); return (examples run, failures)."""
+    from ..extraction.periods import find_dateline
+    from ..text.convert import to_simplified
+
+    failures: list[Failure] = []
+    count = 0
+    for example in rule.get("examples", []):
+        count += 1
+        try:
+            problem = _comparable_problem(rule, example, nlp, rules)
+        except PatternTimeout as exc:
+            problem = str(exc)
+        if problem:
+            failures.append(Failure(rule, example.get("text") or example.get("time", ""), problem))
+    if rule.section == "dateline":
+        for counter in rule.get("counterexamples", []):
+            count += 1
+            text = to_simplified(counter, rules)
+            found, by = (find_dateline("", dropped=[text], rules=rules) if rule.get("scope") == "dropped"
+                         else find_dateline(text, rules=rules))
+            if found is not None and by == rule.id:
+                failures.append(Failure(rule, counter, f"counter-example gave the date {found.isoformat()}"))
+    if rule.section == "region":
+        from ..extraction.periods import article_region, is_traditional
+
+        for counter in rule.get("counterexamples", []):
+            count += 1
+            text = to_simplified(counter, rules)
+            got = article_region(text, traditional=is_traditional(counter, text), rules=rules)
+            if got == rule.get("region"):
+                failures.append(Failure(rule, counter, f"counter-example gave the region {got}"))
+    return count, failures
+
+
 def check_rules(rules: RuleSet, nlp: Language) -> CheckReport:
     """Run the examples of every extraction and cleaning rule of a rule set."""
     report = CheckReport(files=len(rules.files))
@@ -194,6 +318,15 @@ def check_rules(rules: RuleSet, nlp: Language) -> CheckReport:
         report.rules += 1
         if rule.section in CLEANING_SECTIONS:
             count, failures = run_cleaning_examples(rule, rules)
+            report.examples += count
+            report.passed += count - len(failures)
+            report.failures.extend(failures)
+            continue
+        if rule.section in COMPARE_SECTIONS or rule.section in COMPARABLE_SECTIONS:
+            if rule.section in COMPARE_SECTIONS:
+                count, failures = run_compare_examples(rule, rules)
+            else:
+                count, failures = run_comparable_examples(rule, nlp, rules)
             report.examples += count
             report.passed += count - len(failures)
             report.failures.extend(failures)
