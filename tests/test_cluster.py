@@ -219,6 +219,20 @@ def test_cluster_resume_completes_an_interrupted_run(dask_cluster, corpus: Path,
     assert len(_errors(out)) == 3 and len(summary.failures) == 3
 
 
+def test_cluster_default_date_as_in_the_local_batch(dask_cluster, rules, nlp, tmp_path: Path):
+    _, client = dask_cluster
+    directory = tmp_path / "corpus"
+    directory.mkdir()
+    (directory / "inv_a.txt").write_text(INVENTED["inv_a.txt"], encoding="utf-8")
+    out = tmp_path / "claims"
+    cluster.run(client, cluster.expand_inputs([str(directory)]), str(out), rules, default_date="2023-06-30")
+    expected = [to_json(c) for o in process([directory / "inv_a.txt"], "extract", rules, nlp=nlp, default_date="2023-06-30") for c in o.claims]
+    assert _rows(out) == expected
+    assert any(json.loads(row)["period_start"] == "2023-01-01" for row in expected)
+    with pytest.raises(cluster.ClusterError, match="other date"):
+        cluster.run(client, cluster.expand_inputs([str(directory)]), str(out), rules, resume=True)
+
+
 def test_cluster_cli_on_a_scheduler_address(dask_cluster, corpus: Path, local_batch, tmp_path: Path):
     local, _ = dask_cluster
     out = tmp_path / "claims"

@@ -238,16 +238,6 @@ def extract(
     from ..run import load_nlp
     from ..text.corpus import collect, count_articles, iter_articles
 
-    if cluster is not None or resume:
-        if date is not None or text_field != "text" or id_field != "id":
-            typer.echo("error: --date, --text-field and --id-field are not taken by --cluster yet", err=True)
-            raise typer.Exit(2)
-        code = _extract_on_cluster(
-            [_as_url(p) for p in paths], output, cluster, fmt=OutputFormat(fmt).value, from_clean=from_clean, errors=errors,
-            workers=workers, progress=progress, rules=_rules(rules, no_builtin_rules, not model), resume=resume, batch_size=batch_size,
-        )
-        raise typer.Exit(code)
-
     fmt = OutputFormat(fmt)
     if fmt is OutputFormat.parquet:
         if output is None:
@@ -267,6 +257,15 @@ def extract(
         except ValueError:
             typer.echo(f"error: --date must be YYYY-MM-DD, not {date!r}", err=True)
             raise typer.Exit(2) from None
+    if cluster is not None or resume:
+        if text_field != "text" or id_field != "id":
+            typer.echo("error: --text-field and --id-field are not taken by --cluster yet", err=True)
+            raise typer.Exit(2)
+        code = _extract_on_cluster(
+            [_as_url(p) for p in paths], output, cluster, fmt=fmt.value, from_clean=from_clean, errors=errors, date=date,
+            workers=workers, progress=progress, rules=_rules(rules, no_builtin_rules, not model), resume=resume, batch_size=batch_size,
+        )
+        raise typer.Exit(code)
     ruleset = _rules(rules, no_builtin_rules, not model)
     inputs = collect(paths, from_clean=from_clean)
     articles = iter_articles(inputs, text_field=text_field, id_field=id_field, from_clean=from_clean)
@@ -338,7 +337,7 @@ BatchSizeOpt = Annotated[int, typer.Option("--batch-size", min=1, help="With --c
 
 def _extract_on_cluster(
     paths: list[str], output: Optional[Path], address: Optional[str], *, fmt: str, from_clean: bool, errors: Optional[Path],
-    workers: int, progress: bool, rules, resume: bool, batch_size: int,
+    workers: int, progress: bool, rules, resume: bool, batch_size: int, date: Optional[str] = None,
 ) -> int:
     """`extract --cluster`: the exit status (0, 1 when an input failed, 2 on a usage error, 130/143 when stopped)."""
     from . import cluster
@@ -383,7 +382,7 @@ def _extract_on_cluster(
                 typer.echo(f"note: {len(threaded)} workers run several threads, each one article at a time: start workers with --nthreads 1", err=True)
             summary = cluster.run(
                 client, items, target, rules, errors=str(errors) if errors is not None else None, batch_size=batch_size,
-                fmt=fmt, from_clean=from_clean, resume=resume, on_part=on_part,
+                fmt=fmt, from_clean=from_clean, default_date=date, resume=resume, on_part=on_part,
             )
     except cluster.ClusterError as exc:
         bar.close()

@@ -207,11 +207,11 @@ def _local_file(item: str) -> Iterator[Path]:
         yield target
 
 
-def extract_item(item: str, rules: RuleSet, nlp: Any, *, from_clean: bool = False) -> Outcome:
+def extract_item(item: str, rules: RuleSet, nlp: Any, *, from_clean: bool = False, default_date: Optional[str] = None) -> Outcome:
     """The local batch's work on one cluster input (a path or an fsspec URL): `batch.extract_article`, a failure named by the input."""
     try:
         with _local_file(item) as path:
-            outcome = extract_article(path, rules, nlp, from_clean=from_clean)
+            outcome = extract_article(path, rules, nlp, from_clean=from_clean, default_date=default_date)
     except _FetchError as exc:  # reported as the local batch reports an unreadable file
         return Outcome(Path(item), failure=Failure(item, "read", str(exc)))
     if outcome.failure is not None and outcome.failure.path != item:
@@ -314,10 +314,13 @@ def read_part_failures(output: str, index: int) -> list[Failure]:
     return [Failure(**json.loads(line)) for line in text.splitlines() if line.strip()]
 
 
-def manifest(items: Sequence[str], batch_size: int, fmt: str, from_clean: bool) -> dict[str, Any]:
-    """What fixes the parts of a run: the sorted inputs (their digest), the batch size, format and mode."""
+def manifest(items: Sequence[str], batch_size: int, fmt: str, from_clean: bool, default_date: Optional[str] = None) -> dict[str, Any]:
+    """What fixes the parts of a run: the sorted inputs (their digest), the batch size, format, mode and default date."""
     digest = hashlib.sha256("\n".join(items).encode("utf-8")).hexdigest()
-    return {"inputs": len(items), "inputs_sha256": digest, "batch_size": batch_size, "format": fmt, "from_clean": from_clean}
+    return {
+        "inputs": len(items), "inputs_sha256": digest, "batch_size": batch_size, "format": fmt, "from_clean": from_clean,
+        "date": default_date,
+    }
 
 
 def _check_output(output: str, expected: dict[str, Any], resume: bool) -> set[str]:
@@ -337,7 +340,7 @@ def _check_output(output: str, expected: dict[str, Any], resume: bool) -> set[st
         if changed:
             raise ClusterError(
                 f"{output} was written by a run with other {', '.join(changed)}: --resume needs the same inputs, "
-                "--batch-size, --format and --from-clean"
+                "--batch-size, --format, --from-clean and --date"
             )
     elif parts:
         raise ClusterError(f"{output} holds parts but no {MANIFEST}: not a directory written by zhclaims extract --cluster")
@@ -355,17 +358,18 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 class PipelinePlugin(_WorkerPlugin):
     """Builds the pipeline once on each worker (and on each worker that joins or is restarted)."""
 
-    def __init__(self, rules: RuleSet, from_clean: bool = False) -> None:
+    def __init__(self, rules: RuleSet, from_clean: bool = False, default_date: Optional[str] = None) -> None:
         self.rules = rules
         self.from_clean = from_clean
+        self.default_date = default_date
         self.nlp: Any = None
         self.lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"rules": self.rules, "from_clean": self.from_clean}
+        return {"rules": self.rules, "from_clean": self.from_clean, "default_date": self.default_date}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["rules"], state["from_clean"])
+        self.__init__(state["rules"], state["from_clean"], state.get("default_date"))
 
     def setup(self, worker: Any) -> None:
         """Build the pipeline of the rules on this worker."""
@@ -376,26 +380,26 @@ class PipelinePlugin(_WorkerPlugin):
     def extract(self, item: str) -> Outcome:
         """One input through the worker's pipeline; one at a time, should the worker run several threads."""
         with self.lock:
-            return extract_item(item, self.rules, self.nlp, from_clean=self.from_clean)
+            return extract_item(item, self.rules, self.nlp, from_clean=self.from_clean, default_date=self.default_date)
 
 
-def plugin_name(rules: RuleSet, from_clean: bool) -> str:
-    """The name of the pipeline plugin of these rules (a digest of them)."""
+def plugin_name(rules: RuleSet, from_clean: bool, default_date: Optional[str] = None) -> str:
+    """The name of the pipeline plugin of these rules and settings (a digest of them)."""
     import pickle
 
-    return PLUGIN_PREFIX + hashlib.sha256(pickle.dumps((rules, from_clean))).hexdigest()[:16]
+    return PLUGIN_PREFIX + hashlib.sha256(pickle.dumps((rules, from_clean, default_date))).hexdigest()[:16]
 
 
 def _has_plugin(name: str, dask_worker: Any = None) -> bool:
     return name in dask_worker.plugins
 
 
-def ensure_plugin(client: Client, rules: RuleSet, from_clean: bool) -> str:
-    """Register the pipeline plugin of these rules unless every worker has it; return its name."""
-    name = plugin_name(rules, from_clean)
+def ensure_plugin(client: Client, rules: RuleSet, from_clean: bool, default_date: Optional[str] = None) -> str:
+    """Register the pipeline plugin of these rules and settings unless every worker has it; return its name."""
+    name = plugin_name(rules, from_clean, default_date)
     present = client.run(_has_plugin, name, on_error="return")  # a worker that does not answer has none
     if not present or not all(v is True for v in present.values()):
-        client.register_plugin(PipelinePlugin(rules, from_clean), name=name)
+        client.register_plugin(PipelinePlugin(rules, from_clean, default_date), name=name)
     return name
 
 
@@ -440,6 +444,7 @@ def run(
     batch_size: int = BATCH_SIZE,
     fmt: str = "jsonl",
     from_clean: bool = False,
+    default_date: Optional[str] = None,
     resume: bool = False,
     on_part: Optional[Callable[[PartResult], None]] = None,
 ) -> Summary:
@@ -453,7 +458,7 @@ def run(
     """
     check_format(fmt)
     chunks = batches(items, batch_size)
-    expected = manifest(items, batch_size, fmt, from_clean)
+    expected = manifest(items, batch_size, fmt, from_clean, default_date)
     names = _check_output(output, expected, resume)
     if MANIFEST not in names:
         _write_text(_join(output, MANIFEST), json.dumps(expected, indent=2) + "\n")
@@ -470,7 +475,7 @@ def run(
                 on_part(PartResult(index, len(chunk), failures=failures[index], skipped=True))
         else:
             todo.append(index)
-    plugin = ensure_plugin(client, rules, from_clean) if todo else ""
+    plugin = ensure_plugin(client, rules, from_clean, default_date) if todo else ""
     with closing(_submit_all(client, output, chunks, todo, fmt, plugin)) as results:
         for result in results:
             failures[result.index] = result.failures
