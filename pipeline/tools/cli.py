@@ -199,7 +199,7 @@ INPUT_HELP = (
 @app.command(epilog=EXIT_HELP)
 def extract(
     paths: Annotated[list[Path], typer.Argument(help=INPUT_HELP, metavar="PATH")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Write claims here, atomically (default: standard output).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Write claims here, atomically (default: standard output); with --cluster a directory of part files.")] = None,
     fmt: Annotated[
         OutputFormat,
         typer.Option("--format", case_sensitive=False, help="jsonl: one JSON object a line; csv: a header row, meta as JSON; parquet: typed columns (needs -o and the parquet extra)."),
@@ -224,6 +224,9 @@ def extract(
         Optional[str],
         typer.Option("--date", help="YYYY-MM-DD: the date of articles that neither metadata nor a dateline dates (periods of 今年, 目前 … are resolved against it)."),
     ] = None,
+    cluster: ClusterOpt = None,
+    resume: ResumeOpt = False,
+    batch_size: BatchSizeOpt = 64,
 ) -> None:
     """Extract the claims of articles: one claim a row, fields doc, the gold fields, sentence, rule,
     where_code, article_date, region, period_start, period_end, currency, then line, quantity_orig, sentence_orig (where it stands in the input, in the input's script)
@@ -254,6 +257,15 @@ def extract(
         except ValueError:
             typer.echo(f"error: --date must be YYYY-MM-DD, not {date!r}", err=True)
             raise typer.Exit(2) from None
+    if cluster is not None or resume:
+        if text_field != "text" or id_field != "id":
+            typer.echo("error: --text-field and --id-field are not taken by --cluster yet", err=True)
+            raise typer.Exit(2)
+        code = _extract_on_cluster(
+            [_as_url(p) for p in paths], output, cluster, fmt=fmt.value, from_clean=from_clean, errors=errors, date=date,
+            workers=workers, progress=progress, rules=_rules(rules, no_builtin_rules, not model), resume=resume, batch_size=batch_size,
+        )
+        raise typer.Exit(code)
     ruleset = _rules(rules, no_builtin_rules, not model)
     inputs = collect(paths, from_clean=from_clean)
     articles = iter_articles(inputs, text_field=text_field, id_field=id_field, from_clean=from_clean)
@@ -306,6 +318,104 @@ def _no_articles(paths, skipped) -> None:
         note = "; skipped " + ", ".join(f"{n} {suffix}" for suffix, n in skipped.most_common())
     typer.echo(f"error: no articles found in {named} (read are: {' '.join(INPUT_FORMATS)}{note})", err=True)
     raise typer.Exit(2)
+
+
+ClusterOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--cluster",
+        metavar="ADDRESS",
+        help="Run on a Dask cluster: a scheduler (tcp://HOST:8786) or local:N (N worker processes here). "
+        "-o names a directory of part files (part-00000.jsonl …); needs the extra zhclaims[dask].",
+    ),
+]
+ResumeOpt = Annotated[
+    bool, typer.Option("--resume", help="With --cluster: complete an interrupted run into the same -o DIR; the parts written are not redone.")
+]
+BatchSizeOpt = Annotated[int, typer.Option("--batch-size", min=1, help="With --cluster: articles per task and per part file.")]
+
+
+def _extract_on_cluster(
+    paths: list[str], output: Optional[Path], address: Optional[str], *, fmt: str, from_clean: bool, errors: Optional[Path],
+    workers: int, progress: bool, rules, resume: bool, batch_size: int, date: Optional[str] = None,
+) -> int:
+    """`extract --cluster`: the exit status (0, 1 when an input failed, 2 on a usage error, 130/143 when stopped)."""
+    from . import cluster
+    from ..text.corpus import INPUT_FORMATS
+
+    def usage(message: str) -> int:
+        typer.echo(f"error: {message}", err=True)
+        return 2
+
+    if address is None:
+        return usage("--resume needs --cluster")
+    if output is None:
+        return usage("--cluster needs -o DIR, the directory of the part files")
+    if workers != 1:
+        return usage("--workers is for one machine; with --cluster the cluster's workers run the batches")
+    try:
+        cluster.require_dask()
+        cluster.parse_address(address)
+        cluster.check_format(fmt)
+        items = cluster.expand_inputs(paths, (".txt",) if from_clean else tuple(INPUT_FORMATS))
+    except (cluster.ClusterError, ValueError, ImportError, OSError) as exc:  # an fsspec URL without its backend, an unreachable store
+        return usage(str(exc))
+    bar = _Progress(len(items), "extract", progress)
+    done = 0
+
+    def on_part(result) -> None:
+        nonlocal done
+        for failure in result.failures:
+            if not result.skipped:
+                typer.echo(f"error: {failure.message()}", err=True)
+        for _ in range(result.articles):
+            done += 1
+            bar.update(done)
+
+    target = _as_url(output)
+    try:
+        with cluster.connect(address) as client:
+            link = cluster.dashboard(client)
+            typer.echo(f"dask: scheduler {client.scheduler.address}, dashboard {link or 'none (bokeh not installed on the scheduler)'}", err=True)
+            threaded = [w for w, n in client.nthreads().items() if n > 1]
+            if threaded:
+                typer.echo(f"note: {len(threaded)} workers run several threads, each one article at a time: start workers with --nthreads 1", err=True)
+            summary = cluster.run(
+                client, items, target, rules, errors=str(errors) if errors is not None else None, batch_size=batch_size,
+                fmt=fmt, from_clean=from_clean, default_date=date, resume=resume, on_part=on_part,
+            )
+    except cluster.ClusterError as exc:
+        bar.close()
+        return usage(str(exc))
+    except KeyboardInterrupt as exc:
+        bar.close()
+        how = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        typer.echo(f"{how}: extract stopped, the parts written are complete: --resume completes the run", err=True)
+        return 143 if isinstance(exc, Terminated) else 130
+    except Exception as exc:  # noqa: BLE001 - a part that cannot be written, a lost scheduler: said in one line
+        bar.close()
+        typer.echo(f"error: the cluster run failed: {type(exc).__name__}: {exc}; the parts written are complete: --resume completes the run", err=True)
+        return 1
+    bar.close()
+    typer.echo(
+        f"wrote {summary.parts - summary.skipped} parts to {target} ({summary.skipped} done before, skipped): "
+        f"{summary.articles} articles, {summary.claims} claims, {len(summary.failures)} failed",
+        err=True,
+    )
+    return 1 if summary.failures else 0
+
+
+def _as_url(path: Path) -> str:
+    """An output given on the command line as text again: `s3://b/out` (which Path made `s3:/b/out`) or a local path.
+
+    >>> _as_url(Path("s3://bucket/out")), _as_url(Path("out/claims"))
+    ('s3://bucket/out', 'out/claims')
+    """
+    text = str(path)
+    scheme, sep, rest = text.partition(":/")
+    if sep and len(scheme) > 1 and scheme.isalnum() and not rest.startswith("/"):
+        return f"{scheme}://{rest}"
+    return text
 
 
 @app.command(epilog=EXIT_HELP)
