@@ -21,6 +21,8 @@ runner = CliRunner()
 
 #: Invented articles of one construction (a route and its trips): what is counted is the counter
 #: 班次, not the vehicle the cascade reads before it.
+#: the vehicle each sentence of TRIPS counts the trips of
+VEHICLES = ["大巴", "公交车", "渡轮", "专线巴士", "快线列车"]
 TRIPS = [
     "东站开往机场的大巴每天共有40班次。",
     "这条线路的公交车每天有52班次。",
@@ -30,10 +32,12 @@ TRIPS = [
 ]
 
 
-def _gold_dir(folder: Path, texts: list[str], entity: str) -> Path:
-    """A gold directory of one-sentence articles, each with one count in 班次 labelled with `entity`."""
+def _gold_dir(folder: Path, texts: list[str], entity: str | list[str]) -> Path:
+    """A gold directory of one-sentence articles, each with one count in 班次 labelled with `entity`
+    (one for all, or one per article)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for k, text in enumerate(texts):
+    entities = entity if isinstance(entity, list) else [entity] * len(texts)
+    for k, (text, entity) in enumerate(zip(texts, entities)):
         number = "".join(ch for ch in text if ch.isdigit())
         quantity = number + "班次"
         start = text.index(quantity)
@@ -89,7 +93,7 @@ def test_train_labels_prefer_exact_then_lenient(texts, gold, expected):
     "weights,text,expected",
     [
         ({"null": 50.0}, "东站开往机场的大巴每天共有40班次。", None),  # the model's choice wins over the cascade's
-        ({}, "东站开往机场的大巴每天共有40班次。", "大巴"),  # no weight: the cascade's choice (first) on a tie
+        ({}, "东站开往机场的大巴每天共有40班次。", "cascade"),  # no weight: the cascade's choice (first) on a tie
     ],
 )
 def test_train_model_file_loads_and_chooses(tmp_path: Path, weights, text, expected):
@@ -101,6 +105,9 @@ def test_train_model_file_loads_and_chooses(tmp_path: Path, weights, text, expec
     from pipeline.run import extract_text, load_nlp
 
     rules = load_rules([tmp_path])
+    if expected == "cascade":
+        expected = extract_text(text, "t", load_nlp(rules))[0].entity  # the model off: the rule cascade
+        assert expected
     rules.entity_model = "auto"
     claims = extract_text(text, "t", load_nlp(rules))
     assert [c.entity for c in claims] == [expected]
@@ -137,7 +144,7 @@ def test_train_candidates_cover_every_claim_with_known_branches(nlp, text):
 
 
 def test_train_cli_writes_a_model_that_extract_uses(tmp_path: Path):
-    gold = _gold_dir(tmp_path / "gold", TRIPS, "班次")
+    gold = _gold_dir(tmp_path / "gold", TRIPS, VEHICLES)
     models = tmp_path / "rules"
     result = runner.invoke(app, ["train", "--gold", str(gold), "-o", str(models / "entity_model.json")])
     assert result.exit_code == 0, result.output
@@ -151,18 +158,19 @@ def test_train_cli_writes_a_model_that_extract_uses(tmp_path: Path):
         out = runner.invoke(app, ["extract", str(article), "--rules", str(models), *flags])
         assert out.exit_code == 0, out.output
         rows[not flags] = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
-    assert [r["entity"] for r in rows[False]] == ["班次"]
+    assert [r["entity"] for r in rows[False]] == ["快船"]
     assert "entity.learned" in rows[False][0]["rule"]
-    assert [r["entity"] for r in rows[True]] == ["快船"]
+    assert [r["entity"] for r in rows[True]] == ["班次"]
 
 
 def test_train_cv_scores_each_article_by_a_model_not_trained_on_it(tmp_path: Path):
-    gold = _gold_dir(tmp_path / "trips", TRIPS, "班次")
+    gold = _gold_dir(tmp_path / "trips", TRIPS, VEHICLES)
     result = runner.invoke(app, ["cv", "--gold", str(gold), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert sorted(data) == [f"trips/t{k}" for k in range(len(TRIPS))]
-    # the cascade reads the vehicle; a model trained on the four other articles reads the counter
+    # the cascade reads the counter (a noun counter counts itself); a model trained on the four
+    # other articles reads the vehicle
     assert all(row["cascade"]["entity_lenient"] == 0 and row["learned"]["entity_lenient"] == 1 for row in data.values())
 
 
