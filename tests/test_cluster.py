@@ -266,6 +266,33 @@ def test_cluster_cli_on_a_local_cluster(tmp_path: Path, rules, nlp):
     assert _errors(out) == []
 
 
+def test_cluster_cli_parquet_parts_hold_the_local_batch_rows(tmp_path: Path, rules, nlp):
+    """`--format parquet` with --cluster: one Parquet part per batch, typed as `extract --format parquet`,
+    holding the rows the local batch writes as JSON Lines."""
+    import pyarrow.parquet as pq
+
+    directory = tmp_path / "corpus"
+    directory.mkdir()
+    for name, text in INVENTED.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "claims"
+    args = ["extract", str(directory), "--cluster", "local:1", "-o", str(out), "--batch-size", "2", "--format", "parquet"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    parts = sorted(out.glob("part-*.parquet"))
+    assert len(parts) == 2 and not list(out.glob("part-*.jsonl"))
+    assert pq.read_table(parts[0]).schema.field("start").type == "int64"
+    got = [row for part in parts for row in pq.read_table(part).to_pylist()]
+    for row in got:
+        row["meta"] = json.loads(row["meta"]) if row["meta"] is not None else None
+    expected = [
+        {**row, "value": str(row["value"]), "high": None if row["high"] is None else str(row["high"])}
+        for o in process(sorted(directory.iterdir()), "extract", rules, nlp=nlp)
+        for row in (json.loads(to_json(c)) for c in o.claims)
+    ]
+    assert got == expected and len(expected) >= 8
+
+
 @pytest.mark.parametrize(
     "args,message",
     [

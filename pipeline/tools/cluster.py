@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from ..claim import Claim, to_json
 from ..rules import RuleSet
 from ..run import ARTICLE_SUFFIXES, iter_inputs
-from .batch import WORKER_DIED, Failure, Outcome, extract_article, write_atomic
+from .batch import WORKER_DIED, AtomicWriter, Failure, Outcome, extract_article, write_atomic
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -59,7 +59,7 @@ PLUGIN_PREFIX = "zhclaims-pipeline-"
 EXTRA = "zhclaims[dask]"
 
 #: Output formats of the parts and their file endings.
-PART_SUFFIXES = {"jsonl": ".jsonl"}
+PART_SUFFIXES = {"jsonl": ".jsonl", "parquet": ".parquet"}
 
 #: Files of the output directory besides the parts (`_`-prefixed: Parquet and Spark readers skip them).
 MANIFEST = "_zhclaims.json"
@@ -241,17 +241,21 @@ def _join(directory: str, name: str) -> str:
     return f"{directory.rstrip('/')}/{name}" if is_remote(directory) else str(Path(directory) / name)
 
 
-def _write_text(target: str, text: str) -> None:
-    """Write a whole file atomically: a local one under a temporary name, renamed; a remote one in one
-    put (an object store shows an object only once it is complete)."""
+def _write_text(target: str, text: str | bytes) -> None:
+    """Write a whole file (text, or bytes) atomically: a local one under a temporary name, renamed; a
+    remote one in one put (an object store shows an object only once it is complete)."""
     if not is_remote(target):
-        write_atomic(Path(target), text)
+        if isinstance(text, bytes):
+            with AtomicWriter(Path(target), binary=True) as writer:
+                writer.write(text)
+        else:
+            write_atomic(Path(target), text)
         return
     from fsspec.core import url_to_fs
 
     fs, path = url_to_fs(target)
     fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
-    fs.pipe_file(path, text.encode("utf-8"))
+    fs.pipe_file(path, text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
 def _read_text(target: str) -> Optional[str]:
@@ -277,13 +281,24 @@ def _listdir(directory: str) -> set[str]:
 
 
 def write_rows(target: str, claims: list[Claim], fmt: str = "jsonl") -> None:
-    """Write one part's claims to `target`, atomically, in the output format (one JSON object per line).
+    """Write one part's claims to `target`, atomically, in the output format: one JSON object per
+    line, or Parquet with the columns of `extract --format parquet` (the same sink writes both).
 
-    The one place a part's rows are formatted: another format (Parquet) is a branch here and an
-    entry in PART_SUFFIXES."""
-    if fmt != "jsonl":
+    The one place a part's rows are formatted: another format is a branch here and an entry in PART_SUFFIXES."""
+    if fmt == "jsonl":
+        _write_text(target, "".join(to_json(claim) + "\n" for claim in claims))
+    elif fmt == "parquet":
+        import io
+
+        from .output import ParquetSink
+
+        buffer = io.BytesIO()
+        sink = ParquetSink(buffer)
+        sink.write(claims)
+        sink.close()
+        _write_text(target, buffer.getvalue())
+    else:
         raise ValueError(f"unknown part format {fmt!r}")
-    _write_text(target, "".join(to_json(claim) + "\n" for claim in claims))
 
 
 @dataclass(slots=True)
