@@ -293,6 +293,23 @@ def test_cluster_cli_parquet_parts_hold_the_local_batch_rows(tmp_path: Path, rul
     assert got == expected and len(expected) >= 8
 
 
+def test_cluster_cli_corpus_fields_as_in_the_local_batch(tmp_path: Path):
+    """A JSON Lines corpus with its own text and id fields: --text-field/--id-field reach the workers."""
+    corpus = tmp_path / "news.jsonl"
+    rows = [{"uid": f"n{k}", "body": text, "title": f"标题{k}"} for k, text in enumerate(INVENTED.values())]
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    fields = ["--text-field", "body", "--id-field", "uid"]
+    local = runner.invoke(app, ["extract", str(corpus), *fields, "-o", str(tmp_path / "local.jsonl")])
+    assert local.exit_code == 0, local.stderr
+    expected = (tmp_path / "local.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(expected) >= 8 and {json.loads(r)["doc"] for r in expected} <= {r["uid"] for r in rows}
+    out = tmp_path / "claims"
+    result = runner.invoke(app, ["extract", str(corpus), *fields, "--cluster", "local:1", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert _rows(out) == expected
+    assert json.loads((out / "_zhclaims.json").read_text(encoding="utf-8"))["fields"] == ["body", "uid"]
+
+
 @pytest.mark.parametrize(
     "args,message",
     [

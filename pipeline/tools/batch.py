@@ -79,7 +79,8 @@ def as_article(item: Path | str | Article, *, from_clean: bool = False) -> Artic
 
 
 def extract_article(
-    path: Path | Article, rules: RuleSet, nlp: Language, *, from_clean: bool = False, default_date: Optional[str] = None
+    path: Path | Article, rules: RuleSet, nlp: Language, *, from_clean: bool = False, default_date: Optional[str] = None,
+    text_field: str = "text", id_field: str = "id",
 ) -> Outcome:
     """Read, clean (unless `from_clean`) and extract one article (an `Article`, or the path of a
     single-article file), dated `default_date` when neither its metadata nor its dateline dates it;
@@ -95,7 +96,7 @@ def extract_article(
     from ..run import StageError, process_article
 
     if not isinstance(path, Article) and Path(path).suffix.lower() in CORPUS_FORMATS:
-        return _extract_corpus(Path(path), rules, nlp, from_clean, default_date)
+        return _extract_corpus(Path(path), rules, nlp, from_clean, default_date, text_field, id_field)
     article = as_article(path, from_clean=from_clean)
     source = Path(article.source)
     try:
@@ -105,12 +106,15 @@ def extract_article(
         return Outcome(source, failure=_failure(_where(article), exc.stage, exc.error), doc=article.id)
 
 
-def _extract_corpus(path: Path, rules: RuleSet, nlp: Language, from_clean: bool, default_date: Optional[str] = None) -> Outcome:
+def _extract_corpus(
+    path: Path, rules: RuleSet, nlp: Language, from_clean: bool, default_date: Optional[str] = None,
+    text_field: str = "text", id_field: str = "id",
+) -> Outcome:
     """All rows of one corpus file as one Outcome (a runner that takes one file per task)."""
     from ..text.corpus import iter_articles
 
     outcome = Outcome(path, doc=str(path))
-    for item in iter_articles([path], from_clean=from_clean):
+    for item in iter_articles([path], from_clean=from_clean, text_field=text_field, id_field=id_field):
         done = _one(item, "extract", rules, nlp, from_clean, default_date)
         if done.failure is not None:
             outcome.warnings.append(done.failure.message())

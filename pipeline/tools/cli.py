@@ -258,11 +258,9 @@ def extract(
             typer.echo(f"error: --date must be YYYY-MM-DD, not {date!r}", err=True)
             raise typer.Exit(2) from None
     if cluster is not None or resume:
-        if text_field != "text" or id_field != "id":
-            typer.echo("error: --text-field and --id-field are not taken by --cluster yet", err=True)
-            raise typer.Exit(2)
         code = _extract_on_cluster(
             [_as_url(p) for p in paths], output, cluster, fmt=fmt.value, from_clean=from_clean, errors=errors, date=date,
+            fields=(text_field, id_field),
             workers=workers, progress=progress, rules=_rules(rules, no_builtin_rules, not model), resume=resume, batch_size=batch_size,
         )
         raise typer.Exit(code)
@@ -338,6 +336,7 @@ BatchSizeOpt = Annotated[int, typer.Option("--batch-size", min=1, help="With --c
 def _extract_on_cluster(
     paths: list[str], output: Optional[Path], address: Optional[str], *, fmt: str, from_clean: bool, errors: Optional[Path],
     workers: int, progress: bool, rules, resume: bool, batch_size: int, date: Optional[str] = None,
+    fields: tuple[str, str] = ("text", "id"),
 ) -> int:
     """`extract --cluster`: the exit status (0, 1 when an input failed, 2 on a usage error, 130/143 when stopped)."""
     from . import cluster
@@ -382,7 +381,7 @@ def _extract_on_cluster(
                 typer.echo(f"note: {len(threaded)} workers run several threads, each one article at a time: start workers with --nthreads 1", err=True)
             summary = cluster.run(
                 client, items, target, rules, errors=str(errors) if errors is not None else None, batch_size=batch_size,
-                fmt=fmt, from_clean=from_clean, default_date=date, resume=resume, on_part=on_part,
+                fmt=fmt, from_clean=from_clean, default_date=date, fields=fields, resume=resume, on_part=on_part,
             )
     except cluster.ClusterError as exc:
         bar.close()

@@ -207,11 +207,17 @@ def _local_file(item: str) -> Iterator[Path]:
         yield target
 
 
-def extract_item(item: str, rules: RuleSet, nlp: Any, *, from_clean: bool = False, default_date: Optional[str] = None) -> Outcome:
-    """The local batch's work on one cluster input (a path or an fsspec URL): `batch.extract_article`, a failure named by the input."""
+def extract_item(
+    item: str, rules: RuleSet, nlp: Any, *, from_clean: bool = False, default_date: Optional[str] = None,
+    fields: tuple[str, str] = ("text", "id"),
+) -> Outcome:
+    """The local batch's work on one cluster input (a path or an fsspec URL): `batch.extract_article`,
+    a failure named by the input; `fields` are a corpus file's text and id fields."""
     try:
         with _local_file(item) as path:
-            outcome = extract_article(path, rules, nlp, from_clean=from_clean, default_date=default_date)
+            outcome = extract_article(
+                path, rules, nlp, from_clean=from_clean, default_date=default_date, text_field=fields[0], id_field=fields[1]
+            )
     except _FetchError as exc:  # reported as the local batch reports an unreadable file
         return Outcome(Path(item), failure=Failure(item, "read", str(exc)))
     if outcome.failure is not None and outcome.failure.path != item:
@@ -329,13 +335,20 @@ def read_part_failures(output: str, index: int) -> list[Failure]:
     return [Failure(**json.loads(line)) for line in text.splitlines() if line.strip()]
 
 
-def manifest(items: Sequence[str], batch_size: int, fmt: str, from_clean: bool, default_date: Optional[str] = None) -> dict[str, Any]:
-    """What fixes the parts of a run: the sorted inputs (their digest), the batch size, format, mode and default date."""
+def manifest(
+    items: Sequence[str], batch_size: int, fmt: str, from_clean: bool, default_date: Optional[str] = None,
+    fields: tuple[str, str] = ("text", "id"),
+) -> dict[str, Any]:
+    """What fixes the parts of a run: the sorted inputs (their digest), the batch size, format, mode,
+    default date and (when not the default) a corpus's text and id fields."""
     digest = hashlib.sha256("\n".join(items).encode("utf-8")).hexdigest()
-    return {
+    found = {
         "inputs": len(items), "inputs_sha256": digest, "batch_size": batch_size, "format": fmt, "from_clean": from_clean,
         "date": default_date,
     }
+    if tuple(fields) != ("text", "id"):
+        found["fields"] = list(fields)
+    return found
 
 
 def _check_output(output: str, expected: dict[str, Any], resume: bool) -> set[str]:
@@ -373,18 +386,21 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 class PipelinePlugin(_WorkerPlugin):
     """Builds the pipeline once on each worker (and on each worker that joins or is restarted)."""
 
-    def __init__(self, rules: RuleSet, from_clean: bool = False, default_date: Optional[str] = None) -> None:
+    def __init__(
+        self, rules: RuleSet, from_clean: bool = False, default_date: Optional[str] = None, fields: tuple[str, str] = ("text", "id")
+    ) -> None:
         self.rules = rules
         self.from_clean = from_clean
         self.default_date = default_date
+        self.fields = tuple(fields)
         self.nlp: Any = None
         self.lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"rules": self.rules, "from_clean": self.from_clean, "default_date": self.default_date}
+        return {"rules": self.rules, "from_clean": self.from_clean, "default_date": self.default_date, "fields": self.fields}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["rules"], state["from_clean"], state.get("default_date"))
+        self.__init__(state["rules"], state["from_clean"], state.get("default_date"), state.get("fields", ("text", "id")))
 
     def setup(self, worker: Any) -> None:
         """Build the pipeline of the rules on this worker."""
@@ -395,26 +411,33 @@ class PipelinePlugin(_WorkerPlugin):
     def extract(self, item: str) -> Outcome:
         """One input through the worker's pipeline; one at a time, should the worker run several threads."""
         with self.lock:
-            return extract_item(item, self.rules, self.nlp, from_clean=self.from_clean, default_date=self.default_date)
+            return extract_item(
+                item, self.rules, self.nlp, from_clean=self.from_clean, default_date=self.default_date, fields=self.fields
+            )
 
 
-def plugin_name(rules: RuleSet, from_clean: bool, default_date: Optional[str] = None) -> str:
+def plugin_name(
+    rules: RuleSet, from_clean: bool, default_date: Optional[str] = None, fields: tuple[str, str] = ("text", "id")
+) -> str:
     """The name of the pipeline plugin of these rules and settings (a digest of them)."""
     import pickle
 
-    return PLUGIN_PREFIX + hashlib.sha256(pickle.dumps((rules, from_clean, default_date))).hexdigest()[:16]
+    settings = (rules, from_clean, default_date) if tuple(fields) == ("text", "id") else (rules, from_clean, default_date, tuple(fields))
+    return PLUGIN_PREFIX + hashlib.sha256(pickle.dumps(settings)).hexdigest()[:16]
 
 
 def _has_plugin(name: str, dask_worker: Any = None) -> bool:
     return name in dask_worker.plugins
 
 
-def ensure_plugin(client: Client, rules: RuleSet, from_clean: bool, default_date: Optional[str] = None) -> str:
+def ensure_plugin(
+    client: Client, rules: RuleSet, from_clean: bool, default_date: Optional[str] = None, fields: tuple[str, str] = ("text", "id")
+) -> str:
     """Register the pipeline plugin of these rules and settings unless every worker has it; return its name."""
-    name = plugin_name(rules, from_clean, default_date)
+    name = plugin_name(rules, from_clean, default_date, fields)
     present = client.run(_has_plugin, name, on_error="return")  # a worker that does not answer has none
     if not present or not all(v is True for v in present.values()):
-        client.register_plugin(PipelinePlugin(rules, from_clean, default_date), name=name)
+        client.register_plugin(PipelinePlugin(rules, from_clean, default_date, fields), name=name)
     return name
 
 
@@ -460,6 +483,7 @@ def run(
     fmt: str = "jsonl",
     from_clean: bool = False,
     default_date: Optional[str] = None,
+    fields: tuple[str, str] = ("text", "id"),
     resume: bool = False,
     on_part: Optional[Callable[[PartResult], None]] = None,
 ) -> Summary:
@@ -473,7 +497,7 @@ def run(
     """
     check_format(fmt)
     chunks = batches(items, batch_size)
-    expected = manifest(items, batch_size, fmt, from_clean, default_date)
+    expected = manifest(items, batch_size, fmt, from_clean, default_date, fields)
     names = _check_output(output, expected, resume)
     if MANIFEST not in names:
         _write_text(_join(output, MANIFEST), json.dumps(expected, indent=2) + "\n")
@@ -490,7 +514,7 @@ def run(
                 on_part(PartResult(index, len(chunk), failures=failures[index], skipped=True))
         else:
             todo.append(index)
-    plugin = ensure_plugin(client, rules, from_clean, default_date) if todo else ""
+    plugin = ensure_plugin(client, rules, from_clean, default_date, fields) if todo else ""
     with closing(_submit_all(client, output, chunks, todo, fmt, plugin)) as results:
         for result in results:
             failures[result.index] = result.failures
