@@ -473,3 +473,19 @@ def test_extract_entity_relative_clause_after_function_word(nlp, text, quantity,
 )
 def test_extract_entity_verb_after_de(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a word jieba tags as a noun after a person counter is its predicate
+        ("医院表示，今日15人出院，另有3人转院", "15人", "人", "entity.subject_counter"),
+        ("住院者当中，6人情况稳定", "6人", "人", "entity.subject_counter"),
+        # a noun the counter modifies, or a copula: not a predicate of the persons
+        ("市政府成立一个7人小组跟进", "7人", "小组", "entity.np_after"),
+        ("检测结果显示，其中500人为阳性", "500人", "为阳性", "entity.np_after"),
+    ],
+)
+def test_extract_entity_person_counter_predicate(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)

@@ -19,7 +19,7 @@ from typing import Any
 
 import regex
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ..claim import Claim
 from .codes import assign_where_codes, place_codes
@@ -412,7 +412,7 @@ class ClaimExtractor:
         # the persons are what is counted
         if q.unit in self.cues.subject_counters:
             following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()]
-            if following and _tag_in(following[0].tag_, self.cues.predicate_tags) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+            if following and self._opens_predicate(following[0], sentence[qe : following[0].idx - sent_start]) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
                 return q.unit, "entity.subject_counter"
         # a share followed by where it comes from (5%|来自|甲校及乙校, 70%|由|中央财政|承担): that part
         if q.kind == "percent":
@@ -490,6 +490,19 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _opens_predicate(self, token: Token, gap: str = "") -> bool:
+        """True when `token`, right after a person counter (12人|被捕), opens its predicate: a word of
+        a predicate tag, or any word but punctuation, 的 and a `person_group` noun (5人|小组), since a
+        person counter that is a noun takes no noun after it (28人|出院 and 9人|情况稳定 alike)."""
+        if gap.strip() in self.cues.copulas:
+            return False  # 7人|为阳性 (or 人为|阳性, one word): what the copula names is what the persons are counted as
+        if _tag_in(token.tag_, self.cues.predicate_tags):
+            return True
+        text = token.text.strip()
+        if not text or self.cues.punct_after.match(text) or text in self.cues.copulas:
+            return False
+        return not text.startswith(("的", *self.cues.person_groups))
 
     def _share_source(self, doc: Doc, sentence: str, sent_start: int, qe: int, cues: PhraseCues) -> str | None:
         """The part a share comes from, named after a `source` word right after it (5%|来自|甲校及乙校,
@@ -838,6 +851,8 @@ class EntityCues:
     subject_counters: frozenset[str] = frozenset()
     #: jieba tags of a word that, right after such a counter, is its predicate (危殆, 情况严重)
     predicate_tags: frozenset[str] = frozenset()
+    #: nouns a person counter modifies (5人小组, 4人房): the count is of them, not a subject
+    person_groups: tuple[str, ...] = ()
     heading_reach: int = 8
     #: counters of a household's members (口), the words that end a household's name (一家, 家), and
     #: the jieba tags of a person's name (nr*, nw)
@@ -883,6 +898,7 @@ class EntityCues:
             unit_nouns=frozenset(found.get("unit_noun", [])),
             subject_counters=frozenset(found.get("subject_counter", [])),
             predicate_tags=frozenset(found.get("predicate_tag", [])),
+            person_groups=longest(found.get("person_group", [])),
             age_predicates=longest(found.get("age_predicate", [])),
             clause_tags=tuple(found.get("age_clause_tag", [])),
             sources=longest(found.get("source", [])),
