@@ -489,3 +489,18 @@ def test_extract_entity_verb_after_de(nlp, text, quantity, entity):
 def test_extract_entity_person_counter_predicate(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
     assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a copula word (高达, tagged as a name) before the quantity is no noun: the noun after 的
+        ("据报道，预计高达5米的巨浪将抵达沿岸。", "5米", "巨浪"),
+        # a noun before the copula names the property
+        ("村集体收入高达5万元的村有3个。", "5万元", "村集体收入"),
+        # 有 is no copula: what it has follows the quantity
+        ("若甲管与乙管仅有30公分的距离，就容易出事。", "30公分", "距离"),
+    ],
+)
+def test_extract_entity_copula_before_quantity_de(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity

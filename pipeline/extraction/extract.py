@@ -580,6 +580,12 @@ class ClaimExtractor:
     def _noun_right_before(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues, ents=None) -> bool:
         """True when a noun phrase ends right where the quantity starts (集体收入|5万元); a lead-in word
         (当中|17人, 其中|3人: the part of a whole named before) is none, nor (with `ents`) a place."""
+        assert self.context is not None
+        # past a copula between a property and its value (收入|高达|5万元; a name-tagged 高达 is no
+        # noun); not past 有 (与B|仅有|50公分的距离: what 有 has comes after the quantity)
+        head = self.context.strip_before(sentence[:qs])
+        if head and sentence[len(head) : qs].strip().endswith(tuple(self.cues.copulas)):
+            qs = len(head)
         phrase = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
         if phrase in self.cues.lead_in:
             return False
