@@ -504,3 +504,15 @@ def test_extract_entity_person_counter_predicate(nlp, text, quantity, entity, br
 )
 def test_extract_entity_copula_before_quantity_de(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a share of money followed by what it is used for: that use
+        ("拨款中约一半用于退税，20%则用作援助长者。", "20%", "援助长者"),
+        ("今年预算约15%用于兴建公屋。", "约15%", "兴建公屋"),
+    ],
+)
+def test_extract_entity_share_used_for(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
