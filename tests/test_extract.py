@@ -516,3 +516,15 @@ def test_extract_entity_copula_before_quantity_de(nlp, text, quantity, entity):
 )
 def test_extract_entity_share_used_for(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # A中的X%: the whole the part is taken from
+        ("该方法可锁定高风险人群中的60%。", "60%", "高风险人群"),
+        ("受访者中的35%表示支持。", "35%", "受访者"),
+    ],
+)
+def test_extract_entity_part_of_whole(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
