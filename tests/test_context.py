@@ -250,7 +250,12 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         # an organisation opening a clause after an occasion (在发布会上) scopes the later clauses
         ("在记者会上中国人民银行宣布,增加贷款额度2000亿元。", "2000亿元", "中国人民银行", "org.name"),
         # the origin after 由 opens the clause and scopes the later ones; the goal after 到 does not
-        ("由柳州到南宁，每日开出列车12班。", "12班", "柳州", "place.name"),
+        ("由柳州到南宁，每日开出列车12班。", "12班", "柳州", "entity.route"),
+        # a route's origin the recogniser does not know or runs on into the goal (柳州北到南宁) is read whole
+        ("由柳州北到南宁东，每日开出列车12班。", "12班", "柳州北", "entity.route"),
+        ("国庆当日由桂林西到南宁共有20班次，其中15班尚有余票。", "15班", "桂林西", "entity.route"),
+        # no route: the origin is no place, or a place after the route scopes the quantity
+        ("由政府到企业共投入资金300万元。", "300万元", None, None),
         # places in a bracketed remark are examples of the count, not where of the later figure
         ("全省共有2个县（宁远、祁阳）财政收入突破百亿元。", "突破百亿元", "全省", "place.scope"),
         # no place before the quantity: a scope word opening a later clause, not one in a predicate

@@ -91,6 +91,16 @@ class ContextRules:
         self.cumulative = tuple(cues.get("cumulative", []))
         self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
         self.topics = tuple(cues.get("topic", []))
+        route_from = sorted(set(cues.get("route_from", [])), key=len, reverse=True)
+        route_to = sorted(set(cues.get("route_to", [])), key=len, reverse=True)
+        self.route_from = tuple(route_from)
+        self.route_place_tags = tuple(cues.get("route_place_tag", []))
+        self.route_rule = next((r.id for r in rules.section("entity_cue") if r.get("use") == "route_from"), None)
+        # 由|杭州东|到…: an origin of two to six characters between the cues, no punctuation or digit
+        self._route = regex.compile(
+            "(?:" + "|".join(map(regex.escape, route_from)) + r")(?P<origin>[^\p{P}\s\d]{2,6}?)(?:"
+            + "|".join(map(regex.escape, route_to)) + ")"
+        ) if route_from and route_to else None
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
         """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
@@ -336,7 +346,7 @@ class ContextRules:
     # -- where ----------------------------------------------------------------------------------
     def where_of(
         self, ents: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None = None,
-        q_end: int | None = None,
+        q_end: int | None = None, doc: Doc | None = None,
     ) -> tuple[str | None, str | None]:
         """The place or organisation that scopes the quantity, with the id of the entity rule that
         found it: the nearest entity before it in the same clause (but a proper name opening the
@@ -349,11 +359,15 @@ class ContextRules:
         title (《…》). With no place before the quantity, a body right after it (its end
         `q_end`: 15名|德国议会|议员) or a later 全X scope word (see `_later_scope`). `openers` (of all
         the sentence's entities, see `openers`) may be given when several quantities share a
-        sentence."""
+        sentence. The origin of a route (由杭州东到宁波…) comes first (see `_route_origin`; `doc` gives its
+        tokens' tags)."""
         if "《" in sentence:  # 《2026中国发展报告》: a place inside a title is part of a name
             titles = [(sent_start + m.start(), sent_start + m.end()) for m in _TITLE.finditer(sentence)]
             ents = [e for e in ents if not _overlaps_any(e.start_char, e.end_char, titles)]
         partners = self._partners(ents, sent_start, sentence)
+        route = self._route_origin(ents, partners, sent_start, sentence, q_start, doc)
+        if route is not None:
+            return route, self.route_rule
         before = [
             e for e in ents
             if e.end_char <= sent_start + q_start
@@ -384,6 +398,27 @@ class ContextRules:
         if chosen is None or self._counted(sentence, sent_start, chosen, before, q_start):
             return None, None
         return chosen.text, chosen.id_ or None
+
+    def _route_origin(
+        self, ents: list[Span], partners: list[Span], sent_start: int, sentence: str, q_start: int, doc: Doc | None
+    ) -> str | None:
+        """The origin of the last route before the quantity (由杭州东到宁波…两班: 杭州东), a name the place
+        recogniser may not know or may run on into the destination: it opens at a token of a place tag
+        (`route_place_tag` cues) or an entity, and no other entity comes between it and the quantity."""
+        if self._route is None or not any(w in sentence[:q_start] for w in self.route_from):
+            return None
+        found = [m for m in self._route.finditer(sentence, 0, q_start)]
+        if not found:
+            return None
+        m = found[-1]
+        origin_at = sent_start + m.start("origin")
+        if any(e.start_char >= sent_start + m.end() and e.end_char <= sent_start + q_start and e not in partners for e in ents):
+            return None
+        opens = any(e.start_char == origin_at for e in ents)
+        if not opens and doc is not None:
+            span = doc.char_span(origin_at, origin_at + 1, alignment_mode="expand")
+            opens = span is not None and len(span) > 0 and span[0].idx == origin_at and span[0].tag_ in self.route_place_tags
+        return m.group("origin") if opens else None
 
     def _later_scope(
         self, ents: list[Span], partners: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None,
