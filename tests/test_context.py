@@ -256,6 +256,9 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         ("国庆当日由桂林西到南宁共有20班次，其中15班尚有余票。", "15班", "桂林西", "entity.route"),
         # no route: the origin is no place, or a place after the route scopes the quantity
         ("由政府到企业共投入资金300万元。", "300万元", None, None),
+        # places joined by 及 are one where, unless 分别 shares them out
+        ("警方在北海道及日本东北地区疏散了3万人。", "3万人", "北海道及日本东北地区", "place.sub"),
+        ("深圳及东莞今年分别新增企业3万家和2万家。", "3万家", "深圳", "place.name"),
         # places in a bracketed remark are examples of the count, not where of the later figure
         ("全省共有2个县（宁远、祁阳）财政收入突破百亿元。", "突破百亿元", "全省", "place.scope"),
         # no place before the quantity: a scope word opening a later clause, not one in a predicate

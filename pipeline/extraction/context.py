@@ -95,6 +95,7 @@ class ContextRules:
         route_to = sorted(set(cues.get("route_to", [])), key=len, reverse=True)
         self.route_from = tuple(route_from)
         self.route_place_tags = tuple(cues.get("route_place_tag", []))
+        self.place_joins = tuple(sorted(set(cues.get("place_join", [])), key=len, reverse=True))
         self.route_rule = next((r.id for r in rules.section("entity_cue") if r.get("use") == "route_from"), None)
         # 由|杭州东|到…: an origin of two to six characters between the cues, no punctuation or digit
         self._route = regex.compile(
@@ -397,7 +398,33 @@ class ContextRules:
             return self._later_scope(ents, partners, sent_start, q_start, sentence, all_openers, q_end)
         if chosen is None or self._counted(sentence, sent_start, chosen, before, q_start):
             return None, None
+        joined = self._joined_from(before, chosen, sent_start, sentence)
+        if joined is not None:
+            return sentence[joined.start_char - sent_start : chosen.end_char - sent_start], chosen.id_ or None
         return chosen.text, chosen.id_ or None
+
+    def _joined_from(self, before: list[Span], chosen: Span, sent_start: int, sentence: str) -> Span | None:
+        """The first of places joined to the chosen one by a conjunction (`place_join` cues: 甲站及乙站
+        拘捕20人, one where), unless the sentence shares a list out (分别); an entity or one word of a
+        place tag (`route_place_tag` cues: 北海道/ns)."""
+        if not self.place_joins or any(w in sentence for w in self.respectively):
+            return None
+        first = None
+        at = chosen
+        while True:
+            head = sentence[: at.start_char - sent_start]
+            join = next((w for w in self.place_joins if head.endswith(w)), None)
+            if join is None:
+                return first
+            end = len(head) - len(join)
+            prev = next((e for e in before if e.end_char - sent_start == end), None)
+            if prev is None and end > 0:  # a place name the recogniser does not know: one place-tagged word (北海道/ns)
+                word = chosen.doc.char_span(sent_start + end - 1, sent_start + end, alignment_mode="expand")
+                if word is not None and len(word) == 1 and word.end_char == sent_start + end and word[0].tag_ in self.route_place_tags:
+                    return word
+            if prev is None:
+                return first
+            first = at = prev
 
     def _route_origin(
         self, ents: list[Span], partners: list[Span], sent_start: int, sentence: str, q_start: int, doc: Doc | None
