@@ -60,7 +60,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "exclusion": {**_COMMON, "pattern": STR, "numerals": STR, "kind": STR},
     # extraction: context
     "entity": {**_COMMON, "label": STR, "pattern": PATTERN},
-    "time": {**_COMMON, "pattern": STR, "attach": STR, "weak": BOOL, "day": BOOL, "follows": BOOL, "carries": BOOL},
+    "time": {**_COMMON, "pattern": STR, "attach": STR, "weak": BOOL, "day": BOOL, "follows": BOOL, "carries": BOOL, "restates": BOOL},
     "role": {**_COMMON, "pattern": STR, "role": STR, "position": STR, "after_role": STR},
     "entity_cue": {**_COMMON, "surface": STRS, "use": STR},
     "punctuation": {**_COMMON, "surface": STRS, "use": STR},

@@ -199,6 +199,9 @@ def test_context_time_spans_carry_every_piece_rule(ctx):
         ("门票两日共售出9100张。", "9100张", "两日"),
         ("全县粮食产量十年增长1.5倍。", "1.5倍", "十年"),
         ("一时间,全国60多个城市提出计划。", "60多个", "一时间"),
+        # a word for the day just named restates the date before it (an apposition), not a later one
+        ("6月18日开业日当天,商场共接待顾客2万人次。", "2万人次", "6月18日"),
+        ("商场于6月18日开业,当天共接待顾客2万人次。", "2万人次", "当天"),
     ],
 )
 def test_context_time_of_claim(nlp, text, quantity, time):

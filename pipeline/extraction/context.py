@@ -23,6 +23,8 @@ _HAS_DIGIT = regex.compile(r"[0-9０-９]")
 _CODE = regex.compile(r"^[A-Za-z]+[0-9][A-Za-z0-9]*$")
 _CLAUSE_END = regex.compile(r"[,，;；:：]")
 _SCOPE = regex.compile(r"^全")
+#: Characters at most between a date and a word that restates it (5月1日|开幕日|当天).
+_APPOSITION_REACH = 6
 #: Characters before and after a quantity that role cues are looked for in (cues end where it starts).
 _ROLE_REACH = 120
 #: How far after a quantity a time of its clause may come to scope it (约300名工人|今日): the
@@ -54,6 +56,7 @@ class ContextRules:
         self.day_times = frozenset(r.id for r, _ in times if r.get("day"))
         self.following_times = frozenset(r.id for r, _ in times if r.get("follows"))
         self.carrying_times = frozenset(r.id for r, _ in times if r.get("carries"))
+        self.restating_times = frozenset(r.id for r, _ in times if r.get("restates"))
         self.roles = [(r, RulePattern(r)) for r in rules.section("role")]
         cues: dict[str, list[str]] = {}
         for rule in rules.section("entity_cue"):
@@ -230,6 +233,11 @@ class ContextRules:
             f for f in found
             if f in strong or self.carrying_times & set(f[2].split("+")) and f[0] not in ends  # 去年全年 restates 去年
         ] or found
+        if len(chosen) > 1 and self.restating_times & set(chosen[-1][2].split("+")):
+            earlier, last = chosen[-2], chosen[-1]
+            between = sentence[earlier[0] + len(earlier[1]) : last[0]]
+            if earlier in strong and len(between) <= _APPOSITION_REACH and not regex.search(r"[\p{P}\s\d]", between):
+                return earlier[1], earlier[2]  # 5月1日|开幕日|当天: the date it restates
         if chosen[-1][0] < own and self._running_total(sentence[own:q_start]) and self.day_times & set(chosen[-1][2].split("+")):
             return None, None  # 今日新增…,累计…: the day does not scope the running total
         return chosen[-1][1], chosen[-1][2]
