@@ -240,6 +240,8 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         ("万达集团上半年营收增长12%。", "12%", "万达集团", "org.head"),
         ("中国人民银行增加再贷款额度3000亿元。", "3000亿元", "中国人民银行", "org.name"),
         ("医管局明天将增加病床300张。", "300张", "医管局", "org.list"),
+        # a central state enterprise by its short name (organisations.txt)
+        ("今年南方电网计划投资1800亿元。", "1800亿元", "南方电网", "org.list"),
         # a partner after 对 is no where
         ("前5个月对欧盟进口额下降3%。", "3%", None, None),
         # 全X restates the place that opens the sentence, 全球 does not restate 英国
