@@ -261,6 +261,9 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         ("国庆当日由桂林西到南宁共有20班次，其中15班尚有余票。", "15班", "桂林西", "entity.route"),
         # no route: the origin is no place, or a place after the route scopes the quantity
         ("由政府到企业共投入资金300万元。", "300万元", None, None),
+        # clauses after 其中 detail the first clause, whose place scopes them; without 其中 no place
+        ("议会上月通过修订宁波交通条例,其中将停车费由5元增至8元,罚款由50元增至80元。", "80元", "宁波", "place.name"),
+        ("议会上月通过修订宁波交通条例,公交票价由2元增至3元。", "3元", None, None),
         # places joined by 及 are one where, unless 分别 shares them out
         ("警方在北海道及日本东北地区疏散了3万人。", "3万人", "北海道及日本东北地区", "place.sub"),
         ("深圳及东莞今年分别新增企业3万家和2万家。", "3万家", "深圳", "place.name"),

@@ -98,6 +98,7 @@ class ContextRules:
         route_to = sorted(set(cues.get("route_to", [])), key=len, reverse=True)
         self.route_from = tuple(route_from)
         self.route_place_tags = tuple(cues.get("route_place_tag", []))
+        self.elaborations = tuple(cues.get("elaboration", []))
         self.place_joins = tuple(sorted(set(cues.get("place_join", [])), key=len, reverse=True))
         self.route_rule = next((r.id for r in rules.section("entity_cue") if r.get("use") == "route_from"), None)
         # 由|杭州东|到…: an origin of two to six characters between the cues, no punctuation or digit
@@ -402,6 +403,8 @@ class ContextRules:
                 chosen = restated[-1] if restated else chosen
         elif openers:
             chosen = openers[-1]
+        else:
+            chosen = self._elaborated(before, sent_start, sentence, q_start)
         if chosen is None:
             return self._later_scope(ents, partners, sent_start, q_start, sentence, all_openers, q_end)
         if chosen is None or self._counted(sentence, sent_start, chosen, before, q_start):
@@ -410,6 +413,23 @@ class ContextRules:
         if joined is not None:
             return sentence[joined.start_char - sent_start : chosen.end_char - sent_start], chosen.id_ or None
         return chosen.text, chosen.id_ or None
+
+    def _elaborated(self, before: list[Span], sent_start: int, sentence: str, q_start: int) -> Span | None:
+        """The last place of the sentence's first clause when a later clause before the quantity opens
+        with an `elaboration` cue (甲市推行新政,其中将补贴由5亿元增至8亿元: the clauses after 其中
+        detail the first clause, whose place scopes them); else None."""
+        if not self.elaborations:
+            return None
+        first_end = _CLAUSE_END.search(sentence, 0, q_start)
+        if first_end is None:
+            return None
+        elaborated = any(
+            sentence.startswith(self.elaborations, m.end()) for m in _CLAUSE_END.finditer(sentence, first_end.start(), q_start)
+        )
+        if not elaborated:
+            return None
+        places = [e for e in before if e.end_char - sent_start <= first_end.start()]
+        return places[-1] if places else None
 
     def _joined_from(self, before: list[Span], chosen: Span, sent_start: int, sentence: str) -> Span | None:
         """The first of places joined to the chosen one by a conjunction (`place_join` cues: 甲站及乙站
