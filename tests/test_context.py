@@ -264,6 +264,9 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         # clauses after 其中 detail the first clause, whose place scopes them; without 其中 no place
         ("议会上月通过修订宁波交通条例,其中将停车费由5元增至8元,罚款由50元增至80元。", "80元", "宁波", "place.name"),
         ("议会上月通过修订宁波交通条例,公交票价由2元增至3元。", "3元", None, None),
+        # a place inside a frame 在…中 scopes the clauses after it; not inside a clause 在…后
+        ("在3万多名受访的宁波居民中,已有1200人接种。", "1200人", "宁波", "place.name"),
+        ("在3万多名宁波居民参与调查后,已有1200人报名。", "1200人", None, None),
         # places joined by 及 are one where, unless 分别 shares them out
         ("警方在北海道及日本东北地区疏散了3万人。", "3万人", "北海道及日本东北地区", "place.sub"),
         ("深圳及东莞今年分别新增企业3万家和2万家。", "3万家", "深圳", "place.name"),

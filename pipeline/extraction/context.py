@@ -98,6 +98,8 @@ class ContextRules:
         route_to = sorted(set(cues.get("route_to", [])), key=len, reverse=True)
         self.route_from = tuple(route_from)
         self.route_place_tags = tuple(cues.get("route_place_tag", []))
+        self.frame_open = tuple(cues.get("frame_open", []))
+        self.frame_close = tuple(cues.get("frame_close", []))
         self.elaborations = tuple(cues.get("elaboration", []))
         self.place_joins = tuple(sorted(set(cues.get("place_join", [])), key=len, reverse=True))
         self.route_rule = next((r.id for r in rules.section("entity_cue") if r.get("use") == "route_from"), None)
@@ -539,9 +541,18 @@ class ContextRules:
         openers = []
         for ent in ents:
             local = ent.start_char - sent_start
-            if self._only_lead_in(sentence[clause_start(sentence, local) : local]):
+            start = clause_start(sentence, local)
+            if self._only_lead_in(sentence[start:local]) or self._in_frame(sentence, start, local):
                 openers.append(ent)
         return openers
+
+    def _in_frame(self, sentence: str, start: int, local: int) -> bool:
+        """True when the clause starting at `start` is a frame (`frame_open` … `frame_close` cues:
+        在3万名本地用户中,…) that holds `local`: its place scopes the clauses after it."""
+        if not self.frame_open or not sentence.startswith(self.frame_open, start):
+            return False
+        end = _CLAUSE_END.search(sentence, local)
+        return end is not None and sentence.endswith(self.frame_close, 0, end.start())
 
     def _time_at_start(self, text: str) -> int:
         """Length of the longest time expression that opens `text` (0 when none does)."""
