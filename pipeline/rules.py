@@ -132,7 +132,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("qualifier", "position"): ("before", "after", "infix", "outside", "before_unit"),
     ("role", "position"): ("before", "after"),
     ("time", "attach"): ("before", "after", "between"),
-    ("punctuation", "use"): ("sentence_end", "sentence_close", "part_end"),
+    ("punctuation", "use"): ("sentence_end", "sentence_close", "part_end", "announce"),
     ("role", "role"): ("from", "to", "delta"),
     ("role", "after_role"): ("from", "to", "delta"),
     ("unit", "kind"): ("count", "money", "percent", "area", "length", "weight", "age", "other"),

@@ -264,6 +264,8 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         # clauses after 其中 detail the first clause, whose place scopes them; without 其中 no place
         ("议会上月通过修订宁波交通条例,其中将停车费由5元增至8元,罚款由50元增至80元。", "80元", "宁波", "place.name"),
         ("议会上月通过修订宁波交通条例,公交票价由2元增至3元。", "3元", None, None),
+        # an organisation reporting in a clause a colon closes is the source of the figures after it
+        ("昨日,国家统计局发布最新数据：今年前5个月粮食产量增长3%。", "3%", None, None),
         # a place inside a frame 在…中 scopes the clauses after it; not inside a clause 在…后
         ("在3万多名受访的宁波居民中,已有1200人接种。", "1200人", "宁波", "place.name"),
         ("在3万多名宁波居民参与调查后,已有1200人报名。", "1200人", None, None),

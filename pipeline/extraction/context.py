@@ -81,6 +81,7 @@ class ContextRules:
         self.tag_classes = {use: tuple(dict.fromkeys(found)) for use, found in tags.items()}
         self.sentence_end = sentence_end_pattern(rules)
         self.part_ends = tuple(punctuation(rules, "part_end"))
+        self.announce = frozenset(punctuation(rules, "announce"))
         separators = set(self.list_separators)
         # a marker that is also a list separator (与) cannot tell a comparison's base from a list item
         self.base_markers = frozenset(m for m in self.markers if m not in separators)
@@ -506,7 +507,8 @@ class ContextRules:
     def _is_speaker(self, ent: Span, sentence: str, local_end: int, q_start: int) -> bool:
         """True when the organisation ending at `local_end` is a speaker's affiliation: a speech verb
         (`speech` cues: 表示, 指出 …) follows in its clause before the quantity (某局局长某某表示,…),
-        or a report verb (`report` cues: 公布 …) after a person's name (某局经理某某公布,…)."""
+        or a report verb (`report` cues: 公布 …) after a person's name (某局经理某某公布,…) or in a
+        clause that a colon closes (某署发布最新数据：…)."""
         clause_end = _CLAUSE_END.search(sentence, local_end)
         stop = min(q_start, clause_end.start() if clause_end else len(sentence))
         if self._speech is not None and self._speech.search(sentence, local_end, min(stop + 1, len(sentence))) is not None:
@@ -514,6 +516,8 @@ class ContextRules:
         at = next((sentence.find(v, local_end, stop) for v in self.reports if 0 <= sentence.find(v, local_end, stop)), -1)
         if at < 0:
             return False
+        if clause_end is not None and clause_end.group() in self.announce and clause_end.start() < q_start:
+            return True  # 某署发布最新数据：…: the source of the figures after the colon
         offset = ent.end_char - local_end  # sentence start in the doc
         return any(t.tag_.startswith(("nr", "nw")) for t in tokens_between(ent.doc, ent.end_char, offset + at))  # nw: a new word, mostly a name
 
