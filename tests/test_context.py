@@ -199,6 +199,9 @@ def test_context_time_spans_carry_every_piece_rule(ctx):
         ("门票两日共售出9100张。", "9100张", "两日"),
         ("全县粮食产量十年增长1.5倍。", "1.5倍", "十年"),
         ("一时间,全国60多个城市提出计划。", "60多个", "一时间"),
+        # a word for the day just named restates the date before it (an apposition), not a later one
+        ("6月18日开业日当天,商场共接待顾客2万人次。", "2万人次", "6月18日"),
+        ("商场于6月18日开业,当天共接待顾客2万人次。", "2万人次", "当天"),
     ],
 )
 def test_context_time_of_claim(nlp, text, quantity, time):
@@ -237,6 +240,8 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         ("万达集团上半年营收增长12%。", "12%", "万达集团", "org.head"),
         ("中国人民银行增加再贷款额度3000亿元。", "3000亿元", "中国人民银行", "org.name"),
         ("医管局明天将增加病床300张。", "300张", "医管局", "org.list"),
+        # a central state enterprise by its short name (organisations.txt)
+        ("今年南方电网计划投资1800亿元。", "1800亿元", "南方电网", "org.list"),
         # a partner after 对 is no where
         ("前5个月对欧盟进口额下降3%。", "3%", None, None),
         # 全X restates the place that opens the sentence, 全球 does not restate 英国
@@ -250,7 +255,23 @@ def test_context_role_of_claim(nlp, text, quantity, role):
         # an organisation opening a clause after an occasion (在发布会上) scopes the later clauses
         ("在记者会上中国人民银行宣布,增加贷款额度2000亿元。", "2000亿元", "中国人民银行", "org.name"),
         # the origin after 由 opens the clause and scopes the later ones; the goal after 到 does not
-        ("由柳州到南宁，每日开出列车12班。", "12班", "柳州", "place.name"),
+        ("由柳州到南宁，每日开出列车12班。", "12班", "柳州", "entity.route"),
+        # a route's origin the recogniser does not know or runs on into the goal (柳州北到南宁) is read whole
+        ("由柳州北到南宁东，每日开出列车12班。", "12班", "柳州北", "entity.route"),
+        ("国庆当日由桂林西到南宁共有20班次，其中15班尚有余票。", "15班", "桂林西", "entity.route"),
+        # no route: the origin is no place, or a place after the route scopes the quantity
+        ("由政府到企业共投入资金300万元。", "300万元", None, None),
+        # clauses after 其中 detail the first clause, whose place scopes them; without 其中 no place
+        ("议会上月通过修订宁波交通条例,其中将停车费由5元增至8元,罚款由50元增至80元。", "80元", "宁波", "place.name"),
+        ("议会上月通过修订宁波交通条例,公交票价由2元增至3元。", "3元", None, None),
+        # an organisation reporting in a clause a colon closes is the source of the figures after it
+        ("昨日,国家统计局发布最新数据：今年前5个月粮食产量增长3%。", "3%", None, None),
+        # a place inside a frame 在…中 scopes the clauses after it; not inside a clause 在…后
+        ("在3万多名受访的宁波居民中,已有1200人接种。", "1200人", "宁波", "place.name"),
+        ("在3万多名宁波居民参与调查后,已有1200人报名。", "1200人", None, None),
+        # places joined by 及 are one where, unless 分别 shares them out
+        ("警方在北海道及日本东北地区疏散了3万人。", "3万人", "北海道及日本东北地区", "place.sub"),
+        ("深圳及东莞今年分别新增企业3万家和2万家。", "3万家", "深圳", "place.name"),
         # places in a bracketed remark are examples of the count, not where of the later figure
         ("全省共有2个县（宁远、祁阳）财政收入突破百亿元。", "突破百亿元", "全省", "place.scope"),
         # no place before the quantity: a scope word opening a later clause, not one in a predicate

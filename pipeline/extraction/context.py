@@ -23,6 +23,8 @@ _HAS_DIGIT = regex.compile(r"[0-9０-９]")
 _CODE = regex.compile(r"^[A-Za-z]+[0-9][A-Za-z0-9]*$")
 _CLAUSE_END = regex.compile(r"[,，;；:：]")
 _SCOPE = regex.compile(r"^全")
+#: Characters at most between a date and a word that restates it (5月1日|开幕日|当天).
+_APPOSITION_REACH = 6
 #: Characters before and after a quantity that role cues are looked for in (cues end where it starts).
 _ROLE_REACH = 120
 #: How far after a quantity a time of its clause may come to scope it (约300名工人|今日): the
@@ -54,6 +56,7 @@ class ContextRules:
         self.day_times = frozenset(r.id for r, _ in times if r.get("day"))
         self.following_times = frozenset(r.id for r, _ in times if r.get("follows"))
         self.carrying_times = frozenset(r.id for r, _ in times if r.get("carries"))
+        self.restating_times = frozenset(r.id for r, _ in times if r.get("restates"))
         self.roles = [(r, RulePattern(r)) for r in rules.section("role")]
         cues: dict[str, list[str]] = {}
         for rule in rules.section("entity_cue"):
@@ -78,6 +81,7 @@ class ContextRules:
         self.tag_classes = {use: tuple(dict.fromkeys(found)) for use, found in tags.items()}
         self.sentence_end = sentence_end_pattern(rules)
         self.part_ends = tuple(punctuation(rules, "part_end"))
+        self.announce = frozenset(punctuation(rules, "announce"))
         separators = set(self.list_separators)
         # a marker that is also a list separator (与) cannot tell a comparison's base from a list item
         self.base_markers = frozenset(m for m in self.markers if m not in separators)
@@ -91,6 +95,20 @@ class ContextRules:
         self.cumulative = tuple(cues.get("cumulative", []))
         self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
         self.topics = tuple(cues.get("topic", []))
+        route_from = sorted(set(cues.get("route_from", [])), key=len, reverse=True)
+        route_to = sorted(set(cues.get("route_to", [])), key=len, reverse=True)
+        self.route_from = tuple(route_from)
+        self.route_place_tags = tuple(cues.get("route_place_tag", []))
+        self.frame_open = tuple(cues.get("frame_open", []))
+        self.frame_close = tuple(cues.get("frame_close", []))
+        self.elaborations = tuple(cues.get("elaboration", []))
+        self.place_joins = tuple(sorted(set(cues.get("place_join", [])), key=len, reverse=True))
+        self.route_rule = next((r.id for r in rules.section("entity_cue") if r.get("use") == "route_from"), None)
+        # 由|杭州东|到…: an origin of two to six characters between the cues, no punctuation or digit
+        self._route = regex.compile(
+            "(?:" + "|".join(map(regex.escape, route_from)) + r")(?P<origin>[^\p{P}\s\d]{2,6}?)(?:"
+            + "|".join(map(regex.escape, route_to)) + ")"
+        ) if route_from and route_to else None
 
     def phrase_cues(self, blocked: tuple[tuple[int, int], ...] = (), scopes: tuple[tuple[int, int], ...] = ()) -> PhraseCues:
         """The phrase cues of these rules, with character spans no phrase may cross or extend into."""
@@ -219,6 +237,11 @@ class ContextRules:
             f for f in found
             if f in strong or self.carrying_times & set(f[2].split("+")) and f[0] not in ends  # 去年全年 restates 去年
         ] or found
+        if len(chosen) > 1 and self.restating_times & set(chosen[-1][2].split("+")):
+            earlier, last = chosen[-2], chosen[-1]
+            between = sentence[earlier[0] + len(earlier[1]) : last[0]]
+            if earlier in strong and len(between) <= _APPOSITION_REACH and not regex.search(r"[\p{P}\s\d]", between):
+                return earlier[1], earlier[2]  # 5月1日|开幕日|当天: the date it restates
         if chosen[-1][0] < own and self._running_total(sentence[own:q_start]) and self.day_times & set(chosen[-1][2].split("+")):
             return None, None  # 今日新增…,累计…: the day does not scope the running total
         return chosen[-1][1], chosen[-1][2]
@@ -336,7 +359,7 @@ class ContextRules:
     # -- where ----------------------------------------------------------------------------------
     def where_of(
         self, ents: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None = None,
-        q_end: int | None = None,
+        q_end: int | None = None, doc: Doc | None = None,
     ) -> tuple[str | None, str | None]:
         """The place or organisation that scopes the quantity, with the id of the entity rule that
         found it: the nearest entity before it in the same clause (but a proper name opening the
@@ -349,11 +372,15 @@ class ContextRules:
         title (《…》). With no place before the quantity, a body right after it (its end
         `q_end`: 15名|德国议会|议员) or a later 全X scope word (see `_later_scope`). `openers` (of all
         the sentence's entities, see `openers`) may be given when several quantities share a
-        sentence."""
+        sentence. The origin of a route (由杭州东到宁波…) comes first (see `_route_origin`; `doc` gives its
+        tokens' tags)."""
         if "《" in sentence:  # 《2026中国发展报告》: a place inside a title is part of a name
             titles = [(sent_start + m.start(), sent_start + m.end()) for m in _TITLE.finditer(sentence)]
             ents = [e for e in ents if not _overlaps_any(e.start_char, e.end_char, titles)]
         partners = self._partners(ents, sent_start, sentence)
+        route = self._route_origin(ents, partners, sent_start, sentence, q_start, doc)
+        if route is not None:
+            return route, self.route_rule
         before = [
             e for e in ents
             if e.end_char <= sent_start + q_start
@@ -379,11 +406,77 @@ class ContextRules:
                 chosen = restated[-1] if restated else chosen
         elif openers:
             chosen = openers[-1]
+        else:
+            chosen = self._elaborated(before, sent_start, sentence, q_start)
         if chosen is None:
             return self._later_scope(ents, partners, sent_start, q_start, sentence, all_openers, q_end)
         if chosen is None or self._counted(sentence, sent_start, chosen, before, q_start):
             return None, None
+        joined = self._joined_from(before, chosen, sent_start, sentence)
+        if joined is not None:
+            return sentence[joined.start_char - sent_start : chosen.end_char - sent_start], chosen.id_ or None
         return chosen.text, chosen.id_ or None
+
+    def _elaborated(self, before: list[Span], sent_start: int, sentence: str, q_start: int) -> Span | None:
+        """The last place of the sentence's first clause when a later clause before the quantity opens
+        with an `elaboration` cue (甲市推行新政,其中将补贴由5亿元增至8亿元: the clauses after 其中
+        detail the first clause, whose place scopes them); else None."""
+        if not self.elaborations:
+            return None
+        first_end = _CLAUSE_END.search(sentence, 0, q_start)
+        if first_end is None:
+            return None
+        elaborated = any(
+            sentence.startswith(self.elaborations, m.end()) for m in _CLAUSE_END.finditer(sentence, first_end.start(), q_start)
+        )
+        if not elaborated:
+            return None
+        places = [e for e in before if e.end_char - sent_start <= first_end.start()]
+        return places[-1] if places else None
+
+    def _joined_from(self, before: list[Span], chosen: Span, sent_start: int, sentence: str) -> Span | None:
+        """The first of places joined to the chosen one by a conjunction (`place_join` cues: 甲站及乙站
+        拘捕20人, one where), unless the sentence shares a list out (分别); an entity or one word of a
+        place tag (`route_place_tag` cues: 北海道/ns)."""
+        if not self.place_joins or any(w in sentence for w in self.respectively):
+            return None
+        first = None
+        at = chosen
+        while True:
+            head = sentence[: at.start_char - sent_start]
+            join = next((w for w in self.place_joins if head.endswith(w)), None)
+            if join is None:
+                return first
+            end = len(head) - len(join)
+            prev = next((e for e in before if e.end_char - sent_start == end), None)
+            if prev is None and end > 0:  # a place name the recogniser does not know: one place-tagged word (北海道/ns)
+                word = chosen.doc.char_span(sent_start + end - 1, sent_start + end, alignment_mode="expand")
+                if word is not None and len(word) == 1 and word.end_char == sent_start + end and word[0].tag_ in self.route_place_tags:
+                    return word
+            if prev is None:
+                return first
+            first = at = prev
+
+    def _route_origin(
+        self, ents: list[Span], partners: list[Span], sent_start: int, sentence: str, q_start: int, doc: Doc | None
+    ) -> str | None:
+        """The origin of the last route before the quantity (由杭州东到宁波…两班: 杭州东), a name the place
+        recogniser may not know or may run on into the destination: it opens at a token of a place tag
+        (`route_place_tag` cues) or an entity, and no other entity comes between it and the quantity."""
+        if self._route is None or not any(w in sentence[:q_start] for w in self.route_from):
+            return None
+        found = [m for m in self._route.finditer(sentence, 0, q_start)]
+        if not found:
+            return None
+        m = found[-1]
+        origin_at = sent_start + m.start("origin")
+        if any(e.start_char >= sent_start + m.end() and e.end_char <= sent_start + q_start and e not in partners for e in ents):
+            return None
+        opens = any(e.start_char == origin_at for e in ents)
+        if not opens and doc is not None:
+            span = doc.char_span(origin_at, origin_at + 1, alignment_mode="expand")
+            opens = span is not None and len(span) > 0 and span[0].idx == origin_at and span[0].tag_ in self.route_place_tags
+        return m.group("origin") if opens else None
 
     def _later_scope(
         self, ents: list[Span], partners: list[Span], sent_start: int, q_start: int, sentence: str, openers: list[Span] | None,
@@ -414,7 +507,8 @@ class ContextRules:
     def _is_speaker(self, ent: Span, sentence: str, local_end: int, q_start: int) -> bool:
         """True when the organisation ending at `local_end` is a speaker's affiliation: a speech verb
         (`speech` cues: 表示, 指出 …) follows in its clause before the quantity (某局局长某某表示,…),
-        or a report verb (`report` cues: 公布 …) after a person's name (某局经理某某公布,…)."""
+        or a report verb (`report` cues: 公布 …) after a person's name (某局经理某某公布,…) or in a
+        clause that a colon closes (某署发布最新数据：…)."""
         clause_end = _CLAUSE_END.search(sentence, local_end)
         stop = min(q_start, clause_end.start() if clause_end else len(sentence))
         if self._speech is not None and self._speech.search(sentence, local_end, min(stop + 1, len(sentence))) is not None:
@@ -422,6 +516,8 @@ class ContextRules:
         at = next((sentence.find(v, local_end, stop) for v in self.reports if 0 <= sentence.find(v, local_end, stop)), -1)
         if at < 0:
             return False
+        if clause_end is not None and clause_end.group() in self.announce and clause_end.start() < q_start:
+            return True  # 某署发布最新数据：…: the source of the figures after the colon
         offset = ent.end_char - local_end  # sentence start in the doc
         return any(t.tag_.startswith(("nr", "nw")) for t in tokens_between(ent.doc, ent.end_char, offset + at))  # nw: a new word, mostly a name
 
@@ -449,9 +545,18 @@ class ContextRules:
         openers = []
         for ent in ents:
             local = ent.start_char - sent_start
-            if self._only_lead_in(sentence[clause_start(sentence, local) : local]):
+            start = clause_start(sentence, local)
+            if self._only_lead_in(sentence[start:local]) or self._in_frame(sentence, start, local):
                 openers.append(ent)
         return openers
+
+    def _in_frame(self, sentence: str, start: int, local: int) -> bool:
+        """True when the clause starting at `start` is a frame (`frame_open` … `frame_close` cues:
+        在3万名本地用户中,…) that holds `local`: its place scopes the clauses after it."""
+        if not self.frame_open or not sentence.startswith(self.frame_open, start):
+            return False
+        end = _CLAUSE_END.search(sentence, local)
+        return end is not None and sentence.endswith(self.frame_close, 0, end.start())
 
     def _time_at_start(self, text: str) -> int:
         """Length of the longest time expression that opens `text` (0 when none does)."""

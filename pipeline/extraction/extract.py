@@ -210,7 +210,7 @@ class ClaimExtractor:
             if time_rule:
                 rules.append(time_rule)
             # where
-            where, where_rule = ctx.where_of(ents, sent_start, qs, sentence, openers, qe)
+            where, where_rule = ctx.where_of(ents, sent_start, qs, sentence, openers, qe, doc)
             if where_rule:
                 rules.append(where_rule)
             # entity: from the table's headers when the quantity is a table cell, else from the sentence
