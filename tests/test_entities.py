@@ -7,7 +7,7 @@ import spacy
 from spacy.pipeline.span_ruler import SpanRuler
 from spacy.tokens import Doc
 
-from pipeline.extraction.entities import EntityRuler, compile_prefilter, token_test
+from pipeline.extraction.entities import EntityRuler, compile_prefilter, compile_uses, token_test
 
 
 def _spans(spans):
@@ -61,6 +61,28 @@ def test_entities_token_test(spec, text, tag, accepts):
 )
 def test_entities_prefilter_read(patterns, read):
     assert (compile_prefilter(patterns) is not None) is read
+
+
+#: Pattern token specs of every kind the joined tests read: TEXT string, IN, REGEX (joinable and
+#: not), TAG with and without TEXT, NOT_IN, an attribute not read.
+_USE_SPECS = [
+    {"TEXT": "全"}, {"ORTH": {"IN": ["社区", "村"]}}, {"TEXT": {"REGEX": "^全(?:市|县)$"}},
+    {"TEXT": {"REGEX": "(?:中心|医院)$"}}, {"TEXT": {"REGEX": r"^(.)\1$"}}, {"TAG": "nsd"},
+    {"TAG": {"IN": ["nt", "nto"]}, "TEXT": {"REGEX": "局$"}}, {"TEXT": {"NOT_IN": ["新建"]}, "TAG": "v"},
+    {"LOWER": "abc", "OP": "?"},
+]
+
+
+@pytest.mark.parametrize(
+    "text,tag",
+    [("全", "a"), ("村", "n"), ("全县", "n"), ("全乡", "n"), ("人民医院", "nt"), ("哈哈", "x"), ("甲乙", "x"),
+     ("甲市", "nsd"), ("统计局", "nt"), ("统计局", "x"), ("新建", "v"), ("修建", "v"), ("某句没有数字。", "x")],
+)
+def test_entities_uses_same_as_token_tests(text, tag):
+    for specs in (_USE_SPECS[:-1], _USE_SPECS[3:8], _USE_SPECS[5:]):
+        opens, others = compile_uses([{"label": "L", "pattern": [spec]} for spec in specs])
+        assert opens(text, tag) is any(token_test(spec)(text, tag) for spec in specs)
+        assert others(text, tag) is False  # one-token patterns: every token opens
 
 
 #: (words, tags) of a Doc, the patterns, and the spans (start, end) the ruler finds.

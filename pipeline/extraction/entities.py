@@ -105,11 +105,100 @@ def compile_prefilter(patterns: Sequence[dict]) -> tuple[list[TokenTest], list[T
     return any_tests, open_tests
 
 
+#: A regular expression that cannot be joined with others (back-references count groups by number or name).
+_UNJOINABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|\(\?[aiLmsux]+\)")
+
+
+def _simple_text(spec: dict) -> tuple[str, Any] | None:
+    """("set", texts) or ("regex", pattern) when the one constraint read of `spec` is a TEXT/ORTH
+    string, IN list or REGEX (no TAG); else None (the spec keeps its own `token_test`)."""
+    read = []
+    for key, value in spec.items():
+        name = key.upper() if isinstance(key, str) else key
+        if name in ("TEXT", "ORTH", "TAG") and _value_test(value) is not None:
+            read.append((name, value))
+    if len(read) != 1 or read[0][0] == "TAG":
+        return None
+    value = read[0][1]
+    if isinstance(value, str):
+        return "set", [value]
+    if len(value) != 1:
+        return None
+    op, arg = next(iter(value.items()))
+    op = op.upper() if isinstance(op, str) else op
+    if op == "IN" and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
+        return "set", arg
+    if op == "REGEX" and isinstance(arg, str) and not _UNJOINABLE.search(arg):
+        return "regex", arg
+    return None
+
+
+def _tag_test(spec: dict) -> Callable[[str], bool]:
+    """The TAG part of `token_test(spec)` (True when it reads no TAG constraint)."""
+    tests = [t for key, value in spec.items() if isinstance(key, str) and key.upper() == "TAG"
+             for t in [_value_test(value)] if t is not None]
+    return lambda tag: all(t(tag) for t in tests)
+
+
+class _Accepts:
+    """Whether any of some pattern tokens accepts (text, tag), as `any(token_test(s)(text, tag) for s in specs)`:
+    the one-constraint TEXT specs joined in one set and one regular expression, the others kept
+    apart and sorted out by tag once per tag."""
+
+    def __init__(self, specs: Sequence[dict]) -> None:
+        texts: set[str] = set()
+        regexes: list[str] = []
+        self.others: list[tuple[Callable[[str], bool], TokenTest]] = []
+        for spec in specs:
+            simple = _simple_text(spec)
+            if simple is None:
+                self.others.append((_tag_test(spec), token_test(spec)))
+            elif simple[0] == "set":
+                texts.update(simple[1])
+            else:
+                regexes.append(simple[1])
+        self.texts = frozenset(texts)
+        self.searches = [re.compile(r).search for r in regexes]
+        if len(regexes) > 1:
+            try:
+                self.searches = [re.compile("|".join(f"(?:{r})" for r in regexes)).search]
+            except re.error:
+                pass
+        self._by_tag: dict[str, list[TokenTest]] = {}
+
+    def __call__(self, text: str, tag: str) -> bool:
+        """True when some spec accepts the token."""
+        if text in self.texts or any(search(text) is not None for search in self.searches):
+            return True
+        others = self._by_tag.get(tag)
+        if others is None:
+            others = self._by_tag[tag] = [test for tag_test, test in self.others if tag_test(tag)]
+        return any(test(text, tag) for test in others)
+
+
+def compile_uses(patterns: Sequence[dict]) -> tuple[_Accepts, _Accepts] | None:
+    """Tests of (text, tag) by the tokens that can open a match and by the others (as `compile_prefilter`)."""
+    if compile_prefilter(patterns) is None:
+        return None
+    opening_specs: list[dict] = []
+    other_specs: list[dict] = []
+    for entry in patterns:
+        pattern = entry["pattern"]
+        if isinstance(pattern, str):
+            continue
+        opening = True
+        for spec in pattern:
+            (opening_specs if opening else other_specs).append(spec)
+            if opening:
+                opening = bool(_OPTIONAL.match(_op(spec)))
+    return _Accepts(opening_specs), _Accepts(other_specs)
+
+
 class EntityRuler(SpanRuler):
     """SpanRuler whose token Matcher runs only from a token that can open a pattern to the next
     token no pattern accepts (see the module docstring); the same spans as SpanRuler."""
 
-    _prefilter: tuple[list[TokenTest], list[TokenTest]] | None = None
+    _prefilter: tuple[_Accepts, _Accepts] | None = None
     _prefilter_ready = False
     _uses: dict[tuple[int, int], int]
 
@@ -136,12 +225,12 @@ class EntityRuler(SpanRuler):
     def _windows(self, doc: Doc) -> list[tuple[int, int]] | None:
         """Token ranges that hold every match: from an opener to the next barrier; None: the whole Doc."""
         if not self._prefilter_ready:
-            self._prefilter = compile_prefilter(self.patterns)
+            self._prefilter = compile_uses(self.patterns)
             self._prefilter_ready = True
             self._uses = {}
         if self._prefilter is None:
             return None
-        any_tests, open_tests = self._prefilter
+        opens, others = self._prefilter
         uses = self._uses
         if len(uses) > _CACHE_LIMIT:
             uses.clear()
@@ -151,9 +240,9 @@ class EntityRuler(SpanRuler):
             use = uses.get((orth, tag))
             if use is None:
                 text, tag_ = strings[orth], strings[tag] if tag else ""
-                if any(test(text, tag_) for test in open_tests):
+                if opens(text, tag_):
                     use = _OPENER
-                elif any(test(text, tag_) for test in any_tests):
+                elif others(text, tag_):
                     use = _INNER
                 else:
                     use = _BARRIER
