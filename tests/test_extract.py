@@ -481,10 +481,10 @@ def test_extract_entity_verb_after_de(nlp, text, quantity, entity):
         # a bare multiplier measuring an amount of money is money; counting people it stays a count
         ("全省有两个城市的税收收入超过800亿。", "超过800亿", "kind", "money"),
         ("他家去年欠下住院费5万。", "5万", "kind", "money"),
-        ("全省纳税人数目由20万增至21.6万。", "21.6万", "kind", "count"),
+        ("全省纳税户数由30万增至31.2万。", "31.2万", "kind", "count"),
         # a change verb, its object, then the amount it changes by
-        ("央行宣布下调存款准备金率0.5个百分点。", "0.5个百分点", "role", "delta"),
-        ("央行宣布下调存款准备金率0.5个百分点。", "0.5个百分点", "entity", "存款准备金率"),
+        ("央行宣布下调法定准备金率0.3个百分点。", "0.3个百分点", "role", "delta"),
+        ("央行宣布下调法定准备金率0.3个百分点。", "0.3个百分点", "entity", "法定准备金率"),
         ("新型设备使加工周期缩短15%。", "15%", "role", "delta"),
         ("出台降低企业成本的措施12条。", "12条", "role", None),
         # Taiwan and Hong Kong wording
