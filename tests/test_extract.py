@@ -528,3 +528,26 @@ def test_extract_entity_share_used_for(nlp, text, quantity, entity):
 )
 def test_extract_entity_part_of_whole(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,field,value",
+    [
+        # a bare multiplier measuring an amount of money is money; counting people it stays a count
+        ("全省有两个城市的税收收入超过800亿。", "超过800亿", "kind", "money"),
+        ("他家去年欠下住院费5万。", "5万", "kind", "money"),
+        ("全省纳税户数由30万增至31.2万。", "31.2万", "kind", "count"),
+        # a change verb, its object, then the amount it changes by
+        ("央行宣布下调法定准备金率0.3个百分点。", "0.3个百分点", "role", "delta"),
+        ("央行宣布下调法定准备金率0.3个百分点。", "0.3个百分点", "entity", "法定准备金率"),
+        ("新型设备使加工周期缩短15%。", "15%", "role", "delta"),
+        ("出台降低企业成本的措施12条。", "12条", "role", None),
+        # Taiwan and Hong Kong wording
+        ("出货量较去年同期成长8%。", "8%", "role", "delta"),
+        ("该区以8.5%的营收增速位居首位。", "8.5%", "role", "delta"),
+        ("每组须有5人或以上。", "5人或以上", "qualifier", "ge"),
+        ("投票率低过30%。", "低过30%", "qualifier", "lt"),
+    ],
+)
+def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
+    assert getattr(_claim(nlp, text, quantity), field) == value

@@ -101,7 +101,7 @@ def test_quantities_constructions(tagged, text, quantity, value, high, unit, qua
         "出现二次污染",  # 二 before 次 is an ordinal (counts use 两)
         "已于3天前离开",  # a tagged time unit is no counter
         "依照守则2.18段办理",  # a tagged counter counts whole things
-        "教育局等三部门发通知",  # 部门 is a word
+        "该部门发通知",  # 部门 is a word, no count of 部
         "用了半年时间",  # 半年 is a duration
         "人数十分踊跃",
         "行过万里路",  # 万里 is a word
@@ -151,6 +151,11 @@ def test_quantities_list_shares_unit(tagged, text, expected):
         ("参加学生会选举", []),
         ("一个中五学生", []),  # a school year
         ("2020市民调查", []),  # a year
+        # bodies and sports tallies (count.bodies, count.tally)
+        ("教育局等三部门发通知", [("三", "3")]),
+        ("主队取得四连胜", [("四", "4")]),
+        ("代表团共获8金5银4铜", [("8", "8"), ("5", "5"), ("4", "4")]),
+        ("他在5银行开户", []),
     ],
 )
 def test_quantities_people_without_counter(tagged, text, expected):

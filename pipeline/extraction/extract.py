@@ -241,6 +241,9 @@ class ClaimExtractor:
                 entity, entity_rule = self._learned_entity(site)
             if entity_rule:
                 rules.append(entity_rule)
+            kind = q.kind
+            if kind == "count" and not q.unit and entity and entity.endswith(self.cues.money_nouns):
+                kind = "money"  # 财政收入过千亿, 欠医药费3万多: a bare multiplier that measures money
             roles.append(role)
             entities.append(entity)
             out.append(
@@ -252,7 +255,7 @@ class ClaimExtractor:
                     value=q.value,
                     high=q.high,
                     unit=q.unit,
-                    kind=q.kind,
+                    kind=kind,
                     qualifier=q.qualifier,
                     entity=entity,
                     role=role,
@@ -874,6 +877,8 @@ class EntityCues:
     household_counters: frozenset[str] = frozenset()
     households: tuple[str, ...] = ()
     name_tags: frozenset[str] = frozenset()
+    #: nouns that end the name of an amount of money (收入, 费): a bare 120亿 they measure is money
+    money_nouns: tuple[str, ...] = ()
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> EntityCues:
@@ -903,6 +908,7 @@ class EntityCues:
             heading_stop=_char_class(found.get("heading_stop", [])),
             unit_nouns=frozenset(found.get("unit_noun", [])),
             subject_counters=frozenset(found.get("subject_counter", [])),
+            money_nouns=longest(found.get("money_noun", [])),
             predicate_tags=frozenset(found.get("predicate_tag", [])),
             person_groups=longest(found.get("person_group", [])),
             age_predicates=longest(found.get("age_predicate", [])),

@@ -520,6 +520,10 @@ class QuantityMatcher:
                 return None
         return str(rule_id)
 
+    def _word_goes_on(self, text: str, pos: int, length: int) -> bool:
+        """Whether the word of `length` characters at `pos` begins a longer word of the lexicon."""
+        return any(text[pos : pos + length + m] in self.lexicon for m in (1, 2) if pos + length + m <= len(text))
+
     def _vague_bare(self, text: str, start: int, end: int, unit_led: bool) -> bool:
         """A Chinese-numeral multiplier without unit is a count only after a qualifier (上万, 破亿, 近百万),
         and not when its last character begins a word (过万里路)."""
@@ -578,6 +582,8 @@ class QuantityMatcher:
                 qualifier = qualifier or outside[1][0]
                 rules.append(outside[1][1])
         after = self.after.at(text, end)
+        if after is not None and self._word_goes_on(text, end, len(after[0])):
+            after = None  # 5人|多次, 3个|多功能厅: the word begins a longer one
         if after is not None:
             end += len(after[0])
             qualifier = qualifier or after[1][0]
