@@ -84,25 +84,32 @@ def _op(spec: dict) -> str:
     return "1"
 
 
-def compile_prefilter(patterns: Sequence[dict]) -> tuple[list[TokenTest], list[TokenTest]] | None:
-    """The tests of every pattern token and of those that can open a match, or None when a pattern
-    is not read (a phrase pattern is matched apart and needs none; an unknown `OP` or `!` needs the whole Doc)."""
-    any_tests: list[TokenTest] = []
-    open_tests: list[TokenTest] = []
+def _token_specs(patterns: Sequence[dict]) -> list[tuple[dict, bool]] | None:
+    """Every token spec of the token patterns with whether it can open a match (it comes before the
+    first token that is not optional), or None when a pattern is not read (an unknown `OP` or `!`)."""
+    specs: list[tuple[dict, bool]] = []
     for entry in patterns:
         pattern = entry["pattern"]
         if isinstance(pattern, str):
-            continue
+            continue  # a phrase pattern is matched apart
         opening = True
         for spec in pattern:
             if not isinstance(spec, dict) or not _KNOWN_OP.match(_op(spec)):
                 return None
-            test = token_test(spec)
-            any_tests.append(test)
+            specs.append((spec, opening))
             if opening:
-                open_tests.append(test)
                 opening = bool(_OPTIONAL.match(_op(spec)))
-    return any_tests, open_tests
+    return specs
+
+
+def compile_prefilter(patterns: Sequence[dict]) -> tuple[list[TokenTest], list[TokenTest]] | None:
+    """The tests of every pattern token and of those that can open a match, or None when a pattern
+    is not read (a phrase pattern is matched apart and needs none; an unknown `OP` or `!` needs the whole Doc)."""
+    specs = _token_specs(patterns)
+    if specs is None:
+        return None
+    any_tests = [token_test(spec) for spec, _ in specs]
+    return any_tests, [test for test, (_, opening) in zip(any_tests, specs) if opening]
 
 
 #: A regular expression that cannot be joined with others (back-references count groups by number or name).
@@ -178,20 +185,10 @@ class _Accepts:
 
 def compile_uses(patterns: Sequence[dict]) -> tuple[_Accepts, _Accepts] | None:
     """Tests of (text, tag) by the tokens that can open a match and by the others (as `compile_prefilter`)."""
-    if compile_prefilter(patterns) is None:
+    specs = _token_specs(patterns)
+    if specs is None:
         return None
-    opening_specs: list[dict] = []
-    other_specs: list[dict] = []
-    for entry in patterns:
-        pattern = entry["pattern"]
-        if isinstance(pattern, str):
-            continue
-        opening = True
-        for spec in pattern:
-            (opening_specs if opening else other_specs).append(spec)
-            if opening:
-                opening = bool(_OPTIONAL.match(_op(spec)))
-    return _Accepts(opening_specs), _Accepts(other_specs)
+    return _Accepts([spec for spec, opening in specs if opening]), _Accepts([spec for spec, opening in specs if not opening])
 
 
 class EntityRuler(SpanRuler):
