@@ -39,3 +39,18 @@ def test_nlp_sentence_end_comes_from_rules(rules):
 )
 def test_nlp_new_word_cut_at_quantity_end(nlp, text, words):
     assert [t.text for t in nlp(text)] == words
+
+
+@pytest.mark.parametrize(
+    "text,shape,like_num",
+    [
+        # an unsegmented sentence without a quantity is one long word: no shape or number test
+        ("本港今日天色晴朗，市民纷纷前往郊野公园行山及野餐，交通一度繁忙。", "LONG", False),
+        # a word of ordinary length keeps spaCy's own attributes
+        ("ABC", "XXX", False),
+        ("1200", "dddd", True),
+    ],
+)
+def test_nlp_long_words_skip_shape_and_number_test(nlp, text, shape, like_num):
+    lexeme = nlp.vocab[text]
+    assert (lexeme.shape_, lexeme.like_num) == (shape, like_num)

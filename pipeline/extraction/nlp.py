@@ -20,7 +20,7 @@ import logging
 import shutil
 import tempfile
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
@@ -469,11 +469,45 @@ def _build(rules: RuleSet, *, segment_all: bool, tagger: str | None) -> Language
     if tagger is not None:
         config["nlp"]["tokenizer"]["tagger"] = tagger
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    shorten_lexeme_attrs(nlp)
     # what nlp.initialize() does with the config's [initialize] readers, with this rule set object
     nlp.tokenizer.initialize(nlp=nlp, rules=rules)  # type: ignore[union-attr]
     nlp.get_pipe("entities").initialize(lambda: [], nlp=nlp, patterns=entity_patterns(rules))
     nlp.get_pipe("claims").initialize(lambda: [], nlp=nlp, rules=rules)
     return nlp
+
+
+#: Words longer than this are the unsegmented sentences without a quantity (one token each):
+#: their lexeme's shape and number-likeness are not computed (nothing reads them).
+LONG_WORD = 24
+
+
+class _ShortOnly:
+    """A lexeme attribute getter that answers `long_value` for a word longer than LONG_WORD."""
+
+    def __init__(self, getter: Callable[[str], Any], long_value: Any) -> None:
+        self.getter = getter
+        self.long_value = long_value
+
+    def __call__(self, text: str) -> Any:
+        return self.long_value if len(text) > LONG_WORD else self.getter(text)
+
+
+def shorten_lexeme_attrs(nlp: Language) -> None:
+    """Skip spaCy's word shape and number test on the new lexeme of every unsegmented sentence.
+
+    The tokenizer leaves a sentence without a quantity as one token, so a corpus makes a new
+    lexeme of nearly every such sentence, and spaCy's `word_shape` and `like_num` were a twentieth
+    of the run; no rule or component reads `shape_` or `like_num`. Spans of such a word answer
+    "LONG" (as spaCy does from 100 characters) and False.
+    """
+    from spacy.attrs import LIKE_NUM, SHAPE
+
+    getters = nlp.vocab.lex_attr_getters
+    for attr, long_value in ((SHAPE, "LONG"), (LIKE_NUM, False)):
+        getter = getters.get(attr)
+        if getter is not None and not isinstance(getter, _ShortOnly):
+            getters[attr] = _ShortOnly(getter, long_value)
 
 
 def entity_patterns(rules: RuleSet) -> list[dict]:
