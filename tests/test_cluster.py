@@ -184,7 +184,8 @@ def test_cluster_article_that_kills_every_worker_fails_alone(dask_cluster, corpu
     finally:
         local.scheduler.allowed_failures = allowed
     assert sorted(_rows(out)) == sorted(local_batch[0])
-    assert summary.failures[0] == Failure(str(poison), "extract", WORKER_DIED)
+    # the summary lists failures as parts complete (the rescued part comes late); the errors file in part order
+    assert Failure(str(poison), "extract", WORKER_DIED) in summary.failures
     assert _errors(out)[0] == {"path": str(poison), "stage": "extract", "error": WORKER_DIED}
 
 
