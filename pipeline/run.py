@@ -133,6 +133,8 @@ def process_article(
         article = load_article(article)
     except Exception as exc:  # noqa: BLE001
         raise StageError("read", exc) from exc
+    if nlp is None:  # cleaning only: the metadata dates and labels claims, of which there are none
+        return process_text(article.text, rules, None, fmt=article.fmt, doc=article.id, from_clean=from_clean)
     try:
         meta = article_metadata(article.text or "", article.fmt, article.meta if article.row else None)
     except Exception as exc:  # noqa: BLE001
@@ -149,16 +151,13 @@ def process_article(
     return processed
 
 
-def place_claims(processed: Processed, article: Article, meta: dict[str, Any] | None = None) -> None:
-    """Set each claim's article metadata (title, date, url, meta; read from the article unless
-    given), its line in the input and its quantity and sentence in the input's own script."""
+def place_claims(processed: Processed, article: Article, meta: dict[str, Any]) -> None:
+    """Set each claim's article metadata (`meta`, from `text.meta.article_metadata`: title, date,
+    url, meta), its line in the input and its quantity and sentence in the input's own script."""
     from .text.markup import front_matter_end
-    from .text.meta import article_metadata
     from .text.origin import Origin
 
     raw = article.text or ""
-    if meta is None:
-        meta = article_metadata(raw, article.fmt, article.meta if article.row else None)
     body = front_matter_end(raw)
     if article.fmt == "html":
         at = raw.find("<body")
