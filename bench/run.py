@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.text.reader import Article, InputError, read_article  # noqa: E402
+from pipeline.text.reader import DecodedFile, InputError, read_article  # noqa: E402
 from pipeline.rules import RuleSet, load_rules  # noqa: E402
 from pipeline.run import StageError, doc_id, iter_inputs, load_nlp, process_file  # noqa: E402
 
@@ -47,7 +47,7 @@ class Corpus:
 
     name: str
     paths: list[Path]
-    articles: list[Article]
+    articles: list[DecodedFile]
     distinct: int
     skipped: list[str] = field(default_factory=list)
 
@@ -79,7 +79,7 @@ def load_corpus(directory: Path | None, max_chars: int | None) -> Corpus:
         seeds = sorted((ROOT / "seeds").glob("*.txt"))
         base = [(p, read_article(p)) for p in seeds]
         paths: list[Path] = []
-        articles: list[Article] = []
+        articles: list[DecodedFile] = []
         size = chars = 0
         while (size < DEFAULT_MIN_BYTES if max_chars is None else chars < max_chars):
             for path, article in base:

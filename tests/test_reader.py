@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.text.reader import Article, InputError, read_article
+from pipeline.text.reader import DecodedFile, InputError, read_article
 
 TEXT = "本网讯 青禾县新建村级活动场所12个。\n黨建工作的新課題\n"
 
@@ -33,7 +33,7 @@ def test_reader_decodes(tmp_path, name, data, encoding):
 def test_reader_format_from_suffix(tmp_path, name, fmt):
     path = tmp_path / name
     path.write_text("标题\n", encoding="utf-8")
-    assert read_article(path) == Article(text="标题\n", fmt=fmt, encoding="utf-8")
+    assert read_article(path) == DecodedFile(text="标题\n", fmt=fmt, encoding="utf-8")
 
 
 @pytest.mark.parametrize("raw,text", [(b"a\r\nb\r\n", "a\nb\n"), (b"a\rb\r", "a\nb\n"), (b"a\nb", "a\nb")])

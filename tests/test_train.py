@@ -15,7 +15,7 @@ from pipeline.evaluation.score import GoldDoc
 from pipeline.extraction.candidates import CANDIDATE_BRANCHES, Candidate, EntityModel, load_model
 from pipeline.extraction.extract import CANDIDATES_KEY
 from pipeline.tools.cli import app
-from pipeline.tools.train import Article, fit, labels
+from pipeline.tools.train import LabelledArticle, fit, labels
 
 runner = CliRunner()
 
@@ -51,12 +51,12 @@ def _gold_dir(folder: Path, texts: list[str], entity: str | list[str]) -> Path:
     return folder
 
 
-def _article(groups: list[list[tuple[str | None, list[str]]]], gold: list[str]) -> Article:
-    """An Article of claims whose candidates carry the given features; gold entities in order."""
+def _article(groups: list[list[tuple[str | None, list[str]]]], gold: list[str]) -> LabelledArticle:
+    """An LabelledArticle of claims whose candidates carry the given features; gold entities in order."""
     claims = [Claim(quantity=f"{k}个", context="x", start=k, end=k + 1, value=k, high=None, unit="个", kind="count", entity=None) for k in range(len(groups))]
     golds = [Claim(quantity=f"{k}个", context="x", start=k, end=k + 1, value=k, high=None, unit="个", kind="count", entity=g) for k, g in enumerate(gold)]
     candidates = [[(text, ["b"], n == 0, features) for n, (text, features) in enumerate(group)] for group in groups]
-    return Article("a", "set", GoldDoc("a", "", golds), claims, candidates, list(range(len(groups))))
+    return LabelledArticle("a", "set", GoldDoc("a", "", golds), claims, candidates, list(range(len(groups))))
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ class InputError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Article:
+class DecodedFile:
     """A decoded article: its text (line endings `\\n`), format and the encoding it was read in."""
 
     text: str
@@ -110,7 +110,7 @@ def _canonical(name: str) -> str:
     return name
 
 
-def read_article(path: Path) -> Article:
+def read_article(path: Path) -> DecodedFile:
     """Read and decode one article file; raise InputError when it is unreadable, too big, binary or undecodable."""
     path = Path(path)
     try:
@@ -125,4 +125,4 @@ def read_article(path: Path) -> Article:
         text, encoding = decode_bytes(data)
     except ValueError as exc:
         raise InputError(path, str(exc)) from None
-    return Article(text=normalise_newlines(text), fmt=article_format(path), encoding=encoding)
+    return DecodedFile(text=normalise_newlines(text), fmt=article_format(path), encoding=encoding)

@@ -31,7 +31,7 @@ MIN_CLAIMS = 2
 
 
 @dataclass(slots=True)
-class Article:
+class LabelledArticle:
     """One labelled article: its set (the gold directory's label), gold, the cascade's claims and their candidates."""
 
     doc: str
@@ -69,7 +69,7 @@ def claims_with_candidates(text: str, nlp) -> tuple[list[Claim], list[list]]:
     return claims, candidates
 
 
-def collect(gold_dirs: Sequence[Path], rules: RuleSet, nlp=None) -> list[Article]:
+def collect(gold_dirs: Sequence[Path], rules: RuleSet, nlp=None) -> list[LabelledArticle]:
     """Run the cascade on the gold clean text of every article of the directories, keeping the candidates."""
     from ..run import load_nlp
 
@@ -78,7 +78,7 @@ def collect(gold_dirs: Sequence[Path], rules: RuleSet, nlp=None) -> list[Article
     claims_pipe = nlp.get_pipe("claims")
     saved = claims_pipe.entity_model, claims_pipe.collect_candidates
     claims_pipe.entity_model, claims_pipe.collect_candidates = None, True
-    articles: list[Article] = []
+    articles: list[LabelledArticle] = []
     try:
         for directory in gold_dirs:
             label = set_label(directory)
@@ -87,7 +87,7 @@ def collect(gold_dirs: Sequence[Path], rules: RuleSet, nlp=None) -> list[Article
                 gold_of: list[int | None] = [None] * len(claims)
                 for i, j in match_claims(claims, gold.claims, gold.clean_text, gold.clean_text):
                     gold_of[i] = j
-                articles.append(Article(doc, label, gold, claims, candidates, gold_of))
+                articles.append(LabelledArticle(doc, label, gold, claims, candidates, gold_of))
     finally:
         claims_pipe.entity_model, claims_pipe.collect_candidates = saved
     return articles
@@ -108,7 +108,7 @@ def labels(candidates: list[tuple], gold_entity: str | None) -> list[int]:
     return [int(entity_lenient(text, gold_entity)) for text, *_ in candidates]
 
 
-def fit(articles: Sequence[Article], *, l2: float = L2, min_claims: int = MIN_CLAIMS, iterations: int = 200) -> EntityModel:
+def fit(articles: Sequence[LabelledArticle], *, l2: float = L2, min_claims: int = MIN_CLAIMS, iterations: int = 200) -> EntityModel:
     """Fit the conditional logit on the matched claims of the articles that have a right candidate."""
     import numpy as np
 
@@ -213,7 +213,7 @@ def _lbfgs(loss_grad: Callable, w, iterations: int, memory: int = 10, tolerance:
     return w
 
 
-def extract_with(article: Article, nlp, model: EntityModel | None) -> list[Claim]:
+def extract_with(article: LabelledArticle, nlp, model: EntityModel | None) -> list[Claim]:
     """The claims of an article's gold clean text with this model choosing the entity (None: the cascade)."""
     from ..run import extract_text
 
@@ -226,7 +226,7 @@ def extract_with(article: Article, nlp, model: EntityModel | None) -> list[Claim
         claims_pipe.entity_model = saved
 
 
-def score_article(article: Article, claims: list[Claim]) -> ClaimScore:
+def score_article(article: LabelledArticle, claims: list[Claim]) -> ClaimScore:
     """The claim score of an article's predictions on its gold clean text."""
     return score_claims(claims, article.gold.claims, article.gold.clean_text, article.gold.clean_text)[0]
 
@@ -240,7 +240,7 @@ class CvResult:
     groups: dict[str, str] = field(default_factory=dict)
 
 
-def cross_validate(articles: Sequence[Article], nlp, *, test: Sequence[Article] = (), l2: float = L2, progress: Callable[[str], None] | None = None) -> CvResult:
+def cross_validate(articles: Sequence[LabelledArticle], nlp, *, test: Sequence[LabelledArticle] = (), l2: float = L2, progress: Callable[[str], None] | None = None) -> CvResult:
     """Leave one article out over `articles` (each scored by a model fitted on the others); with
     `test`, one model fitted on all of `articles` scores each test article instead."""
     result = CvResult()
