@@ -551,3 +551,26 @@ def test_extract_entity_part_of_whole(nlp, text, quantity, entity):
 )
 def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
     assert getattr(_claim(nlp, text, quantity), field) == value
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a plural pronoun right before a count of persons names the group counted
+        ("阿公生病后，我们3个轮流照顾他。", "3个", "我们", "entity.group_pronoun"),
+        ("他们4位每天清晨到公园练拳。", "4位", "他们", "entity.group_pronoun"),
+        # and a later clause without a noun of its own measures that group
+        ("她说，我们5人一起包装水果，一天大约赚800元。", "800元", "我们", "entity.clause_quantity"),
+        # no pronoun: the persons of a person counter before its predicate
+        ("至今已有12人被捕。", "12人", "人", "entity.subject_counter"),
+        # Taiwan welfare words are nouns (低收, 就养金), and how money is lived on (度日) names nothing
+        ("陈家5口每月靠低收6200元过活。", "6200元", "低收", "entity.np_before"),
+        ("王伯伯领有荣民就养金1万3200元。", "1万3200元", "荣民就养金", "entity.np_before"),
+        ("一家人每月仅靠9千元度日。", "9千元", "一家人", "entity.subject"),
+        # but a verb that names money it takes is the entity
+        ("到去年底，已累计创收20万元。", "20万元", "创收", "entity.np_before"),
+    ],
+)
+def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)

@@ -54,6 +54,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.age_holder": "an age: the person or noun after 的",
     "entity.age_subject": "an age after an age word (享年, 年仅): the subject of its sentence",
     "entity.household": "a count of a household's members (6口) with no noun after it: the household named before it (林某一家|6口), else the nearest one the article names (林某一家, 陈家)",
+    "entity.group_pronoun": "a count of persons right after a plural pronoun (我们|4人): the pronoun names the group counted",
     "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
     "entity.np_after": "the noun phrase right after the quantity",
     "entity.verbal_noun": "a count's classifier then one verb closing the clause (40宗|确诊): the verb names what is counted",
@@ -385,6 +386,9 @@ class ClaimExtractor:
             household = self._household(doc, sentence, sent_start, qs, qe, cues)
             if household:
                 return household, "entity.household"
+        group_pronoun = self._group_pronoun(sentence, qs, q)
+        if group_pronoun:
+            return group_pronoun, "entity.group_pronoun"
         if q.kind == "age" and after_text.startswith("的"):
             return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence)), "entity.age_holder"
         if q.kind == "age":
@@ -470,6 +474,10 @@ class ClaimExtractor:
         phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
         if phrase in self.cues.lead_in:
             phrase = ""  # 当中|四分一: the part of a whole named before, no noun of its own
+        if phrase and q.kind == "money" and not phrase.endswith(self.cues.money_nouns) and phrase not in self.cues.money_verbs and self._is_bare_verb_phrase(doc, sent_start + len(head) - len(phrase), phrase, cues):
+            # 仅靠|9千元, 帮忙|2千元: a verb names an activity counted (培训|300人次), not an amount
+            # of money, unless it ends in a noun of money (扣款|8元) or is a `money_verb` (创收|5万元)
+            phrase = ""
         if phrase:
             # a change's base of comparison (比|一季度|提升) is not what changes
             phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None, keep_cut=True)
@@ -493,6 +501,13 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _group_pronoun(self, sentence: str, qs: int, q: Quantity) -> str | None:
+        """The plural pronoun right before a count of persons it stands for (我们|4人, 他们|3个): the
+        count is of that group, named by the pronoun; None when no such pronoun ends there."""
+        if q.kind != "count" or q.unit not in self.cues.group_counters:
+            return None
+        return next((w for w in self.cues.group_pronouns if sentence.endswith(w, 0, qs)), None)
 
     def _opens_predicate(self, token: Token, gap: str = "") -> bool:
         """True when `token`, right after a person counter (12人|被捕), opens its predicate: a word of
@@ -879,6 +894,11 @@ class EntityCues:
     name_tags: frozenset[str] = frozenset()
     #: nouns that end the name of an amount of money (收入, 费): a bare 120亿 they measure is money
     money_nouns: tuple[str, ...] = ()
+    #: plural pronouns (我们, 他们) and the person counters (人, 个) of a count they stand right before
+    group_pronouns: tuple[str, ...] = ()
+    #: verbs that name an amount of money they take (创收, 筹款); any other bare verb before one names none
+    money_verbs: frozenset[str] = frozenset()
+    group_counters: frozenset[str] = frozenset()
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> EntityCues:
@@ -919,6 +939,9 @@ class EntityCues:
             household_counters=frozenset(found.get("household_counter", [])),
             households=longest(found.get("household", [])),
             name_tags=frozenset(found.get("name_tag", [])),
+            group_pronouns=longest(found.get("group_pronoun", [])),
+            group_counters=frozenset(found.get("group_counter", [])),
+            money_verbs=frozenset(found.get("money_verb", [])),
         )
 
 
