@@ -569,6 +569,9 @@ def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
         ("一家人每月仅靠9千元度日。", "9千元", "一家人", "entity.subject"),
         # but a verb that names money it takes is the entity
         ("到去年底，已累计创收20万元。", "20万元", "创收", "entity.np_before"),
+        # a locative or a numeral word alone names nothing: the earlier clause's subject, the noun after 的
+        ("天气冷了，山上只有8度。", "8度", "天气", "entity.subject"),
+        ("一个5毛钱的纸袋，要折好几分钟。", "5毛钱", "纸袋", "entity.np_after_de"),
     ],
 )
 def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):

@@ -474,7 +474,10 @@ class ClaimExtractor:
         phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
         if phrase in self.cues.lead_in:
             phrase = ""  # 当中|四分一: the part of a whole named before, no noun of its own
-        if phrase and q.kind == "money" and not phrase.endswith(self.cues.money_nouns) and phrase not in self.cues.money_verbs and self._is_bare_verb_phrase(doc, sent_start + len(head) - len(phrase), phrase, cues):
+        at = sentence.rfind(phrase, 0, len(head)) if phrase else -1  # (function words after the head are passed over)
+        if phrase and at >= 0 and self._names_nothing(doc, sent_start + at, phrase):
+            phrase = ""  # 山上|只有8度, 一个|5毛钱: a locative or a numeral alone names nothing
+        if phrase and q.kind == "money" and not phrase.endswith(self.cues.money_nouns) and phrase not in self.cues.money_verbs and at >= 0 and self._is_bare_verb_phrase(doc, sent_start + at, phrase, cues):
             # 仅靠|9千元, 帮忙|2千元: a verb names an activity counted (培训|300人次), not an amount
             # of money, unless it ends in a noun of money (扣款|8元) or is a `money_verb` (创收|5万元)
             phrase = ""
@@ -501,6 +504,12 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _names_nothing(self, doc: Doc, start: int, phrase: str) -> bool:
+        """True when every word of the phrase at `start` has an `empty_tag` (山上/s, 一个/m, 严重/a):
+        a locative, a numeral or an adjective alone names nothing that is counted."""
+        tokens = [t for t in tokens_between(doc, start, start + len(phrase)) if t.text.strip() and t.idx >= start]
+        return bool(tokens) and all(_tag_in(t.tag_, self.cues.empty_tags) for t in tokens)
 
     def _group_pronoun(self, sentence: str, qs: int, q: Quantity) -> str | None:
         """The plural pronoun right before a count of persons it stands for (我们|4人, 他们|3个): the
@@ -605,7 +614,7 @@ class ClaimExtractor:
         if head and sentence[len(head) : qs].strip().endswith(tuple(self.cues.copulas)):
             qs = len(head)
         phrase = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
-        if phrase in self.cues.lead_in:
+        if phrase in self.cues.lead_in or phrase and sentence.endswith(phrase, 0, qs) and self._names_nothing(doc, sent_start + qs - len(phrase), phrase):
             return False
         if ents is not None and phrase and self._is_place(doc, sent_start + qs - len(phrase), phrase, ents):
             return False
@@ -666,6 +675,8 @@ class ClaimExtractor:
             if topic:
                 return topic, "entity.topic_clause"
             subject = self._clause_subject(doc, sentence, sent_start, clause_from, clause_to, cues, times, ents)
+            if subject and self._names_nothing(doc, sent_start + sentence.find(subject, clause_from), subject):
+                subject = None  # 天气冷了，|山上只有8度: a locative opening the clause is no subject
             if subject:
                 return subject, "entity.subject"
             if clause_from == 0:
@@ -898,6 +909,8 @@ class EntityCues:
     group_pronouns: tuple[str, ...] = ()
     #: verbs that name an amount of money they take (创收, 筹款); any other bare verb before one names none
     money_verbs: frozenset[str] = frozenset()
+    #: jieba tags of words that alone name nothing counted (s 山上, m 一个, a 严重)
+    empty_tags: frozenset[str] = frozenset()
     group_counters: frozenset[str] = frozenset()
 
     @classmethod
@@ -942,6 +955,7 @@ class EntityCues:
             group_pronouns=longest(found.get("group_pronoun", [])),
             group_counters=frozenset(found.get("group_counter", [])),
             money_verbs=frozenset(found.get("money_verb", [])),
+            empty_tags=frozenset(found.get("empty_tag", [])),
         )
 
 
