@@ -572,6 +572,8 @@ def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
         # a locative or a numeral word alone names nothing: the earlier clause's subject, the noun after 的
         ("天气冷了，山上只有8度。", "8度", "天气", "entity.subject"),
         ("一个5毛钱的纸袋，要折好几分钟。", "5毛钱", "纸袋", "entity.np_after_de"),
+        # the counter of an earlier quantity is no phrase of its own: what that quantity measures
+        ("王家4口每月仅2万元过活。", "2万元", "王家", "entity.same_as_previous"),
     ],
 )
 def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):

@@ -475,6 +475,9 @@ class ClaimExtractor:
         if phrase in self.cues.lead_in:
             phrase = ""  # 当中|四分一: the part of a whole named before, no noun of its own
         at = sentence.rfind(phrase, 0, len(head)) if phrase else -1  # (function words after the head are passed over)
+        inside = next((k for k in range(i) if phrase and local[k][0] <= at < local[k][1]), None)
+        if inside is not None and previous[inside]:
+            return previous[inside], "entity.same_as_previous"  # 6口|月仅|1.1万: the counter of an earlier quantity names nothing; what it measures
         if phrase and at >= 0 and self._names_nothing(doc, sent_start + at, phrase):
             phrase = ""  # 山上|只有8度, 一个|5毛钱: a locative or a numeral alone names nothing
         if phrase and q.kind == "money" and not phrase.endswith(self.cues.money_nouns) and phrase not in self.cues.money_verbs and at >= 0 and self._is_bare_verb_phrase(doc, sent_start + at, phrase, cues):
