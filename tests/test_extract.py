@@ -574,6 +574,12 @@ def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
         ("一个5毛钱的纸袋，要折好几分钟。", "5毛钱", "纸袋", "entity.np_after_de"),
         # the counter of an earlier quantity is no phrase of its own: what that quantity measures
         ("王家4口每月仅2万元过活。", "2万元", "王家", "entity.same_as_previous"),
+        # a person speaking in the first person of an amount with no noun of its own: the speaker
+        ("邻居王大明表示，「我也只能偶尔帮忙3千元。」", "3千元", "王大明", "entity.speaker"),
+        ("小杰接着说，我暑假要去工厂打工，1天900元。", "900元", "小杰", "entity.speaker"),
+        # a noun of its own, or no first person, keeps the cascade's choice
+        ("小杰接着说，我暑假要去工厂打工，工资1天900元。", "900元", "工资", "entity.subject"),
+        ("局长表示，今年全市财政收入达到80亿元。", "80亿元", "财政收入", "entity.np_before"),
     ],
 )
 def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):

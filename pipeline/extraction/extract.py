@@ -55,6 +55,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.age_subject": "an age after an age word (享年, 年仅): the subject of its sentence",
     "entity.household": "a count of a household's members (6口) with no noun after it: the household named before it (林某一家|6口), else the nearest one the article names (林某一家, 陈家)",
     "entity.group_pronoun": "a count of persons right after a plural pronoun (我们|4人): the pronoun names the group counted",
+    "entity.speaker": "a person speaking in the first person (王某说，「我…2千元」) of a quantity whose clauses back to the reporting verb name no noun: the speaker",
     "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
     "entity.np_after": "the noun phrase right after the quantity",
     "entity.verbal_noun": "a count's classifier then one verb closing the clause (40宗|确诊): the verb names what is counted",
@@ -306,6 +307,10 @@ class ClaimExtractor:
         """The entity of quantity `i` of the sentence and the id of the branch that chose it; a place
         alone (庆阳市|增长36.4%), or nothing, under a heading line (投资增速) gives way to the heading."""
         entity, rule = self._entity_in_sentence(doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents)
+        if rule in _SPEAKER_MAY_REPLACE:
+            speaker = self._speaker(doc, sentence, sent_start, local[i][0], cues)
+            if speaker:
+                return speaker, "entity.speaker"
         if not entity or rule != "entity.respectively" and self._is_place(doc, sent_start + sentence.find(entity), entity, ents):
             heading = self._heading(doc_text(doc), sent_start + local[i][0])
             if heading:
@@ -507,6 +512,38 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _speaker(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> str | None:
+        """The person who speaks in the first person about an amount (王某表示，「我只能帮忙2千元」):
+        the name before the sentence's last reporting verb (说, 表示) when, walking back from the
+        quantity's clause to that verb, a clause holds a `first_person` word (我, 自己) before any
+        clause holds a noun; None when there is no such speaker."""
+        verb_at, verb = -1, ""
+        for word in self.cues.reporting:
+            at = sentence.rfind(word, 0, qs)
+            while at >= 0 and not (at + len(word) < len(sentence) and _PUNCT_CHAR.match(sentence[at + len(word)])):
+                at = sentence.rfind(word, 0, at)  # a reporting verb closes its clause: 说，/表示「
+            if at > verb_at:
+                verb_at, verb = at, word
+        if verb_at <= 0:
+            return None
+        # the speaker: a name right before the verb, past adverbs (接着, 无奈地)
+        before = [t for t in tokens_between(doc, sent_start, sent_start + verb_at) if t.text.strip() and t.idx + len(t.text) <= sent_start + verb_at]
+        while before and (cues.is_function(before[-1]) or before[-1].tag_.startswith(("c", "ad", "d")) or before[-1].text.endswith("地") and len(before[-1].text) > 1):
+            before.pop()
+        if not before or not _tag_in(before[-1].tag_, self.cues.name_tags):
+            return None
+        speaker = before[-1].text
+        clause_to = qs
+        while clause_to > verb_at + len(verb):
+            clause_from = max(clause_start(sentence, clause_to, self.cues.clause_ends), verb_at + len(verb))
+            tokens = [t for t in tokens_between(doc, sent_start + clause_from, sent_start + clause_to) if t.idx >= sent_start + clause_from and t.text.strip()]
+            if any(t.text in self.cues.first_person for t in tokens):
+                return speaker
+            if any(cues.is_nominal(t) and not _tag_in(t.tag_, self.cues.empty_tags) for t in tokens):
+                return None
+            clause_to = clause_from - 1
+        return None
 
     def _names_nothing(self, doc: Doc, start: int, phrase: str) -> bool:
         """True when every word of the phrase at `start` has an `empty_tag` (山上/s, 一个/m, 严重/a):
@@ -914,6 +951,8 @@ class EntityCues:
     money_verbs: frozenset[str] = frozenset()
     #: jieba tags of words that alone name nothing counted (s 山上, m 一个, a 严重)
     empty_tags: frozenset[str] = frozenset()
+    #: words of a speaker speaking of themself (我, 自己)
+    first_person: frozenset[str] = frozenset()
     group_counters: frozenset[str] = frozenset()
 
     @classmethod
@@ -959,7 +998,13 @@ class EntityCues:
             group_counters=frozenset(found.get("group_counter", [])),
             money_verbs=frozenset(found.get("money_verb", [])),
             empty_tags=frozenset(found.get("empty_tag", [])),
+            first_person=frozenset(found.get("first_person", [])),
         )
+
+
+#: the branches whose choice a first-person speaker replaces: a phrase before the quantity, or a
+#: subject or quantity of an earlier clause (a noun after the quantity, a list or a household stay)
+_SPEAKER_MAY_REPLACE = frozenset({"", "entity.np_before", "entity.subject", "entity.clause_quantity", "entity.previous", "entity.topic_clause"})
 
 
 def _alternatives(words: list[str]) -> str:
