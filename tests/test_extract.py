@@ -580,6 +580,9 @@ def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
         # a noun of its own, or no first person, keeps the cascade's choice
         ("小杰接着说，我暑假要去工厂打工，工资1天900元。", "900元", "工资", "entity.subject"),
         ("局长表示，今年全市财政收入达到80亿元。", "80亿元", "财政收入", "entity.np_before"),
+        # a total of amounts listed before it: who holds them, the subject of the first amount's clause
+        ("陈伯伯领有老人年金4000元，加上儿子的补贴，每月共领1万2000元。", "1万2000元", "陈伯伯", "entity.total_holder"),
+        ("吴家靠打零工3000元与补助5000元，共8000元过活。", "8000元", "吴家", "entity.total_holder"),
     ],
 )
 def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):

@@ -56,6 +56,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.household": "a count of a household's members (6口) with no noun after it: the household named before it (林某一家|6口), else the nearest one the article names (林某一家, 陈家)",
     "entity.group_pronoun": "a count of persons right after a plural pronoun (我们|4人): the pronoun names the group counted",
     "entity.speaker": "a person speaking in the first person (王某说，「我…2千元」) of a quantity whose clauses back to the reporting verb name no noun: the speaker",
+    "entity.total_holder": "a total (共) of amounts of money listed before it, no noun of its own: the subject of the clause of the first amount, who holds them all",
     "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
     "entity.np_after": "the noun phrase right after the quantity",
     "entity.verbal_noun": "a count's classifier then one verb closing the clause (40宗|确诊): the verb names what is counted",
@@ -307,6 +308,10 @@ class ClaimExtractor:
         """The entity of quantity `i` of the sentence and the id of the branch that chose it; a place
         alone (庆阳市|增长36.4%), or nothing, under a heading line (投资增速) gives way to the heading."""
         entity, rule = self._entity_in_sentence(doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents)
+        if rule in ("entity.clause_quantity", "entity.subject", "entity.topic_clause") and group[i].kind == "money":
+            holder = self._total_holder(doc, sentence, sent_start, group, local, i, cues, times, ents)
+            if holder:
+                return holder, "entity.total_holder"
         if rule in _SPEAKER_MAY_REPLACE:
             speaker = self._speaker(doc, sentence, sent_start, local[i][0], cues)
             if speaker:
@@ -512,6 +517,26 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _total_holder(self, doc, sentence, sent_start, group, local, i, cues, times, ents) -> str | None:
+        """Who holds a total of amounts of money the sentence lists before it (甲靠A 7800元与B 3500元，|
+        共|1万1300元): the subject of the clause of the first of them; None when the quantity follows
+        no `total` word (past one verb: 共|领) or no amount of money comes before it."""
+        qs = local[i][0]
+        clause_from = clause_start(sentence, qs, self.cues.clause_ends)
+        head = sentence[clause_from:qs].rstrip()
+        tokens = [t for t in tokens_between(doc, sent_start + clause_from, sent_start + clause_from + len(head)) if t.idx >= sent_start + clause_from and t.text.strip()]
+        if tokens and tokens[-1].text not in self.cues.totals and (cues.is_verbal(tokens[-1]) or tokens[-1].tag_ == "vn"):
+            last = tokens.pop()  # 共|领, or 共领 made one word
+            if any(last.text.startswith(w) and len(last.text) == len(w) + 1 for w in self.cues.totals):
+                tokens.append(last)
+        if not tokens or not any(tokens[-1].text == w or tokens[-1].text.startswith(w) and len(tokens[-1].text) == len(w) + 1 for w in self.cues.totals):
+            return None
+        first = next((k for k in range(i) if group[k].kind == "money"), None)
+        if first is None:
+            return None
+        start = clause_start(sentence, local[first][0], self.cues.clause_ends)
+        return self._clause_subject(doc, sentence, sent_start, start, local[first][0], cues, times, ents)
 
     def _speaker(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> str | None:
         """The person who speaks in the first person about an amount (王某表示，「我只能帮忙2千元」):
@@ -953,6 +978,8 @@ class EntityCues:
     empty_tags: frozenset[str] = frozenset()
     #: words of a speaker speaking of themself (我, 自己)
     first_person: frozenset[str] = frozenset()
+    #: words that open a total of amounts stated before it (共, 合计)
+    totals: frozenset[str] = frozenset()
     group_counters: frozenset[str] = frozenset()
 
     @classmethod
@@ -999,6 +1026,7 @@ class EntityCues:
             money_verbs=frozenset(found.get("money_verb", [])),
             empty_tags=frozenset(found.get("empty_tag", [])),
             first_person=frozenset(found.get("first_person", [])),
+            totals=frozenset(found.get("total", [])),
         )
 
 
