@@ -583,6 +583,10 @@ def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
         # a total of amounts listed before it: who holds them, the subject of the first amount's clause
         ("陈伯伯领有老人年金4000元，加上儿子的补贴，每月共领1万2000元。", "1万2000元", "陈伯伯", "entity.total_holder"),
         ("吴家靠打零工3000元与补助5000元，共8000元过活。", "8000元", "吴家", "entity.total_holder"),
+        # a list of quantities of one unit: what the last one counts, or for ages the holder of the list
+        ("新款平板多为64GB及128GB储存版本。", "64GB", "储存版本", "entity.list_after"),
+        ("他们育有8岁、最小2岁的3名孩子。", "8岁", "孩子", "entity.list_after"),
+        ("夫妻俩育有9、7、4岁及一名1岁幼儿共4名子女。", "7", "子女", "entity.list_after"),
     ],
 )
 def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):

@@ -57,6 +57,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.group_pronoun": "a count of persons right after a plural pronoun (我们|4人): the pronoun names the group counted",
     "entity.speaker": "a person speaking in the first person (王某说，「我…2千元」) of a quantity whose clauses back to the reporting verb name no noun: the speaker",
     "entity.total_holder": "a total (共) of amounts of money listed before it, no noun of its own: the subject of the clause of the first amount, who holds them all",
+    "entity.list_after": "a quantity opening or continuing a list of quantities of one unit (128GB及256GB|容量): the noun after the list, or for ages the holder of the list (…1岁的|子女, …共5名|子女)",
     "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
     "entity.np_after": "the noun phrase right after the quantity",
     "entity.verbal_noun": "a count's classifier then one verb closing the clause (40宗|确诊): the verb names what is counted",
@@ -396,6 +397,9 @@ class ClaimExtractor:
             household = self._household(doc, sentence, sent_start, qs, qe, cues)
             if household:
                 return household, "entity.household"
+        listed_after = self._list_of_quantities(doc, sentence, sent_start, group, local, i, cues)
+        if listed_after:
+            return listed_after, "entity.list_after"
         group_pronoun = self._group_pronoun(sentence, qs, q)
         if group_pronoun:
             return group_pronoun, "entity.group_pronoun"
@@ -517,6 +521,40 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _list_of_quantities(self, doc, sentence, sent_start, group, local, i, cues) -> str | None:
+        """What a list of quantities of one unit counts when the quantity opens or continues it
+        (128GB及256GB|容量版本, 13、12、3岁及…|共5名|子女): the noun phrase after its last quantity, else
+        for ages the holder after 的 of a later age of the clause (最大13岁、最小1岁的|子女) or the noun
+        counted by a total word that closes the clause (…|共5名|子女); None when the quantity is
+        followed by no list separator."""
+        assert self.context is not None
+        qe = local[i][1]
+        separator = next((w for w in self.context.list_separators if sentence.startswith(w, qe)), None)
+        if separator is None:
+            return None
+        clause_to = qe
+        while clause_to < len(sentence) and not self.cues.clause_ends.match(sentence[clause_to]):
+            clause_to += 1
+        j = i
+        while j + 1 < len(local) and local[j + 1][0] < clause_to and group[j + 1].unit == group[i].unit and sentence[local[j][1] : local[j + 1][0]] in self.context.list_separators:
+            j += 1
+        if j > i:
+            after = sentence[local[j][1] :]
+            if not self.cues.punct_after.match(after) and not after.startswith("的") and not any(after.startswith(w) for w in self.context.list_separators):
+                phrase = np_after(doc, sent_start + local[j][1], sent_start + clause_to, cues=cues)
+                if phrase:
+                    return phrase
+        if group[i].kind != "age":
+            return None
+        for k in range(i + 1, len(local)):
+            if local[k][0] >= clause_to:
+                break
+            if group[k].kind == "age" and sentence.startswith("的", local[k][1]):
+                return _age_holder(doc, sent_start + local[k][1] + 1, sent_start + clause_to)
+            if group[k].kind == "count" and any(sentence.endswith(w, 0, local[k][0]) for w in self.cues.totals):
+                return np_after(doc, sent_start + local[k][1], sent_start + clause_to, cues=cues) or None
+        return None
 
     def _total_holder(self, doc, sentence, sent_start, group, local, i, cues, times, ents) -> str | None:
         """Who holds a total of amounts of money the sentence lists before it (甲靠A 7800元与B 3500元，|
