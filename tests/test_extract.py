@@ -587,6 +587,10 @@ def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
         ("新款平板多为64GB及128GB储存版本。", "64GB", "储存版本", "entity.list_after"),
         ("他们育有8岁、最小2岁的3名孩子。", "8岁", "孩子", "entity.list_after"),
         ("夫妻俩育有9、7、4岁及一名1岁幼儿共4名子女。", "7", "子女", "entity.list_after"),
+        # an amount a household's members live on (…元|4口|为生) is the household's
+        ("张小华全家靠打零工维生，扣掉房租仅剩8000元3口过活。", "8000元", "张小华全家", "entity.household"),
+        # a verb right before a person count closes a clause of its own: the persons are counted
+        ("去年他向银行借钱两人开了间小吃店。", "两人", "人", "entity.subject_counter"),
     ],
 )
 def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):

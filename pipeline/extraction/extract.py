@@ -426,6 +426,11 @@ class ClaimExtractor:
             j = i
             while j + 1 < len(local) and local[j + 1][0] == local[j][1]:
                 j += 1
+            if group[j].unit in self.cues.household_counters:
+                # 1万5000元|4口|为生: an amount that a household's members live on is the household's
+                household = self._household(doc, sentence, sent_start, local[j][0], local[j][1], cues)
+                if household:
+                    return household, "entity.household"
             phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence), cues=cues)
             if phrase:
                 return phrase, "entity.chain_after"
@@ -433,7 +438,9 @@ class ClaimExtractor:
         # the persons are what is counted
         if q.unit in self.cues.subject_counters:
             following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()]
-            if following and self._opens_predicate(following[0], sentence[qe : following[0].idx - sent_start]) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+            if following and self._opens_predicate(following[0], sentence[qe : following[0].idx - sent_start]) and (
+                not self._noun_right_before(doc, sentence, sent_start, qs, cues) or self._verb_right_before(doc, sent_start + qs, cues)
+            ):
                 return q.unit, "entity.subject_counter"
         # a share followed by where it comes from (5%|来自|甲校及乙校, 70%|由|中央财政|承担): that part
         if q.kind == "percent":
@@ -607,6 +614,12 @@ class ClaimExtractor:
                 return None
             clause_to = clause_from - 1
         return None
+
+    def _verb_right_before(self, doc: Doc, at: int, cues: PhraseCues) -> bool:
+        """True when the word right before character `at` is a verb (借钱|两人|开了店): what comes
+        before it is a clause of its own, not a noun the count measures."""
+        token = next((t for t in reversed(tokens_between(doc, max(0, at - 8), at)) if t.idx < at and t.text.strip()), None)
+        return token is not None and token.idx + len(token.text) == at and token.tag_.startswith("v") and token.tag_ != "vn"
 
     def _names_nothing(self, doc: Doc, start: int, phrase: str) -> bool:
         """True when every word of the phrase at `start` has an `empty_tag` (山上/s, 一个/m, 严重/a):
