@@ -591,6 +591,8 @@ def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
         ("张小华全家靠打零工维生，扣掉房租仅剩8000元3口过活。", "8000元", "张小华全家", "entity.household"),
         # a verb right before a person count closes a clause of its own: the persons are counted
         ("去年他向银行借钱两人开了间小吃店。", "两人", "人", "entity.subject_counter"),
+        # a share followed by an adjective and its verb: the noun before the share is what it measures
+        ("他的皮肤30%严重烧伤，仍在加护病房。", "30%", "皮肤", "entity.np_before"),
     ],
 )
 def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):

@@ -456,6 +456,8 @@ class ClaimExtractor:
         # after the old value of a change (由820万元|显著增至) comes the change, not what is counted
         if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
+            if phrase and q.kind == "percent" and self._adjective_of_predicate(doc, sent_start + qe, phrase, cues):
+                phrase = ""  # 40%|严重|烧伤: a share of the noun before it; the adjective describes the predicate
             if phrase and not after_text.startswith("的"):
                 phrase = self._own_phrase(doc, sentence, sent_start, qe, phrase, self.cues.after_not_head_tags)
                 if phrase:
@@ -614,6 +616,14 @@ class ClaimExtractor:
                 return None
             clause_to = clause_from - 1
         return None
+
+    def _adjective_of_predicate(self, doc: Doc, start: int, phrase: str, cues: PhraseCues) -> bool:
+        """True when the phrase at `start` opens with an adjective (`adjective_tag`) and holds no noun
+        but verbs (30%|严重|烧伤): an adverbial adjective and the predicate, which name nothing counted."""
+        tokens = [t for t in tokens_between(doc, start, start + len(phrase)) if t.text.strip() and t.idx >= start]
+        return bool(tokens) and _tag_in(tokens[0].tag_, self.cues.adjective_tags) and all(
+            _tag_in(t.tag_, self.cues.adjective_tags) or cues.is_verbal(t) or t.tag_ == "vn" for t in tokens
+        )
 
     def _verb_right_before(self, doc: Doc, at: int, cues: PhraseCues) -> bool:
         """True when the word right before character `at` is a verb (借钱|两人|开了店): what comes
@@ -1031,6 +1041,8 @@ class EntityCues:
     first_person: frozenset[str] = frozenset()
     #: words that open a total of amounts stated before it (共, 合计)
     totals: frozenset[str] = frozenset()
+    #: jieba tags of adjectives (严重), which after a share and before a verb describe the predicate
+    adjective_tags: frozenset[str] = frozenset()
     group_counters: frozenset[str] = frozenset()
 
     @classmethod
@@ -1078,6 +1090,7 @@ class EntityCues:
             empty_tags=frozenset(found.get("empty_tag", [])),
             first_person=frozenset(found.get("first_person", [])),
             totals=frozenset(found.get("total", [])),
+            adjective_tags=frozenset(found.get("adjective_tag", [])),
         )
 
 
