@@ -593,6 +593,8 @@ def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
         ("去年他向银行借钱两人开了间小吃店。", "两人", "人", "entity.subject_counter"),
         # a share followed by an adjective and its verb: the noun before the share is what it measures
         ("他的皮肤30%严重烧伤，仍在加护病房。", "30%", "皮肤", "entity.np_before"),
+        # giving money (资助) is a predicate and what it is for (应急) names nothing: the givers
+        ("邻居们已资助3、4万元应急。", "3、4万元", "邻居们", "entity.np_before"),
     ],
 )
 def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):
