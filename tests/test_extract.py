@@ -595,6 +595,8 @@ def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
         ("他的皮肤30%严重烧伤，仍在加护病房。", "30%", "皮肤", "entity.np_before"),
         # giving money (资助) is a predicate and what it is for (应急) names nothing: the givers
         ("邻居们已资助3、4万元应急。", "3、4万元", "邻居们", "entity.np_before"),
+        # a time modifying a clause's subject with 的 (半年的|辛劳) is passed over to the subject
+        ("「一年收两季，半年的辛劳扣掉肥料、人工，只能赚3万元。」", "3万元", "辛劳", "entity.subject"),
     ],
 )
 def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):

@@ -846,6 +846,8 @@ class ClaimExtractor:
             span_end = next((e for s, e in spans if s == pos and e > pos), None)
             if span_end is not None:
                 pos = span_end
+                if sentence.startswith("的", pos) and pos < limit - 1:
+                    pos += 1  # 半年的|辛劳, 去年的|收入: a time modifying the subject
                 continue
             word = next((w for w in self.cues.lead_in if sentence.startswith(w, pos)), None)
             if word is None:
