@@ -551,3 +551,54 @@ def test_extract_entity_part_of_whole(nlp, text, quantity, entity):
 )
 def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
     assert getattr(_claim(nlp, text, quantity), field) == value
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a plural pronoun right before a count of persons names the group counted
+        ("阿公生病后，我们3个轮流照顾他。", "3个", "我们", "entity.group_pronoun"),
+        ("他们4位每天清晨到公园练拳。", "4位", "他们", "entity.group_pronoun"),
+        # and a later clause without a noun of its own measures that group
+        ("她说，我们5人一起包装水果，一天大约赚800元。", "800元", "我们", "entity.clause_quantity"),
+        # no pronoun: the persons of a person counter before its predicate
+        ("至今已有12人被捕。", "12人", "人", "entity.subject_counter"),
+        # Taiwan welfare words are nouns (低收, 就养金), and how money is lived on (度日) names nothing
+        ("陈家5口每月靠低收6200元过活。", "6200元", "低收", "entity.np_before"),
+        ("王伯伯领有荣民就养金1万3200元。", "1万3200元", "荣民就养金", "entity.np_before"),
+        ("一家人每月仅靠9千元度日。", "9千元", "一家人", "entity.subject"),
+        # but a verb that names money it takes is the entity
+        ("到去年底，已累计创收20万元。", "20万元", "创收", "entity.np_before"),
+        # a locative or a numeral word alone names nothing: the earlier clause's subject, the noun after 的
+        ("天气冷了，山上只有8度。", "8度", "天气", "entity.subject"),
+        ("一个5毛钱的纸袋，要折好几分钟。", "5毛钱", "纸袋", "entity.np_after_de"),
+        # the counter of an earlier quantity is no phrase of its own: what that quantity measures
+        ("王家4口每月仅2万元过活。", "2万元", "王家", "entity.same_as_previous"),
+        # a person speaking in the first person of an amount with no noun of its own: the speaker
+        ("邻居王大明表示，「我也只能偶尔帮忙3千元。」", "3千元", "王大明", "entity.speaker"),
+        ("小杰接着说，我暑假要去工厂打工，1天900元。", "900元", "小杰", "entity.speaker"),
+        # a noun of its own, or no first person, keeps the cascade's choice
+        ("小杰接着说，我暑假要去工厂打工，工资1天900元。", "900元", "工资", "entity.subject"),
+        ("局长表示，今年全市财政收入达到80亿元。", "80亿元", "财政收入", "entity.np_before"),
+        # a total of amounts listed before it: who holds them, the subject of the first amount's clause
+        ("陈伯伯领有老人年金4000元，加上儿子的补贴，每月共领1万2000元。", "1万2000元", "陈伯伯", "entity.total_holder"),
+        ("吴家靠打零工3000元与补助5000元，共8000元过活。", "8000元", "吴家", "entity.total_holder"),
+        # a list of quantities of one unit: what the last one counts, or for ages the holder of the list
+        ("新款平板多为64GB及128GB储存版本。", "64GB", "储存版本", "entity.list_after"),
+        ("他们育有8岁、最小2岁的3名孩子。", "8岁", "孩子", "entity.list_after"),
+        ("夫妻俩育有9、7、4岁及一名1岁幼儿共4名子女。", "7", "子女", "entity.list_after"),
+        # an amount a household's members live on (…元|4口|为生) is the household's
+        ("张小华全家靠打零工维生，扣掉房租仅剩8000元3口过活。", "8000元", "张小华全家", "entity.household"),
+        # a verb right before a person count closes a clause of its own: the persons are counted
+        ("去年他向银行借钱两人开了间小吃店。", "两人", "人", "entity.subject_counter"),
+        # a share followed by an adjective and its verb: the noun before the share is what it measures
+        ("他的皮肤30%严重烧伤，仍在加护病房。", "30%", "皮肤", "entity.np_before"),
+        # giving money (资助) is a predicate and what it is for (应急) names nothing: the givers
+        ("邻居们已资助3、4万元应急。", "3、4万元", "邻居们", "entity.np_before"),
+        # a time modifying a clause's subject with 的 (半年的|辛劳) is passed over to the subject
+        ("「一年收两季，半年的辛劳扣掉肥料、人工，只能赚3万元。」", "3万元", "辛劳", "entity.subject"),
+    ],
+)
+def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)

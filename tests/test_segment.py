@@ -106,6 +106,12 @@ def test_a_new_word_ending_in_a_verb_is_a_verbal_noun(tagger):
     assert ("冯道国", "nw") in lookup.cut("冯道国老人今年71岁")
 
 
+@pytest.mark.parametrize("text,word", [("一天赚个600元", "赚个")])
+def test_segment_new_verb_and_classifier_is_a_verb(tagger, text, word):
+    _, lookup = tagger
+    assert dict(lookup.cut(text)).get(word) == "v"  # a verb and its object's classifier, no name
+
+
 #: Words added on top of the dictionary (as the rules' word lists are): new words with a frequency
 #: and tag or with neither (jieba suggests the frequency), a dictionary word made rare (建成: 共建|成)
 #: or given another tag (村级), and a prefix of a dictionary word.

@@ -54,6 +54,10 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.age_holder": "an age: the person or noun after 的",
     "entity.age_subject": "an age after an age word (享年, 年仅): the subject of its sentence",
     "entity.household": "a count of a household's members (6口) with no noun after it: the household named before it (林某一家|6口), else the nearest one the article names (林某一家, 陈家)",
+    "entity.group_pronoun": "a count of persons right after a plural pronoun (我们|4人): the pronoun names the group counted",
+    "entity.speaker": "a person speaking in the first person (王某说，「我…2千元」) of a quantity whose clauses back to the reporting verb name no noun: the speaker",
+    "entity.total_holder": "a total (共) of amounts of money listed before it, no noun of its own: the subject of the clause of the first amount, who holds them all",
+    "entity.list_after": "a quantity opening or continuing a list of quantities of one unit (128GB及256GB|容量): the noun after the list, or for ages the holder of the list (…1岁的|子女, …共5名|子女)",
     "entity.chain_after": "a chain of quantities (1940户8132名): the noun phrase after the last one",
     "entity.np_after": "the noun phrase right after the quantity",
     "entity.verbal_noun": "a count's classifier then one verb closing the clause (40宗|确诊): the verb names what is counted",
@@ -305,6 +309,14 @@ class ClaimExtractor:
         """The entity of quantity `i` of the sentence and the id of the branch that chose it; a place
         alone (庆阳市|增长36.4%), or nothing, under a heading line (投资增速) gives way to the heading."""
         entity, rule = self._entity_in_sentence(doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents)
+        if rule in ("entity.clause_quantity", "entity.subject", "entity.topic_clause") and group[i].kind == "money":
+            holder = self._total_holder(doc, sentence, sent_start, group, local, i, cues, times, ents)
+            if holder:
+                return holder, "entity.total_holder"
+        if rule in _SPEAKER_MAY_REPLACE:
+            speaker = self._speaker(doc, sentence, sent_start, local[i][0], cues)
+            if speaker:
+                return speaker, "entity.speaker"
         if not entity or rule != "entity.respectively" and self._is_place(doc, sent_start + sentence.find(entity), entity, ents):
             heading = self._heading(doc_text(doc), sent_start + local[i][0])
             if heading:
@@ -385,6 +397,12 @@ class ClaimExtractor:
             household = self._household(doc, sentence, sent_start, qs, qe, cues)
             if household:
                 return household, "entity.household"
+        listed_after = self._list_of_quantities(doc, sentence, sent_start, group, local, i, cues)
+        if listed_after:
+            return listed_after, "entity.list_after"
+        group_pronoun = self._group_pronoun(sentence, qs, q)
+        if group_pronoun:
+            return group_pronoun, "entity.group_pronoun"
         if q.kind == "age" and after_text.startswith("的"):
             return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence)), "entity.age_holder"
         if q.kind == "age":
@@ -408,6 +426,11 @@ class ClaimExtractor:
             j = i
             while j + 1 < len(local) and local[j + 1][0] == local[j][1]:
                 j += 1
+            if group[j].unit in self.cues.household_counters:
+                # 1万5000元|4口|为生: an amount that a household's members live on is the household's
+                household = self._household(doc, sentence, sent_start, local[j][0], local[j][1], cues)
+                if household:
+                    return household, "entity.household"
             phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence), cues=cues)
             if phrase:
                 return phrase, "entity.chain_after"
@@ -415,7 +438,9 @@ class ClaimExtractor:
         # the persons are what is counted
         if q.unit in self.cues.subject_counters:
             following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()]
-            if following and self._opens_predicate(following[0], sentence[qe : following[0].idx - sent_start]) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+            if following and self._opens_predicate(following[0], sentence[qe : following[0].idx - sent_start]) and (
+                not self._noun_right_before(doc, sentence, sent_start, qs, cues) or self._verb_right_before(doc, sent_start + qs, cues)
+            ):
                 return q.unit, "entity.subject_counter"
         # a share followed by where it comes from (5%|来自|甲校及乙校, 70%|由|中央财政|承担): that part
         if q.kind == "percent":
@@ -431,6 +456,8 @@ class ClaimExtractor:
         # after the old value of a change (由820万元|显著增至) comes the change, not what is counted
         if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
+            if phrase and q.kind == "percent" and self._adjective_of_predicate(doc, sent_start + qe, phrase, cues):
+                phrase = ""  # 40%|严重|烧伤: a share of the noun before it; the adjective describes the predicate
             if phrase and not after_text.startswith("的"):
                 phrase = self._own_phrase(doc, sentence, sent_start, qe, phrase, self.cues.after_not_head_tags)
                 if phrase:
@@ -470,6 +497,16 @@ class ClaimExtractor:
         phrase = np_before(doc, sent_start + len(head), clause_floor, cues=cues)
         if phrase in self.cues.lead_in:
             phrase = ""  # 当中|四分一: the part of a whole named before, no noun of its own
+        at = sentence.rfind(phrase, 0, len(head)) if phrase else -1  # (function words after the head are passed over)
+        inside = next((k for k in range(i) if phrase and local[k][0] <= at < local[k][1]), None)
+        if inside is not None and previous[inside]:
+            return previous[inside], "entity.same_as_previous"  # 6口|月仅|1.1万: the counter of an earlier quantity names nothing; what it measures
+        if phrase and at >= 0 and self._names_nothing(doc, sent_start + at, phrase):
+            phrase = ""  # 山上|只有8度, 一个|5毛钱: a locative or a numeral alone names nothing
+        if phrase and q.kind == "money" and not phrase.endswith(self.cues.money_nouns) and phrase not in self.cues.money_verbs and at >= 0 and self._is_bare_verb_phrase(doc, sent_start + at, phrase, cues):
+            # 仅靠|9千元, 帮忙|2千元: a verb names an activity counted (培训|300人次), not an amount
+            # of money, unless it ends in a noun of money (扣款|8元) or is a `money_verb` (创收|5万元)
+            phrase = ""
         if phrase:
             # a change's base of comparison (比|一季度|提升) is not what changes
             phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None, keep_cut=True)
@@ -493,6 +530,119 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _list_of_quantities(self, doc, sentence, sent_start, group, local, i, cues) -> str | None:
+        """What a list of quantities of one unit counts when the quantity opens or continues it
+        (128GB及256GB|容量版本, 13、12、3岁及…|共5名|子女): the noun phrase after its last quantity, else
+        for ages the holder after 的 of a later age of the clause (最大13岁、最小1岁的|子女) or the noun
+        counted by a total word that closes the clause (…|共5名|子女); None when the quantity is
+        followed by no list separator."""
+        assert self.context is not None
+        qe = local[i][1]
+        separator = next((w for w in self.context.list_separators if sentence.startswith(w, qe)), None)
+        if separator is None:
+            return None
+        clause_to = qe
+        while clause_to < len(sentence) and not self.cues.clause_ends.match(sentence[clause_to]):
+            clause_to += 1
+        j = i
+        while j + 1 < len(local) and local[j + 1][0] < clause_to and group[j + 1].unit == group[i].unit and sentence[local[j][1] : local[j + 1][0]] in self.context.list_separators:
+            j += 1
+        if j > i:
+            after = sentence[local[j][1] :]
+            if not self.cues.punct_after.match(after) and not after.startswith("的") and not any(after.startswith(w) for w in self.context.list_separators):
+                phrase = np_after(doc, sent_start + local[j][1], sent_start + clause_to, cues=cues)
+                if phrase:
+                    return phrase
+        if group[i].kind != "age":
+            return None
+        for k in range(i + 1, len(local)):
+            if local[k][0] >= clause_to:
+                break
+            if group[k].kind == "age" and sentence.startswith("的", local[k][1]):
+                return _age_holder(doc, sent_start + local[k][1] + 1, sent_start + clause_to)
+            if group[k].kind == "count" and any(sentence.endswith(w, 0, local[k][0]) for w in self.cues.totals):
+                return np_after(doc, sent_start + local[k][1], sent_start + clause_to, cues=cues) or None
+        return None
+
+    def _total_holder(self, doc, sentence, sent_start, group, local, i, cues, times, ents) -> str | None:
+        """Who holds a total of amounts of money the sentence lists before it (甲靠A 7800元与B 3500元，|
+        共|1万1300元): the subject of the clause of the first of them; None when the quantity follows
+        no `total` word (past one verb: 共|领) or no amount of money comes before it."""
+        qs = local[i][0]
+        clause_from = clause_start(sentence, qs, self.cues.clause_ends)
+        head = sentence[clause_from:qs].rstrip()
+        tokens = [t for t in tokens_between(doc, sent_start + clause_from, sent_start + clause_from + len(head)) if t.idx >= sent_start + clause_from and t.text.strip()]
+        if tokens and tokens[-1].text not in self.cues.totals and (cues.is_verbal(tokens[-1]) or tokens[-1].tag_ == "vn"):
+            last = tokens.pop()  # 共|领, or 共领 made one word
+            if any(last.text.startswith(w) and len(last.text) == len(w) + 1 for w in self.cues.totals):
+                tokens.append(last)
+        if not tokens or not any(tokens[-1].text == w or tokens[-1].text.startswith(w) and len(tokens[-1].text) == len(w) + 1 for w in self.cues.totals):
+            return None
+        first = next((k for k in range(i) if group[k].kind == "money"), None)
+        if first is None:
+            return None
+        start = clause_start(sentence, local[first][0], self.cues.clause_ends)
+        return self._clause_subject(doc, sentence, sent_start, start, local[first][0], cues, times, ents)
+
+    def _speaker(self, doc: Doc, sentence: str, sent_start: int, qs: int, cues: PhraseCues) -> str | None:
+        """The person who speaks in the first person about an amount (王某表示，「我只能帮忙2千元」):
+        the name before the sentence's last reporting verb (说, 表示) when, walking back from the
+        quantity's clause to that verb, a clause holds a `first_person` word (我, 自己) before any
+        clause holds a noun; None when there is no such speaker."""
+        verb_at, verb = -1, ""
+        for word in self.cues.reporting:
+            at = sentence.rfind(word, 0, qs)
+            while at >= 0 and not (at + len(word) < len(sentence) and _PUNCT_CHAR.match(sentence[at + len(word)])):
+                at = sentence.rfind(word, 0, at)  # a reporting verb closes its clause: 说，/表示「
+            if at > verb_at:
+                verb_at, verb = at, word
+        if verb_at <= 0:
+            return None
+        # the speaker: a name right before the verb, past adverbs (接着, 无奈地)
+        before = [t for t in tokens_between(doc, sent_start, sent_start + verb_at) if t.text.strip() and t.idx + len(t.text) <= sent_start + verb_at]
+        while before and (cues.is_function(before[-1]) or before[-1].tag_.startswith(("c", "ad", "d")) or before[-1].text.endswith("地") and len(before[-1].text) > 1):
+            before.pop()
+        if not before or not _tag_in(before[-1].tag_, self.cues.name_tags):
+            return None
+        speaker = before[-1].text
+        clause_to = qs
+        while clause_to > verb_at + len(verb):
+            clause_from = max(clause_start(sentence, clause_to, self.cues.clause_ends), verb_at + len(verb))
+            tokens = [t for t in tokens_between(doc, sent_start + clause_from, sent_start + clause_to) if t.idx >= sent_start + clause_from and t.text.strip()]
+            if any(t.text in self.cues.first_person for t in tokens):
+                return speaker
+            if any(cues.is_nominal(t) and not _tag_in(t.tag_, self.cues.empty_tags) for t in tokens):
+                return None
+            clause_to = clause_from - 1
+        return None
+
+    def _adjective_of_predicate(self, doc: Doc, start: int, phrase: str, cues: PhraseCues) -> bool:
+        """True when the phrase at `start` opens with an adjective (`adjective_tag`) and holds no noun
+        but verbs (30%|严重|烧伤): an adverbial adjective and the predicate, which name nothing counted."""
+        tokens = [t for t in tokens_between(doc, start, start + len(phrase)) if t.text.strip() and t.idx >= start]
+        return bool(tokens) and _tag_in(tokens[0].tag_, self.cues.adjective_tags) and all(
+            _tag_in(t.tag_, self.cues.adjective_tags) or cues.is_verbal(t) or t.tag_ == "vn" for t in tokens
+        )
+
+    def _verb_right_before(self, doc: Doc, at: int, cues: PhraseCues) -> bool:
+        """True when the word right before character `at` is a verb (借钱|两人|开了店): what comes
+        before it is a clause of its own, not a noun the count measures."""
+        token = next((t for t in reversed(tokens_between(doc, max(0, at - 8), at)) if t.idx < at and t.text.strip()), None)
+        return token is not None and token.idx + len(token.text) == at and token.tag_.startswith("v") and token.tag_ != "vn"
+
+    def _names_nothing(self, doc: Doc, start: int, phrase: str) -> bool:
+        """True when every word of the phrase at `start` has an `empty_tag` (山上/s, 一个/m, 严重/a):
+        a locative, a numeral or an adjective alone names nothing that is counted."""
+        tokens = [t for t in tokens_between(doc, start, start + len(phrase)) if t.text.strip() and t.idx >= start]
+        return bool(tokens) and all(_tag_in(t.tag_, self.cues.empty_tags) for t in tokens)
+
+    def _group_pronoun(self, sentence: str, qs: int, q: Quantity) -> str | None:
+        """The plural pronoun right before a count of persons it stands for (我们|4人, 他们|3个): the
+        count is of that group, named by the pronoun; None when no such pronoun ends there."""
+        if q.kind != "count" or q.unit not in self.cues.group_counters:
+            return None
+        return next((w for w in self.cues.group_pronouns if sentence.endswith(w, 0, qs)), None)
 
     def _opens_predicate(self, token: Token, gap: str = "") -> bool:
         """True when `token`, right after a person counter (12人|被捕), opens its predicate: a word of
@@ -590,7 +740,7 @@ class ClaimExtractor:
         if head and sentence[len(head) : qs].strip().endswith(tuple(self.cues.copulas)):
             qs = len(head)
         phrase = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
-        if phrase in self.cues.lead_in:
+        if phrase in self.cues.lead_in or phrase and sentence.endswith(phrase, 0, qs) and self._names_nothing(doc, sent_start + qs - len(phrase), phrase):
             return False
         if ents is not None and phrase and self._is_place(doc, sent_start + qs - len(phrase), phrase, ents):
             return False
@@ -651,6 +801,8 @@ class ClaimExtractor:
             if topic:
                 return topic, "entity.topic_clause"
             subject = self._clause_subject(doc, sentence, sent_start, clause_from, clause_to, cues, times, ents)
+            if subject and self._names_nothing(doc, sent_start + sentence.find(subject, clause_from), subject):
+                subject = None  # 天气冷了，|山上只有8度: a locative opening the clause is no subject
             if subject:
                 return subject, "entity.subject"
             if clause_from == 0:
@@ -694,6 +846,8 @@ class ClaimExtractor:
             span_end = next((e for s, e in spans if s == pos and e > pos), None)
             if span_end is not None:
                 pos = span_end
+                if sentence.startswith("的", pos) and pos < limit - 1:
+                    pos += 1  # 半年的|辛劳, 去年的|收入: a time modifying the subject
                 continue
             word = next((w for w in self.cues.lead_in if sentence.startswith(w, pos)), None)
             if word is None:
@@ -879,6 +1033,19 @@ class EntityCues:
     name_tags: frozenset[str] = frozenset()
     #: nouns that end the name of an amount of money (收入, 费): a bare 120亿 they measure is money
     money_nouns: tuple[str, ...] = ()
+    #: plural pronouns (我们, 他们) and the person counters (人, 个) of a count they stand right before
+    group_pronouns: tuple[str, ...] = ()
+    #: verbs that name an amount of money they take (创收, 筹款); any other bare verb before one names none
+    money_verbs: frozenset[str] = frozenset()
+    #: jieba tags of words that alone name nothing counted (s 山上, m 一个, a 严重)
+    empty_tags: frozenset[str] = frozenset()
+    #: words of a speaker speaking of themself (我, 自己)
+    first_person: frozenset[str] = frozenset()
+    #: words that open a total of amounts stated before it (共, 合计)
+    totals: frozenset[str] = frozenset()
+    #: jieba tags of adjectives (严重), which after a share and before a verb describe the predicate
+    adjective_tags: frozenset[str] = frozenset()
+    group_counters: frozenset[str] = frozenset()
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> EntityCues:
@@ -919,7 +1086,19 @@ class EntityCues:
             household_counters=frozenset(found.get("household_counter", [])),
             households=longest(found.get("household", [])),
             name_tags=frozenset(found.get("name_tag", [])),
+            group_pronouns=longest(found.get("group_pronoun", [])),
+            group_counters=frozenset(found.get("group_counter", [])),
+            money_verbs=frozenset(found.get("money_verb", [])),
+            empty_tags=frozenset(found.get("empty_tag", [])),
+            first_person=frozenset(found.get("first_person", [])),
+            totals=frozenset(found.get("total", [])),
+            adjective_tags=frozenset(found.get("adjective_tag", [])),
         )
+
+
+#: the branches whose choice a first-person speaker replaces: a phrase before the quantity, or a
+#: subject or quantity of an earlier clause (a noun after the quantity, a list or a household stay)
+_SPEAKER_MAY_REPLACE = frozenset({"", "entity.np_before", "entity.subject", "entity.clause_quantity", "entity.previous", "entity.topic_clause"})
 
 
 def _alternatives(words: list[str]) -> str:

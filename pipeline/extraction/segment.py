@@ -211,6 +211,8 @@ class LookupTagger:
         its dictionary tag, else `x`."""
         if len(word) == 1:
             return self._tags.get(word, "x")
+        if len(word) == 2 and self._tags.get(word[0], "").startswith("v") and self._tags.get(word[1], "").startswith("q"):
+            return "v"  # 赚|个, 吃|顿: a verb and the classifier of its object (赚个600元), no name
         return "vn" if self._tags.get(word[-1], "").startswith("v") else NEW_WORD_TAG
 
     def _cut_unknown(self, run: str, out: list[tuple[str, str]]) -> None:
