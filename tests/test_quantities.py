@@ -171,3 +171,21 @@ def test_quantities_offsets_point_into_text(matcher):
     text = "集体经济积累121.6万元,配套新建学校88所"
     for q in matcher.find(text):
         assert text[q.start : q.end] == q.text
+
+
+@pytest.mark.parametrize(
+    "text,quantity,qualifier",
+    [
+        ("这家小店一天大概可以卖800元", "800元", "approx"),
+        ("亏损大约相当于营收的6%", "6%", "approx"),
+        ("新礼堂最多可容纳450人", "450人", "le"),
+        ("违规者最高可判处监禁两年及罚款8万元", "8万元", "le"),
+        ("每户至少要缴纳300元", "300元", "ge"),
+        ("收入最高的村达到9万元", "9万元", None),  # 最高 alone states the maximum
+        ("大概因为下雨,只来了30人", "30人", None),  # a clause mark ends the adverb's reach
+        ("人数最多的村有260户", "260户", None),  # a superlative, no modal: no cap
+    ],
+)
+def test_quantities_scope_qualifier(tagged, text, quantity, qualifier):
+    (q,) = tagged.find(text)
+    assert (q.text, q.qualifier) == (quantity, qualifier)

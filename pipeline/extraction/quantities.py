@@ -8,7 +8,7 @@ extraction component aligns it to tokens afterwards.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import regex
@@ -163,6 +163,15 @@ class QuantityMatcher:
         self.after = _surfaces([r for r in quals if r.get("position") == "after"], lambda r: (r.get("qualifier"), r.id))
         self.infix = _surfaces([r for r in quals if r.get("position") == "infix"], lambda r: (r.get("qualifier"), r.id))
         self.outside = _surfaces([r for r in quals if r.get("position") == "outside"], lambda r: (r.get("qualifier"), r.id))
+        #: adverbs that qualify the first quantity after them in their clause (大概可以赚1000元)
+        self.scope = _surfaces([r for r in quals if r.get("position") == "scope"], lambda r: (r.get("qualifier"), r.id, int(r.get("reach", 8))))
+        self.scope_reach = max((int(r.get("reach", 8)) for r in quals if r.get("position") == "scope"), default=0)
+        #: marks that end a clause (`entity_cue` clause_end, `punctuation` sentence_end) and a line break
+        self.clause_marks = frozenset(
+            [s for r in rules.section("entity_cue") if r.get("use") == "clause_end" for s in r.get("surface")]
+            + [s for r in rules.section("punctuation") if r.get("use") == "sentence_end" for s in r.get("surface")]
+            + ["\n"]
+        )
         self.ranges = _surfaces(rules.section("range"), lambda r: r)
         self.currency = _surfaces(rules.section("currency_prefix"), lambda r: (r.get("unit"), r.id))
         self.exclusions: list[tuple[Rule, RulePattern]] = [
@@ -367,9 +376,27 @@ class QuantityMatcher:
                 continue
             if self._is_excluded(quantity, excluded, text):
                 continue
+            if quantity.qualifier is None and self.scope_reach:
+                quantity = self._scoped(text, quantity, consumed)
             out.append(quantity)
             consumed = quantity.end
         return out
+
+    def _scoped(self, text: str, q: Quantity, floor: int) -> Quantity:
+        """`q` with the qualifier of a `scope` adverb before it in its clause (大概|可以赚|1000元), when no
+        clause mark and no earlier quantity (ending at `floor`) stands between and the adverb is within its reach."""
+        pos = q.start
+        limit = max(floor, q.start - self.scope_reach - max(self.scope.lengths))
+        while pos > limit:
+            found = self.scope.before(text, pos)
+            if found is not None:
+                surface, (qualifier, rule_id, reach) = found
+                if q.start - pos <= reach and pos - len(surface) >= floor:
+                    return replace(q, qualifier=qualifier, rules=q.rules + (rule_id,))
+            if text[pos - 1] in self.clause_marks:
+                break
+            pos -= 1
+        return q
 
     def _is_excluded(self, q: Quantity, excluded: list[tuple[int, int, Rule]], text: str) -> bool:
         chinese = not self.arabic.search(text[q.number_start : q.number_end])
