@@ -109,6 +109,13 @@ def test_quantities_constructions(tagged, text, quantity, value, high, unit, qua
         "经过一番努力",  # 番 is a multiple only after 翻
         "股价一度下跌",
         "成千上万人民受益",  # an idiom
+        "把温暖送进千家万户",  # a count inside an idiom of the dictionary (tag i)
+        "孩子们四处奔跑",  # 四处 is an adverb
+        "这是又一成功经验",  # 成 begins 成功
+        "她的次女刚满月",  # 次女 is a kin word
+        "全省落实“稳外贸15条”",  # a policy package named by its number of articles
+        "确诊者住在青山邨7座",  # a block of an estate
+        "工人分别在4座和5座上班",
     ],
 )
 def test_quantities_not_claims(tagged, text):

@@ -156,6 +156,9 @@ class QuantityMatcher:
         self.counter_rules = rules.section("counter_tag")
         self.counter_ids = {r.id for r in self.counter_rules}
         self.nouns = _surfaces(rules.section("noun_count"), lambda r: r.id)
+        #: jieba tags of set phrases and names (idioms i, l; proper nouns nz): a Chinese-numeral quantity
+        #: inside such a word that runs on past it (千家万户, 三个代表) is part of the phrase
+        self.phrase_tags = tuple(t for r in rules.section("tag_class") if r.get("use") == "set_phrase" for t in r.get("tags"))
         if lexicon is not None:
             self.use_lexicon(lexicon)
         self.before = _surfaces([r for r in quals if r.get("position") == "before"], lambda r: (r.get("qualifier"), r.id))
@@ -374,13 +377,25 @@ class QuantityMatcher:
             quantity = self._quantity(text, match, excluded)
             if quantity is None:
                 continue
-            if self._is_excluded(quantity, excluded, text):
+            if self._is_excluded(quantity, excluded, text) or self._in_phrase(text, quantity):
                 continue
             if quantity.qualifier is None and self.scope_reach:
                 quantity = self._scoped(text, quantity, consumed)
             out.append(quantity)
             consumed = quantity.end
         return out
+
+    def _in_phrase(self, text: str, q: Quantity) -> bool:
+        """Whether a quantity written in Chinese numerals, with a unit, lies inside a lexicon word of a `set_phrase` tag that
+        begins at most three characters before its number and runs on past its end (千家|万户, 三个代表)."""
+        if not self.phrase_tags or not self.lexicon or not q.unit or self.arabic.search(q.text):
+            return False  # a count without counter (七连冠, noun_count) is checked against words by its own rule
+        for start in range(max(0, q.number_start - 3), q.number_start + 1):
+            for end in range(q.end + 1, min(len(text), q.end + 4) + 1):
+                tag = self.lexicon.get(text[start:end])
+                if tag is not None and tag.startswith(self.phrase_tags):
+                    return True
+        return False
 
     def _scoped(self, text: str, q: Quantity, floor: int) -> Quantity:
         """`q` with the qualifier of a `scope` adverb before it in its clause (大概|可以赚|1000元), when no
