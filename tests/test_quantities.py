@@ -116,6 +116,9 @@ def test_quantities_constructions(tagged, text, quantity, value, high, unit, qua
         "全省落实“稳外贸15条”",  # a policy package named by its number of articles
         "确诊者住在青山邨7座",  # a block of an estate
         "工人分别在4座和5座上班",
+        "机身零件散落一地",  # a lone 零 begins a word
+        "晚会于今晚9:00档播出",  # the minutes of a clock time
+        "游客来自七台河等地",  # a place name begun by a number and a counter
     ],
 )
 def test_quantities_not_claims(tagged, text):

@@ -159,6 +159,8 @@ class QuantityMatcher:
         #: jieba tags of set phrases and names (idioms i, l; proper nouns nz): a Chinese-numeral quantity
         #: inside such a word that runs on past it (千家万户, 三个代表) is part of the phrase
         self.phrase_tags = tuple(t for r in rules.section("tag_class") if r.get("use") == "set_phrase" for t in r.get("tags"))
+        #: jieba tags of place names: a Chinese-numeral quantity that is a place name or begins one (六盘水) is no claim
+        self.place_name_tags = tuple(t for r in rules.section("tag_class") if r.get("use") == "place_name" for t in r.get("tags"))
         if lexicon is not None:
             self.use_lexicon(lexicon)
         self.before = _surfaces([r for r in quals if r.get("position") == "before"], lambda r: (r.get("qualifier"), r.id))
@@ -387,9 +389,15 @@ class QuantityMatcher:
 
     def _in_phrase(self, text: str, q: Quantity) -> bool:
         """Whether a quantity written in Chinese numerals, with a unit, lies inside a lexicon word of a `set_phrase` tag that
-        begins at most three characters before its number and runs on past its end (千家|万户, 三个代表)."""
+        begins at most three characters before its number and runs on past its end (千家|万户, 三个代表), or is a
+        word of a `place_name` tag that runs on past it (六盘水, 七台河: 三台 alone may be three machines)."""
         if not self.phrase_tags or not self.lexicon or not q.unit or self.arabic.search(q.text):
             return False  # a count without counter (七连冠, noun_count) is checked against words by its own rule
+        if self.place_name_tags:
+            for end in range(q.end + 1, min(len(text), q.end + 3) + 1):
+                tag = self.lexicon.get(text[q.number_start:end])
+                if tag is not None and tag.startswith(self.place_name_tags):
+                    return True
         for start in range(max(0, q.number_start - 3), q.number_start + 1):
             for end in range(q.end + 1, min(len(text), q.end + 4) + 1):
                 tag = self.lexicon.get(text[start:end])
