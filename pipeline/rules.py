@@ -49,7 +49,7 @@ _COMMON: dict[str, str] = {"id": STR, "note": STR, "examples": EXAMPLES, "counte
 #: section name -> {key: type}; `id` is required everywhere, `REQUIRED` lists the rest.
 SCHEMAS: dict[str, dict[str, str]] = {
     # extraction: quantities
-    "unit": {**_COMMON, "surface": STRS, "unit": STR, "kind": STR, "scale": NUMBER, "numerals": STR, "not_before": STRS, "max_value": NUMBER},
+    "unit": {**_COMMON, "surface": STRS, "unit": STR, "kind": STR, "scale": NUMBER, "numerals": STR, "not_before": STRS, "max_value": NUMBER, "alone": BOOL, "bare_multiplier": BOOL},
     "counter_tag": {**_COMMON, "tags": STRS, "kind": STR, "not_surface": STRS},
     "noun_count": {**_COMMON, "surface": STRS},
     "multiplier": {**_COMMON, "surface": STRS, "factor": NUMBER},

@@ -199,3 +199,23 @@ def test_quantities_offsets_point_into_text(matcher):
 def test_quantities_scope_qualifier(tagged, text, quantity, qualifier):
     (q,) = tagged.find(text)
     assert (q.text, q.qualifier) == (quantity, qualifier)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("剪好一张算3角", ["一张", "3角"]),  # the unit of a price per piece is a count
+        ("一个6毛钱的零件", ["一个", "6毛钱"]),
+        ("报了一个8000元的课程", ["8000元"]),  # an indefinite article before a price
+        ("港区新建万吨级码头", ["万吨"]),  # a multiplier alone before a measure unit
+        ("开支约 230 万元", []),  # the multiplier of a number written apart is no amount of its own
+        ("产业规模迈向千亿级", ["千亿"]),  # a round amount, a magnitude
+        ("他花光了百万积蓄", ["百万"]),
+        ("你千万不要放弃", []),  # an adverb
+        ("注资数以亿元计", []),  # a vague magnitude
+        ("离职人数较去年急升近倍", ["近倍"]),  # a unit alone after a qualifier
+        ("效率加倍提升", []),
+    ],
+)
+def test_quantities_bare_amounts(tagged, text, expected):
+    assert [q.text for q in tagged.find(text)] == expected

@@ -135,6 +135,21 @@ class QuantityMatcher:
             # 近万七 = 17000: a lone digit after the multiplier is the next place down
             lone = f"(?:[{regex.escape(''.join(self.system.digits))}](?![{regex.escape(self.system.cn_chars)}]))?"
             alternatives.append(f"(?<=(?:{behind})){self.system.big_pattern()}{lone}")
+        units = rules.section("unit")
+        #: units that stand for one of themselves right after a `before` qualifier: 近倍, 逾倍 (1 倍)
+        self.alone_units = frozenset(s for r in units if r.get("alone") for s in r.get("surface"))
+        before = [s for r in quals if r.get("position") == "before" for s in r.get("surface")]
+        if self.alone_units and before:
+            behind = "|".join(regex.escape(q) for q in sorted(set(before), key=len, reverse=True))
+            alone = "|".join(regex.escape(u) for u in sorted(self.alone_units, key=len, reverse=True))
+            alternatives.append(f"(?<=(?:{behind}))(?:{alone})")
+        #: units before which a multiplier alone is one of it: 万吨 (10000 吨), 亿元
+        measure = sorted({s for r in units if r.get("bare_multiplier") for s in r.get("surface")}, key=len, reverse=True)
+        if measure:
+            numeral = regex.escape(self.system.cn_chars + "".join(self.system.big) + "".join(lead))
+            alternatives.append(
+                f"(?<![{numeral}])(?<![0-9０-９][\\s,，]*){self.system.big_pattern()}(?=(?:{'|'.join(regex.escape(u) for u in measure)}))"
+            )
         self.number_re = regex.compile(r"(?<![A-Za-z0-9０-９.．])(?:" + "|".join(alternatives) + ")")
         self.big = _Surfaces({b: f for b, f in self.system.big.items()})
         self.units = _surfaces(
@@ -294,6 +309,8 @@ class QuantityMatcher:
     def _read(self, text: str, match: regex.Match[str]) -> dict:
         """Read number, infix qualifier, multiplier and unit from a number match on."""
         num_text = match.group()
+        if num_text in self.alone_units:
+            return self._alone(text, match)
         chinese = not self.arabic.search(num_text)
         half = num_text in self.system.halves
         fraction = half or any(f in num_text for f in self.system.fractions + self.system.cn_fractions)
@@ -363,6 +380,17 @@ class QuantityMatcher:
             "num_end": match.end(),
         }
 
+    def _alone(self, text: str, match: regex.Match[str]) -> dict:
+        """A unit alone after a qualifier (近倍) read as one of itself."""
+        found = self._unit_at(text, match.start(), True)
+        if found is None or self._word_goes_on(text, match.start(), len(found[0])):
+            raise ValueError(f"no unit alone: {match.group()!r}")
+        return {
+            "value": Decimal(1), "pair_high": None, "chinese": True, "fraction": False, "half": False,
+            "unit_led": False, "has_big": False, "multiplier": Decimal(1), "end": match.end(),
+            "qualifier": None, "unit": found[1], "rules": [found[1].rule], "num_text": match.group(), "num_end": match.end(),
+        }
+
     def find(self, text: str) -> list[Quantity]:
         """Every quantity of `text`, in order, exclusions removed."""
         out: list[Quantity] = []
@@ -391,7 +419,7 @@ class QuantityMatcher:
         """Whether a quantity written in Chinese numerals, with a unit, lies inside a lexicon word of a `set_phrase` tag that
         begins at most three characters before its number and runs on past its end (千家|万户, 三个代表), or is a
         word of a `place_name` tag that runs on past it (六盘水, 七台河: 三台 alone may be three machines)."""
-        if not self.phrase_tags or not self.lexicon or not q.unit or self.arabic.search(q.text):
+        if not self.phrase_tags or not self.lexicon or (not q.unit and "count.bare_multiplier" not in q.rules) or self.arabic.search(q.text):
             return False  # a count without counter (七连冠, noun_count) is checked against words by its own rule
         if self.place_name_tags:
             for end in range(q.end + 1, min(len(text), q.end + 3) + 1):
@@ -496,7 +524,11 @@ class QuantityMatcher:
                 rules.append("numeral.half" if first["half"] else "numeral.fraction")
             elif currency is not None:
                 unit = _Unit(currency[1][0], "money", Decimal(1), False, currency[1][1])
-            elif first["has_big"] and (not first["chinese"] or self._vague_bare(text, start, first["num_end"], first["unit_led"])):
+            elif first["has_big"] and (
+                not first["chinese"]
+                or self._vague_bare(text, start, first["num_end"], first["unit_led"])
+                or self._round_bare(text, first["num_text"], first["num_end"])
+            ):
                 unit = _Unit("", "count", Decimal(1), False, "count.bare_multiplier")
                 rules.append("count.bare_multiplier")
             elif (noun_rule := self._noun_count(text, match, first)) is not None:
@@ -578,6 +610,13 @@ class QuantityMatcher:
         """A Chinese-numeral multiplier without unit is a count only after a qualifier (上万, 破亿, 近百万),
         and not when its last character begins a word (过万里路)."""
         if not unit_led or (self.before_unit.before(text, start) is None and self.before.before(text, start) is None):
+            return False
+        return not any(text[end - 1 : end - 1 + m] in self.lexicon for m in (2, 3) if end - 1 + m <= len(text))
+
+    def _round_bare(self, text: str, num_text: str, end: int) -> bool:
+        """A round amount in Chinese numerals, 百 or 千 and multipliers only (百万, 千亿), is a count without unit
+        even with no qualifier before it; not when its last character begins a word (百万|富翁 is a word of its own)."""
+        if len(num_text) < 2 or self.system.small.get(num_text[0], 0) < 100 or any(c not in self.system.big for c in num_text[1:]):
             return False
         return not any(text[end - 1 : end - 1 + m] in self.lexicon for m in (2, 3) if end - 1 + m <= len(text))
 
