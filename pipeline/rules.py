@@ -58,6 +58,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "range": {**_COMMON, "surface": STRS, "unit_on_both": BOOL, "first_without_unit": BOOL, "not_after": STRS, "paired": BOOL},
     "currency_prefix": {**_COMMON, "surface": STRS, "unit": STR},
     "exclusion": {**_COMMON, "pattern": STR, "numerals": STR, "kind": STR},
+    "bare_number": {**_COMMON, "pattern": STR, "kind": STR},
     # extraction: context
     "entity": {**_COMMON, "label": STR, "pattern": PATTERN},
     "time": {**_COMMON, "pattern": STR, "attach": STR, "weak": BOOL, "day": BOOL, "follows": BOOL, "carries": BOOL, "restates": BOOL},
@@ -97,6 +98,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "range": ("surface",),
     "currency_prefix": ("surface", "unit"),
     "exclusion": ("pattern", "counterexamples"),
+    "bare_number": ("pattern", "kind"),
     "entity": ("label", "pattern"),
     "time": ("pattern",),
     "role": ("pattern", "role", "position"),
@@ -139,6 +141,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("unit", "numerals"): ("arabic", "any"),
     ("counter_tag", "kind"): ("count", "money", "percent", "area", "length", "weight", "age", "other"),
     ("exclusion", "kind"): ("count", "money", "percent", "area", "length", "weight", "age", "other"),
+    ("bare_number", "kind"): ("count", "money", "percent", "area", "length", "weight", "age", "other"),
     ("exclusion", "numerals"): ("chinese", "any"),
     ("numeral", "numerals"): ("chinese", "any"),
     ("qualifier", "qualifier"): ("approx", "gt", "ge", "lt", "le"),

@@ -219,3 +219,16 @@ def test_quantities_scope_qualifier(tagged, text, quantity, qualifier):
 )
 def test_quantities_bare_amounts(tagged, text, expected):
     assert [q.text for q in tagged.find(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("恩格尔系数由0.41降至0.36", [("0.41", "0.41"), ("0.36", "0.36")]),
+        ("收入比从2019年的2.64缩小到2.45", [("2.64", "2.64"), ("2.45", "2.45")]),
+        ("软件从1.5升级到2.0", []),  # a version: no change verb before 到
+        ("比例从2.5%提高到3.1%", [("2.5%", "2.5"), ("3.1%", "3.1")]),  # numbers with a unit are quantities by it
+    ],
+)
+def test_quantities_bare_change_pair(tagged, text, expected):
+    assert [(q.text, str(q.value)) for q in tagged.find(text)] == expected
