@@ -54,7 +54,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "noun_count": {**_COMMON, "surface": STRS},
     "multiplier": {**_COMMON, "surface": STRS, "factor": NUMBER},
     "numeral": {**_COMMON, "surface": STRS, "value": NUMBER, "role": STR, "numerals": STR},
-    "qualifier": {**_COMMON, "surface": STRS, "qualifier": STR, "position": STR, "reach": INT},
+    "qualifier": {**_COMMON, "surface": STRS, "qualifier": STR, "position": STR, "reach": INT, "across": STRS},
     "range": {**_COMMON, "surface": STRS, "unit_on_both": BOOL, "first_without_unit": BOOL, "not_after": STRS, "paired": BOOL},
     "currency_prefix": {**_COMMON, "surface": STRS, "unit": STR},
     "exclusion": {**_COMMON, "pattern": STR, "numerals": STR, "kind": STR},

@@ -116,6 +116,7 @@ def test_quantities_constructions(tagged, text, quantity, value, high, unit, qua
         "全省落实“稳外贸15条”",  # a policy package named by its number of articles
         "确诊者住在青山邨7座",  # a block of an estate
         "工人分别在4座和5座上班",
+        "探索完善三次分配制度",  # a term of policy (words.txt, nz): a set phrase
         "机身零件散落一地",  # a lone 零 begins a word
         "晚会于今晚9:00档播出",  # the minutes of a clock time
         "游客来自七台河等地",  # a place name begun by a number and a counter
@@ -194,6 +195,7 @@ def test_quantities_offsets_point_into_text(matcher):
         ("收入最高的村达到9万元", "9万元", None),  # 最高 alone states the maximum
         ("大概因为下雨,只来了30人", "30人", None),  # a clause mark ends the adverb's reach
         ("人数最多的村有260户", "260户", None),  # a superlative, no modal: no cap
+        ("赤字率保持在两成水平左右", "两成", "approx"),  # 左右 across the level word
     ],
 )
 def test_quantities_scope_qualifier(tagged, text, quantity, qualifier):

@@ -181,6 +181,9 @@ class QuantityMatcher:
         self.before = _surfaces([r for r in quals if r.get("position") == "before"], lambda r: (r.get("qualifier"), r.id))
         self.before_unit = _surfaces([r for r in quals if r.get("position") == "before_unit"], lambda r: (r.get("qualifier"), r.id))
         self.after = _surfaces([r for r in quals if r.get("position") == "after"], lambda r: (r.get("qualifier"), r.id))
+        #: words an `after` qualifier may follow the quantity across, outside it (两成|水平|左右)
+        self.after_across = tuple(sorted({w for r in quals if r.get("position") == "after" for w in r.get("across", [])}, key=len, reverse=True))
+        self._across_of = {r.id: frozenset(r.get("across", [])) for r in quals if r.get("position") == "after"}
         self.infix = _surfaces([r for r in quals if r.get("position") == "infix"], lambda r: (r.get("qualifier"), r.id))
         self.outside = _surfaces([r for r in quals if r.get("position") == "outside"], lambda r: (r.get("qualifier"), r.id))
         #: adverbs that qualify the first quantity after them in their clause (大概可以赚1000元)
@@ -706,6 +709,12 @@ class QuantityMatcher:
             end += len(after[0])
             qualifier = qualifier or after[1][0]
             rules.append(after[1][1])
+        elif qualifier is None:
+            word = next((w for w in self.after_across if text.startswith(w, end)), None)
+            across = self.after.at(text, end + len(word)) if word else None
+            if across is not None and word in self._across_of.get(across[1][1], ()):
+                qualifier = across[1][0]
+                rules.append(across[1][1])
         return Quantity(
             start=start,
             end=end,
