@@ -53,7 +53,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "counter_tag": {**_COMMON, "tags": STRS, "kind": STR, "not_surface": STRS},
     "noun_count": {**_COMMON, "surface": STRS},
     "multiplier": {**_COMMON, "surface": STRS, "factor": NUMBER},
-    "numeral": {**_COMMON, "surface": STRS, "value": NUMBER, "role": STR, "numerals": STR},
+    "numeral": {**_COMMON, "surface": STRS, "value": NUMBER, "role": STR, "numerals": STR, "not_after": STRS, "not_before": STRS},
     "qualifier": {**_COMMON, "surface": STRS, "qualifier": STR, "position": STR, "reach": INT, "across": STRS},
     "range": {**_COMMON, "surface": STRS, "unit_on_both": BOOL, "first_without_unit": BOOL, "not_after": STRS, "paired": BOOL},
     "currency_prefix": {**_COMMON, "surface": STRS, "unit": STR},
@@ -146,7 +146,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("numeral", "numerals"): ("chinese", "any"),
     ("qualifier", "qualifier"): ("approx", "gt", "ge", "lt", "le"),
     ("boilerplate", "position"): ("any", "top", "bottom", "tail"),
-    ("numeral", "role"): ("digit", "small", "point", "fraction", "half", "sign"),
+    ("numeral", "role"): ("digit", "small", "point", "fraction", "half", "sign", "slash"),
     ("compare", "use"): (
         "strip_before", "strip_after", "synonym", "generic", "skip_kind", "deictic_where", "implicit_where",
         "now", "absolute_time", "attributive_branch", "record_verb", "place_synonym",

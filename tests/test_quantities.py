@@ -76,6 +76,7 @@ def tagged(rules, nlp):
         # Hong Kong and Taiwan register
         ("全校共有廿三名教师", "廿三名", "23", None, "名", None),
         ("约四分一的受访者", "约四分一", "25", None, "%", "approx"),
+        ("仅有1/5受访者支持", "1/5", "20", None, "%", None),
         ("罚款新台币300万", "新台币300万", "3000000", None, "元", None),
     ],
 )
@@ -117,6 +118,8 @@ def test_quantities_constructions(tagged, text, quantity, value, high, unit, qua
         "确诊者住在青山邨7座",  # a block of an estate
         "工人分别在4座和5座上班",
         "探索完善三次分配制度",  # a term of policy (words.txt, nz): a set phrase
+        "男单1/8决赛今晚举行",  # a round of a tournament
+        "活动定于（4/9）举行",  # a date
         "机身零件散落一地",  # a lone 零 begins a word
         "晚会于今晚9:00档播出",  # the minutes of a clock time
         "游客来自七台河等地",  # a place name begun by a number and a counter

@@ -135,6 +135,13 @@ class QuantityMatcher:
             # 近万七 = 17000: a lone digit after the multiplier is the next place down
             lone = f"(?:[{regex.escape(''.join(self.system.digits))}](?![{regex.escape(self.system.cn_chars)}]))?"
             alternatives.append(f"(?<=(?:{behind})){self.system.big_pattern()}{lone}")
+        slash_rules = [r for r in rules.section("numeral") if r.get("role") == "slash"]
+        for rule in slash_rules:
+            # 1/3投资者: two small whole numbers, not a date (3/8（周五）, 26/7至1/8) nor a round (1/4决赛)
+            slash = "|".join(regex.escape(x) for x in rule.get("surface"))
+            not_after = "".join(f"(?<!{regex.escape(w)})" for w in rule.get("not_after", []))
+            not_before = "".join(f"(?!{regex.escape(w)})" for w in rule.get("not_before", []))
+            alternatives.insert(0, f"(?<![0-9０-９/.．]){not_after}[1-9](?:{slash})[1-9][0-9]?(?![0-9０-９/.．]){not_before}")
         units = rules.section("unit")
         #: units that stand for one of themselves right after a `before` qualifier: 近倍, 逾倍 (1 倍)
         self.alone_units = frozenset(s for r in units if r.get("alone") for s in r.get("surface"))
@@ -320,8 +327,10 @@ class QuantityMatcher:
             return self._alone(text, match)
         chinese = not self.arabic.search(num_text)
         half = num_text in self.system.halves
-        fraction = half or any(f in num_text for f in self.system.fractions + self.system.cn_fractions)
+        fraction = half or any(f in num_text for f in self.system.fractions + self.system.cn_fractions + self.system.slashes)
         value = parse_number(num_text, self.system)
+        if any(s in num_text for s in self.system.slashes) and not 0 < value < 1:
+            raise ValueError(f"no share: {num_text!r}")  # 5/3 is no part of a whole
         paired = paired_number(num_text, self.system) if chinese and not fraction else None
         pair_high = None
         if paired is not None:
