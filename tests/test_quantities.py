@@ -120,6 +120,7 @@ def test_quantities_constructions(tagged, text, quantity, value, high, unit, qua
         "探索完善三次分配制度",  # a term of policy (words.txt, nz): a set phrase
         "男单1/8决赛今晚举行",  # a round of a tournament
         "门外排了两个钟",  # Hong Kong: an hour, a duration
+        "议员当年力推23条，遭市民反对",  # Hong Kong: Article 23 of the Basic Law, a name
         "活动定于（4/9）举行",  # a date
         "机身零件散落一地",  # a lone 零 begins a word
         "晚会于今晚9:00档播出",  # the minutes of a clock time
