@@ -135,13 +135,15 @@ class QuantityMatcher:
             # 近万七 = 17000: a lone digit after the multiplier is the next place down
             lone = f"(?:[{regex.escape(''.join(self.system.digits))}](?![{regex.escape(self.system.cn_chars)}]))?"
             alternatives.append(f"(?<=(?:{behind})){self.system.big_pattern()}{lone}")
-        slash_rules = [r for r in rules.section("numeral") if r.get("role") == "slash"]
-        for rule in slash_rules:
+        slashes = []
+        for rule in (r for r in rules.section("numeral") if r.get("role") == "slash"):
             # 1/3投资者: two small whole numbers, not a date (3/8（周五）, 26/7至1/8) nor a round (1/4决赛)
             slash = "|".join(regex.escape(x) for x in rule.get("surface"))
             not_after = "".join(f"(?<!{regex.escape(w)})" for w in rule.get("not_after", []))
             not_before = "".join(f"(?!{regex.escape(w)})" for w in rule.get("not_before", []))
-            alternatives.insert(0, f"(?<![0-9０-９/.．]){not_after}[1-9](?:{slash})[1-9][0-9]?(?![0-9０-９/.．]){not_before}")
+            slashes.append(f"(?<![0-9０-９/.．A-Za-z]){not_after}[1-9](?:{slash})[1-9][0-9]?(?![0-9０-９/.．]){not_before}")
+        #: shares written with a slash, a pass of their own (in `number_re` its look-behinds slow every position)
+        self.slash_re = regex.compile("|".join(slashes)) if slashes else None
         units = rules.section("unit")
         #: units that stand for one of themselves right after a `before` qualifier: 近倍, 逾倍 (1 倍)
         self.alone_units = frozenset(s for r in units if r.get("alone") for s in r.get("surface"))
@@ -149,13 +151,13 @@ class QuantityMatcher:
         if self.alone_units and before:
             behind = "|".join(regex.escape(q) for q in sorted(set(before), key=len, reverse=True))
             alone = "|".join(regex.escape(u) for u in sorted(self.alone_units, key=len, reverse=True))
-            alternatives.append(f"(?<=(?:{behind}))(?:{alone})")
+            alternatives.append(f"(?=(?:{alone}))(?<=(?:{behind}))(?:{alone})")
         #: units before which a multiplier alone is one of it: 万吨 (10000 吨), 亿元
         measure = sorted({s for r in units if r.get("bare_multiplier") for s in r.get("surface")}, key=len, reverse=True)
         if measure:
             numeral = regex.escape(self.system.cn_chars + "".join(self.system.big) + "".join(lead))
             alternatives.append(
-                f"(?<![{numeral}])(?<![0-9０-９][\\s,，]*){self.system.big_pattern()}(?=(?:{'|'.join(regex.escape(u) for u in measure)}))"
+                f"(?={self.system.big_pattern()})(?<![{numeral}])(?<![0-9０-９][\\s,，]*){self.system.big_pattern()}(?=(?:{'|'.join(regex.escape(u) for u in measure)}))"
             )
         self.number_re = regex.compile(r"(?<![A-Za-z0-9０-９.．])(?:" + "|".join(alternatives) + ")")
         self.big = _Surfaces({b: f for b, f in self.system.big.items()})
@@ -411,6 +413,12 @@ class QuantityMatcher:
         """Every quantity of `text`, in order, exclusions removed."""
         out: list[Quantity] = []
         numbers = list(self.number_re.finditer(text, timeout=PATTERN_TIMEOUT))
+        if self.slash_re is not None and numbers:
+            shares = list(self.slash_re.finditer(text, timeout=PATTERN_TIMEOUT))
+            if shares:
+                spans = [m.span() for m in shares]
+                numbers = [m for m in numbers if not any(s < m.end() and m.start() < e for s, e in spans)]
+                numbers = sorted(numbers + shares, key=lambda m: m.start())
         if not numbers:
             return out
         if self._ensure is not None:
