@@ -76,6 +76,7 @@ def tagged(rules, nlp):
         # Hong Kong and Taiwan register
         ("全校共有廿三名教师", "廿三名", "23", None, "名", None),
         ("约四分一的受访者", "约四分一", "25", None, "%", "approx"),
+        ("仅有1/5受访者支持", "1/5", "20", None, "%", None),
         ("罚款新台币300万", "新台币300万", "3000000", None, "元", None),
     ],
 )
@@ -109,6 +110,21 @@ def test_quantities_constructions(tagged, text, quantity, value, high, unit, qua
         "经过一番努力",  # 番 is a multiple only after 翻
         "股价一度下跌",
         "成千上万人民受益",  # an idiom
+        "把温暖送进千家万户",  # a count inside an idiom of the dictionary (tag i)
+        "孩子们四处奔跑",  # 四处 is an adverb
+        "这是又一成功经验",  # 成 begins 成功
+        "她的次女刚满月",  # 次女 is a kin word
+        "全省落实“稳外贸15条”",  # a policy package named by its number of articles
+        "确诊者住在青山邨7座",  # a block of an estate
+        "工人分别在4座和5座上班",
+        "探索完善三次分配制度",  # a term of policy (words.txt, nz): a set phrase
+        "男单1/8决赛今晚举行",  # a round of a tournament
+        "门外排了两个钟",  # Hong Kong: an hour, a duration
+        "议员当年力推23条，遭市民反对",  # Hong Kong: Article 23 of the Basic Law, a name
+        "活动定于（4/9）举行",  # a date
+        "机身零件散落一地",  # a lone 零 begins a word
+        "晚会于今晚9:00档播出",  # the minutes of a clock time
+        "游客来自七台河等地",  # a place name begun by a number and a counter
     ],
 )
 def test_quantities_not_claims(tagged, text):
@@ -171,3 +187,55 @@ def test_quantities_offsets_point_into_text(matcher):
     text = "集体经济积累121.6万元,配套新建学校88所"
     for q in matcher.find(text):
         assert text[q.start : q.end] == q.text
+
+
+@pytest.mark.parametrize(
+    "text,quantity,qualifier",
+    [
+        ("这家小店一天大概可以卖800元", "800元", "approx"),
+        ("亏损大约相当于营收的6%", "6%", "approx"),
+        ("新礼堂最多可容纳450人", "450人", "le"),
+        ("违规者最高可判处监禁两年及罚款8万元", "8万元", "le"),
+        ("每户至少要缴纳300元", "300元", "ge"),
+        ("收入最高的村达到9万元", "9万元", None),  # 最高 alone states the maximum
+        ("大概因为下雨,只来了30人", "30人", None),  # a clause mark ends the adverb's reach
+        ("人数最多的村有260户", "260户", None),  # a superlative, no modal: no cap
+        ("赤字率保持在两成水平左右", "两成", "approx"),  # 左右 across the level word
+    ],
+)
+def test_quantities_scope_qualifier(tagged, text, quantity, qualifier):
+    (q,) = tagged.find(text)
+    assert (q.text, q.qualifier) == (quantity, qualifier)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("剪好一张算3角", ["一张", "3角"]),  # the unit of a price per piece is a count
+        ("一个6毛钱的零件", ["一个", "6毛钱"]),
+        ("报了一个8000元的课程", ["8000元"]),  # an indefinite article before a price
+        ("港区新建万吨级码头", ["万吨"]),  # a multiplier alone before a measure unit
+        ("开支约 230 万元", []),  # the multiplier of a number written apart is no amount of its own
+        ("产业规模迈向千亿级", ["千亿"]),  # a round amount, a magnitude
+        ("他花光了百万积蓄", ["百万"]),
+        ("你千万不要放弃", []),  # an adverb
+        ("注资数以亿元计", []),  # a vague magnitude
+        ("离职人数较去年急升近倍", ["近倍"]),  # a unit alone after a qualifier
+        ("效率加倍提升", []),
+    ],
+)
+def test_quantities_bare_amounts(tagged, text, expected):
+    assert [q.text for q in tagged.find(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("恩格尔系数由0.41降至0.36", [("0.41", "0.41"), ("0.36", "0.36")]),
+        ("收入比从2019年的2.64缩小到2.45", [("2.64", "2.64"), ("2.45", "2.45")]),
+        ("软件从1.5升级到2.0", []),  # a version: no change verb before 到
+        ("比例从2.5%提高到3.1%", [("2.5%", "2.5"), ("3.1%", "3.1")]),  # numbers with a unit are quantities by it
+    ],
+)
+def test_quantities_bare_change_pair(tagged, text, expected):
+    assert [(q.text, str(q.value)) for q in tagged.find(text)] == expected

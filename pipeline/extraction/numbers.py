@@ -35,6 +35,8 @@ class NumberSystem:
     halves: tuple[str, ...] = ()
     #: minus signs written before a number (-5.2%)
     signs: tuple[str, ...] = ()
+    #: Y/X written with a slash, numerator first (1/3): a share of small whole numbers
+    slashes: tuple[str, ...] = ()
 
     @property
     def cn_chars(self) -> str:
@@ -102,6 +104,7 @@ def number_system(rules: RuleSet) -> NumberSystem:
     cn_fractions: list[str] = []
     halves: list[str] = []
     signs: list[str] = []
+    slashes: list[str] = []
     for rule in rules.section("numeral"):
         role = rule.get("role", "digit")
         for surface in rule.get("surface"):
@@ -117,6 +120,8 @@ def number_system(rules: RuleSet) -> NumberSystem:
                 halves.append(surface)
             elif role == "sign":
                 signs.append(surface)
+            elif role == "slash":
+                slashes.append(surface)
     big = {s: Decimal(str(r.get("factor"))) for r in rules.section("multiplier") for s in r.get("surface")}
     return NumberSystem(
         digits=digits,
@@ -127,6 +132,7 @@ def number_system(rules: RuleSet) -> NumberSystem:
         cn_fractions=tuple(sorted(cn_fractions, key=len, reverse=True)),
         halves=tuple(sorted(halves, key=len, reverse=True)),
         signs=tuple(signs),
+        slashes=tuple(slashes),
     )
 
 
@@ -262,6 +268,12 @@ def parse_number(text: str, system: NumberSystem | None = None) -> Decimal:
     system = system or default_system()
     if text in system.halves:
         return Decimal("0.5")
+    for slash in system.slashes:
+        if slash in text:
+            num, den = (_whole(part, system) for part in text.split(slash, 1))
+            if not den:
+                raise ValueError(f"a fraction over zero is no number: {text}")
+            return num / den
     for fraction in system.fractions + system.cn_fractions:
         if fraction in text:
             den_text, num_text = text.split(fraction, 1)
@@ -275,22 +287,29 @@ def parse_number(text: str, system: NumberSystem | None = None) -> Decimal:
 def share_percent(text: str, system: NumberSystem | None = None) -> Decimal:
     """A fraction or half word as a percentage, as exact as a JSON number carries it (三分之二 -> 66.66666666666667).
 
-    >>> share_percent("百分之三十"), share_percent("三分之二"), share_percent("一半")
-    (Decimal('30'), Decimal('66.66666666666667'), Decimal('50'))
+    >>> share_percent("百分之三十"), share_percent("三分之二"), share_percent("一半"), share_percent("1/4")
+    (Decimal('30'), Decimal('66.66666666666667'), Decimal('50'), Decimal('25'))
     """
     system = system or default_system()
     if text in system.halves:
         return Decimal(50)
+    for slash in system.slashes:
+        if slash in text:
+            num, den = (_whole(part, system) for part in text.split(slash, 1))
+            return _share(num, den)
     for fraction in system.fractions + system.cn_fractions:
         if fraction in text:
             den_text, num_text = text.split(fraction, 1)
-            den, num = _whole(den_text, system), _whole(num_text, system)
-            exact = num * 100 / den
-            if exact == exact.quantize(Decimal("0.0001")):
-                return exact
-            # a share that does not end: the double nearest to it, which is what JSON carries
-            return Decimal(repr(float(num * 100) / float(den)))
+            return _share(_whole(num_text, system), _whole(den_text, system))
     return _whole(text, system) * 100
+
+
+def _share(num: Decimal, den: Decimal) -> Decimal:
+    """num/den as a percentage: exact when it ends, else the double nearest to it, which is what JSON carries."""
+    exact = num * 100 / den
+    if exact == exact.quantize(Decimal("0.0001")):
+        return exact
+    return Decimal(repr(float(num * 100) / float(den)))
 
 
 def paired_number(text: str, system: NumberSystem | None = None) -> tuple[Decimal, Decimal] | None:

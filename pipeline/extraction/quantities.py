@@ -8,7 +8,7 @@ extraction component aligns it to tokens afterwards.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import regex
@@ -135,6 +135,30 @@ class QuantityMatcher:
             # 近万七 = 17000: a lone digit after the multiplier is the next place down
             lone = f"(?:[{regex.escape(''.join(self.system.digits))}](?![{regex.escape(self.system.cn_chars)}]))?"
             alternatives.append(f"(?<=(?:{behind})){self.system.big_pattern()}{lone}")
+        slashes = []
+        for rule in (r for r in rules.section("numeral") if r.get("role") == "slash"):
+            # 1/3投资者: two small whole numbers, not a date (3/8（周五）, 26/7至1/8) nor a round (1/4决赛)
+            slash = "|".join(regex.escape(x) for x in rule.get("surface"))
+            not_after = "".join(f"(?<!{regex.escape(w)})" for w in rule.get("not_after", []))
+            not_before = "".join(f"(?!{regex.escape(w)})" for w in rule.get("not_before", []))
+            slashes.append(f"(?<![0-9０-９/.．A-Za-z]){not_after}[1-9](?:{slash})[1-9][0-9]?(?![0-9０-９/.．]){not_before}")
+        #: shares written with a slash, a pass of their own (in `number_re` its look-behinds slow every position)
+        self.slash_re = regex.compile("|".join(slashes)) if slashes else None
+        units = rules.section("unit")
+        #: units that stand for one of themselves right after a `before` qualifier: 近倍, 逾倍 (1 倍)
+        self.alone_units = frozenset(s for r in units if r.get("alone") for s in r.get("surface"))
+        before = [s for r in quals if r.get("position") == "before" for s in r.get("surface")]
+        if self.alone_units and before:
+            behind = "|".join(regex.escape(q) for q in sorted(set(before), key=len, reverse=True))
+            alone = "|".join(regex.escape(u) for u in sorted(self.alone_units, key=len, reverse=True))
+            alternatives.append(f"(?=(?:{alone}))(?<=(?:{behind}))(?:{alone})")
+        #: units before which a multiplier alone is one of it: 万吨 (10000 吨), 亿元
+        measure = sorted({s for r in units if r.get("bare_multiplier") for s in r.get("surface")}, key=len, reverse=True)
+        if measure:
+            numeral = regex.escape(self.system.cn_chars + "".join(self.system.big) + "".join(lead))
+            alternatives.append(
+                f"(?={self.system.big_pattern()})(?<![{numeral}])(?<![0-9０-９][\\s,，]*){self.system.big_pattern()}(?=(?:{'|'.join(regex.escape(u) for u in measure)}))"
+            )
         self.number_re = regex.compile(r"(?<![A-Za-z0-9０-９.．])(?:" + "|".join(alternatives) + ")")
         self.big = _Surfaces({b: f for b, f in self.system.big.items()})
         self.units = _surfaces(
@@ -156,17 +180,38 @@ class QuantityMatcher:
         self.counter_rules = rules.section("counter_tag")
         self.counter_ids = {r.id for r in self.counter_rules}
         self.nouns = _surfaces(rules.section("noun_count"), lambda r: r.id)
+        #: jieba tags of set phrases and names (idioms i, l; proper nouns nz): a Chinese-numeral quantity
+        #: inside such a word that runs on past it (千家万户, 三个代表) is part of the phrase
+        self.phrase_tags = tuple(t for r in rules.section("tag_class") if r.get("use") == "set_phrase" for t in r.get("tags"))
+        #: jieba tags of place names: a Chinese-numeral quantity that is a place name or begins one (六盘水) is no claim
+        self.place_name_tags = tuple(t for r in rules.section("tag_class") if r.get("use") == "place_name" for t in r.get("tags"))
         if lexicon is not None:
             self.use_lexicon(lexicon)
         self.before = _surfaces([r for r in quals if r.get("position") == "before"], lambda r: (r.get("qualifier"), r.id))
         self.before_unit = _surfaces([r for r in quals if r.get("position") == "before_unit"], lambda r: (r.get("qualifier"), r.id))
         self.after = _surfaces([r for r in quals if r.get("position") == "after"], lambda r: (r.get("qualifier"), r.id))
+        #: words an `after` qualifier may follow the quantity across, outside it (两成|水平|左右)
+        self.after_across = tuple(sorted({w for r in quals if r.get("position") == "after" for w in r.get("across", [])}, key=len, reverse=True))
+        self._across_of = {r.id: frozenset(r.get("across", [])) for r in quals if r.get("position") == "after"}
         self.infix = _surfaces([r for r in quals if r.get("position") == "infix"], lambda r: (r.get("qualifier"), r.id))
         self.outside = _surfaces([r for r in quals if r.get("position") == "outside"], lambda r: (r.get("qualifier"), r.id))
+        #: adverbs that qualify the first quantity after them in their clause (大概可以赚1000元)
+        self.scope = _surfaces([r for r in quals if r.get("position") == "scope"], lambda r: (r.get("qualifier"), r.id, int(r.get("reach", 8))))
+        self.scope_reach = max((int(r.get("reach", 8)) for r in quals if r.get("position") == "scope"), default=0)
+        #: marks that end a clause (`entity_cue` clause_end, `punctuation` sentence_end) and a line break
+        self.clause_marks = frozenset(
+            [s for r in rules.section("entity_cue") if r.get("use") == "clause_end" for s in r.get("surface")]
+            + [s for r in rules.section("punctuation") if r.get("use") == "sentence_end" for s in r.get("surface")]
+            + ["\n"]
+        )
         self.ranges = _surfaces(rules.section("range"), lambda r: r)
         self.currency = _surfaces(rules.section("currency_prefix"), lambda r: (r.get("unit"), r.id))
         self.exclusions: list[tuple[Rule, RulePattern]] = [
             (rule, RulePattern(rule, expand_macros(rule.get("pattern"), self.system))) for rule in rules.section("exclusion")
+        ]
+        #: numbers without unit that a construction makes quantities: 倍差从2.37缩小到1.94 (groups named q)
+        self.bare_numbers: list[tuple[Rule, RulePattern]] = [
+            (rule, RulePattern(rule, expand_macros(rule.get("pattern"), self.system))) for rule in rules.section("bare_number")
         ]
         # An exclusion every match of which starts with its {NUM}/{CNNUM} (no top-level `|`): a number
         # is written only with the characters of `alphabet`, so its number lies in one run of them and
@@ -280,10 +325,14 @@ class QuantityMatcher:
     def _read(self, text: str, match: regex.Match[str]) -> dict:
         """Read number, infix qualifier, multiplier and unit from a number match on."""
         num_text = match.group()
+        if num_text in self.alone_units:
+            return self._alone(text, match)
         chinese = not self.arabic.search(num_text)
         half = num_text in self.system.halves
-        fraction = half or any(f in num_text for f in self.system.fractions + self.system.cn_fractions)
+        fraction = half or any(f in num_text for f in self.system.fractions + self.system.cn_fractions + self.system.slashes)
         value = parse_number(num_text, self.system)
+        if any(s in num_text for s in self.system.slashes) and not 0 < value < 1:
+            raise ValueError(f"no share: {num_text!r}")  # 5/3 is no part of a whole
         paired = paired_number(num_text, self.system) if chinese and not fraction else None
         pair_high = None
         if paired is not None:
@@ -349,10 +398,27 @@ class QuantityMatcher:
             "num_end": match.end(),
         }
 
+    def _alone(self, text: str, match: regex.Match[str]) -> dict:
+        """A unit alone after a qualifier (近倍) read as one of itself."""
+        found = self._unit_at(text, match.start(), True)
+        if found is None or self._word_goes_on(text, match.start(), len(found[0])):
+            raise ValueError(f"no unit alone: {match.group()!r}")
+        return {
+            "value": Decimal(1), "pair_high": None, "chinese": True, "fraction": False, "half": False,
+            "unit_led": False, "has_big": False, "multiplier": Decimal(1), "end": match.end(),
+            "qualifier": None, "unit": found[1], "rules": [found[1].rule], "num_text": match.group(), "num_end": match.end(),
+        }
+
     def find(self, text: str) -> list[Quantity]:
         """Every quantity of `text`, in order, exclusions removed."""
         out: list[Quantity] = []
         numbers = list(self.number_re.finditer(text, timeout=PATTERN_TIMEOUT))
+        if self.slash_re is not None and numbers:
+            shares = list(self.slash_re.finditer(text, timeout=PATTERN_TIMEOUT))
+            if shares:
+                spans = [m.span() for m in shares]
+                numbers = [m for m in numbers if not any(s < m.end() and m.start() < e for s, e in spans)]
+                numbers = sorted(numbers + shares, key=lambda m: m.start())
         if not numbers:
             return out
         if self._ensure is not None:
@@ -365,11 +431,72 @@ class QuantityMatcher:
             quantity = self._quantity(text, match, excluded)
             if quantity is None:
                 continue
-            if self._is_excluded(quantity, excluded, text):
+            if self._is_excluded(quantity, excluded, text) or self._in_phrase(text, quantity):
                 continue
+            if quantity.qualifier is None and self.scope_reach:
+                quantity = self._scoped(text, quantity, consumed)
             out.append(quantity)
             consumed = quantity.end
+        if self.bare_numbers:
+            out = self._with_bare_numbers(text, out, excluded)
         return out
+
+    def _with_bare_numbers(self, text: str, found: list[Quantity], excluded: list[tuple[int, int, Rule]]) -> list[Quantity]:
+        """`found` with the numbers of `[[bare_number]]` constructions (groups `q`) that no quantity covers, unit "",
+        in reading order: a construction holds only when none of its numbers is a quantity already."""
+        added: list[Quantity] = []
+        for rule, pattern in self.bare_numbers:
+            try:
+                matches = list(pattern.compiled.finditer(text, timeout=PATTERN_TIMEOUT))
+            except TimeoutError:
+                raise pattern._error(text, PATTERN_TIMEOUT) from None
+            for match in matches:
+                spans = match.spans("q")
+                if any(q.start < end and start < q.end for start, end in spans for q in found + added):
+                    continue
+                for start, end in spans:
+                    number = self.number_re.match(text, start)
+                    if number is None or number.end() != end or not self._readable(number):
+                        continue
+                    unit = _Unit("", rule.get("kind"), Decimal(1), False, rule.id)
+                    q = self._finish(text, start, end, parse_number(number.group(), self.system), None, unit, None, [rule.id], number, end)
+                    if not self._is_excluded(q, excluded, text):
+                        added.append(q)
+        return sorted(found + added, key=lambda q: q.start) if added else found
+
+    def _in_phrase(self, text: str, q: Quantity) -> bool:
+        """Whether a quantity written in Chinese numerals, with a unit, lies inside a lexicon word of a `set_phrase` tag that
+        begins at most three characters before its number and runs on past its end (千家|万户, 三个代表), or is a
+        word of a `place_name` tag that runs on past it (六盘水, 七台河: 三台 alone may be three machines)."""
+        if not self.phrase_tags or not self.lexicon or (not q.unit and "count.bare_multiplier" not in q.rules) or self.arabic.search(q.text):
+            return False  # a count without counter (七连冠, noun_count) is checked against words by its own rule
+        if self.place_name_tags:
+            for end in range(q.end + 1, min(len(text), q.end + 3) + 1):
+                tag = self.lexicon.get(text[q.number_start:end])
+                if tag is not None and tag.startswith(self.place_name_tags):
+                    return True
+        for start in range(max(0, q.number_start - 3), q.number_start + 1):
+            for end in range(q.end + 1, min(len(text), q.end + 4) + 1):
+                tag = self.lexicon.get(text[start:end])
+                if tag is not None and tag.startswith(self.phrase_tags):
+                    return True
+        return False
+
+    def _scoped(self, text: str, q: Quantity, floor: int) -> Quantity:
+        """`q` with the qualifier of a `scope` adverb before it in its clause (大概|可以赚|1000元), when no
+        clause mark and no earlier quantity (ending at `floor`) stands between and the adverb is within its reach."""
+        pos = q.start
+        limit = max(floor, q.start - self.scope_reach - max(self.scope.lengths))
+        while pos > limit:
+            found = self.scope.before(text, pos)
+            if found is not None:
+                surface, (qualifier, rule_id, reach) = found
+                if q.start - pos <= reach and pos - len(surface) >= floor:
+                    return replace(q, qualifier=qualifier, rules=q.rules + (rule_id,))
+            if text[pos - 1] in self.clause_marks:
+                break
+            pos -= 1
+        return q
 
     def _is_excluded(self, q: Quantity, excluded: list[tuple[int, int, Rule]], text: str) -> bool:
         chinese = not self.arabic.search(text[q.number_start : q.number_end])
@@ -446,7 +573,11 @@ class QuantityMatcher:
                 rules.append("numeral.half" if first["half"] else "numeral.fraction")
             elif currency is not None:
                 unit = _Unit(currency[1][0], "money", Decimal(1), False, currency[1][1])
-            elif first["has_big"] and (not first["chinese"] or self._vague_bare(text, start, first["num_end"], first["unit_led"])):
+            elif first["has_big"] and (
+                not first["chinese"]
+                or self._vague_bare(text, start, first["num_end"], first["unit_led"])
+                or self._round_bare(text, first["num_text"], first["num_end"])
+            ):
                 unit = _Unit("", "count", Decimal(1), False, "count.bare_multiplier")
                 rules.append("count.bare_multiplier")
             elif (noun_rule := self._noun_count(text, match, first)) is not None:
@@ -531,6 +662,13 @@ class QuantityMatcher:
             return False
         return not any(text[end - 1 : end - 1 + m] in self.lexicon for m in (2, 3) if end - 1 + m <= len(text))
 
+    def _round_bare(self, text: str, num_text: str, end: int) -> bool:
+        """A round amount in Chinese numerals, 百 or 千 and multipliers only (百万, 千亿), is a count without unit
+        even with no qualifier before it; not when its last character begins a word (百万|富翁 is a word of its own)."""
+        if len(num_text) < 2 or self.system.small.get(num_text[0], 0) < 100 or any(c not in self.system.big for c in num_text[1:]):
+            return False
+        return not any(text[end - 1 : end - 1 + m] in self.lexicon for m in (2, 3) if end - 1 + m <= len(text))
+
     def _range_allowed(self, text: str, start: int, rule: Rule, unit: _Unit | None) -> bool:
         if rule.get("first_without_unit") and unit is not None:
             return False
@@ -588,6 +726,12 @@ class QuantityMatcher:
             end += len(after[0])
             qualifier = qualifier or after[1][0]
             rules.append(after[1][1])
+        elif qualifier is None:
+            word = next((w for w in self.after_across if text.startswith(w, end)), None)
+            across = self.after.at(text, end + len(word)) if word else None
+            if across is not None and word in self._across_of.get(across[1][1], ()):
+                qualifier = across[1][0]
+                rules.append(across[1][1])
         return Quantity(
             start=start,
             end=end,

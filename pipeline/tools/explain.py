@@ -27,6 +27,7 @@ SECTION_FIELD: dict[str, str] = {
     "unit": "unit",
     "counter_tag": "unit",
     "currency_prefix": "unit",
+    "bare_number": "unit",
     "numeral": "value",
     "multiplier": "value",
     "qualifier": "qualifier",
@@ -193,7 +194,7 @@ def _ref(rule_id: str, index: dict[str, list[Rule]], sections: tuple[str, ...] =
 
 def _claim_rules(claim: Claim, index: dict[str, list[Rule]]) -> list[RuleRef]:
     """The rules behind a claim's fields, from the ids in its `rule` (the where's entity rule too)."""
-    return [_ref(rule_id, index, ("unit", "counter_tag", "currency_prefix", "numeral", "qualifier", "range", "role", "time", "entity", "entity_cue"))
+    return [_ref(rule_id, index, ("unit", "counter_tag", "currency_prefix", "bare_number", "numeral", "qualifier", "range", "role", "time", "entity", "entity_cue"))
             for rule_id in claim.rule.split("+") if rule_id]
 
 

@@ -35,6 +35,7 @@ EXTRACTION_SECTIONS = (
     "range",
     "currency_prefix",
     "exclusion",
+    "bare_number",
     "time",
     "role",
     "entity",
