@@ -551,3 +551,20 @@ def test_extract_entity_part_of_whole(nlp, text, quantity, entity):
 )
 def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
     assert getattr(_claim(nlp, text, quantity), field) == value
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a count, then a relative clause with a verb up to 的: its head noun is what is counted
+        ("记者早前访问了8名当日在场、未有受伤的市民。", "8名", "市民", "entity.relative_head"),
+        ("每日有28班由深圳北到西九龙站的列车。", "28班", "列车", "entity.relative_head"),
+        ("本港共有12宗昨日新增、源头不明的个案。", "12宗", "个案", "entity.relative_head"),
+        # no verb before 的, or a figure of its own in the clause: no relative clause on the count
+        ("共有3间在去年的评审中获奖。", "3间", None, ""),
+    ],
+)
+def test_extract_entity_relative_clause_after_count(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)

@@ -72,10 +72,12 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.ranking": "the figure a ranking is by (以202亿元|排名第7位), no phrase of its own before it: what the article's last quantity of the same kind measures",
     "entity.same_count": "a person count read as its counter (二人涉嫌…): what an earlier count of as many in the same or the previous sentence counts (两名男子)",
     "entity.previous_sentence": "nothing named in the sentence before its first quantity: what the last quantity of the same kind in the sentence right before (same paragraph) measures",
+    "entity.relative_head": "a count then a relative clause with a verb up to 的 (8名|当日在场、未有受伤的|市民): the noun phrase after 的",
 }
 _NAME_TAGS = ("nr", "nw")
 #: How far after an age the 的 of a short clause about its holder may come (77岁|中风瘫痪的|阿嬷).
 _RELATIVE_REACH = 6
+_RELATIVE_HEAD_REACH = 16  # characters from a count to the 的 closing a relative clause on what it counts
 _PUNCT_CHAR = regex.compile(r"[\p{P}\p{S}]")  # nw: a new word found by the lookup tagger, mostly a name
 
 
@@ -440,6 +442,10 @@ class ClaimExtractor:
             # a count's classifier then one verb closing the clause (新增40宗|确诊。), no noun right
             # before the count (一家|三口|开销): the verb names the cases
             if not phrase and q.kind == "count" and q.unit and q.unit not in self.cues.subject_counters:
+                # a count then a longer relative clause up to 的 (8名|当日在场、未有受伤的|市民): its head
+                head = self._relative_head(doc, sentence, sent_start, qe, local, cues)
+                if head:
+                    return head, "entity.relative_head"
                 following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe]
                 if len(following) >= 1 and cues.is_verbal(following[0]) and (len(following) == 1 or self.cues.punct_after.match(following[1].text)) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
                     return following[0].text, "entity.verbal_noun"
@@ -540,6 +546,26 @@ class ClaimExtractor:
             if self.cues.clause_ends.match(char) or not char.strip() or _PUNCT_CHAR.match(char):
                 return None
         return None
+
+    def _relative_head(self, doc: Doc, sentence: str, sent_start: int, qe: int, local: list[tuple[int, int]], cues: PhraseCues) -> str | None:
+        """The noun phrase after a relative clause that follows a count and ends in 的 (8名|当日在场、
+        未有受伤的|市民, 28班|由甲站到乙站的|列车): the clause must hold a verb (or a word of an
+        `age_clause_tag` tag), no clause punctuation (、 may join its parts), no other quantity, and
+        end within `_RELATIVE_HEAD_REACH` characters; None otherwise (3间|在去年的|评审: no verb;
+        每300户|划分一个网格的|原则: a numeral in the clause)."""
+        end = min(len(sentence), qe + _RELATIVE_HEAD_REACH)
+        de = next((k for k in range(qe, end) if sentence[k] == "的" or self.cues.clause_ends.match(sentence[k])), None)
+        if de is None or de == qe or sentence[de] != "的" or any(qe < s < de for s, _ in local):
+            return None
+        between = [t for t in tokens_between(doc, sent_start + qe, sent_start + de) if t.idx >= sent_start + qe and t.text.strip()]
+        if not between or between[-1].idx + len(between[-1].text) != sent_start + de:
+            return None  # the 的 is inside a word (目的)
+        if not any(cues.is_verbal(t) or t.tag_.startswith(self.cues.clause_tags) for t in between):
+            return None
+        if any(self.has_number.search(t.text) for t in between if not _tag_in(t.tag_, self.cues.place_tags | self.cues.name_tags)):
+            return None  # 每300户|划分一个网格的|原则: a clause with a figure of its own states a rule, no property
+        phrase = np_after(doc, sent_start + de + 1, sent_start + len(sentence), cues=cues)
+        return phrase or None
 
     def _household(self, doc: Doc, sentence: str, sent_start: int, qs: int, qe: int, cues: PhraseCues) -> str | None:
         """The household a count of its members (6口) counts, when no noun follows the count (3口|井 is
