@@ -568,3 +568,15 @@ def test_extract_entity_relative_clause_after_count(nlp, text, quantity, entity,
     claim = _claim(nlp, text, quantity)
     last = claim.rule.split("+")[-1]
     assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a change cue then a count and one verb closing the clause: the verb names the cases
+        ("某护老院单日急增27宗确诊。", "27宗", "确诊"),
+        ("本港昨日新增15宗确诊。", "15宗", "确诊"),
+    ],
+)
+def test_extract_entity_verbal_noun_after_change_cue(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity

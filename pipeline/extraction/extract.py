@@ -447,7 +447,8 @@ class ClaimExtractor:
                 if head:
                     return head, "entity.relative_head"
                 following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe]
-                if len(following) >= 1 and cues.is_verbal(following[0]) and (len(following) == 1 or self.cues.punct_after.match(following[1].text)) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+                # (a change cue right before the count, 单日急增|27宗|确诊, stands for no noun)
+                if len(following) >= 1 and cues.is_verbal(following[0]) and (len(following) == 1 or self.cues.punct_after.match(following[1].text)) and (role is not None and cue_start < qs or not self._noun_right_before(doc, sentence, sent_start, qs, cues)):
                     return following[0].text, "entity.verbal_noun"
             if after_text.startswith("的") and (q.kind == "percent" or not self._noun_right_before(doc, sentence, sent_start, qs, cues)):
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
