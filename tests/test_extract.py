@@ -580,3 +580,16 @@ def test_extract_entity_relative_clause_after_count(nlp, text, quantity, entity,
 )
 def test_extract_entity_verbal_noun_after_change_cue(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # Hong Kong taxes, handouts and camps are words of their own (words.txt), so a phrase keeps them whole
+        ("去年利得税收入按年增加8%。", "8%", "利得税收入"),
+        ("今年预算中七成派糖。", "七成", "派糖"),
+        ("非建制派议员约占35%。", "35%", "非建制派议员"),
+    ],
+)
+def test_extract_entity_hong_kong_vocabulary(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
