@@ -593,3 +593,16 @@ def test_extract_entity_verbal_noun_after_change_cue(nlp, text, quantity, entity
 )
 def test_extract_entity_hong_kong_vocabulary(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a phrase begun inside a quotation ends where the quotation closes
+        ("他引用一句话「不要信任何超过四十岁的人」（Never trust them）。", "超过四十岁", "人"),
+        # a quoted name inside a phrase stays whole
+        ("全区共有12个“青年之家”服务点。", "12个", "“青年之家”服务点"),
+    ],
+)
+def test_extract_entity_phrase_ends_at_closing_quote(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
