@@ -606,3 +606,20 @@ def test_extract_entity_hong_kong_vocabulary(nlp, text, quantity, entity):
 )
 def test_extract_entity_phrase_ends_at_closing_quote(nlp, text, quantity, entity):
     assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # persons counted after 当中/其中/余下 are parts of the whole counted before them
+        ("院舍有80名院友，当中5人发烧，余下75人情况稳定。", "5人", "院友", "entity.part_of_whole"),
+        ("院舍有80名院友，当中5人发烧，余下75人情况稳定。", "75人", "院友", "entity.part_of_whole"),
+        # the whole names only its counter, or its noun comes before the count: the part stays 人
+        ("至今已有15人被捕，其中四人被起诉。", "四人", "人", "entity.subject_counter"),
+        ("美方宣布制裁多六人，当中两人是议员。", "两人", "人", "entity.subject_counter"),
+    ],
+)
+def test_extract_entity_part_of_whole_persons(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)

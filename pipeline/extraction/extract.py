@@ -72,6 +72,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.ranking": "the figure a ranking is by (以202亿元|排名第7位), no phrase of its own before it: what the article's last quantity of the same kind measures",
     "entity.same_count": "a person count read as its counter (二人涉嫌…): what an earlier count of as many in the same or the previous sentence counts (两名男子)",
     "entity.previous_sentence": "nothing named in the sentence before its first quantity: what the last quantity of the same kind in the sentence right before (same paragraph) measures",
+    "entity.part_of_whole": "a person count (12人危殆) after a part-of-whole word (当中, 其中, 余下) following an earlier count of the sentence that names a noun (500名病人): that noun",
     "entity.relative_head": "a count then a relative clause with a verb up to 的 (8名|当日在场、未有受伤的|市民): the noun phrase after 的",
 }
 _NAME_TAGS = ("nr", "nw")
@@ -307,6 +308,10 @@ class ClaimExtractor:
         """The entity of quantity `i` of the sentence and the id of the branch that chose it; a place
         alone (庆阳市|增长36.4%), or nothing, under a heading line (投资增速) gives way to the heading."""
         entity, rule = self._entity_in_sentence(doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents)
+        if rule == "entity.subject_counter":
+            whole = self._whole_before(sentence, group, local, i, previous)
+            if whole:
+                return whole, "entity.part_of_whole"
         if not entity or rule != "entity.respectively" and self._is_place(doc, sent_start + sentence.find(entity), entity, ents):
             heading = self._heading(doc_text(doc), sent_start + local[i][0])
             if heading:
@@ -314,6 +319,29 @@ class ClaimExtractor:
             if group[i].unit in self.cues.unit_nouns:
                 return group[i].unit, "entity.unit_noun"  # 由东站到机场|共有46班次: a place is no count
         return entity, rule
+
+    def _whole_before(self, sentence: str, group: list[Quantity], local: list[tuple[int, int]], i: int, previous: list[str | None]) -> str | None:
+        """What the nearest earlier count of persons (`person_counter`) in the sentence that names a
+        noun counts, when a `part_of_whole` word stands between it and quantity `i` (500名病人在医院，
+        当中|12人危殆，余下|480人情况稳定: the parts are 病人; a count of other things between, 20间医院,
+        is passed over); None when that count names only its counter (12人被捕，其中|三人: 人) or its
+        noun does not follow it (制裁|6人，当中…)."""
+        if not self.cues.parts_of_whole:
+            return None
+        qs = local[i][0]
+        for k in range(i - 1, -1, -1):
+            entity = previous[k] if k < len(previous) else None
+            if group[k].kind != "count" or not entity or entity in self.cues.subject_counters:
+                continue
+            if group[k].unit not in self.cues.person_counters:
+                continue  # 300名病人在20间医院，当中|17人: a count of other things is no whole of persons
+            if not sentence.startswith(entity, local[k][1]):
+                if any(word in sentence[: local[k][0]] for word in self.cues.parts_of_whole):
+                    continue  # 当中|12人危殆，余下|480人: an earlier part, the whole is before it
+                return None  # 制裁|6人，当中…: the whole is a count before its noun (40名|示威者)
+            between = sentence[local[k][1] : qs]
+            return entity if any(word in between for word in self.cues.parts_of_whole) else None
+        return None
 
     def _same_count_before(self, text: str, sent_start: int, q: Quantity, earlier: list[Claim]) -> str | None:
         """What an earlier count of as many (same value, a count) in the paragraph, at most the
@@ -906,6 +934,11 @@ class EntityCues:
     name_tags: frozenset[str] = frozenset()
     #: nouns that end the name of an amount of money (收入, 费): a bare 120亿 they measure is money
     money_nouns: tuple[str, ...] = ()
+    #: words opening the parts of a whole counted before (当中, 其中, 余下): a person count after one
+    #: counts what the whole's count counts
+    parts_of_whole: tuple[str, ...] = ()
+    #: counters of persons (名, 位, 人): the whole a person part is taken from is counted with one
+    person_counters: frozenset[str] = frozenset()
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> EntityCues:
@@ -946,6 +979,8 @@ class EntityCues:
             household_counters=frozenset(found.get("household_counter", [])),
             households=longest(found.get("household", [])),
             name_tags=frozenset(found.get("name_tag", [])),
+            parts_of_whole=longest(found.get("part_of_whole", [])),
+            person_counters=frozenset(found.get("person_counter", [])),
         )
 
 
