@@ -279,6 +279,8 @@ def test_extract_entity_respectively_second_list(nlp, text, quantity, entity):
         ("全省农业投资比“十二五”时期增长35%。", "35%", "农业投资"),
         # but 比 inside a word (比重) is no marker
         ("服务业比重提高2.1个百分点。", "2.1个百分点", "服务业比重"),
+        # the base with an adverb before the change verb (原先估算|大幅增加): still the base
+        ("政府录得500亿元盈余，较去年原先估算大幅增加300亿元。", "300亿元", "盈余"),
     ],
 )
 def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity):

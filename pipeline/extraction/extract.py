@@ -508,7 +508,9 @@ class ClaimExtractor:
         if phrase:
             # a change's base of comparison (比|一季度|提升) is not what changes
             phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None, keep_cut=True)
-            if phrase and role is not None and self._after_comparison_marker(doc, sent_start, clause_floor - sent_start, len(head) - len(phrase), cues):
+            # (where the phrase starts once trailing adverbs are trimmed: 原先估算|大幅 增加)
+            phrase_at = sentence.rfind(phrase, clause_floor - sent_start, len(head)) if phrase else -1
+            if phrase and role is not None and self._after_comparison_marker(doc, sent_start, clause_floor - sent_start, phrase_at if phrase_at >= 0 else len(head) - len(phrase), cues):
                 phrase = ""  # 比“十二五”时期|增长: the base, quoted or not
         if phrase:
             ends = {sent_start + e for _, e in local}
