@@ -625,3 +625,18 @@ def test_extract_entity_part_of_whole_persons(nlp, text, quantity, entity, branc
     claim = _claim(nlp, text, quantity)
     last = claim.rule.split("+")[-1]
     assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # A占B X%: the share measures A, unless A is itself counted by a quantity: then B
+        ("首500间企业已经占利得税收入61%。", "61%", "利得税收入", "entity.share_whole"),
+        ("最富有的10%人口占总收入的45%。", "45%", "总收入", "entity.share_whole"),
+        ("教育支出占财政支出的18%。", "18%", "教育支出", "entity.share"),
+    ],
+)
+def test_extract_entity_share_of_counted_part(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)

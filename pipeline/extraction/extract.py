@@ -73,6 +73,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.same_count": "a person count read as its counter (二人涉嫌…): what an earlier count of as many in the same or the previous sentence counts (两名男子)",
     "entity.previous_sentence": "nothing named in the sentence before its first quantity: what the last quantity of the same kind in the sentence right before (same paragraph) measures",
     "entity.part_of_whole": "a person count (12人危殆) after a part-of-whole word (当中, 其中, 余下) following an earlier count of the sentence that names a noun (500名病人): that noun",
+    "entity.share_whole": "a share A占B X% whose A is counted by an earlier quantity (首500间|企业占|利得税收入|61%): the whole B",
     "entity.relative_head": "a count then a relative clause with a verb up to 的 (8名|当日在场、未有受伤的|市民): the noun phrase after 的",
 }
 _NAME_TAGS = ("nr", "nw")
@@ -488,6 +489,9 @@ class ClaimExtractor:
         # a share: 教育支出占财政支出的18%
         share = self._share_subject(doc, sentence, sent_start, qs, cues)
         if share:
+            whole = self._share_of_counted(doc, sentence, sent_start, local, i, share, cues)
+            if whole:
+                return whole, "entity.share_whole"
             return share, "entity.share"
         clause_from = clause_start(sentence, qs, self.cues.clause_ends)
         if share is not None and clause_from > 0 and sentence.endswith("的", 0, qs):
@@ -577,6 +581,19 @@ class ClaimExtractor:
             if self.cues.clause_ends.match(char) or not char.strip() or _PUNCT_CHAR.match(char):
                 return None
         return None
+
+    def _share_of_counted(self, doc: Doc, sentence: str, sent_start: int, local: list[tuple[int, int]], i: int, share: str, cues: PhraseCues) -> str | None:
+        """The whole B of a share A占B X% when A is itself counted by an earlier quantity (首500间|企业
+        占|利得税收入|61%, 3%|工作人口占…): that quantity measures A, the share measures B, the noun
+        phrase right before the share (or its 的); None when A is not counted or no phrase is there."""
+        assert self.context is not None
+        qs = local[i][0]
+        at = sentence.rfind(share, 0, qs)
+        if at < 0 or not any(e == at for _, e in local[:i]):
+            return None
+        head = self.context.strip_before(sentence[:qs])
+        found = np_before(doc, sent_start + len(head), sent_start + at + len(share), cues=cues)
+        return found if found and sentence.endswith(found, 0, len(head)) else None
 
     def _relative_head(self, doc: Doc, sentence: str, sent_start: int, qe: int, local: list[tuple[int, int]], cues: PhraseCues) -> str | None:
         """The noun phrase after a relative clause that follows a count and ends in 的 (8名|当日在场、
