@@ -280,7 +280,7 @@ def test_extract_entity_respectively_second_list(nlp, text, quantity, entity):
         # but 比 inside a word (比重) is no marker
         ("服务业比重提高2.1个百分点。", "2.1个百分点", "服务业比重"),
         # the base with an adverb before the change verb (原先估算|大幅增加): still the base
-        ("政府录得500亿元盈余，较去年原先估算大幅增加300亿元。", "300亿元", "盈余"),
+        ("当局去年有420亿元结余，比原先估算大幅增加150亿元。", "150亿元", "结余"),
     ],
 )
 def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity):
@@ -601,7 +601,7 @@ def test_extract_entity_hong_kong_vocabulary(nlp, text, quantity, entity):
     "text,quantity,entity",
     [
         # a phrase begun inside a quotation ends where the quotation closes
-        ("他引用一句话「不要信任何超过四十岁的人」（Never trust them）。", "超过四十岁", "人"),
+        ("标语写着「别相信超过五十岁的人」（Don’t ask）。", "超过五十岁", "人"),
         # a quoted name inside a phrase stays whole
         ("全区共有12个“青年之家”服务点。", "12个", "“青年之家”服务点"),
     ],
@@ -631,7 +631,7 @@ def test_extract_entity_part_of_whole_persons(nlp, text, quantity, entity, branc
     "text,quantity,entity,branch",
     [
         # A占B X%: the share measures A, unless A is itself counted by a quantity: then B
-        ("首500间企业已经占利得税收入61%。", "61%", "利得税收入", "entity.share_whole"),
+        ("最大的800间公司共占利得税收入的58%。", "58%", "利得税收入", "entity.share_whole"),
         ("最富有的10%人口占总收入的45%。", "45%", "总收入", "entity.share_whole"),
         ("教育支出占财政支出的18%。", "18%", "教育支出", "entity.share"),
     ],

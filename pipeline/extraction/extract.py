@@ -73,7 +73,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.same_count": "a person count read as its counter (二人涉嫌…): what an earlier count of as many in the same or the previous sentence counts (两名男子)",
     "entity.previous_sentence": "nothing named in the sentence before its first quantity: what the last quantity of the same kind in the sentence right before (same paragraph) measures",
     "entity.part_of_whole": "a person count (12人危殆) after a part-of-whole word (当中, 其中, 余下) following an earlier count of the sentence that names a noun (500名病人): that noun",
-    "entity.share_whole": "a share A占B X% whose A is counted by an earlier quantity (首500间|企业占|利得税收入|61%): the whole B",
+    "entity.share_whole": "a share A占B X% whose A is counted by an earlier quantity (800间|公司占|利得税收入的|58%): the whole B",
     "entity.relative_head": "a count then a relative clause with a verb up to 的 (8名|当日在场、未有受伤的|市民): the noun phrase after 的",
 }
 _NAME_TAGS = ("nr", "nw")
@@ -512,7 +512,7 @@ class ClaimExtractor:
         if phrase:
             # a change's base of comparison (比|一季度|提升) is not what changes
             phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None, keep_cut=True)
-            # (where the phrase starts once trailing adverbs are trimmed: 原先估算|大幅 增加)
+            # (where the phrase starts once trailing adverbs are trimmed: 比原先估算|大幅|增加)
             phrase_at = sentence.rfind(phrase, clause_floor - sent_start, len(head)) if phrase else -1
             if phrase and role is not None and self._after_comparison_marker(doc, sent_start, clause_floor - sent_start, phrase_at if phrase_at >= 0 else len(head) - len(phrase), cues):
                 phrase = ""  # 比“十二五”时期|增长: the base, quoted or not
@@ -583,8 +583,8 @@ class ClaimExtractor:
         return None
 
     def _share_of_counted(self, doc: Doc, sentence: str, sent_start: int, local: list[tuple[int, int]], i: int, share: str, cues: PhraseCues) -> str | None:
-        """The whole B of a share A占B X% when A is itself counted by an earlier quantity (首500间|企业
-        占|利得税收入|61%, 3%|工作人口占…): that quantity measures A, the share measures B, the noun
+        """The whole B of a share A占B X% when A is itself counted by an earlier quantity (最大的800间|公司
+        占|利得税收入的|58%, 1%|人口占…): that quantity measures A, the share measures B, the noun
         phrase right before the share (or its 的); None when A is not counted or no phrase is there."""
         assert self.context is not None
         qs = local[i][0]
