@@ -279,6 +279,8 @@ def test_extract_entity_respectively_second_list(nlp, text, quantity, entity):
         ("全省农业投资比“十二五”时期增长35%。", "35%", "农业投资"),
         # but 比 inside a word (比重) is no marker
         ("服务业比重提高2.1个百分点。", "2.1个百分点", "服务业比重"),
+        # the base with an adverb before the change verb (原先估算|大幅增加): still the base
+        ("当局去年有420亿元结余，比原先估算大幅增加150亿元。", "150亿元", "结余"),
     ],
 )
 def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity):
@@ -602,3 +604,90 @@ def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
 def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
     assert (claim.entity, claim.rule.split("+")[-1]) == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a count, then a relative clause with a verb up to 的: its head noun is what is counted
+        ("记者早前访问了8名当日在场、未有受伤的市民。", "8名", "市民", "entity.relative_head"),
+        ("每日有28班由深圳北到西九龙站的列车。", "28班", "列车", "entity.relative_head"),
+        ("本港共有12宗昨日新增、源头不明的个案。", "12宗", "个案", "entity.relative_head"),
+        # no verb before 的, or a figure of its own in the clause: no relative clause on the count
+        ("共有3间在去年的评审中获奖。", "3间", None, ""),
+    ],
+)
+def test_extract_entity_relative_clause_after_count(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a change cue then a count and one verb closing the clause: the verb names the cases
+        ("某护老院单日急增27宗确诊。", "27宗", "确诊"),
+        ("本港昨日新增15宗确诊。", "15宗", "确诊"),
+    ],
+)
+def test_extract_entity_verbal_noun_after_change_cue(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # Hong Kong taxes, handouts and camps are words of their own (words.txt), so a phrase keeps them whole
+        ("去年利得税收入按年增加8%。", "8%", "利得税收入"),
+        ("今年预算中七成派糖。", "七成", "派糖"),
+        ("非建制派议员约占35%。", "35%", "非建制派议员"),
+    ],
+)
+def test_extract_entity_hong_kong_vocabulary(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a phrase begun inside a quotation ends where the quotation closes
+        ("标语写着「别相信超过五十岁的人」（Don’t ask）。", "超过五十岁", "人"),
+        # a quoted name inside a phrase stays whole
+        ("全区共有12个“青年之家”服务点。", "12个", "“青年之家”服务点"),
+    ],
+)
+def test_extract_entity_phrase_ends_at_closing_quote(nlp, text, quantity, entity):
+    assert _claim(nlp, text, quantity).entity == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # persons counted after 当中/其中/余下 are parts of the whole counted before them
+        ("院舍有80名院友，当中5人发烧，余下75人情况稳定。", "5人", "院友", "entity.part_of_whole"),
+        ("院舍有80名院友，当中5人发烧，余下75人情况稳定。", "75人", "院友", "entity.part_of_whole"),
+        # the whole names only its counter, or its noun comes before the count: the part stays 人
+        ("至今已有15人被捕，其中四人被起诉。", "四人", "人", "entity.subject_counter"),
+        ("美方宣布制裁多六人，当中两人是议员。", "两人", "人", "entity.subject_counter"),
+    ],
+)
+def test_extract_entity_part_of_whole_persons(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # A占B X%: the share measures A, unless A is itself counted by a quantity: then B
+        ("最大的800间公司共占利得税收入的58%。", "58%", "利得税收入", "entity.share_whole"),
+        ("最富有的10%人口占总收入的45%。", "45%", "总收入", "entity.share_whole"),
+        ("教育支出占财政支出的18%。", "18%", "教育支出", "entity.share"),
+    ],
+)
+def test_extract_entity_share_of_counted_part(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)

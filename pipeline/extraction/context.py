@@ -852,6 +852,8 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
                 break  # 10个社区|的缩影; but 90多个|发布规划的|城市 is a relative clause
             out, last, verb_first, noun, k = "", None, False, False, k + 1
             continue
+        if token.text in _CLOSERS and out.count(_CLOSERS[token.text]) <= out.count(token.text):
+            break  # …的人|」（…: the phrase began inside a quotation, which closes here
         if noun and token.text in cues.base_markers:
             break  # 教育开支|较前任…: a comparison's base follows the noun
         if noun and _ends_after(tokens, k, cues):

@@ -76,10 +76,14 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.ranking": "the figure a ranking is by (以202亿元|排名第7位), no phrase of its own before it: what the article's last quantity of the same kind measures",
     "entity.same_count": "a person count read as its counter (二人涉嫌…): what an earlier count of as many in the same or the previous sentence counts (两名男子)",
     "entity.previous_sentence": "nothing named in the sentence before its first quantity: what the last quantity of the same kind in the sentence right before (same paragraph) measures",
+    "entity.part_of_whole": "a person count (12人危殆) after a part-of-whole word (当中, 其中, 余下) following an earlier count of the sentence that names a noun (500名病人): that noun",
+    "entity.share_whole": "a share A占B X% whose A is counted by an earlier quantity (800间|公司占|利得税收入的|58%): the whole B",
+    "entity.relative_head": "a count then a relative clause with a verb up to 的 (8名|当日在场、未有受伤的|市民): the noun phrase after 的",
 }
 _NAME_TAGS = ("nr", "nw")
 #: How far after an age the 的 of a short clause about its holder may come (77岁|中风瘫痪的|阿嬷).
 _RELATIVE_REACH = 6
+_RELATIVE_HEAD_REACH = 16  # characters from a count to the 的 closing a relative clause on what it counts
 _PUNCT_CHAR = regex.compile(r"[\p{P}\p{S}]")  # nw: a new word found by the lookup tagger, mostly a name
 
 
@@ -317,6 +321,10 @@ class ClaimExtractor:
             speaker = self._speaker(doc, sentence, sent_start, local[i][0], cues)
             if speaker:
                 return speaker, "entity.speaker"
+        if rule == "entity.subject_counter":
+            whole = self._whole_before(sentence, group, local, i, previous)
+            if whole:
+                return whole, "entity.part_of_whole"
         if not entity or rule != "entity.respectively" and self._is_place(doc, sent_start + sentence.find(entity), entity, ents):
             heading = self._heading(doc_text(doc), sent_start + local[i][0])
             if heading:
@@ -324,6 +332,29 @@ class ClaimExtractor:
             if group[i].unit in self.cues.unit_nouns:
                 return group[i].unit, "entity.unit_noun"  # 由东站到机场|共有46班次: a place is no count
         return entity, rule
+
+    def _whole_before(self, sentence: str, group: list[Quantity], local: list[tuple[int, int]], i: int, previous: list[str | None]) -> str | None:
+        """What the nearest earlier count of persons (`person_counter`) in the sentence that names a
+        noun counts, when a `part_of_whole` word stands between it and quantity `i` (500名病人在医院，
+        当中|12人危殆，余下|480人情况稳定: the parts are 病人; a count of other things between, 20间医院,
+        is passed over); None when that count names only its counter (12人被捕，其中|三人: 人) or its
+        noun does not follow it (制裁|6人，当中…)."""
+        if not self.cues.parts_of_whole:
+            return None
+        qs = local[i][0]
+        for k in range(i - 1, -1, -1):
+            entity = previous[k] if k < len(previous) else None
+            if group[k].kind != "count" or not entity or entity in self.cues.subject_counters:
+                continue
+            if group[k].unit not in self.cues.person_counters:
+                continue  # 300名病人在20间医院，当中|17人: a count of other things is no whole of persons
+            if not sentence.startswith(entity, local[k][1]):
+                if any(word in sentence[: local[k][0]] for word in self.cues.parts_of_whole):
+                    continue  # 当中|12人危殆，余下|480人: an earlier part, the whole is before it
+                return None  # 制裁|6人，当中…: the whole is a count before its noun (40名|示威者)
+            between = sentence[local[k][1] : qs]
+            return entity if any(word in between for word in self.cues.parts_of_whole) else None
+        return None
 
     def _same_count_before(self, text: str, sent_start: int, q: Quantity, earlier: list[Claim]) -> str | None:
         """What an earlier count of as many (same value, a count) in the paragraph, at most the
@@ -467,8 +498,13 @@ class ClaimExtractor:
             # a count's classifier then one verb closing the clause (新增40宗|确诊。), no noun right
             # before the count (一家|三口|开销): the verb names the cases
             if not phrase and q.kind == "count" and q.unit and q.unit not in self.cues.subject_counters:
+                # a count then a longer relative clause up to 的 (8名|当日在场、未有受伤的|市民): its head
+                head = self._relative_head(doc, sentence, sent_start, qe, local, cues)
+                if head:
+                    return head, "entity.relative_head"
                 following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe]
-                if len(following) >= 1 and cues.is_verbal(following[0]) and (len(following) == 1 or self.cues.punct_after.match(following[1].text)) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+                # (a change cue right before the count, 单日急增|27宗|确诊, stands for no noun)
+                if len(following) >= 1 and cues.is_verbal(following[0]) and (len(following) == 1 or self.cues.punct_after.match(following[1].text)) and (role is not None and cue_start < qs or not self._noun_right_before(doc, sentence, sent_start, qs, cues)):
                     return following[0].text, "entity.verbal_noun"
             if after_text.startswith("的") and (q.kind == "percent" or not self._noun_right_before(doc, sentence, sent_start, qs, cues)):
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
@@ -480,6 +516,9 @@ class ClaimExtractor:
         # a share: 教育支出占财政支出的18%
         share = self._share_subject(doc, sentence, sent_start, qs, cues)
         if share:
+            whole = self._share_of_counted(doc, sentence, sent_start, local, i, share, cues)
+            if whole:
+                return whole, "entity.share_whole"
             return share, "entity.share"
         clause_from = clause_start(sentence, qs, self.cues.clause_ends)
         if share is not None and clause_from > 0 and sentence.endswith("的", 0, qs):
@@ -510,7 +549,9 @@ class ClaimExtractor:
         if phrase:
             # a change's base of comparison (比|一季度|提升) is not what changes
             phrase = self._own_phrase(doc, sentence, sent_start, len(head) - len(phrase), phrase, self.cues.not_head_tags, base=role is not None, keep_cut=True)
-            if phrase and role is not None and self._after_comparison_marker(doc, sent_start, clause_floor - sent_start, len(head) - len(phrase), cues):
+            # (where the phrase starts once trailing adverbs are trimmed: 比原先估算|大幅|增加)
+            phrase_at = sentence.rfind(phrase, clause_floor - sent_start, len(head)) if phrase else -1
+            if phrase and role is not None and self._after_comparison_marker(doc, sent_start, clause_floor - sent_start, phrase_at if phrase_at >= 0 else len(head) - len(phrase), cues):
                 phrase = ""  # 比“十二五”时期|增长: the base, quoted or not
         if phrase:
             ends = {sent_start + e for _, e in local}
@@ -690,6 +731,39 @@ class ClaimExtractor:
             if self.cues.clause_ends.match(char) or not char.strip() or _PUNCT_CHAR.match(char):
                 return None
         return None
+
+    def _share_of_counted(self, doc: Doc, sentence: str, sent_start: int, local: list[tuple[int, int]], i: int, share: str, cues: PhraseCues) -> str | None:
+        """The whole B of a share A占B X% when A is itself counted by an earlier quantity (最大的800间|公司
+        占|利得税收入的|58%, 1%|人口占…): that quantity measures A, the share measures B, the noun
+        phrase right before the share (or its 的); None when A is not counted or no phrase is there."""
+        assert self.context is not None
+        qs = local[i][0]
+        at = sentence.rfind(share, 0, qs)
+        if at < 0 or not any(e == at for _, e in local[:i]):
+            return None
+        head = self.context.strip_before(sentence[:qs])
+        found = np_before(doc, sent_start + len(head), sent_start + at + len(share), cues=cues)
+        return found if found and sentence.endswith(found, 0, len(head)) else None
+
+    def _relative_head(self, doc: Doc, sentence: str, sent_start: int, qe: int, local: list[tuple[int, int]], cues: PhraseCues) -> str | None:
+        """The noun phrase after a relative clause that follows a count and ends in 的 (8名|当日在场、
+        未有受伤的|市民, 28班|由甲站到乙站的|列车): the clause must hold a verb (or a word of an
+        `age_clause_tag` tag), no clause punctuation (、 may join its parts), no other quantity, and
+        end within `_RELATIVE_HEAD_REACH` characters; None otherwise (3间|在去年的|评审: no verb;
+        每300户|划分一个网格的|原则: a numeral in the clause)."""
+        end = min(len(sentence), qe + _RELATIVE_HEAD_REACH)
+        de = next((k for k in range(qe, end) if sentence[k] == "的" or self.cues.clause_ends.match(sentence[k])), None)
+        if de is None or de == qe or sentence[de] != "的" or any(qe < s < de for s, _ in local):
+            return None
+        between = [t for t in tokens_between(doc, sent_start + qe, sent_start + de) if t.idx >= sent_start + qe and t.text.strip()]
+        if not between or between[-1].idx + len(between[-1].text) != sent_start + de:
+            return None  # the 的 is inside a word (目的)
+        if not any(cues.is_verbal(t) or t.tag_.startswith(self.cues.clause_tags) for t in between):
+            return None
+        if any(self.has_number.search(t.text) for t in between if not _tag_in(t.tag_, self.cues.place_tags | self.cues.name_tags)):
+            return None  # 每300户|划分一个网格的|原则: a clause with a figure of its own states a rule, no property
+        phrase = np_after(doc, sent_start + de + 1, sent_start + len(sentence), cues=cues)
+        return phrase or None
 
     def _household(self, doc: Doc, sentence: str, sent_start: int, qs: int, qe: int, cues: PhraseCues) -> str | None:
         """The household a count of its members (6口) counts, when no noun follows the count (3口|井 is
@@ -1046,6 +1120,11 @@ class EntityCues:
     #: jieba tags of adjectives (严重), which after a share and before a verb describe the predicate
     adjective_tags: frozenset[str] = frozenset()
     group_counters: frozenset[str] = frozenset()
+    #: words opening the parts of a whole counted before (当中, 其中, 余下): a person count after one
+    #: counts what the whole's count counts
+    parts_of_whole: tuple[str, ...] = ()
+    #: counters of persons (名, 位, 人): the whole a person part is taken from is counted with one
+    person_counters: frozenset[str] = frozenset()
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> EntityCues:
@@ -1093,6 +1172,8 @@ class EntityCues:
             first_person=frozenset(found.get("first_person", [])),
             totals=frozenset(found.get("total", [])),
             adjective_tags=frozenset(found.get("adjective_tag", [])),
+            parts_of_whole=longest(found.get("part_of_whole", [])),
+            person_counters=frozenset(found.get("person_counter", [])),
         )
 
 
