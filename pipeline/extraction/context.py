@@ -879,7 +879,10 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         if predicate or _is_stop(token, bool(out), cues) and not (not out and verbal):
             # 51票|对50票的|表决结果, 64GB|和128GB的|容量: a second figure joined to the first, then 的
             joined = not out and k + 1 < len(tokens) and _HAS_DIGIT.search(tokens[k + 1].text) and token.tag_.startswith(("c", "p"))
-            after = _relative_clause_end(tokens, k) if (verbal or predicate or joined) and not relative else None
+            # 12个|最终获批的|城市, 5%|可能被忽视的|个案: function words opening a relative clause
+            # (not a verb with 了: 19家|削减了5月的航班 is the predicate)
+            opens = cues.is_function(token) and (not out or last is not None and cues.is_function(last))
+            after = _relative_clause_end(tokens, k) if (verbal or predicate or joined or opens) and not relative else None
             if after is None:
                 break
             out, last, verb_first, relative, noun, k = "", None, False, True, False, after
