@@ -428,10 +428,11 @@ class ClaimExtractor:
             following = next((t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe), None)
             if following is None or not cues.is_nominal(following) or cues.is_verbal(following):
                 return q.unit, "entity.unit_noun"
-        # the old value of a change with its noun after 的 (从300公里的|规划，降至…): the noun
-        if role == "from" and after_text.startswith("的") and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
-            phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
-            if phrase:
+        # the old value of a change with its noun after 的 or a relative clause (从300公里的|规划，
+        # 降至…; 从90多个|提出申请的|城市，到…): the noun
+        if role == "from" and not self.cues.punct_after.match(after_text) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+            phrase = np_after(doc, sent_start + qe + after_text.startswith("的"), sent_start + len(sentence), cues=cues)
+            if phrase and sentence.find(phrase, qe) > qe:  # past 的 or a relative clause, not the change (由5%|拾级下跌至)
                 return phrase, "entity.np_after_de"
         # after the old value of a change (由820万元|显著增至) comes the change, not what is counted
         if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
