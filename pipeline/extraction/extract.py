@@ -428,6 +428,10 @@ class ClaimExtractor:
             following = next((t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe), None)
             if following is None or not cues.is_nominal(following) or cues.is_verbal(following):
                 return q.unit, "entity.unit_noun"
+        # a base the clause's subject grows on (出口在上年12%的高增长基础上|继续加快): the subject
+        based = self._base_frame_subject(doc, sentence, sent_start, qs, qe, cues, times, ents)
+        if based:
+            return based, "entity.base_frame"
         # the old value of a change with its noun after 的 or a relative clause (从300公里的|规划，
         # 降至…; 从90多个|提出申请的|城市，到…): the noun
         if role == "from" and not self.cues.punct_after.match(after_text) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
@@ -499,6 +503,32 @@ class ClaimExtractor:
         if previous and previous[-1]:
             return previous[-1], "entity.previous"
         return None, ""
+
+    def _base_frame_subject(self, doc, sentence, sent_start, qs, qe, cues, times, ents) -> str | None:
+        """The subject of a clause whose quantity lies in a frame 在…基础上 (`frame_open` …
+        `base_frame` cues: 出口额在上年12%的高增长基础上, 在去年增长8%的基础上): the noun phrase right
+        before 在, else the subject opening the clause, else (a frame that is a clause of its own) the
+        subject opening the next clause; None when the quantity is in no such frame."""
+        assert self.context is not None
+        if not self.cues.base_frames or not self.context.frame_open:
+            return None
+        clause_from = clause_start(sentence, qs, self.cues.clause_ends)
+        clause_to = next((k for k in range(qe, len(sentence)) if self.cues.clause_ends.match(sentence[k])), len(sentence))
+        if not any(sentence.find(w, qe, clause_to) >= 0 for w in self.cues.base_frames):
+            return None
+        at = max(sentence.rfind(w, clause_from, qs) for w in self.context.frame_open)
+        if at < 0:
+            return None
+        head = self.context.strip_time_before(self.context.strip_before(sentence[:at]), times)
+        phrase = np_before(doc, sent_start + len(head), sent_start + clause_from, cues=cues) if sentence[len(head) : at].strip() == "" else ""
+        if phrase:
+            return phrase
+        subject = self._clause_subject(doc, sentence, sent_start, clause_from, at, cues, times, ents)
+        if subject or clause_to >= len(sentence) or sentence[clause_from:at].strip():
+            return subject
+        # 在去年增长7%的基础上，|今年全县粮食产量…: a frame that is its own clause scopes the next
+        following = next((k for k in range(clause_to + 1, len(sentence)) if self.cues.clause_ends.match(sentence[k])), len(sentence))
+        return self._clause_subject(doc, sentence, sent_start, clause_to + 1, following, cues, times, ents)
 
     def _opens_predicate(self, token: Token, gap: str = "") -> bool:
         """True when `token`, right after a person counter (12人|被捕), opens its predicate: a word of
@@ -885,6 +915,8 @@ class EntityCues:
     name_tags: frozenset[str] = frozenset()
     #: nouns that end the name of an amount of money (收入, 费): a bare 120亿 they measure is money
     money_nouns: tuple[str, ...] = ()
+    #: words closing a frame 在…基础上 after a quantity (基础上): the base a clause's subject grows on
+    base_frames: tuple[str, ...] = ()
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> EntityCues:
@@ -925,6 +957,7 @@ class EntityCues:
             household_counters=frozenset(found.get("household_counter", [])),
             households=longest(found.get("household", [])),
             name_tags=frozenset(found.get("name_tag", [])),
+            base_frames=longest(found.get("base_frame", [])),
         )
 
 
