@@ -129,7 +129,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
         "reporting", "topic_head_tag", "list_closer", "report", "cumulative", "copula", "unit_noun", "subject_counter", "predicate_tag", "person_group", "household_counter", "household", "name_tag", "age_predicate", "age_clause_tag", "source", "rank_by", "rank", "topic", "route_from", "route_to", "route_place_tag", "place_join", "elaboration", "frame_open", "frame_close", "money_noun",
         "base_frame",
     ),
-    ("tag_class", "use"): ("nominal", "stop", "function", "function_single", "predicative", "time", "cut_function"),
+    ("tag_class", "use"): ("nominal", "stop", "function", "function_single", "predicative", "time", "cut_function", "relative_open"),
     ("qualifier", "position"): ("before", "after", "infix", "outside", "before_unit"),
     ("role", "position"): ("before", "after"),
     ("time", "attach"): ("before", "after", "between"),

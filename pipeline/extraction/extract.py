@@ -434,7 +434,9 @@ class ClaimExtractor:
             return based, "entity.base_frame"
         # the old value of a change with its noun after 的 or a relative clause (从300公里的|规划，
         # 降至…; 从90多个|提出申请的|城市，到…): the noun
-        if role == "from" and not self.cues.punct_after.match(after_text) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+        first_after = next((t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()), None)
+        if role == "from" and first_after is not None and (first_after.text == "的" or cues.is_verbal(first_after)) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+            # not a noun right after (由500架|无人机组成的…: the noun is what is counted)
             phrase = np_after(doc, sent_start + qe + after_text.startswith("的"), sent_start + len(sentence), cues=cues)
             if phrase and sentence.find(phrase, qe) > qe:  # past 的 or a relative clause, not the change (由5%|拾级下跌至)
                 return phrase, "entity.np_after_de"
@@ -516,6 +518,9 @@ class ClaimExtractor:
         clause_to = next((k for k in range(qe, len(sentence)) if self.cues.clause_ends.match(sentence[k])), len(sentence))
         if not any(sentence.find(w, qe, clause_to) >= 0 for w in self.cues.base_frames):
             return None
+        own = np_after(doc, sent_start + qe, sent_start + clause_to, cues=cues)
+        if own and sentence.startswith(own, qe):
+            return None  # 在引进300名|人才的基础上: the quantity counts its own noun
         at = max(sentence.rfind(w, clause_from, qs) for w in self.context.frame_open)
         if at < 0:
             return None
@@ -524,7 +529,7 @@ class ClaimExtractor:
         if phrase:
             return phrase
         subject = self._clause_subject(doc, sentence, sent_start, clause_from, at, cues, times, ents)
-        if subject or clause_to >= len(sentence) or sentence[clause_from:at].strip():
+        if subject or clause_to >= len(sentence) or sentence[clause_from:at].strip() or not sentence[:clause_to].rstrip().endswith(self.cues.base_frames):
             return subject
         # 在去年增长7%的基础上，|今年全县粮食产量…: a frame that is its own clause scopes the next
         following = next((k for k in range(clause_to + 1, len(sentence)) if self.cues.clause_ends.match(sentence[k])), len(sentence))
