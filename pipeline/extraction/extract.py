@@ -465,6 +465,9 @@ class ClaimExtractor:
         # a share: 教育支出占财政支出的18%
         share = self._share_subject(doc, sentence, sent_start, qs, cues)
         if share:
+            noun = self._share_noun_before(sentence, qs)
+            if noun:
+                return noun, "entity.share_noun"  # 增加值占GDP的比重|达到48%: the share noun is measured
             return share, "entity.share"
         clause_from = clause_start(sentence, qs, self.cues.clause_ends)
         if share is not None and clause_from > 0 and sentence.endswith("的", 0, qs):
@@ -779,6 +782,15 @@ class ClaimExtractor:
             return "" if all(cues.is_function(t) for t in before) else None
         return None
 
+    def _share_noun_before(self, sentence: str, qs: int) -> str | None:
+        """The share noun (`share_noun` cues: 比重, 比例) the quantity's clause names between its share
+        word and the quantity (A占B的比重|达到|48%, A占B比重|一直处于|40%); None when it names none."""
+        assert self.context is not None
+        clause_from = clause_start(sentence, qs, self.cues.clause_ends)
+        window = sentence[clause_from:qs]
+        at = max((window.rfind(cue) for cue in self.context.shares), default=-1)
+        return next((word for word in self.cues.share_nouns if at >= 0 and word in window[at:]), None)
+
     def _respectively(self, doc, sentence, sent_start, local, i, cues) -> str | None:
         assert self.context is not None
         ctx = self.context
@@ -920,6 +932,8 @@ class EntityCues:
     name_tags: frozenset[str] = frozenset()
     #: nouns that end the name of an amount of money (收入, 费): a bare 120亿 they measure is money
     money_nouns: tuple[str, ...] = ()
+    #: nouns naming a share (比重, 比例) that a share's value measures when they follow its share word
+    share_nouns: tuple[str, ...] = ()
     #: words closing a frame 在…基础上 after a quantity (基础上): the base a clause's subject grows on
     base_frames: tuple[str, ...] = ()
 
@@ -963,6 +977,7 @@ class EntityCues:
             households=longest(found.get("household", [])),
             name_tags=frozenset(found.get("name_tag", [])),
             base_frames=longest(found.get("base_frame", [])),
+            share_nouns=longest(found.get("share_noun", [])),
         )
 
 
