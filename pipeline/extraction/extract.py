@@ -76,6 +76,8 @@ ENTITY_BRANCHES: dict[str, str] = {
 _NAME_TAGS = ("nr", "nw")
 #: How far after an age the 的 of a short clause about its holder may come (77岁|中风瘫痪的|阿嬷).
 _RELATIVE_REACH = 6
+#: kinds of a quantity that a count before it in its clause does not name (连跨4个台阶、突破7万亿元)
+_MEASURE_KINDS = frozenset({"money"})
 _PUNCT_CHAR = regex.compile(r"[\p{P}\p{S}]")  # nw: a new word found by the lookup tagger, mostly a name
 
 
@@ -502,7 +504,7 @@ class ClaimExtractor:
             return q.unit, "entity.subject_counter"
         # the clause holds no noun phrase of its own (增长5.4%, 比一季度提升2个百分点): what it
         # measures is the subject of the nearest clause before it that has one
-        subject = self._subject(doc, sentence, sent_start, end, local, i, previous, cues, times, ents)
+        subject = self._subject(doc, sentence, sent_start, end, local, i, previous, cues, times, ents, kinds=[g.kind for g in group])
         if subject:
             return subject
         if previous and previous[-1]:
@@ -680,13 +682,15 @@ class ClaimExtractor:
             end = max(at, tokens.pop().idx - sent_start)
         return sentence[at:end] if end > at else ""
 
-    def _subject(self, doc, sentence, sent_start, end, local, i, previous, cues, times, ents) -> tuple[str, str] | None:
+    def _subject(self, doc, sentence, sent_start, end, local, i, previous, cues, times, ents, kinds=None) -> tuple[str, str] | None:
         """The noun phrase of the nearest clause (the quantity's own first) that has one: the subject
-        opening the clause, else the entity of the clause's last quantity; None when none does."""
+        opening the clause, else the entity of the clause's last quantity (with `kinds`, the kinds of
+        the sentence's quantities, not a count's for an amount of money: 连跨4个|台阶、突破7万亿元
+        measures no 台阶); None when none does."""
         clause_to = end
         while True:
             clause_from = clause_start(sentence, clause_to, self.cues.clause_ends)
-            inside = [k for k in range(i) if clause_from <= local[k][0] < clause_to]
+            inside = [k for k in range(i) if clause_from <= local[k][0] < clause_to and not (kinds and kinds[k] == "count" and kinds[i] in _MEASURE_KINDS)]
             if inside and previous[inside[-1]]:
                 return previous[inside[-1]], "entity.clause_quantity"
             if clause_to != end and self._is_speech(sentence[clause_from:clause_to]):
