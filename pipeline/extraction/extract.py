@@ -443,6 +443,11 @@ class ClaimExtractor:
             if phrase and sentence.find(phrase, qe) > qe:  # past 的 or a relative clause, not the change (由5%|拾级下跌至)
                 return phrase, "entity.np_after_de"
         # after the old value of a change (由820万元|显著增至) comes the change, not what is counted
+        # money right after the money noun it measures (家庭年收入|20万元|群体): that noun, not the one after
+        if q.kind == "money" and self.cues.money_nouns and self._noun_right_before(doc, sentence, sent_start, qs, cues):
+            before = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
+            if before and sentence.endswith(before, 0, qs) and before.endswith(self.cues.money_nouns):
+                return before, "entity.money_noun"
         if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
             if phrase and not after_text.startswith("的"):
