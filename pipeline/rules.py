@@ -127,7 +127,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
         "lead_in", "subject_skip", "clause_end", "list_end", "opening_bracket", "not_after", "governing",
         "place_tag", "heading_marker", "heading_stop", "record", "speech", "primary_list", "subject_skip_tag",
         "reporting", "topic_head_tag", "list_closer", "report", "cumulative", "copula", "unit_noun", "subject_counter", "predicate_tag", "person_group", "household_counter", "household", "name_tag", "age_predicate", "age_clause_tag", "source", "rank_by", "rank", "topic", "route_from", "route_to", "route_place_tag", "place_join", "elaboration", "frame_open", "frame_close", "money_noun",
-        "base_frame", "share_noun",
+        "base_frame", "share_noun", "place_bracket",
     ),
     ("tag_class", "use"): ("nominal", "stop", "function", "function_single", "predicative", "time", "cut_function", "relative_open"),
     ("qualifier", "position"): ("before", "after", "infix", "outside", "before_unit"),

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Token
 
 from ..claim import Claim
 from .codes import assign_where_codes, place_codes
-from .context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
+from .context import _OPENERS, ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
 from .quantities import Quantity, QuantityMatcher
 from ..rules import RuleSet, load_rules
 from .tables import TableCell, cell_at, table_cells
@@ -231,6 +231,11 @@ class ClaimExtractor:
                     ranked, ranked_rule = self._entity_before(text, sent_start, q.kind, [*earlier, *out], paragraph=False)
                     if ranked:
                         entity, entity_rule = ranked, "entity.ranking"
+                if (earlier or out) and self._bracketed_after_place(doc, sentence, sent_start, qs, qe, ents):
+                    # 宁波（6.3%）和苏州（5.1%）: a figure in brackets after a place measures the topic stated before
+                    ranked, ranked_rule = self._entity_before(text, sent_start, q.kind, [*earlier, *out], paragraph=False)
+                    if ranked:
+                        entity, entity_rule = ranked, "entity.place_bracket"
                 if not entity and not entities and earlier:
                     entity, entity_rule = self._entity_before(text, sent_start, q.kind, earlier)
                 if entity_rule == "entity.subject_counter":
@@ -327,6 +332,15 @@ class ClaimExtractor:
             if claim.kind == "count" and claim.value == q.value and claim.unit != q.unit and claim.entity and claim.entity not in self.cues.subject_counters and claim.rule.endswith("entity.np_after"):
                 return claim.entity
         return None
+
+    def _bracketed_after_place(self, doc: Doc, sentence: str, sent_start: int, qs: int, qe: int, ents) -> bool:
+        """True when the quantity alone fills a bracket right after a place (宁波（6.3%）, 某市(12亿元))."""
+        assert self.context is not None
+        before, after = sentence[:qs], sentence[qe:]
+        if not before or before[-1] not in self.cues.place_brackets or not after or after[0] != _OPENERS.get(before[-1]):
+            return False
+        place_end = sent_start + qs - 1
+        return any(e.end_char == place_end and e.label_ == "GPE" for e in ents)
 
     def _is_ranking(self, sentence: str, qs: int, qe: int) -> bool:
         """True when the quantity is what a ranking is by: a `rank_by` word right before it and a
@@ -941,6 +955,8 @@ class EntityCues:
     name_tags: frozenset[str] = frozenset()
     #: nouns that end the name of an amount of money (收入, 费): a bare 120亿 they measure is money
     money_nouns: tuple[str, ...] = ()
+    #: brackets whose figure alone, right after a place, restates that place's value (（)
+    place_brackets: frozenset[str] = frozenset()
     #: nouns naming a share (比重, 比例) that a share's value measures when they follow its share word
     share_nouns: tuple[str, ...] = ()
     #: words closing a frame 在…基础上 after a quantity (基础上): the base a clause's subject grows on
@@ -987,6 +1003,7 @@ class EntityCues:
             name_tags=frozenset(found.get("name_tag", [])),
             base_frames=longest(found.get("base_frame", [])),
             share_nouns=longest(found.get("share_noun", [])),
+            place_brackets=frozenset(found.get("place_bracket", [])),
         )
 
 
