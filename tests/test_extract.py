@@ -205,6 +205,8 @@ def test_extract_entity_from_table(nlp, text, quantity, entity, time, branch):
         ("全市工业产值连上3个千亿级台阶、突破9千亿元。", "突破9千亿元", "工业产值", "entity.subject"),
         # a quantity in a frame 在…基础上 measures the clause's subject
         ("其中进口增速在上年9%的基础上继续加快。", "9%", "进口增速", "entity.base_frame"),
+        # a short relative clause opening the clause modifies its subject (由此带来的|外汇储备)
+        ("由此带来的外汇储备创下新高,达到3.2万亿美元。", "3.2万亿美元", "外汇储备", "entity.subject"),
         # a share noun after the share word is what the value measures
         ("全县旅游收入占地区生产总值的比重达到18.5%。", "18.5%", "比重", "entity.share_noun"),
     ],

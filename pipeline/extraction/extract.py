@@ -773,6 +773,18 @@ class ClaimExtractor:
         if pos >= limit or any(sentence.startswith(w, pos) for w in self.context.comparisons):
             return None
         first = next((t for t in tokens_between(doc, sent_start + pos, sent_start + pos + 1) if t.idx == sent_start + pos), None)
+        opening = start
+        while opening < limit and (sentence[opening].isspace() or sentence[opening] in self.cues.subject_skip):
+            opening += 1
+        if first is not None and pos == opening and (cues.is_verbal(first) or not _tag_in(first.tag_, self.cues.subject_tags)) and first.text not in cues.predicates and first.text not in self.context.markers:
+            # 由此产生的|贸易逆差创下新高: a short relative clause opening the clause modifies its subject
+            # (not after a frame or lead-in word, 在某地举行的…上; not a comparison, 与…相比)
+            de = self._relative_de(sentence[pos:limit])
+            if de is not None:
+                phrase = np_after(doc, sent_start + pos + de + 1, sent_start + limit, cues=cues)
+                if phrase and sentence.startswith(phrase, pos + de + 1):
+                    phrase = self.context.strip_before(phrase)
+                    return self._own_phrase(doc, sentence, sent_start, pos + de + 1, phrase, self.cues.not_head_tags) if phrase else None
         if first is None or cues.is_verbal(first) or not _tag_in(first.tag_, self.cues.subject_tags):
             return None
         phrase = np_after(doc, sent_start + pos, sent_start + limit, cues=cues)
