@@ -201,6 +201,14 @@ def test_extract_entity_from_table(nlp, text, quantity, entity, time, branch):
         ("全市工业投资增长12%,其中制造业投资同比增长高达15.3%。", "15.3%", "制造业投资", "entity.np_before"),
         # trailing adverbs leave the phrase (销量|一度)
         ("全县新车销量一度回升至4.2万辆。", "4.2万辆", "新车销量", "entity.np_before"),
+        # a count of the clause names no amount of money after it (3个|台阶、突破9千亿元)
+        ("全市工业产值连上3个千亿级台阶、突破9千亿元。", "突破9千亿元", "工业产值", "entity.subject"),
+        # a quantity in a frame 在…基础上 measures the clause's subject
+        ("其中进口增速在上年9%的基础上继续加快。", "9%", "进口增速", "entity.base_frame"),
+        # a short relative clause opening the clause modifies its subject (由此带来的|外汇储备)
+        ("由此带来的外汇储备创下新高,达到3.2万亿美元。", "3.2万亿美元", "外汇储备", "entity.subject"),
+        # a share noun after the share word is what the value measures
+        ("全县旅游收入占地区生产总值的比重达到18.5%。", "18.5%", "比重", "entity.share_noun"),
     ],
 )
 def test_extract_entity_subject_stated_once(nlp, text, quantity, entity, branch):

@@ -117,7 +117,7 @@ class ContextRules:
             self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers,
             self.list_closers, t.get("nominal", ()), t.get("stop", ()), t.get("function", ()),
             t.get("function_single", ()), t.get("predicative", ()), t.get("time", ()), t.get("cut_function", ()),
-            self.sentence_end, self.copulas,
+            self.sentence_end, self.copulas, t.get("relative_open", ()),
         )
 
     # -- time -----------------------------------------------------------------------------------
@@ -706,6 +706,8 @@ class PhraseCues:
     sentence_end: regex.Pattern[str] | None = None
     #: the verbs joining a subject to its value (为, 是: `copula` cues), passed over right after a quantity
     copulas: frozenset[str] = frozenset()
+    #: jieba tags of a function word that may open a relative clause right after a quantity (最终, 被)
+    relative_open_tags: tuple[str, ...] = ()
 
     def is_scope(self, token: Token) -> bool:
         """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
@@ -881,7 +883,11 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         if predicate or _is_stop(token, bool(out), cues) and not (not out and verbal):
             # 51票|对50票的|表决结果, 64GB|和128GB的|容量: a second figure joined to the first, then 的
             joined = not out and k + 1 < len(tokens) and _HAS_DIGIT.search(tokens[k + 1].text) and token.tag_.startswith(("c", "p"))
-            after = _relative_clause_end(tokens, k) if (verbal or predicate or joined) and not relative else None
+            # 12个|最终获批的|城市, 5%|可能被忽视的|个案: an adverb or preposition (`relative_open`
+            # tags) opening a relative clause (not a verb with 了: 19家|削减了5月的航班 is the
+            # predicate; not a particle: 30亩|地的 is a mis-tagged noun)
+            opens = token.tag_.startswith(cues.relative_open_tags) and cues.is_function(token) and (not out or last is not None and cues.is_function(last))
+            after = _relative_clause_end(tokens, k) if (verbal or predicate or joined or opens) and not relative else None
             if after is None:
                 break
             out, last, verb_first, relative, noun, k = "", None, False, True, False, after

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Token
 
 from ..claim import Claim
 from .codes import assign_where_codes, place_codes
-from .context import ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
+from .context import _OPENERS, ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
 from .quantities import Quantity, QuantityMatcher
 from ..rules import RuleSet, load_rules
 from .tables import TableCell, cell_at, table_cells
@@ -84,6 +84,8 @@ _NAME_TAGS = ("nr", "nw")
 #: How far after an age the 的 of a short clause about its holder may come (77岁|中风瘫痪的|阿嬷).
 _RELATIVE_REACH = 6
 _RELATIVE_HEAD_REACH = 16  # characters from a count to the 的 closing a relative clause on what it counts
+#: kinds of a quantity that a count before it in its clause does not name (连跨4个台阶、突破7万亿元)
+_MEASURE_KINDS = frozenset({"money"})
 _PUNCT_CHAR = regex.compile(r"[\p{P}\p{S}]")  # nw: a new word found by the lookup tagger, mostly a name
 
 
@@ -237,6 +239,11 @@ class ClaimExtractor:
                     ranked, ranked_rule = self._entity_before(text, sent_start, q.kind, [*earlier, *out], paragraph=False)
                     if ranked:
                         entity, entity_rule = ranked, "entity.ranking"
+                if (earlier or out) and self._bracketed_after_place(doc, sentence, sent_start, qs, qe, ents):
+                    # 宁波（6.3%）和苏州（5.1%）: a figure in brackets after a place measures the topic stated before
+                    ranked, ranked_rule = self._entity_before(text, sent_start, q.kind, [*earlier, *out], paragraph=False)
+                    if ranked:
+                        entity, entity_rule = ranked, "entity.place_bracket"
                 if not entity and not entities and earlier:
                     entity, entity_rule = self._entity_before(text, sent_start, q.kind, earlier)
                 if entity_rule == "entity.subject_counter":
@@ -369,6 +376,15 @@ class ClaimExtractor:
                 return claim.entity
         return None
 
+    def _bracketed_after_place(self, doc: Doc, sentence: str, sent_start: int, qs: int, qe: int, ents) -> bool:
+        """True when the quantity alone fills a bracket right after a place (宁波（6.3%）, 某市(12亿元))."""
+        assert self.context is not None
+        before, after = sentence[:qs], sentence[qe:]
+        if not before or before[-1] not in self.cues.place_brackets or not after or after[0] != _OPENERS.get(before[-1]):
+            return False
+        place_end = sent_start + qs - 1
+        return any(e.end_char == place_end and e.label_ == "GPE" for e in ents)
+
     def _is_ranking(self, sentence: str, qs: int, qe: int) -> bool:
         """True when the quantity is what a ranking is by: a `rank_by` word right before it and a
         `rank` word right after it (以|202亿元|排名第7位, 以|6.6%|位居第二)."""
@@ -484,7 +500,24 @@ class ClaimExtractor:
             following = next((t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe), None)
             if following is None or not cues.is_nominal(following) or cues.is_verbal(following):
                 return q.unit, "entity.unit_noun"
+        # a base the clause's subject grows on (出口在上年12%的高增长基础上|继续加快): the subject
+        based = self._base_frame_subject(doc, sentence, sent_start, qs, qe, cues, times, ents)
+        if based:
+            return based, "entity.base_frame"
+        # the old value of a change with its noun after 的 or a relative clause (从300公里的|规划，
+        # 降至…; 从90多个|提出申请的|城市，到…): the noun
+        first_after = next((t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()), None)
+        if role == "from" and first_after is not None and (first_after.text == "的" or cues.is_verbal(first_after)) and not self._noun_right_before(doc, sentence, sent_start, qs, cues):
+            # not a noun right after (由500架|无人机组成的…: the noun is what is counted)
+            phrase = np_after(doc, sent_start + qe + after_text.startswith("的"), sent_start + len(sentence), cues=cues)
+            if phrase and sentence.find(phrase, qe) > qe:  # past 的 or a relative clause, not the change (由5%|拾级下跌至)
+                return phrase, "entity.np_after_de"
         # after the old value of a change (由820万元|显著增至) comes the change, not what is counted
+        # money right after the money noun it measures (家庭年收入|20万元|群体): that noun, not the one after
+        if q.kind == "money" and self.cues.money_nouns and self._noun_right_before(doc, sentence, sent_start, qs, cues):
+            before = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
+            if before and sentence.endswith(before, 0, qs) and before.endswith(self.cues.money_nouns):
+                return before, "entity.money_noun"
         if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
             if phrase and q.kind == "percent" and self._adjective_of_predicate(doc, sent_start + qe, phrase, cues):
@@ -516,6 +549,9 @@ class ClaimExtractor:
         # a share: 教育支出占财政支出的18%
         share = self._share_subject(doc, sentence, sent_start, qs, cues)
         if share:
+            noun = self._share_noun_before(sentence, qs)
+            if noun:
+                return noun, "entity.share_noun"  # 增加值占GDP的比重|达到48%: the share noun is measured
             whole = self._share_of_counted(doc, sentence, sent_start, local, i, share, cues)
             if whole:
                 return whole, "entity.share_whole"
@@ -565,7 +601,7 @@ class ClaimExtractor:
             return q.unit, "entity.subject_counter"
         # the clause holds no noun phrase of its own (增长5.4%, 比一季度提升2个百分点): what it
         # measures is the subject of the nearest clause before it that has one
-        subject = self._subject(doc, sentence, sent_start, end, local, i, previous, cues, times, ents)
+        subject = self._subject(doc, sentence, sent_start, end, local, i, previous, cues, times, ents, kinds=[g.kind for g in group])
         if subject:
             return subject
         if previous and previous[-1]:
@@ -684,6 +720,34 @@ class ClaimExtractor:
         if q.kind != "count" or q.unit not in self.cues.group_counters:
             return None
         return next((w for w in self.cues.group_pronouns if sentence.endswith(w, 0, qs)), None)
+    def _base_frame_subject(self, doc, sentence, sent_start, qs, qe, cues, times, ents) -> str | None:
+        """The subject of a clause whose quantity lies in a frame 在…基础上 (`frame_open` …
+        `base_frame` cues: 出口额在上年12%的高增长基础上, 在去年增长8%的基础上): the noun phrase right
+        before 在, else the subject opening the clause, else (a frame that is a clause of its own) the
+        subject opening the next clause; None when the quantity is in no such frame."""
+        assert self.context is not None
+        if not self.cues.base_frames or not self.context.frame_open:
+            return None
+        clause_from = clause_start(sentence, qs, self.cues.clause_ends)
+        clause_to = next((k for k in range(qe, len(sentence)) if self.cues.clause_ends.match(sentence[k])), len(sentence))
+        if not any(sentence.find(w, qe, clause_to) >= 0 for w in self.cues.base_frames):
+            return None
+        own = np_after(doc, sent_start + qe, sent_start + clause_to, cues=cues)
+        if own and sentence.startswith(own, qe):
+            return None  # 在引进300名|人才的基础上: the quantity counts its own noun
+        at = max(sentence.rfind(w, clause_from, qs) for w in self.context.frame_open)
+        if at < 0:
+            return None
+        head = self.context.strip_time_before(self.context.strip_before(sentence[:at]), times)
+        phrase = np_before(doc, sent_start + len(head), sent_start + clause_from, cues=cues) if sentence[len(head) : at].strip() == "" else ""
+        if phrase:
+            return phrase
+        subject = self._clause_subject(doc, sentence, sent_start, clause_from, at, cues, times, ents)
+        if subject or clause_to >= len(sentence) or sentence[clause_from:at].strip() or not sentence[:clause_to].rstrip().endswith(self.cues.base_frames):
+            return subject
+        # 在去年增长7%的基础上，|今年全县粮食产量…: a frame that is its own clause scopes the next
+        following = next((k for k in range(clause_to + 1, len(sentence)) if self.cues.clause_ends.match(sentence[k])), len(sentence))
+        return self._clause_subject(doc, sentence, sent_start, clause_to + 1, following, cues, times, ents)
 
     def _opens_predicate(self, token: Token, gap: str = "") -> bool:
         """True when `token`, right after a person counter (12人|被捕), opens its predicate: a word of
@@ -860,13 +924,15 @@ class ClaimExtractor:
             end = max(at, tokens.pop().idx - sent_start)
         return sentence[at:end] if end > at else ""
 
-    def _subject(self, doc, sentence, sent_start, end, local, i, previous, cues, times, ents) -> tuple[str, str] | None:
+    def _subject(self, doc, sentence, sent_start, end, local, i, previous, cues, times, ents, kinds=None) -> tuple[str, str] | None:
         """The noun phrase of the nearest clause (the quantity's own first) that has one: the subject
-        opening the clause, else the entity of the clause's last quantity; None when none does."""
+        opening the clause, else the entity of the clause's last quantity (with `kinds`, the kinds of
+        the sentence's quantities, not a count's for an amount of money: 连跨4个|台阶、突破7万亿元
+        measures no 台阶); None when none does."""
         clause_to = end
         while True:
             clause_from = clause_start(sentence, clause_to, self.cues.clause_ends)
-            inside = [k for k in range(i) if clause_from <= local[k][0] < clause_to]
+            inside = [k for k in range(i) if clause_from <= local[k][0] < clause_to and not (kinds and kinds[k] == "count" and kinds[i] in _MEASURE_KINDS)]
             if inside and previous[inside[-1]]:
                 return previous[inside[-1]], "entity.clause_quantity"
             if clause_to != end and self._is_speech(sentence[clause_from:clause_to]):
@@ -934,6 +1000,18 @@ class ClaimExtractor:
         if pos >= limit or any(sentence.startswith(w, pos) for w in self.context.comparisons):
             return None
         first = next((t for t in tokens_between(doc, sent_start + pos, sent_start + pos + 1) if t.idx == sent_start + pos), None)
+        opening = start
+        while opening < limit and (sentence[opening].isspace() or sentence[opening] in self.cues.subject_skip):
+            opening += 1
+        if first is not None and pos == opening and (cues.is_verbal(first) or not _tag_in(first.tag_, self.cues.subject_tags)) and first.text not in cues.predicates and first.text not in self.context.markers:
+            # 由此产生的|贸易逆差创下新高: a short relative clause opening the clause modifies its subject
+            # (not after a frame or lead-in word, 在某地举行的…上; not a comparison, 与…相比)
+            de = self._relative_de(sentence[pos:limit])
+            if de is not None:
+                phrase = np_after(doc, sent_start + pos + de + 1, sent_start + limit, cues=cues)
+                if phrase and sentence.startswith(phrase, pos + de + 1):
+                    phrase = self.context.strip_before(phrase)
+                    return self._own_phrase(doc, sentence, sent_start, pos + de + 1, phrase, self.cues.not_head_tags) if phrase else None
         if first is None or cues.is_verbal(first) or not _tag_in(first.tag_, self.cues.subject_tags):
             return None
         phrase = np_after(doc, sent_start + pos, sent_start + limit, cues=cues)
@@ -965,6 +1043,15 @@ class ClaimExtractor:
             before = [t for t in tokens_between(doc, sent_start + clause_from, start) if t.idx >= sent_start + clause_from and t.text.strip()]
             return "" if all(cues.is_function(t) for t in before) else None
         return None
+
+    def _share_noun_before(self, sentence: str, qs: int) -> str | None:
+        """The share noun (`share_noun` cues: 比重, 比例) the quantity's clause names between its share
+        word and the quantity (A占B的比重|达到|48%, A占B比重|一直处于|40%); None when it names none."""
+        assert self.context is not None
+        clause_from = clause_start(sentence, qs, self.cues.clause_ends)
+        window = sentence[clause_from:qs]
+        at = max((window.rfind(cue) for cue in self.context.shares), default=-1)
+        return next((word for word in self.cues.share_nouns if at >= 0 and word in window[at:]), None)
 
     def _respectively(self, doc, sentence, sent_start, local, i, cues) -> str | None:
         assert self.context is not None
@@ -1125,6 +1212,12 @@ class EntityCues:
     parts_of_whole: tuple[str, ...] = ()
     #: counters of persons (名, 位, 人): the whole a person part is taken from is counted with one
     person_counters: frozenset[str] = frozenset()
+    #: brackets whose figure alone, right after a place, restates that place's value (（)
+    place_brackets: frozenset[str] = frozenset()
+    #: nouns naming a share (比重, 比例) that a share's value measures when they follow its share word
+    share_nouns: tuple[str, ...] = ()
+    #: words closing a frame 在…基础上 after a quantity (基础上): the base a clause's subject grows on
+    base_frames: tuple[str, ...] = ()
 
     @classmethod
     def from_rules(cls, rules: RuleSet) -> EntityCues:
@@ -1174,6 +1267,9 @@ class EntityCues:
             adjective_tags=frozenset(found.get("adjective_tag", [])),
             parts_of_whole=longest(found.get("part_of_whole", [])),
             person_counters=frozenset(found.get("person_counter", [])),
+            base_frames=longest(found.get("base_frame", [])),
+            share_nouns=longest(found.get("share_noun", [])),
+            place_brackets=frozenset(found.get("place_bracket", [])),
         )
 
 
