@@ -888,6 +888,8 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             # predicate; not a particle: 30亩|地的 is a mis-tagged noun)
             opens = token.tag_.startswith(cues.relative_open_tags) and cues.is_function(token) and (not out or last is not None and cues.is_function(last))
             after = _relative_clause_end(tokens, k) if (verbal or predicate or joined or opens) and not relative else None
+            if after is not None and opens and not (verbal or predicate or joined) and all(t.tag_.startswith(("t", "f", "s")) for t in tokens[k + 1 : after - 1]):
+                after = None  # 3间|在去年的|评审中获奖: a preposition and a time or place up to 的 is the frame's noun phrase, no relative clause
             if after is None:
                 break
             out, last, verb_first, relative, noun, k = "", None, False, True, False, after
