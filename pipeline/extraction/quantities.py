@@ -222,6 +222,8 @@ class QuantityMatcher:
                 for match in pattern.finditer(text):
                     spans.append((match.start(), match.end(), rule))
                 continue
+            if not pattern.may_match(text):
+                continue
             if runs is None:
                 runs = [m.span() for m in self._number_runs.finditer(text)]
                 run_ends = [end for _, end in runs]
