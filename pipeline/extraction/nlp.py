@@ -47,6 +47,9 @@ CONFIG_PATH = Path(__file__).with_name("config.cfg")
 #: The span group of the quantities the tokenizer found (label = kind, id = the rules behind it).
 QUANTITY_SPANS = "zhclaims_quantities"
 
+#: doc.user_data key of the Doc's text, left by the tokenizer for the components (which drop it).
+TEXT_KEY = "zhclaims.text"
+
 
 def punctuation(rules: RuleSet, use: str) -> str:
     """The marks of the rules' `punctuation` rules with this `use` (sentence_end, sentence_close), joined."""
@@ -253,7 +256,9 @@ class JiebaTokenizer:
         if "".join(words) == text:
             # the sentences cover the text and jieba keeps every character, so the words are the
             # text exactly: no alignment (spaCy's get_words_and_spaces rejects words with inner spaces)
-            return Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags, sent_starts=sent_starts)
+            doc = Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags, sent_starts=sent_starts)
+            doc.user_data[TEXT_KEY] = text  # doc.text, which spaCy joins from every token on each access
+            return doc
         aligned, spaces = get_words_and_spaces(words, text)
         if len(aligned) != len(words):
             # whitespace tokens were folded into spaces: re-align tags and sentence starts
