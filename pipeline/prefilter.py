@@ -66,6 +66,24 @@ def required_chars(pattern: str) -> Needs:
     return tuple(sorted(kept, key=lambda s: (len(s), sorted(s))))
 
 
+def compiled_needs(compiled: re.Pattern[str]) -> Needs:
+    """`required_chars` of a compiled pattern; under its IGNORECASE flag only the sets of characters
+    that have no case (punctuation, digits, Han) are kept.
+
+    >>> [sorted(s) for s in compiled_needs(re.compile("<a[^>]*>", re.I))]
+    [['<'], ['>']]
+    >>> compiled_needs(re.compile("a b", re.X))
+    ()
+    """
+    if compiled.flags & re.VERBOSE:  # read without the flag, its spaces would count as characters
+        return ()
+    ignore_case = bool(compiled.flags & re.IGNORECASE)
+    needs = required_chars(compiled.pattern)
+    if ignore_case:
+        needs = tuple(s for s in needs if all(c.lower() == c == c.upper() for c in s))
+    return needs
+
+
 def holds(needs: Needs, text: str) -> bool:
     """True when `text` holds a character of every set of `needs` (so the pattern may match there).
 

@@ -74,3 +74,19 @@ def test_prefilter_rule_patterns_find_the_same_matches():
                 skipped += not holds(pattern.needs, text)
             assert [m.span() for m in pattern.finditer(text)] == bare, (rule_id, text)
     assert skipped > len(texts)  # the test is not empty: texts are skipped
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["## 标题\n正文**加粗**与*斜体*，见[链接](http://a.cn)。", "<p>段落<br/>下一行</p>", "| 甲 | 乙 |\n|---|---|\n| 1 | 2 |",
+     "> 引文\n- 项目\n~~删除~~ `代码` \\*", "纯文字一行，没有标记。", "<https://x.org> ![图](a.png) [^1]: 注"],
+)
+def test_prefilter_markup_patterns_substitute_as_re(text: str):
+    import re
+
+    from pipeline.text import markup
+
+    patterns = [v for k, v in vars(markup).items() if k.startswith("_") and isinstance(v, re.Pattern)]
+    assert len(patterns) > 20
+    for pattern in patterns:
+        assert markup._sub(pattern, "#", text) == pattern.sub("#", text), pattern.pattern
