@@ -13,7 +13,7 @@ from functools import cache
 import regex
 from spacy.tokens import Doc, Span, Token
 
-from .nlp import builtin_sentence_end, punctuation, sentence_end_pattern
+from .nlp import TEXT_KEY, builtin_sentence_end, punctuation, sentence_end_pattern
 from ..rules import Rule, RulePattern, RuleSet
 
 _BRACKETS = set("“”‘’「」『』()（）《》")
@@ -788,7 +788,7 @@ def tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
 
 #: doc.user_data key of the tokens' character offsets (computed once per doc by tokens_between).
 _STARTS_KEY = "zhclaims.token_starts"
-_TEXT_KEY = "zhclaims.text"
+_TEXT_KEY = TEXT_KEY
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -809,7 +809,7 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
 
 
 def doc_text(doc: Doc) -> str:
-    """`doc.text`, joined once per doc (spaCy joins every token's text on each access)."""
+    """`doc.text`, joined once per doc (spaCy joins every token's text on each access), or as the tokenizer left it."""
     text = doc.user_data.get(_TEXT_KEY)
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
