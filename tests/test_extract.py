@@ -699,3 +699,23 @@ def test_extract_entity_share_of_counted_part(nlp, text, quantity, entity, branc
     claim = _claim(nlp, text, quantity)
     last = claim.rule.split("+")[-1]
     assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a count of persons counts them, not a first-person speaker (entity.speaker is for amounts)
+        ("李牧师说：「我为自己留下三百人，未曾离开。」", "三百人", "留下", "entity.np_before"),
+        # a person counter before a noun headed by a group noun (团, 小组) counts the group
+        ("法官明日会引导七人评审团作出裁决。", "七人", "评审团", "entity.np_after"),
+        ("市政府成立一个7人小组跟进", "7人", "小组", "entity.np_after"),
+        # a verb after 的 is a noun: it names the amount (经网上进行的|可疑转账)
+        ("某公司经网上进行的可疑转账超过3亿美元。", "超过3亿美元", "可疑转账", "entity.np_before"),
+        # a bare verb alone before an amount still gives way to the clause's subject
+        ("一家人每月仅靠9千元度日。", "9千元", "一家人", "entity.subject"),
+    ],
+)
+def test_extract_entity_narrowed_on_unseen_text(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)

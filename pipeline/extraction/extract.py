@@ -324,7 +324,8 @@ class ClaimExtractor:
             holder = self._total_holder(doc, sentence, sent_start, group, local, i, cues, times, ents)
             if holder:
                 return holder, "entity.total_holder"
-        if rule in _SPEAKER_MAY_REPLACE:
+        if rule in _SPEAKER_MAY_REPLACE and group[i].unit not in self.cues.person_counters:
+            # (a count of persons counts them, not the speaker: 我为自己留下三百人)
             speaker = self._speaker(doc, sentence, sent_start, local[i][0], cues)
             if speaker:
                 return speaker, "entity.speaker"
@@ -578,9 +579,10 @@ class ClaimExtractor:
             return previous[inside], "entity.same_as_previous"  # 6口|月仅|1.1万: the counter of an earlier quantity names nothing; what it measures
         if phrase and at >= 0 and self._names_nothing(doc, sent_start + at, phrase):
             phrase = ""  # 山上|只有8度, 一个|5毛钱: a locative or a numeral alone names nothing
-        if phrase and q.kind == "money" and not phrase.endswith(self.cues.money_nouns) and phrase not in self.cues.money_verbs and at >= 0 and self._is_bare_verb_phrase(doc, sent_start + at, phrase, cues):
+        if phrase and q.kind == "money" and not phrase.endswith(self.cues.money_nouns) and phrase not in self.cues.money_verbs and at >= 0 and not sentence.endswith("的", 0, at) and self._is_bare_verb_phrase(doc, sent_start + at, phrase, cues):
             # 仅靠|9千元, 帮忙|2千元: a verb names an activity counted (培训|300人次), not an amount
-            # of money, unless it ends in a noun of money (扣款|8元) or is a `money_verb` (创收|5万元)
+            # of money, unless it ends in a noun of money (扣款|8元) or is a `money_verb` (创收|5万元);
+            # after 的 a verb is a noun (经网上进行的|汇款|超过3亿元: the transfers)
             phrase = ""
         if phrase:
             # a change's base of comparison (比|一季度|提升) is not what changes
@@ -760,6 +762,8 @@ class ClaimExtractor:
         text = token.text.strip()
         if not text or self.cues.punct_after.match(text) or text in self.cues.copulas:
             return False
+        if token.tag_.startswith("n") and text.endswith(self.cues.person_groups):
+            return False  # 7人|评审团: a noun whose head is a group noun (团, 小组) is the group counted
         return not text.startswith(("的", *self.cues.person_groups))
 
     def _share_source(self, doc: Doc, sentence: str, sent_start: int, qe: int, cues: PhraseCues) -> str | None:
