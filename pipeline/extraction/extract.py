@@ -241,7 +241,9 @@ class ClaimExtractor:
                         entity, entity_rule = ranked, "entity.ranking"
                 if (earlier or out) and self._bracketed_after_place(doc, sentence, sent_start, qs, qe, ents):
                     # 宁波（6.3%）和苏州（5.1%）: a figure in brackets after a place measures the topic stated before
-                    ranked, ranked_rule = self._entity_before(text, sent_start, q.kind, [*earlier, *out], paragraph=False)
+                    # in running text (a table's row header is a place or a row, no topic)
+                    stated = [c for c in [*earlier, *out] if not c.rule.endswith(_TABLE_RULES)]
+                    ranked, ranked_rule = self._entity_before(text, sent_start, q.kind, stated, paragraph=False)
                     if ranked:
                         entity, entity_rule = ranked, "entity.place_bracket"
                 if not entity and not entities and earlier:
@@ -1279,6 +1281,7 @@ class EntityCues:
 
 #: the branches whose choice a first-person speaker replaces: a phrase before the quantity, or a
 #: subject or quantity of an earlier clause (a noun after the quantity, a list or a household stay)
+_TABLE_RULES = ("entity.table_row", "entity.table_column")
 _SPEAKER_MAY_REPLACE = frozenset({"", "entity.np_before", "entity.subject", "entity.clause_quantity", "entity.previous", "entity.topic_clause"})
 
 
