@@ -713,8 +713,12 @@ def test_extract_entity_share_of_counted_part(nlp, text, quantity, entity, branc
         ("某公司经网上进行的可疑转账超过3亿美元。", "超过3亿美元", "可疑转账", "entity.np_before"),
         # a bare verb alone before an amount still gives way to the clause's subject
         ("一家人每月仅靠9千元度日。", "9千元", "一家人", "entity.subject"),
+        # a noun of money after an earlier count's counter names the amount (not what the count counts)
+        ("今年开工的第二批200个项目总投资达300亿元。", "300亿元", "项目总投资", "entity.np_before"),
+        # a numeral before 四处 makes it a count (not the adverb everywhere)
+        ("这部电影被要求删改二十四处情节。", "二十四处", "情节", "entity.np_after"),
         # a figure in brackets after a place measures the topic of running text, not a table row's header
-        ("全省出口增速为6.5%。\n城市\t今年\t去年\n杭州\t7.2%\t6.1%\n温州\t4.2%\t3.1%\n其中宁波（6.3%）和苏州（5.1%）较快。", "6.3%", "出口增速", "entity.place_bracket"),
+        ("全省出口增速为6.5%。\n城市\t今年\t去年\n杭州\t7.2%\t6.1%\n温州\t4.2%\t3.1%\n其中嘉兴（6.8%）和湖州（4.9%）较快。", "6.8%", "出口增速", "entity.place_bracket"),
     ],
 )
 def test_extract_entity_narrowed_on_unseen_text(nlp, text, quantity, entity, branch):

@@ -577,7 +577,10 @@ class ClaimExtractor:
             phrase = ""  # 当中|四分一: the part of a whole named before, no noun of its own
         at = sentence.rfind(phrase, 0, len(head)) if phrase else -1  # (function words after the head are passed over)
         inside = next((k for k in range(i) if phrase and local[k][0] <= at < local[k][1]), None)
-        if inside is not None and previous[inside]:
+        own = phrase[local[inside][1] - at :] if inside is not None else ""
+        if inside is not None and q.kind == "money" and own.endswith(self.cues.money_nouns):
+            phrase, at = own, local[inside][1]  # 30个|项目总投资|50亿元: a noun of money after the counter names the amount
+        elif inside is not None and previous[inside]:
             return previous[inside], "entity.same_as_previous"  # 6口|月仅|1.1万: the counter of an earlier quantity names nothing; what it measures
         if phrase and at >= 0 and self._names_nothing(doc, sent_start + at, phrase):
             phrase = ""  # 山上|只有8度, 一个|5毛钱: a locative or a numeral alone names nothing
