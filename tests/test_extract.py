@@ -717,6 +717,8 @@ def test_extract_entity_share_of_counted_part(nlp, text, quantity, entity, branc
         ("今年开工的第二批200个项目总投资达300亿元。", "300亿元", "项目总投资", "entity.np_before"),
         # a numeral before 四处 makes it a count (not the adverb everywhere)
         ("这部电影被要求删改二十四处情节。", "二十四处", "情节", "entity.np_after"),
+        # a comma inside a number (1,500) ends no clause: the part takes what the count before it counts
+        ("一批共有3,200份档案的调查材料，其中有2,800多份是由法院提交。", "2,800多份", "档案", "entity.clause_quantity"),
         # a figure in brackets after a place measures the topic of running text, not a table row's header
         ("全省出口增速为6.5%。\n城市\t今年\t去年\n杭州\t7.2%\t6.1%\n温州\t4.2%\t3.1%\n其中嘉兴（6.8%）和湖州（4.9%）较快。", "6.8%", "出口增速", "entity.place_bracket"),
     ],
