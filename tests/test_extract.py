@@ -699,3 +699,31 @@ def test_extract_entity_share_of_counted_part(nlp, text, quantity, entity, branc
     claim = _claim(nlp, text, quantity)
     last = claim.rule.split("+")[-1]
     assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity,branch",
+    [
+        # a count of persons counts them, not a first-person speaker (entity.speaker is for amounts)
+        ("李牧师说：「我为自己留下三百人，未曾离开。」", "三百人", "留下", "entity.np_before"),
+        # a person counter before a noun headed by a group noun (团, 小组) counts the group
+        ("法官明日会引导七人评审团作出裁决。", "七人", "评审团", "entity.np_after"),
+        ("市政府成立一个7人小组跟进", "7人", "小组", "entity.np_after"),
+        # a verb after 的 is a noun: it names the amount (经网上进行的|可疑转账)
+        ("某公司经网上进行的可疑转账超过3亿美元。", "超过3亿美元", "可疑转账", "entity.np_before"),
+        # a bare verb alone before an amount still gives way to the clause's subject
+        ("一家人每月仅靠9千元度日。", "9千元", "一家人", "entity.subject"),
+        # a noun of money after an earlier count's counter names the amount (not what the count counts)
+        ("今年开工的第二批200个项目总投资达300亿元。", "300亿元", "项目总投资", "entity.np_before"),
+        # a numeral before 四处 makes it a count (not the adverb everywhere)
+        ("这部电影被要求删改二十四处情节。", "二十四处", "情节", "entity.np_after"),
+        # a comma inside a number (1,500) ends no clause: the part takes what the count before it counts
+        ("一批共有3,200份档案的调查材料，其中有2,800多份是由法院提交。", "2,800多份", "档案", "entity.clause_quantity"),
+        # a figure in brackets after a place measures the topic of running text, not a table row's header
+        ("全省出口增速为6.5%。\n城市\t今年\t去年\n杭州\t7.2%\t6.1%\n温州\t4.2%\t3.1%\n其中嘉兴（6.8%）和湖州（4.9%）较快。", "6.8%", "出口增速", "entity.place_bracket"),
+    ],
+)
+def test_extract_entity_narrowed_on_unseen_text(nlp, text, quantity, entity, branch):
+    claim = _claim(nlp, text, quantity)
+    last = claim.rule.split("+")[-1]
+    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)

@@ -659,8 +659,19 @@ def clause_start(sentence: str, pos: int, ends: regex.Pattern[str] = _CLAUSE_END
     """
     last = 0
     for match in ends.finditer(sentence, 0, pos):
+        if _in_number(sentence, match.start()):
+            continue  # 1,500 and 8:30: a separator inside a number ends no clause
         last = match.end()
     return last
+
+
+def _in_number(text: str, at: int) -> bool:
+    """True when the ASCII comma or colon at `at` stands between two digits (1,500, 8:30).
+
+    >>> _in_number("共1,500份", 2), _in_number("共15份,其中", 4)
+    (True, False)
+    """
+    return text[at] in ",:" and 0 < at < len(text) - 1 and text[at - 1].isdigit() and text[at + 1].isdigit()
 
 
 def _last_starting_before(spans: tuple[tuple[int, int], ...], pos: int) -> tuple[int, int] | None:

@@ -241,7 +241,9 @@ class ClaimExtractor:
                         entity, entity_rule = ranked, "entity.ranking"
                 if (earlier or out) and self._bracketed_after_place(doc, sentence, sent_start, qs, qe, ents):
                     # 宁波（6.3%）和苏州（5.1%）: a figure in brackets after a place measures the topic stated before
-                    ranked, ranked_rule = self._entity_before(text, sent_start, q.kind, [*earlier, *out], paragraph=False)
+                    # in running text (a table's row header is a place or a row, no topic)
+                    stated = [c for c in [*earlier, *out] if not c.rule.endswith(_TABLE_RULES)]
+                    ranked, ranked_rule = self._entity_before(text, sent_start, q.kind, stated, paragraph=False)
                     if ranked:
                         entity, entity_rule = ranked, "entity.place_bracket"
                 if not entity and not entities and earlier:
@@ -324,7 +326,8 @@ class ClaimExtractor:
             holder = self._total_holder(doc, sentence, sent_start, group, local, i, cues, times, ents)
             if holder:
                 return holder, "entity.total_holder"
-        if rule in _SPEAKER_MAY_REPLACE:
+        if rule in _SPEAKER_MAY_REPLACE and group[i].unit not in self.cues.person_counters:
+            # (a count of persons counts them, not the speaker: 我为自己留下三百人)
             speaker = self._speaker(doc, sentence, sent_start, local[i][0], cues)
             if speaker:
                 return speaker, "entity.speaker"
@@ -574,13 +577,17 @@ class ClaimExtractor:
             phrase = ""  # 当中|四分一: the part of a whole named before, no noun of its own
         at = sentence.rfind(phrase, 0, len(head)) if phrase else -1  # (function words after the head are passed over)
         inside = next((k for k in range(i) if phrase and local[k][0] <= at < local[k][1]), None)
-        if inside is not None and previous[inside]:
+        own = phrase[local[inside][1] - at :] if inside is not None else ""
+        if inside is not None and q.kind == "money" and own.endswith(self.cues.money_nouns):
+            phrase, at = own, local[inside][1]  # 30个|项目总投资|50亿元: a noun of money after the counter names the amount
+        elif inside is not None and previous[inside]:
             return previous[inside], "entity.same_as_previous"  # 6口|月仅|1.1万: the counter of an earlier quantity names nothing; what it measures
         if phrase and at >= 0 and self._names_nothing(doc, sent_start + at, phrase):
             phrase = ""  # 山上|只有8度, 一个|5毛钱: a locative or a numeral alone names nothing
-        if phrase and q.kind == "money" and not phrase.endswith(self.cues.money_nouns) and phrase not in self.cues.money_verbs and at >= 0 and self._is_bare_verb_phrase(doc, sent_start + at, phrase, cues):
+        if phrase and q.kind == "money" and not phrase.endswith(self.cues.money_nouns) and phrase not in self.cues.money_verbs and at >= 0 and not sentence.endswith("的", 0, at) and self._is_bare_verb_phrase(doc, sent_start + at, phrase, cues):
             # 仅靠|9千元, 帮忙|2千元: a verb names an activity counted (培训|300人次), not an amount
-            # of money, unless it ends in a noun of money (扣款|8元) or is a `money_verb` (创收|5万元)
+            # of money, unless it ends in a noun of money (扣款|8元) or is a `money_verb` (创收|5万元);
+            # after 的 a verb is a noun (经网上进行的|汇款|超过3亿元: the transfers)
             phrase = ""
         if phrase:
             # a change's base of comparison (比|一季度|提升) is not what changes
@@ -760,6 +767,8 @@ class ClaimExtractor:
         text = token.text.strip()
         if not text or self.cues.punct_after.match(text) or text in self.cues.copulas:
             return False
+        if token.tag_.startswith("n") and text.endswith(self.cues.person_groups):
+            return False  # 7人|评审团: a noun whose head is a group noun (团, 小组) is the group counted
         return not text.startswith(("的", *self.cues.person_groups))
 
     def _share_source(self, doc: Doc, sentence: str, sent_start: int, qe: int, cues: PhraseCues) -> str | None:
@@ -1275,6 +1284,7 @@ class EntityCues:
 
 #: the branches whose choice a first-person speaker replaces: a phrase before the quantity, or a
 #: subject or quantity of an earlier clause (a noun after the quantity, a list or a household stay)
+_TABLE_RULES = ("entity.table_row", "entity.table_column")
 _SPEAKER_MAY_REPLACE = frozenset({"", "entity.np_before", "entity.subject", "entity.clause_quantity", "entity.previous", "entity.topic_clause"})
 
 
