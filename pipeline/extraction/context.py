@@ -794,7 +794,14 @@ def tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
         doc.user_data[_STARTS_KEY] = starts
     first = max(0, bisect_right(starts, max(0, start)) - 1)
     last = bisect_left(starts, end)
-    return [doc[i] for i in range(first, last)]
+    global _TOKENS
+    if _TOKENS[0] is not doc or len(_TOKENS[1]) != len(starts):
+        _TOKENS = (doc, list(doc))
+    return _TOKENS[1][first:last]
+
+
+#: the Token objects of the doc tokens_between read last (spaCy makes a Token per doc[i]); one doc kept
+_TOKENS: tuple[Doc | None, list[Token]] = (None, [])
 
 
 #: doc.user_data key of the tokens' character offsets (computed once per doc by tokens_between).

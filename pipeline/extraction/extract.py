@@ -15,11 +15,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from typing import Any
+from typing import Any, Sequence
 
 import regex
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..claim import Claim
 from .codes import assign_where_codes, place_codes
@@ -173,10 +173,11 @@ class ClaimExtractor:
             index = _sentence_index(sentences, q.start)
             by_sentence.setdefault(index, []).append(q)
         tables = table_cells(text, [(q.start, q.end) for q in quantities])
+        doc_ents = list(doc.ents) if by_sentence else []  # spaCy makes a Span per entity on each access of doc.ents
         for index, group in by_sentence.items():
             sent_start, sent_end = sentences[index] if sentences else (0, len(text))
             self._previous_sentence = claims[-1].entity if claims else None  # a candidate of the learned choice
-            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables, claims))
+            claims.extend(self._sentence_claims(doc, text, sent_start, sent_end, group, tables, claims, doc_ents))
         for claim in claims:
             span = doc.char_span(claim.start, claim.end, label=claim.kind, alignment_mode="expand")
             if span is not None:
@@ -191,14 +192,16 @@ class ClaimExtractor:
 
     # -- one sentence -------------------------------------------------------------------------
     def _sentence_claims(
-        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = (), earlier: list[Claim] = ()
+        self, doc: Doc, text: str, sent_start: int, sent_end: int, group: list[Quantity], tables: list[TableCell] = (), earlier: list[Claim] = (),
+        doc_ents: Sequence[Span] | None = None,
     ) -> list[Claim]:
-        """The claims of one sentence (a table row's cells take their entity from the table)."""
+        """The claims of one sentence (a table row's cells take their entity from the table); `doc_ents` is
+        `doc.ents` when the caller has it already."""
         assert self.context is not None
         ctx = self.context
         sentence = text[sent_start:sent_end]
         local = [(q.start - sent_start, q.end - sent_start) for q in group]
-        ents = [e for e in doc.ents if sent_start <= e.start_char and e.end_char <= sent_end]
+        ents = [e for e in (doc.ents if doc_ents is None else doc_ents) if sent_start <= e.start_char and e.end_char <= sent_end]
         openers = ctx.openers(ents, sent_start, sentence)
         times = ctx.time_spans(sentence)
         blocked = tuple((sent_start + s, sent_start + e) for s, e, _, _ in times)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import regex
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from .numbers import NumberSystem, number_system, paired_number, parse_number, share_percent
 from ..rules import PATTERN_TIMEOUT, PatternTimeout, Rule, RulePattern, RuleSet  # noqa: F401 (PatternTimeout: importable from here)
@@ -425,7 +425,7 @@ class QuantityMatcher:
             return out
         if self._ensure is not None:
             self._ensure(text)  # the lexicon's words for this text's characters (counters, word edges)
-        excluded = self.excluded_spans(text)
+        excluded = _SpanIndex(self.excluded_spans(text))
         # an exclusion of any kind and numerals takes out every quantity whose number overlaps it (a
         # quantity's number starts with its match and ends at or after it): such a number is not read
         taken = bytearray(len(text))
@@ -507,14 +507,16 @@ class QuantityMatcher:
         return q
 
     def _is_excluded(self, q: Quantity, excluded: list[tuple[int, int, Rule]], text: str) -> bool:
-        chinese = not self.arabic.search(text[q.number_start : q.number_end])
-        for start, end, rule in excluded:
-            if start < q.number_end and q.number_start < end:
-                if rule.get("numerals") == "chinese" and not chinese:
+        chinese = None  # whether the number has no arabic digit, asked only of a chinese-numerals exclusion
+        for start, end, rule in _overlapping(excluded, q.number_start, q.number_end):
+            if rule.get("numerals") == "chinese":
+                if chinese is None:
+                    chinese = not self.arabic.search(text[q.number_start : q.number_end])
+                if not chinese:
                     continue
-                if rule.get("kind") and rule.get("kind") != q.kind:
-                    continue
-                return True
+            if rule.get("kind") and rule.get("kind") != q.kind:
+                continue
+            return True
         return False
 
     def _quantity(self, text: str, match: regex.Match[str], excluded: list[tuple[int, int, Rule]] = ()) -> Quantity | None:  # type: ignore[assignment]
@@ -618,7 +620,7 @@ class QuantityMatcher:
             other = self._read(text, match)
             if other["unit"] is not None:
                 span_end = other["end"]
-                if any(s < span_end and match.start() < e for s, e, _r in excluded):
+                if any(_overlapping(excluded, match.start(), span_end)):
                     return None
                 return other["unit"], other["multiplier"]
             if other["fraction"] or other["has_big"]:
@@ -808,3 +810,29 @@ def _paired_low(low: Decimal, high: Decimal) -> Decimal:
 def find_quantities(text: str, matcher: QuantityMatcher) -> list[Quantity]:
     """Every quantity of a clean text, in reading order."""
     return matcher.find(text)
+
+
+class _SpanIndex(list):
+    """Exclusion spans (start, end, rule) sorted by start, with the greatest end up to each: the spans
+    that overlap a range are found without reading them all (`_overlapping`)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int, Rule]]) -> None:
+        super().__init__(sorted(spans, key=lambda span: span[0]))
+        self.starts = [span[0] for span in self]
+        self.reach: list[int] = []
+        furthest = -1
+        for span in self:
+            furthest = max(furthest, span[1])
+            self.reach.append(furthest)
+
+
+def _overlapping(spans: list[tuple[int, int, Rule]], start: int, end: int) -> Iterator[tuple[int, int, Rule]]:
+    """The spans of `spans` that overlap [start, end) (in no set order when `spans` is a `_SpanIndex`)."""
+    if not isinstance(spans, _SpanIndex):
+        yield from (span for span in spans if span[0] < end and start < span[1])
+        return
+    j = bisect_left(spans.starts, end) - 1
+    while j >= 0 and spans.reach[j] > start:
+        if start < spans[j][1]:
+            yield spans[j]
+        j -= 1
