@@ -95,6 +95,7 @@ class ContextRules:
         self.cumulative = tuple(cues.get("cumulative", []))
         self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
         self.topics = tuple(cues.get("topic", []))
+        self.time_objects = tuple(sorted(set(cues.get("time_object", [])), key=len, reverse=True))
         route_from = sorted(set(cues.get("route_from", [])), key=len, reverse=True)
         route_to = sorted(set(cues.get("route_to", [])), key=len, reverse=True)
         self.route_from = tuple(route_from)
@@ -214,6 +215,8 @@ class ContextRules:
                 continue  # 创今年新高: part of a record
             if self.topics and any(word in sentence[clause_start(sentence, start) : start] for word in self.topics):
                 continue  # 关于2025年计划的报告: the topic of a document
+            if self.time_objects and sentence.endswith(self.time_objects, 0, start):
+                continue  # 对下季度的预期: the object of a view, no time of the claim
             if sentence.startswith("的", end) and (any(s == end + 1 for s, _ in quantities) or _DIGIT_AT.match(sentence, end + 1)):
                 # "年初的21.7%", "2012年的1.8": scopes the number right after it only
                 if q_start == end + 1:
