@@ -217,6 +217,8 @@ class ContextRules:
                 continue  # 关于2025年计划的报告: the topic of a document
             if self.time_objects and sentence.endswith(self.time_objects, 0, start):
                 continue  # 对下季度的预期: the object of a view, no time of the claim
+            if self._report_day(sentence, start, end, rule_id, q_start):
+                continue  # 某部门6日称,过去一天…: the day of the report, not of the figures
             if sentence.startswith("的", end) and (any(s == end + 1 for s, _ in quantities) or _DIGIT_AT.match(sentence, end + 1)):
                 # "年初的21.7%", "2012年的1.8": scopes the number right after it only
                 if q_start == end + 1:
@@ -263,6 +265,17 @@ class ContextRules:
         if any(word in between for word in self._not_noun) or _ANY_PUNCT.search(between) or _HAS_DIGIT.search(between) or any(q_end < s < start for s, _ in quantities):
             return None
         return text, rule_id
+
+    def _report_day(self, sentence: str, start: int, end: int, rule_id: str, q_start: int) -> bool:
+        """True when the time at start:end names a single day (a `day` time rule, or a date ending
+        in 日/号) and a speech verb (`speech` cues: 称, 表示 …) comes between it and the quantity at
+        q_start: the day a source spoke (某部门6日称,…), not the time of the figures it gave; not a
+        time opened by a `before` piece (截至10月22日, 警方提到…: the figures as of that day)."""
+        if any(rule.id in rule_id.split("+") for rule, _ in self.time_before):
+            return False
+        if self._speech is None or not (self.day_times & set(rule_id.split("+")) or sentence[end - 1 : end] in ("日", "号")):
+            return False
+        return self._speech.search(sentence, end, q_start) is not None
 
     def _running_total(self, clause_head: str) -> bool:
         """True when the text of the claim's clause before it names a running total (累计 …)."""
