@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .prefilter import holds, required_chars
+
 # Type names used by the schemas below.
 STR, INT, NUMBER, BOOL, STRS, EXAMPLES = "str", "int", "number", "bool", "list[str]", "list[example]"
 PATTERN = "str or list[table]"
@@ -297,9 +299,10 @@ class RulePattern:
 
     A catastrophic pattern written by a user (`(a|aa)+$`) would otherwise hang the batch; here it
     raises PatternTimeout naming the rule, which `extract` reports as that article's failure.
+    A text without a character the pattern needs (`prefilter.required_chars`) is not searched: no match.
     """
 
-    __slots__ = ("rule", "compiled")
+    __slots__ = ("rule", "compiled", "needs")
 
     def __init__(self, rule: Rule, pattern: str | None = None) -> None:
         import regex
@@ -310,6 +313,11 @@ class RulePattern:
             self.compiled = regex.compile(source)
         except regex.error as exc:
             raise RuleError(rule.path, rule.line, f"rule '{rule.id}': pattern does not compile: {exc}") from None
+        self.needs = required_chars(source)
+
+    def may_match(self, string: str) -> bool:
+        """False when `string` lacks every character of a set the pattern needs (then nothing matches)."""
+        return holds(self.needs, string)
 
     def _timeout(self, timeout: float | None) -> float:
         return PATTERN_TIMEOUT if timeout is None else timeout
@@ -321,6 +329,8 @@ class RulePattern:
 
     def search(self, string: str, pos: int = 0, endpos: int | None = None, *, timeout: float | None = None):
         """Like regex's `search`, within the time limit."""
+        if self.needs and not holds(self.needs, string):
+            return None
         limit = self._timeout(timeout)
         try:
             return self.compiled.search(string, pos, len(string) if endpos is None else endpos, timeout=limit)
@@ -329,6 +339,8 @@ class RulePattern:
 
     def match(self, string: str, pos: int = 0, endpos: int | None = None, *, timeout: float | None = None):
         """Like regex's `match`, within the time limit."""
+        if self.needs and not holds(self.needs, string):
+            return None
         limit = self._timeout(timeout)
         try:
             return self.compiled.match(string, pos, len(string) if endpos is None else endpos, timeout=limit)
@@ -337,6 +349,8 @@ class RulePattern:
 
     def finditer(self, string: str, pos: int = 0, endpos: int | None = None, *, timeout: float | None = None):
         """Like regex's `finditer` (all matches at once), within the time limit."""
+        if self.needs and not holds(self.needs, string):
+            return iter(())
         limit = self._timeout(timeout)
         end = len(string) if endpos is None else endpos
         try:
@@ -346,6 +360,8 @@ class RulePattern:
 
     def sub(self, repl: str, string: str, count: int = 0, *, timeout: float | None = None) -> str:
         """Like regex's `sub`, within the time limit."""
+        if self.needs and not holds(self.needs, string):
+            return string
         limit = self._timeout(timeout)
         try:
             return self.compiled.sub(repl, string, count, timeout=limit)

@@ -570,7 +570,7 @@ def test_extract_kind_role_qualifier_wording(nlp, text, quantity, field, value):
         ("阿公生病后，我们3个轮流照顾他。", "3个", "我们", "entity.group_pronoun"),
         ("他们4位每天清晨到公园练拳。", "4位", "他们", "entity.group_pronoun"),
         # and a later clause without a noun of its own measures that group
-        ("她说，我们5人一起包装水果，一天大约赚800元。", "800元", "我们", "entity.clause_quantity"),
+        ("她说，我们5人一起包装水果，一天大约赚800元。", "800元", "我们", "entity.previous"),  # the clause before counts them (我们|5人)
         # no pronoun: the persons of a person counter before its predicate
         ("至今已有12人被捕。", "12人", "人", "entity.subject_counter"),
         # Taiwan welfare words are nouns (低收, 就养金), and how money is lived on (度日) names nothing

@@ -54,3 +54,16 @@ def test_nlp_new_word_cut_at_quantity_end(nlp, text, words):
 def test_nlp_long_words_skip_shape_and_number_test(nlp, text, shape, like_num):
     lexeme = nlp.vocab[text]
     assert (lexeme.shape_, lexeme.like_num) == (shape, like_num)
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["三年", "十分", "拾壹", "廿五", "-5", "±三", "1,000", "，5", "5。", "5/7", "①", "中国人", "甲乙",
+     "http://a", "https://b.cn", "www.x.cn", "a.b", "x.com/", "me@x.org", "3.5", "A4"],
+)
+def test_nlp_lexeme_url_and_number_tests_answer_as_spacy(nlp, word):
+    from spacy.lang.lex_attrs import like_url
+    from spacy.lang.zh.lex_attrs import like_num
+
+    lexeme = nlp.vocab[word]  # a new lexeme: its attributes come from the pipeline's getters
+    assert (lexeme.like_url, lexeme.like_num) == (like_url(word), like_num(word))

@@ -187,3 +187,27 @@ def test_train_explain_names_the_learned_choice(tmp_path: Path, weights, shown):
     assert result.exit_code == 0, result.output
     line = next(row for row in result.stdout.splitlines() if row.strip().startswith("entity "))
     assert shown in line
+
+
+@pytest.mark.parametrize(
+    "meta,expected",
+    [
+        ({"branches": ["entity.np_before"]}, "甲"),  # a branch the fit never saw weighs as the rare ones
+        ({}, None),  # a model without its branch list reads every feature as it is
+    ],
+)
+def test_train_model_reads_a_branch_it_was_not_fitted_on_as_rare(meta, expected):
+    model = EntityModel({"cascade&entity.rare": 5.0, "null": 1.0}, meta)
+    candidates = [Candidate("甲", ["entity.brand_new"], True, ["cascade&entity.brand_new"]), Candidate(None, ["entity.null"], False, ["null"])]
+    assert model.choose(candidates).text == expected
+
+
+def test_train_fit_pools_the_branches_of_few_articles():
+    # four articles where the cascade's branch `entity.common` is right, one where `entity.once` is
+    def one(branch: str, k: int) -> LabelledArticle:
+        groups = [[(f"甲{k}{n}", [f"cascade&{branch}", f"b={branch}"]), (None, ["null", "b=entity.null"])] for n in range(2)]
+        return _article(groups, [f"甲{k}0", f"甲{k}1"])
+
+    model = fit([one("entity.common", k) for k in range(4)] + [one("entity.once", 4)])
+    assert "entity.common" in model.meta["branches"] and "entity.once" not in model.meta["branches"]
+    assert model.weights["cascade&entity.rare"] > 0 and "cascade&entity.once" not in model.weights

@@ -319,17 +319,56 @@ def _features(extractor, site: EntitySite, candidate: Candidate) -> list[str]:
     return out
 
 
+#: A branch id inside a feature's name (b=entity.np_before&kind=count, cascade&entity.ranking).
+BRANCH_ID = regex.compile(r"entity\.[a-z_0-9]+")
+#: What a branch id the model was not fitted on (a branch added since, or one of too few labelled
+#: articles) stands for in its features: the class of rare branches, whose weights the fit learns
+#: from the branches of few articles (`train.RARE_ARTICLES`).
+RARE_BRANCH = "entity.rare"
+
+
+def generalise(feature: str, known: frozenset[str]) -> str:
+    """The feature's name with every branch id outside `known` read as RARE_BRANCH.
+
+    >>> generalise("cascade&entity.ranking", frozenset({"entity.np_before"}))
+    'cascade&entity.rare'
+    >>> generalise("b=entity.np_before&cascade=entity.np_before", frozenset({"entity.np_before"}))
+    'b=entity.np_before&cascade=entity.np_before'
+    """
+    if "entity." not in feature:
+        return feature
+    return BRANCH_ID.sub(lambda m: m.group() if m.group() in known else RARE_BRANCH, feature)
+
+
 @dataclass(frozen=True, slots=True)
 class EntityModel:
-    """A linear model over candidate features: the candidate of highest score is the entity."""
+    """A linear model over candidate features: the candidate of highest score is the entity.
+
+    When the fit listed the branch ids it was fitted on (`meta["branches"]`), the features of any
+    other branch are read as those of RARE_BRANCH (`generalise`)."""
 
     weights: dict[str, float]
     meta: dict[str, Any] = field(default_factory=dict)
+    #: each feature's name as the weights know it (filled as features are seen)
+    names: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    known: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "known", frozenset(self.meta.get("branches", ())))
 
     def score(self, features: list[str]) -> float:
         """The score of a candidate: the sum of its features' weights."""
         weights = self.weights
-        return sum(weights.get(f, 0.0) for f in features)
+        if "branches" not in self.meta:
+            return sum(weights.get(f, 0.0) for f in features)
+        names = self.names
+        total = 0.0
+        for f in features:
+            name = names.get(f)
+            if name is None:
+                name = names[f] = generalise(f, self.known)
+            total += weights.get(name, 0.0)
+        return total
 
     def choose(self, candidates: list[Candidate]) -> Candidate:
         """The candidate of highest score (the earlier on a tie: the cascade's choice comes first)."""

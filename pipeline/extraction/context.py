@@ -13,7 +13,7 @@ from functools import cache
 import regex
 from spacy.tokens import Doc, Span, Token
 
-from .nlp import builtin_sentence_end, punctuation, sentence_end_pattern
+from .nlp import TEXT_KEY, builtin_sentence_end, punctuation, sentence_end_pattern
 from ..rules import Rule, RulePattern, RuleSet
 
 _BRACKETS = set("“”‘’「」『』()（）《》")
@@ -804,7 +804,7 @@ def tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
 
 #: doc.user_data key of the tokens' character offsets (computed once per doc by tokens_between).
 _STARTS_KEY = "zhclaims.token_starts"
-_TEXT_KEY = "zhclaims.text"
+_TEXT_KEY = TEXT_KEY
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -825,7 +825,7 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
 
 
 def doc_text(doc: Doc) -> str:
-    """`doc.text`, joined once per doc (spaCy joins every token's text on each access)."""
+    """`doc.text`, joined once per doc (spaCy joins every token's text on each access), or as the tokenizer left it."""
     text = doc.user_data.get(_TEXT_KEY)
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
@@ -904,6 +904,8 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             # predicate; not a particle: 30亩|地的 is a mis-tagged noun)
             opens = token.tag_.startswith(cues.relative_open_tags) and cues.is_function(token) and (not out or last is not None and cues.is_function(last))
             after = _relative_clause_end(tokens, k) if (verbal or predicate or joined or opens) and not relative else None
+            if after is not None and opens and not (verbal or predicate or joined) and all(t.tag_.startswith(("t", "f", "s")) for t in tokens[k + 1 : after - 1]):
+                after = None  # 3间|在去年的|评审中获奖: a preposition and a time or place up to 的 is the frame's noun phrase, no relative clause
             if after is None:
                 break
             out, last, verb_first, relative, noun, k = "", None, False, True, False, after

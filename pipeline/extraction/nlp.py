@@ -47,6 +47,9 @@ CONFIG_PATH = Path(__file__).with_name("config.cfg")
 #: The span group of the quantities the tokenizer found (label = kind, id = the rules behind it).
 QUANTITY_SPANS = "zhclaims_quantities"
 
+#: doc.user_data key of the Doc's text, left by the tokenizer for the components (which drop it).
+TEXT_KEY = "zhclaims.text"
+
 
 def punctuation(rules: RuleSet, use: str) -> str:
     """The marks of the rules' `punctuation` rules with this `use` (sentence_end, sentence_close), joined."""
@@ -253,7 +256,9 @@ class JiebaTokenizer:
         if "".join(words) == text:
             # the sentences cover the text and jieba keeps every character, so the words are the
             # text exactly: no alignment (spaCy's get_words_and_spaces rejects words with inner spaces)
-            return Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags, sent_starts=sent_starts)
+            doc = Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags, sent_starts=sent_starts)
+            doc.user_data[TEXT_KEY] = text  # doc.text, which spaCy joins from every token on each access
+            return doc
         aligned, spaces = get_words_and_spaces(words, text)
         if len(aligned) != len(words):
             # whitespace tokens were folded into spaces: re-align tags and sentence starts
@@ -493,17 +498,66 @@ class _ShortOnly:
         return self.long_value if len(text) > LONG_WORD else self.getter(text)
 
 
+class _Guarded:
+    """A boolean lexeme attribute getter asked only when `may_hold(text)`; else False (what it answers then)."""
+
+    def __init__(self, getter: Callable[[str], Any], may_hold: Callable[[str], bool]) -> None:
+        self.getter = getter
+        self.may_hold = may_hold
+
+    def __call__(self, text: str) -> Any:
+        return self.getter(text) if self.may_hold(text) else False
+
+
+def _may_be_url(text: str) -> bool:
+    """False for a word spaCy's `like_url` rejects at once: no "." and no http:// or https:// at its start."""
+    return "." in text or text.startswith(("http://", "https://"))
+
+
+@cache
+def _number_starts() -> frozenset[str]:
+    """The first characters of the number words of spaCy's zh `like_num` (empty when they cannot be read)."""
+    try:
+        from spacy.lang.zh import lex_attrs
+    except ImportError:
+        return frozenset()
+    words = [*getattr(lex_attrs, "_single_num_words", []), *getattr(lex_attrs, "_count_num_words", [])]
+    return frozenset(w[0] for w in words) if words and all(words) else frozenset()
+
+
+def _may_be_number(text: str) -> bool:
+    """False for a word spaCy's zh `like_num` rejects at once: once its sign and its , . ， 。 are
+    dropped (as like_num drops them), it must begin with a digit or a number word's first character."""
+    if text.startswith(("+", "-", "±", "~")):
+        text = text[1:]
+    first = text.lstrip(",.，。")[:1]
+    return bool(first) and (first.isdigit() or first in _number_starts())
+
+
 def shorten_lexeme_attrs(nlp: Language) -> None:
-    """Skip spaCy's word shape and number test on the new lexeme of every unsegmented sentence.
+    """Skip spaCy's word shape and number test on the new lexeme of every unsegmented sentence, and
+    its URL and number tests on a word that cannot be one.
 
     The tokenizer leaves a sentence without a quantity as one token, so a corpus makes a new
     lexeme of nearly every such sentence, and spaCy's `word_shape` and `like_num` were a twentieth
     of the run; no rule or component reads `shape_` or `like_num`. Spans of such a word answer
-    "LONG" (as spaCy does from 100 characters) and False.
+    "LONG" (as spaCy does from 100 characters) and False. `like_url` and `like_num` (a tenth of
+    building the Docs of news text) answer as before: they are not asked about a word without "."
+    or one that begins with no digit or number word.
     """
-    from spacy.attrs import LIKE_NUM, SHAPE
+    from spacy.attrs import LIKE_NUM, LIKE_URL, SHAPE
+    from spacy.lang.lex_attrs import like_url
 
     getters = nlp.vocab.lex_attr_getters
+    # spaCy's like_url and the zh like_num, asked only of a word that may be one (the same values)
+    if getters.get(LIKE_URL) is like_url:
+        getters[LIKE_URL] = _Guarded(like_url, _may_be_url)
+    try:
+        from spacy.lang.zh.lex_attrs import like_num
+    except ImportError:
+        like_num = None
+    if like_num is not None and getters.get(LIKE_NUM) is like_num and _number_starts():
+        getters[LIKE_NUM] = _Guarded(like_num, _may_be_number)
     for attr, long_value in ((SHAPE, "LONG"), (LIKE_NUM, False)):
         getter = getters.get(attr)
         if getter is not None and not isinstance(getter, _ShortOnly):

@@ -267,6 +267,8 @@ class QuantityMatcher:
                 for match in pattern.finditer(text):
                     spans.append((match.start(), match.end(), rule))
                 continue
+            if not pattern.may_match(text):
+                continue
             if runs is None:
                 runs = [m.span() for m in self._number_runs.finditer(text)]
                 run_ends = [end for _, end in runs]
@@ -424,9 +426,15 @@ class QuantityMatcher:
         if self._ensure is not None:
             self._ensure(text)  # the lexicon's words for this text's characters (counters, word edges)
         excluded = self.excluded_spans(text)
+        # an exclusion of any kind and numerals takes out every quantity whose number overlaps it (a
+        # quantity's number starts with its match and ends at or after it): such a number is not read
+        taken = bytearray(len(text))
+        for start, end, rule in excluded:
+            if not rule.get("kind") and not rule.get("numerals"):
+                taken[start:end] = b"\x01" * (end - start)
         consumed = 0
         for match in numbers:
-            if match.start() < consumed:
+            if match.start() < consumed or any(taken[match.start() : match.end()]):
                 continue
             quantity = self._quantity(text, match, excluded)
             if quantity is None:

@@ -133,20 +133,17 @@ def _compile_line_rule(rule: Rule) -> _LineRule:
 
 def _view(line: str) -> str:
     """The simplified-character view of a line that rules are matched against (same length)."""
-    from .convert import t2s
+    from .convert import t2s_lines
 
-    view = t2s(line)
+    view = t2s_lines([line])[0]
     return view if len(view) == len(line) else line
 
 
 def _views(lines: list[str]) -> list[str]:
     """_view of every line, converted in one call (a line whose length changes keeps its own view)."""
-    from .convert import t2s
+    from .convert import t2s_lines
 
-    converted = t2s("\n".join(lines)).split("\n")
-    if len(converted) != len(lines):
-        return [_view(line) for line in lines]
-    return [view if len(view) == len(line) else line for view, line in zip(converted, lines)]
+    return [view if len(view) == len(line) else line for view, line in zip(t2s_lines(lines), lines)]
 
 
 def _search(pattern: RulePattern, text: str) -> regex.Match[str] | None:

@@ -9,6 +9,7 @@ replaces phrases OpenCC gets wrong.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 import regex
 
@@ -43,6 +44,41 @@ def t2s(text: str) -> str:
     '党建工作'
     """
     return converter().convert(text)
+
+
+#: Lines converted lately, line -> t2s(line): cleaning converts every line of an article to match
+#: its rules, twice when inline junk was cut, and conversion converts the lines cleaning kept.
+_lines: dict[str, str] = {}
+#: Characters of the lines `_lines` keeps before it is emptied (a longer line is not kept).
+LINE_CACHE_CHARS = 1_000_000
+_kept_chars = 0
+
+
+def t2s_lines(lines: Sequence[str]) -> list[str]:
+    """`t2s` of every line, as `t2s("\\n".join(lines)).split("\\n")` (OpenCC's segments never cross a line
+    break, so a text converts line by line to the same result); a line converted lately is not converted again.
+
+    >>> t2s_lines(["黨建工作", "", "發展"])
+    ['党建工作', '', '发展']
+    """
+    cache = _lines
+    out = [cache.get(line) for line in lines]
+    missing = list(dict.fromkeys(line for line, view in zip(lines, out) if view is None))
+    if not missing:
+        return out  # type: ignore[return-value]
+    converted = t2s("\n".join(missing)).split("\n")
+    if len(converted) != len(missing):  # a line that holds a line break itself
+        converted = [t2s(line) for line in missing]
+    found = dict(zip(missing, converted))
+    global _kept_chars
+    size = sum(map(len, missing))
+    if _kept_chars + size > LINE_CACHE_CHARS:
+        cache.clear()
+        _kept_chars = 0
+    if size <= LINE_CACHE_CHARS:
+        cache.update(found)
+        _kept_chars += size
+    return [found[line] if view is None else view for line, view in zip(lines, out)]
 
 
 def _fixes(rules: RuleSet) -> list[tuple[str, str]]:
@@ -112,7 +148,7 @@ def _convert_keeping(text: str, keep: regex.Pattern[str] | None) -> str:
 
 def to_simplified(text: str, rules: RuleSet) -> str:
     """Convert to simplified characters with OpenCC `t2s`; the rules' fixes apply only when the text changed."""
-    converted = t2s(text)
+    converted = "\n".join(t2s_lines(text.split("\n")))
     if converted == text:
         # Simplified input passes through unchanged: 著 in 著名 or 显著 is right there.
         return text

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import html as _html
 from dataclasses import dataclass
+from functools import cache
 from html.parser import HTMLParser
 import re
+
+from ..prefilter import Needs, compiled_needs, holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,37 +230,48 @@ def _markers_to_lines(text: str, heading_marker: str = "\x04") -> list[Line]:
     return out
 
 
+@cache
+def _needs(pattern: re.Pattern[str]) -> Needs:
+    return compiled_needs(pattern)
+
+
+def _sub(pattern: re.Pattern[str], repl, text: str) -> str:  # noqa: ANN001 - a string or a function, as re's
+    """`pattern.sub(repl, text)`, not run over a text without the characters the pattern needs."""
+    needs = _needs(pattern)
+    return pattern.sub(repl, text) if not needs or holds(needs, text) else text
+
+
 def markdown_to_lines(text: str) -> list[Line]:
     """The lines of a Markdown article (see markdown_to_text), each with its link characters and heading mark."""
     text = strip_front_matter(text)
-    text = _SHORTCODE.sub("\n", text)
-    text = _BLOCK_TAGS.sub("\n", text)
-    text = _FIGCAPTION.sub("\n", text)
-    text = _IMG_TAG.sub("", text)
-    text = _IMAGE.sub("", text)
-    text = _IMAGE_REF.sub("", text)
+    text = _sub(_SHORTCODE, "\n", text)
+    text = _sub(_BLOCK_TAGS, "\n", text)
+    text = _sub(_FIGCAPTION, "\n", text)
+    text = _sub(_IMG_TAG, "", text)
+    text = _sub(_IMAGE, "", text)
+    text = _sub(_IMAGE_REF, "", text)
     # table rows first: a <br> inside a cell must not break the row
     text = "\n".join(_table_row(line).replace("\t", _CELL) for line in _join_table_rows(text.split("\n")))
-    text = _LINK_DEF.sub("", text)
-    text = _LINK.sub(_LINK_OPEN + r"\1" + _LINK_CLOSE, text)
-    text = _LINK_REF.sub(_LINK_OPEN + r"\1" + _LINK_CLOSE, text)
-    text = _AUTOLINK.sub(_LINK_OPEN + r"\1" + _LINK_CLOSE, text)
-    text = _HTML_LINK.sub(_LINK_OPEN + r"\1" + _LINK_CLOSE, text)
+    text = _sub(_LINK_DEF, "", text)
+    text = _sub(_LINK, _LINK_OPEN + r"\1" + _LINK_CLOSE, text)
+    text = _sub(_LINK_REF, _LINK_OPEN + r"\1" + _LINK_CLOSE, text)
+    text = _sub(_AUTOLINK, _LINK_OPEN + r"\1" + _LINK_CLOSE, text)
+    text = _sub(_HTML_LINK, _LINK_OPEN + r"\1" + _LINK_CLOSE, text)
     # HTML inside Markdown: a block element's edge is a line break, a table cell's a cell edge
-    text = _HTML_CELL.sub(_CELL, text)
-    text = _HTML_BLOCK.sub("\n", text)
-    text = _TAG.sub("", text)
-    text = _HEADING.sub("\x04" + r"\1", text)
-    text = _RULE.sub("", text)
-    text = _SETEXT.sub("", text)
-    text = _QUOTE.sub("", text)
-    text = _BULLET.sub("", text)
+    text = _sub(_HTML_CELL, _CELL, text)
+    text = _sub(_HTML_BLOCK, "\n", text)
+    text = _sub(_TAG, "", text)
+    text = _sub(_HEADING, "\x04" + r"\1", text)
+    text = _sub(_RULE, "", text)
+    text = _sub(_SETEXT, "", text)
+    text = _sub(_QUOTE, "", text)
+    text = _sub(_BULLET, "", text)
     text = "\n".join(_close_strong(line for line in text.split("\n") if not _FENCE.match(line)))
-    text = _STRONG.sub(r"\2", text)
-    text = _STRIKE.sub(r"\1", text)
-    text = _EM_STAR.sub(r"\1", text)
-    text = _CODE.sub(r"\1", text)
-    text = _ESCAPE.sub(r"\1", text)
+    text = _sub(_STRONG, r"\2", text)
+    text = _sub(_STRIKE, r"\1", text)
+    text = _sub(_EM_STAR, r"\1", text)
+    text = _sub(_CODE, r"\1", text)
+    text = _sub(_ESCAPE, r"\1", text)
     return _markers_to_lines(_html.unescape(text))
 
 

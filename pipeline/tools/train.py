@@ -22,12 +22,16 @@ from typing import Any
 
 from ..claim import Claim
 from ..evaluation.score import ClaimScore, GoldDoc, entity_lenient, load_gold, match_claims, score_claims
-from ..extraction.candidates import FEATURES_VERSION, EntityModel
+from ..extraction.candidates import BRANCH_ID, FEATURES_VERSION, EntityModel, generalise
 from ..rules import RuleSet
 
 #: L2 penalty of the fit (per feature weight), and the fewest claims a feature must occur in to be kept.
-L2 = 3.0
+L2 = 10.0
 MIN_CLAIMS = 2
+#: The fewest articles whose candidates a branch id must come from to have weights of its own; the
+#: rarer ones (and, when the model is used, any branch it was not fitted on) share those of
+#: `candidates.RARE_BRANCH`.
+RARE_ARTICLES = 3
 
 
 @dataclass(slots=True)
@@ -108,10 +112,20 @@ def labels(candidates: list[tuple], gold_entity: str | None) -> list[int]:
     return [int(entity_lenient(text, gold_entity)) for text, *_ in candidates]
 
 
-def fit(articles: Sequence[LabelledArticle], *, l2: float = L2, min_claims: int = MIN_CLAIMS, iterations: int = 200) -> EntityModel:
-    """Fit the conditional logit on the matched claims of the articles that have a right candidate."""
+def known_branches(articles: Sequence[LabelledArticle], min_articles: int = RARE_ARTICLES) -> frozenset[str]:
+    """The branch ids found in the candidates' features of at least `min_articles` articles."""
+    seen: Counter[str] = Counter()
+    for article in articles:
+        seen.update({b for found in article.candidates for c in found for f in c[3] if f.startswith(("b=", "cascade&")) for b in BRANCH_ID.findall(f)})
+    return frozenset(b for b, n in seen.items() if n >= min_articles)
+
+
+def fit(articles: Sequence[LabelledArticle], *, l2: float = L2, min_claims: int = MIN_CLAIMS, min_articles: int = RARE_ARTICLES, iterations: int = 200) -> EntityModel:
+    """Fit the conditional logit on the matched claims of the articles that have a right candidate;
+    a branch of fewer than `min_articles` articles is fitted as `candidates.RARE_BRANCH`."""
     import numpy as np
 
+    known = known_branches(articles, min_articles)
     groups: list[tuple[list[list[str]], list[int]]] = []
     support: Counter[str] = Counter()
     for article in articles:
@@ -121,11 +135,14 @@ def fit(articles: Sequence[LabelledArticle], *, l2: float = L2, min_claims: int 
             y = labels(found, article.gold.claims[j].entity)
             if not any(y) or all(y):
                 continue  # nothing to learn: no right candidate, or all are right
-            feats = [list(dict.fromkeys(c[3])) for c in found]
+            feats = [list(dict.fromkeys(generalise(f, known) for f in c[3])) for c in found]
             groups.append((feats, y))
             support.update({f for fs in feats for f in fs})
     names = sorted(f for f, n in support.items() if n >= min_claims)
-    meta = {"claims": len(groups), "articles": len(articles), "l2": l2, "features": len(names), "features_version": FEATURES_VERSION}
+    meta = {
+        "claims": len(groups), "articles": len(articles), "l2": l2, "features": len(names), "features_version": FEATURES_VERSION,
+        "branches": sorted(known),
+    }
     if not groups or not names:
         return EntityModel({}, meta)
     index = {f: k for k, f in enumerate(names)}
