@@ -95,6 +95,7 @@ class ContextRules:
         self.cumulative = tuple(cues.get("cumulative", []))
         self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
         self.topics = tuple(cues.get("topic", []))
+        self.appositions = frozenset(cues.get("apposition", []))
         self.time_objects = tuple(sorted(set(cues.get("time_object", [])), key=len, reverse=True))
         route_from = sorted(set(cues.get("route_from", [])), key=len, reverse=True)
         route_to = sorted(set(cues.get("route_to", [])), key=len, reverse=True)
@@ -247,6 +248,10 @@ class ContextRules:
             between = sentence[earlier[0] + len(earlier[1]) : last[0]]
             if earlier in strong and len(between) <= _APPOSITION_REACH and not regex.search(r"[\p{P}\s\d]", between):
                 return earlier[1], earlier[2]  # 5月1日|开幕日|当天: the date it restates
+        if len(chosen) > 1 and self.appositions and chosen[-2] in strong:
+            earlier, last = chosen[-2], chosen[-1]
+            if sentence[earlier[0] + len(earlier[1]) : last[0]] in self.appositions:
+                return earlier[1], earlier[2]  # 2016年|即|上届: the date the second time restates
         if chosen[-1][0] < own and self._running_total(sentence[own:q_start]) and self.day_times & set(chosen[-1][2].split("+")):
             return None, None  # 今日新增…,累计…: the day does not scope the running total
         return chosen[-1][1], chosen[-1][2]
