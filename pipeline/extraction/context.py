@@ -95,6 +95,8 @@ class ContextRules:
         self.cumulative = tuple(cues.get("cumulative", []))
         self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
         self.topics = tuple(cues.get("topic", []))
+        self.appositions = frozenset(cues.get("apposition", []))
+        self.time_objects = tuple(sorted(set(cues.get("time_object", [])), key=len, reverse=True))
         route_from = sorted(set(cues.get("route_from", [])), key=len, reverse=True)
         route_to = sorted(set(cues.get("route_to", [])), key=len, reverse=True)
         self.route_from = tuple(route_from)
@@ -214,6 +216,10 @@ class ContextRules:
                 continue  # 创今年新高: part of a record
             if self.topics and any(word in sentence[clause_start(sentence, start) : start] for word in self.topics):
                 continue  # 关于2025年计划的报告: the topic of a document
+            if self.time_objects and sentence.endswith(self.time_objects, 0, start):
+                continue  # 对下季度的预期: the object of a view, no time of the claim
+            if self._report_day(sentence, start, end, rule_id, q_start):
+                continue  # 某部门6日称,过去一天…: the day of the report, not of the figures
             if sentence.startswith("的", end) and (any(s == end + 1 for s, _ in quantities) or _DIGIT_AT.match(sentence, end + 1)):
                 # "年初的21.7%", "2012年的1.8": scopes the number right after it only
                 if q_start == end + 1:
@@ -242,6 +248,10 @@ class ContextRules:
             between = sentence[earlier[0] + len(earlier[1]) : last[0]]
             if earlier in strong and len(between) <= _APPOSITION_REACH and not regex.search(r"[\p{P}\s\d]", between):
                 return earlier[1], earlier[2]  # 5月1日|开幕日|当天: the date it restates
+        if len(chosen) > 1 and self.appositions and chosen[-2] in strong:
+            earlier, last = chosen[-2], chosen[-1]
+            if sentence[earlier[0] + len(earlier[1]) : last[0]] in self.appositions:
+                return earlier[1], earlier[2]  # 2016年|即|上届: the date the second time restates
         if chosen[-1][0] < own and self._running_total(sentence[own:q_start]) and self.day_times & set(chosen[-1][2].split("+")):
             return None, None  # 今日新增…,累计…: the day does not scope the running total
         return chosen[-1][1], chosen[-1][2]
@@ -260,6 +270,17 @@ class ContextRules:
         if any(word in between for word in self._not_noun) or _ANY_PUNCT.search(between) or _HAS_DIGIT.search(between) or any(q_end < s < start for s, _ in quantities):
             return None
         return text, rule_id
+
+    def _report_day(self, sentence: str, start: int, end: int, rule_id: str, q_start: int) -> bool:
+        """True when the time at start:end names a single day (a `day` time rule, or a date ending
+        in 日/号) and a speech verb (`speech` cues: 称, 表示 …) comes between it and the quantity at
+        q_start: the day a source spoke (某部门6日称,…), not the time of the figures it gave; not a
+        time opened by a `before` piece (截至10月22日, 警方提到…: the figures as of that day)."""
+        if any(rule.id in rule_id.split("+") for rule, _ in self.time_before):
+            return False
+        if self._speech is None or not (self.day_times & set(rule_id.split("+")) or sentence[end - 1 : end] in ("日", "号")):
+            return False
+        return self._speech.search(sentence, end, q_start) is not None
 
     def _running_total(self, clause_head: str) -> bool:
         """True when the text of the claim's clause before it names a running total (累计 …)."""
