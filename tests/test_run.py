@@ -159,3 +159,19 @@ def test_run_chinese_decimal_after_unit_gives_claim(nlp):
     # the number parser raised ValueError on 四千六百五十点五, so the whole article failed
     claims = extract_text("今年产量达到四千六百五十点五吨。", "d", nlp)
     assert [(c.quantity, c.value) for c in claims] == [("四千六百五十点五吨", Decimal("4650.5"))]
+
+
+def test_run_memory_zone_frees_new_words_and_keeps_claims(nlp, monkeypatch):
+    """Past the warm-up, an article's new words leave spaCy's string store with it; its claims are
+    those of a run outside a zone."""
+    import pipeline.run as run
+
+    monkeypatch.setitem(run._warmed, nlp, run.WARM_TEXTS)
+    names = ["翠岭", "枫溪", "鹭洲", "桐湾", "槐坪"]
+    texts = [f"{name}街坊今早结伴登山赏枫叶。{name}村去年共建成{k + 3}个便民服务站，投入资金{k + 1}.5亿元。" for k, name in enumerate(names)]
+    before = len(nlp.vocab.strings)
+    zoned = [[to_json(c) for c in extract_text(text, "z", nlp)] for text in texts]
+    assert len(nlp.vocab.strings) == before
+    plain = [[to_json(c) for c in run._extract_text(text, "z", nlp, run.CHUNK_CHARS)] for text in texts]
+    assert len(nlp.vocab.strings) > before  # outside a zone the new words stay
+    assert zoned == plain and all(len(claims) == 2 for claims in zoned)
