@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import signal
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -165,7 +166,7 @@ def _run_batch(outcomes, total: int | None, label: str, handle, writers: list, e
                 writer.discard()
         how = "terminated" if isinstance(exc, Terminated) else "interrupted"
         typer.echo(f"{how}: {label} stopped, {stopped}", err=True)
-        raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
+        _stop(143 if isinstance(exc, Terminated) else 130)
     except BaseException:
         outcomes.close()
         for writer in (errors, *writers):
@@ -798,6 +799,23 @@ def _find_article(directory: Path, doc: str) -> Optional[Path]:
     return None
 
 
+#: Set by `main` (the console script): a stopped batch then ends the process at once (`_stop`).
+_CONSOLE = False
+
+
+def _stop(code: int) -> NoReturn:
+    """End a stopped batch with `code`, its output already discarded and its message written.
+
+    From the console script the process ends at once (os._exit): a normal exit joins the worker
+    pool's manager thread, and when the signal came while that thread and the main one shared a
+    queue lock (concurrent.futures), the join never returns; one run in a few dozen hung so."""
+    if _CONSOLE:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise typer.Exit(code)
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM (timeout, docker stop, systemd): handled as Ctrl-C is, with its own exit status."""
 
@@ -813,6 +831,8 @@ def main() -> None:
     # start-up (spaCy, the jieba dictionary, the rules) makes ~10^6 objects that live as long as the
     # process; collecting while they are made is a fifth of the start-up. Collection resumes once the
     # pipeline is built (run.load_nlp) or, for `clean`, before the batch.
+    global _CONSOLE
+    _CONSOLE = True
     gc.disable()
     signal.signal(signal.SIGTERM, _terminate)
     app()
