@@ -295,7 +295,7 @@ def extract_text(clean_text: str, doc_id: str, nlp: Language, *, chunk_chars: in
     """Extract the claims of one clean text (offsets into it), in pieces of `chunk_chars` when it is
     longer; once the pipeline has read WARM_TEXTS texts, in a memory zone (no spaCy object outlives it)."""
     seen = _warmed.get(nlp, 0)
-    if seen < WARM_TEXTS or not hasattr(nlp, "memory_zone"):
+    if seen < WARM_TEXTS:
         _warmed[nlp] = seen + 1
         return _extract_text(clean_text, doc_id, nlp, chunk_chars)
     with nlp.memory_zone():

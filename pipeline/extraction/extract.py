@@ -490,7 +490,7 @@ class ClaimExtractor:
         # a person counter followed by its predicate (15人危殆), no noun right before it (干部|30人):
         # the persons are what is counted
         if q.unit in self.cues.subject_counters:
-            following = [t for t in tokens_between(doc, sent_start + qe, sent_start + len(sentence)) if t.idx >= sent_start + qe and t.text.strip()]
+            following = _words(doc, sent_start + qe, sent_start + len(sentence))
             if following and self._opens_predicate(following[0], sentence[qe : following[0].idx - sent_start]) and (
                 not self._noun_right_before(doc, sentence, sent_start, qs, cues) or self._verb_right_before(doc, sent_start + qs, cues)
             ):
@@ -659,7 +659,7 @@ class ClaimExtractor:
         qs = local[i][0]
         clause_from = clause_start(sentence, qs, self.cues.clause_ends)
         head = sentence[clause_from:qs].rstrip()
-        tokens = [t for t in tokens_between(doc, sent_start + clause_from, sent_start + clause_from + len(head)) if t.idx >= sent_start + clause_from and t.text.strip()]
+        tokens = _words(doc, sent_start + clause_from, sent_start + clause_from + len(head))
         if tokens and tokens[-1].text not in self.cues.totals and (cues.is_verbal(tokens[-1]) or tokens[-1].tag_ == "vn"):
             last = tokens.pop()  # 共|领, or 共领 made one word
             if any(last.text.startswith(w) and len(last.text) == len(w) + 1 for w in self.cues.totals):
@@ -696,7 +696,7 @@ class ClaimExtractor:
         clause_to = qs
         while clause_to > verb_at + len(verb):
             clause_from = max(clause_start(sentence, clause_to, self.cues.clause_ends), verb_at + len(verb))
-            tokens = [t for t in tokens_between(doc, sent_start + clause_from, sent_start + clause_to) if t.idx >= sent_start + clause_from and t.text.strip()]
+            tokens = _words(doc, sent_start + clause_from, sent_start + clause_to)
             if any(t.text in self.cues.first_person for t in tokens):
                 return speaker
             if any(cues.is_nominal(t) and not _tag_in(t.tag_, self.cues.empty_tags) for t in tokens):
@@ -707,7 +707,7 @@ class ClaimExtractor:
     def _adjective_of_predicate(self, doc: Doc, start: int, phrase: str, cues: PhraseCues) -> bool:
         """True when the phrase at `start` opens with an adjective (`adjective_tag`) and holds no noun
         but verbs (30%|严重|烧伤): an adverbial adjective and the predicate, which name nothing counted."""
-        tokens = [t for t in tokens_between(doc, start, start + len(phrase)) if t.text.strip() and t.idx >= start]
+        tokens = _words(doc, start, start + len(phrase))
         return bool(tokens) and _tag_in(tokens[0].tag_, self.cues.adjective_tags) and all(
             _tag_in(t.tag_, self.cues.adjective_tags) or cues.is_verbal(t) or t.tag_ == "vn" for t in tokens
         )
@@ -721,7 +721,7 @@ class ClaimExtractor:
     def _names_nothing(self, doc: Doc, start: int, phrase: str) -> bool:
         """True when every word of the phrase at `start` has an `empty_tag` (山上/s, 一个/m, 严重/a):
         a locative, a numeral or an adjective alone names nothing that is counted."""
-        tokens = [t for t in tokens_between(doc, start, start + len(phrase)) if t.text.strip() and t.idx >= start]
+        tokens = _words(doc, start, start + len(phrase))
         return bool(tokens) and all(_tag_in(t.tag_, self.cues.empty_tags) for t in tokens)
 
     def _group_pronoun(self, sentence: str, qs: int, q: Quantity) -> str | None:
@@ -831,7 +831,7 @@ class ClaimExtractor:
         de = next((k for k in range(qe, end) if sentence[k] == "的" or self.cues.clause_ends.match(sentence[k])), None)
         if de is None or de == qe or sentence[de] != "的" or any(qe < s < de for s, _ in local):
             return None
-        between = [t for t in tokens_between(doc, sent_start + qe, sent_start + de) if t.idx >= sent_start + qe and t.text.strip()]
+        between = _words(doc, sent_start + qe, sent_start + de)
         if not between or between[-1].idx + len(between[-1].text) != sent_start + de:
             return None  # the 的 is inside a word (目的)
         if not any(cues.is_verbal(t) or t.tag_.startswith(self.cues.clause_tags) for t in between):
@@ -967,7 +967,7 @@ class ClaimExtractor:
         is a noun (`topic_head_tag`) and only a modifier with 的 stands before it; else None."""
         while limit > start and sentence[limit - 1].isspace():
             limit -= 1
-        tokens = [t for t in tokens_between(doc, sent_start + start, sent_start + limit) if t.text.strip() and t.idx >= sent_start + start]
+        tokens = _words(doc, sent_start + start, sent_start + limit)
         if not tokens or not _tag_in(tokens[-1].tag_, self.cues.topic_head_tags):
             return None
         phrase = np_before(doc, sent_start + limit, sent_start + start, cues=cues)
@@ -1052,7 +1052,7 @@ class ClaimExtractor:
             found = np_before(doc, sent_start + len(head), sent_start + clause_from, cues=cues)
             if found:
                 return found
-            before = [t for t in tokens_between(doc, sent_start + clause_from, start) if t.idx >= sent_start + clause_from and t.text.strip()]
+            before = _words(doc, sent_start + clause_from, start)
             return "" if all(cues.is_function(t) for t in before) else None
         return None
 
@@ -1330,6 +1330,11 @@ def _with_list_before(
         if not item or text[before - len(item) : before] != item:
             return text[start:end]
         start = before - len(item)
+
+
+def _words(doc: Doc, start: int, end: int) -> list[Token]:
+    """The tokens that start at or after character `start` and before `end`, blanks left out."""
+    return [t for t in tokens_between(doc, start, end) if t.idx >= start and t.text.strip()]
 
 
 def _is_list_separator(doc: Doc, at: int, separator: str) -> bool:
