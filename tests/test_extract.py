@@ -11,6 +11,12 @@ def _claim(nlp, text, quantity):
     return claims[0]
 
 
+def _entity_branch(claim) -> str:
+    """The entity branch that chose the claim's entity (the last part of its rule), or "" when none did."""
+    last = claim.rule.split("+")[-1]
+    return last if last.startswith("entity.") else ""
+
+
 @pytest.mark.parametrize(
     "text,quantity,field,value",
     [
@@ -232,8 +238,7 @@ def test_extract_entity_subject_stated_once(nlp, text, quantity, entity, branch)
 )
 def test_extract_entity_heading_over_list(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
-    last = claim.rule.split("+")[-1]
-    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
 
 
 @pytest.mark.parametrize(
@@ -263,8 +268,7 @@ def test_extract_entity_respectively_more_items_than_values(nlp, text, quantity,
 )
 def test_extract_entity_topic_clause(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
-    last = claim.rule.split("+")[-1]
-    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
 
 
 @pytest.mark.parametrize(
@@ -335,8 +339,7 @@ def test_extract_entity_household(nlp, text, quantity, entity, branch):
 )
 def test_extract_entity_previous_sentence(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
-    last = claim.rule.split("+")[-1]
-    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
 
 
 @pytest.mark.parametrize(
@@ -627,8 +630,7 @@ def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):
 )
 def test_extract_entity_relative_clause_after_count(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
-    last = claim.rule.split("+")[-1]
-    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
 
 
 @pytest.mark.parametrize(
@@ -682,8 +684,7 @@ def test_extract_entity_phrase_ends_at_closing_quote(nlp, text, quantity, entity
 )
 def test_extract_entity_part_of_whole_persons(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
-    last = claim.rule.split("+")[-1]
-    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
 
 
 @pytest.mark.parametrize(
@@ -697,8 +698,7 @@ def test_extract_entity_part_of_whole_persons(nlp, text, quantity, entity, branc
 )
 def test_extract_entity_share_of_counted_part(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
-    last = claim.rule.split("+")[-1]
-    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
 
 
 @pytest.mark.parametrize(
@@ -725,5 +725,4 @@ def test_extract_entity_share_of_counted_part(nlp, text, quantity, entity, branc
 )
 def test_extract_entity_narrowed_on_unseen_text(nlp, text, quantity, entity, branch):
     claim = _claim(nlp, text, quantity)
-    last = claim.rule.split("+")[-1]
-    assert (claim.entity, last if last.startswith("entity.") else "") == (entity, branch)
+    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
