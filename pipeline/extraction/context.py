@@ -827,7 +827,6 @@ _TOKENS: tuple[Doc | None, list[Token]] = (None, [])
 
 #: doc.user_data key of the tokens' character offsets (computed once per doc by tokens_between).
 _STARTS_KEY = "zhclaims.token_starts"
-_TEXT_KEY = TEXT_KEY
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -849,9 +848,9 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
 
 def doc_text(doc: Doc) -> str:
     """`doc.text`, joined once per doc (spaCy joins every token's text on each access), or as the tokenizer left it."""
-    text = doc.user_data.get(_TEXT_KEY)
+    text = doc.user_data.get(TEXT_KEY)
     if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
+        text = doc.user_data[TEXT_KEY] = doc.text
     return text
 
 

@@ -23,11 +23,12 @@ from spacy.tokens import Doc, Span, Token
 
 from ..claim import Claim
 from .codes import assign_where_codes, place_codes
-from .context import _OPENERS, ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
+from .context import _OPENERS, _STARTS_KEY, ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
+from .nlp import TEXT_KEY
 from .quantities import Quantity, QuantityMatcher
 from ..rules import RuleSet, load_rules
 from .tables import TableCell, cell_at, table_cells
-from .candidates import EntityModel, EntitySite, entity_candidates, find_model, load_model
+from .candidates import RUNS_KEY, EntityModel, EntitySite, entity_candidates, find_model, load_model
 
 #: doc.user_data key of the claims, as plain data (see Claim.to_data).
 CLAIMS_KEY = "zhclaims.claims"
@@ -36,7 +37,7 @@ CLAIMS_KEY = "zhclaims.claims"
 CANDIDATES_KEY = "zhclaims.entity_candidates"
 #: doc.user_data keys of per-doc caches of the phrase readers, dropped when the component is done.
 _HOUSEHOLDS_KEY = "zhclaims.households"
-_CACHE_KEYS = ("zhclaims.token_starts", "zhclaims.text", "zhclaims.noun_runs", _HOUSEHOLDS_KEY)
+_CACHE_KEYS = (_STARTS_KEY, TEXT_KEY, RUNS_KEY, _HOUSEHOLDS_KEY)
 
 
 def _claims_of(doc: Doc) -> list[Claim] | None:
