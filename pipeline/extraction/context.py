@@ -686,6 +686,15 @@ def clause_start(sentence: str, pos: int, ends: regex.Pattern[str] = _CLAUSE_END
     return last
 
 
+def clause_end(sentence: str, pos: int, ends: regex.Pattern[str] = _CLAUSE_END) -> int:
+    """Where the clause holding `pos` ends: at the first character of `ends` from `pos` on, else the sentence's end.
+
+    >>> clause_end("甲,乙;丙", 2), clause_end("甲,乙", 2)
+    (3, 3)
+    """
+    return next((k for k in range(pos, len(sentence)) if ends.match(sentence[k])), len(sentence))
+
+
 def _in_number(text: str, at: int) -> bool:
     """True when the ASCII comma or colon at `at` stands between two digits (1,500, 8:30).
 

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..claim import Claim
 from .codes import assign_where_codes, place_codes
-from .context import _OPENERS, _STARTS_KEY, ContextRules, PhraseCues, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
+from .context import _OPENERS, _STARTS_KEY, ContextRules, PhraseCues, clause_end, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
 from .nlp import TEXT_KEY
 from .quantities import Quantity, QuantityMatcher
 from ..rules import RuleSet, load_rules
@@ -630,9 +630,7 @@ class ClaimExtractor:
         separator = next((w for w in self.context.list_separators if sentence.startswith(w, qe)), None)
         if separator is None:
             return None
-        clause_to = qe
-        while clause_to < len(sentence) and not self.cues.clause_ends.match(sentence[clause_to]):
-            clause_to += 1
+        clause_to = clause_end(sentence, qe, self.cues.clause_ends)
         j = i
         while j + 1 < len(local) and local[j + 1][0] < clause_to and group[j + 1].unit == group[i].unit and sentence[local[j][1] : local[j + 1][0]] in self.context.list_separators:
             j += 1
@@ -740,7 +738,7 @@ class ClaimExtractor:
         if not self.cues.base_frames or not self.context.frame_open:
             return None
         clause_from = clause_start(sentence, qs, self.cues.clause_ends)
-        clause_to = next((k for k in range(qe, len(sentence)) if self.cues.clause_ends.match(sentence[k])), len(sentence))
+        clause_to = clause_end(sentence, qe, self.cues.clause_ends)
         if not any(sentence.find(w, qe, clause_to) >= 0 for w in self.cues.base_frames):
             return None
         own = np_after(doc, sent_start + qe, sent_start + clause_to, cues=cues)
@@ -757,7 +755,7 @@ class ClaimExtractor:
         if subject or clause_to >= len(sentence) or sentence[clause_from:at].strip() or not sentence[:clause_to].rstrip().endswith(self.cues.base_frames):
             return subject
         # 在去年增长7%的基础上，|今年全县粮食产量…: a frame that is its own clause scopes the next
-        following = next((k for k in range(clause_to + 1, len(sentence)) if self.cues.clause_ends.match(sentence[k])), len(sentence))
+        following = clause_end(sentence, clause_to + 1, self.cues.clause_ends)
         return self._clause_subject(doc, sentence, sent_start, clause_to + 1, following, cues, times, ents)
 
     def _opens_predicate(self, token: Token, gap: str = "") -> bool:
