@@ -454,11 +454,7 @@ class QuantityMatcher:
         in reading order: a construction holds only when none of its numbers is a quantity already."""
         added: list[Quantity] = []
         for rule, pattern in self.bare_numbers:
-            try:
-                matches = list(pattern.compiled.finditer(text, timeout=PATTERN_TIMEOUT))
-            except TimeoutError:
-                raise pattern._error(text, PATTERN_TIMEOUT) from None
-            for match in matches:
+            for match in pattern.finditer(text):
                 spans = match.spans("q")
                 if any(q.start < end and start < q.end for start, end in spans for q in found + added):
                     continue
