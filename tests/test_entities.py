@@ -7,7 +7,7 @@ import spacy
 from spacy.pipeline.span_ruler import SpanRuler
 from spacy.tokens import Doc
 
-from pipeline.extraction.entities import EntityRuler, compile_prefilter, compile_uses, token_test
+from pipeline.extraction.entities import EntityRuler, compile_prefilter, compile_uses, pattern_needs, token_test
 
 
 def _spans(spans):
@@ -111,3 +111,45 @@ def test_entities_windows_find_every_match(doc_data, patterns, spans):
     found = [(s.start, s.end) for s in ruler.match(doc)]
     assert found == spans
     assert found == [(s.start, s.end) for s in SpanRuler.match(ruler, doc)]
+
+
+@pytest.mark.parametrize(
+    "pattern,needs",
+    [
+        ([{"TEXT": "邨"}], ["邨"]),
+        ([{"TEXT": "大会"}], ["会", "大"]),
+        ([{"TAG": "ns"}, {"TEXT": {"IN": ["村", "社区"]}}], ["村社"]),
+        ([{"TEXT": {"REGEX": "^全(?:市|县)$"}}], ["全", "县市"]),
+        # a token that may match nothing, a negated token and a TAG ask for no character
+        ([{"TEXT": "全", "OP": "?"}, {"TAG": "n"}], []),
+        ([{"TAG": "nt"}, {"TEXT": "的", "OP": "!"}], []),
+        ([{"TEXT": {"NOT_IN": ["新建"]}, "OP": "+"}], []),
+        # a token repeated from once up asks for its characters as one that must match
+        ([{"TEXT": "乙", "OP": "+"}, {"TEXT": "丙", "OP": "{0,2}"}], ["乙"]),
+    ],
+)
+def test_entities_pattern_needs(pattern, needs):
+    assert ["".join(sorted(s)) for s in pattern_needs(pattern)] == needs
+
+
+#: A broad pattern anchored on a rare word (any one or two nouns before 邨) and a narrow one (a place).
+_ANCHORED = [[{"TAG": {"IN": ["n", "a"]}, "OP": "{1,2}"}, {"TEXT": "邨"}], [{"TAG": "nsd"}]]
+
+
+@pytest.mark.parametrize(
+    "words,tags,windows,spans",
+    [
+        # no 邨 in the text: the nouns open no window, the place does
+        (["新", "大楼", "在", "甲市", "落成"], ["a", "n", "p", "nsd", "v"], [(3, 4)], [(3, 4)]),
+        # with 邨 the broad pattern can match: its window runs from the first noun
+        (["新", "大楼", "近", "丁", "邨"], ["a", "n", "p", "n", "x"], [(0, 2), (3, 5)], [(3, 5)]),
+    ],
+)
+def test_entities_windows_leave_out_patterns_that_cannot_match(words, tags, windows, spans):
+    nlp = spacy.blank("xx")
+    ruler = EntityRuler(nlp, "entities", spans_key=None, annotate_ents=True, overwrite=True)
+    ruler.add_patterns([{"label": "LOC", "pattern": p} for p in _ANCHORED])
+    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words), tags=tags)
+    assert ruler._windows(doc) == windows
+    found = [(s.start, s.end) for s in ruler.match(doc)]
+    assert found == spans == [(s.start, s.end) for s in SpanRuler.match(ruler, doc)]

@@ -9,6 +9,13 @@ runs the Matcher only from a token that can open a match to the next barrier: th
 the Matcher over the whole Doc (a match uses no barrier and starts on an opener), found in a tenth of the
 tokens. A constraint it does not read (another attribute, operator or `OP = "!"`) counts as
 accepting every token, so any pattern gives the same spans, only less quickly.
+
+Before that, a pattern whose tokens that must match ask for characters the text lacks (the `TEXT`
+of 邨 in a text without 邨, a `REGEX` ending in 委员会 in a text without 会) cannot match in it:
+the openers and barriers are read from the patterns that can (`live_patterns`), so a broad
+pattern anchored on a rare word opens no windows in the texts without that word. Only patterns
+that could match in fewer than half the texts read so far are left out so, which keeps the sets of
+patterns (each with its pre-filter and cache of token uses) few; leaving out fewer gives the same spans.
 """
 
 from __future__ import annotations
@@ -22,6 +29,9 @@ from spacy.attrs import ORTH, TAG
 from spacy.pipeline.span_ruler import SpanRuler
 from spacy.tokens import Doc, Span
 
+from ..prefilter import MAX_SET, Needs, holds, required_chars
+from .nlp import TEXT_KEY
+
 #: A test of one token pattern on (text, tag): False only when the pattern token cannot accept it.
 TokenTest = Callable[[str, str], bool]
 
@@ -33,6 +43,9 @@ _KNOWN_OP = re.compile(r"^(?:[?*+1]|\{\d*,?\d*\})$")
 #: Entries of the (text, tag) -> use cache kept before it is emptied (unsegmented sentences are
 #: tokens of their own, so a large corpus has millions of distinct ones).
 _CACHE_LIMIT = 100_000
+
+#: Sets of live patterns whose pre-filters are kept before they are emptied.
+_LIVE_LIMIT = 256
 
 #: Use of a token: no pattern token accepts it, some does, or some first token of a pattern does.
 _BARRIER, _INNER, _OPENER = 0, 1, 2
@@ -110,6 +123,42 @@ def compile_prefilter(patterns: Sequence[dict]) -> tuple[list[TokenTest], list[T
         return None
     any_tests = [token_test(spec) for spec, _ in specs]
     return any_tests, [test for test, (_, opening) in zip(any_tests, specs) if opening]
+
+
+def pattern_needs(pattern: Sequence[dict]) -> Needs:
+    """Sets of characters every match of a token pattern holds one of each, read from the `TEXT`/`ORTH`
+    of its tokens that must match (a string, an `IN` list, a `REGEX`); () when nothing is known.
+
+    >>> [sorted(s) for s in pattern_needs([{"TAG": "ns"}, {"TEXT": {"IN": ["村", "社区"]}}])]
+    [['村', '社']]
+    >>> pattern_needs([{"TEXT": "全", "OP": "?"}, {"TAG": "n"}])
+    ()
+    """
+    needs: set[frozenset[str]] = set()
+    for spec in pattern:
+        if not isinstance(spec, dict) or not _KNOWN_OP.match(_op(spec)) or _OPTIONAL.match(_op(spec)):
+            continue  # a token that may match nothing (or an operator not read) asks for nothing
+        for key, value in spec.items():
+            if not (isinstance(key, str) and key.upper() in ("TEXT", "ORTH")):
+                continue
+            if isinstance(value, str):
+                needs.update(frozenset(c) for c in value)
+            elif isinstance(value, dict):
+                for op, arg in value.items():
+                    op = op.upper() if isinstance(op, str) else op
+                    if op == "IN" and isinstance(arg, list) and arg and all(isinstance(a, str) and a for a in arg):
+                        needs.add(frozenset(a[0] for a in arg))
+                    elif op == "REGEX" and isinstance(arg, str):
+                        needs.update(required_chars(arg))  # spaCy's REGEX is Python's re: the parser read here
+    kept = {n for n in needs if 0 < len(n) <= MAX_SET}
+    return tuple(sorted((n for n in kept if not any(m < n for m in kept)), key=lambda n: (len(n), sorted(n))))
+
+
+def live_patterns(patterns: Sequence[dict], needs: Sequence[Needs], text: str) -> tuple[int, ...]:
+    """Indices of the token patterns (phrase patterns left out) that may match in `text`: those whose
+    `pattern_needs` it holds."""
+    return tuple(i for i, (entry, need) in enumerate(zip(patterns, needs))
+                 if not isinstance(entry["pattern"], str) and holds(need, text))
 
 
 #: A regular expression that cannot be joined with others (back-references count groups by number or name).
@@ -191,13 +240,22 @@ def compile_uses(patterns: Sequence[dict]) -> tuple[_Accepts, _Accepts] | None:
     return _Accepts([spec for spec, opening in specs if opening]), _Accepts([spec for spec, opening in specs if not opening])
 
 
+#: A pre-filter (None: the patterns are not read) and its cache of token uses by (orth, tag).
+_Uses = tuple[tuple["_Accepts", "_Accepts"] | None, dict[tuple[int, int], int]]
+
+
 class EntityRuler(SpanRuler):
     """SpanRuler whose token Matcher runs only from a token that can open a pattern to the next
     token no pattern accepts (see the module docstring); the same spans as SpanRuler."""
 
-    _prefilter: tuple[_Accepts, _Accepts] | None = None
     _prefilter_ready = False
-    _uses: dict[tuple[int, int], int]
+    #: `pattern_needs` of each pattern, and per set of live patterns its pre-filter and token uses
+    _needs: list[Needs]
+    _by_live: dict[tuple[int, ...], _Uses]
+    #: the indices of the token patterns; per pattern, the texts it could match in, of `_texts` read
+    _all: tuple[int, ...]
+    _live_counts: list[int]
+    _texts: int
 
     def add_patterns(self, patterns) -> None:  # noqa: ANN001 - SpanRuler's signature
         """SpanRuler.add_patterns; the pre-filter is read again."""
@@ -221,16 +279,29 @@ class EntityRuler(SpanRuler):
 
     def _windows(self, doc: Doc) -> list[tuple[int, int]] | None:
         """Token ranges that hold every match: from an opener to the next barrier; None: the whole Doc."""
+        patterns = self.patterns
         if not self._prefilter_ready:
-            self._prefilter = compile_uses(self.patterns)
+            self._needs = [() if isinstance(p["pattern"], str) else pattern_needs(p["pattern"]) for p in patterns]
+            self._all = tuple(i for i, p in enumerate(patterns) if not isinstance(p["pattern"], str))
+            self._by_live = {}
+            self._live_counts = [0] * len(patterns)
+            self._texts = 0
             self._prefilter_ready = True
-            self._uses = {}
-        if self._prefilter is None:
+        text = doc.user_data.get(TEXT_KEY)
+        live = set(live_patterns(patterns, self._needs, doc.text if text is None else text))
+        # only a pattern that can match in fewer than half the texts so far is left out where it
+        # cannot: the pre-filters (and caches) of the sets of live patterns stay few
+        self._texts += 1
+        counts = self._live_counts
+        for i in live:
+            counts[i] += 1
+        key = tuple(i for i in self._all if i in live or 2 * counts[i] >= self._texts)
+        if not key:
+            return []
+        prefilter, uses = self._uses_of(key)
+        if prefilter is None:
             return None
-        opens, others = self._prefilter
-        uses = self._uses
-        if len(uses) > _CACHE_LIMIT:
-            uses.clear()
+        opens, others = prefilter
         strings = doc.vocab.strings
         kinds = []
         for orth, tag in doc.to_array([ORTH, TAG]).tolist():
@@ -257,6 +328,17 @@ class EntityRuler(SpanRuler):
             windows.append((i, j))
             i = j
         return windows
+
+    def _uses_of(self, live: tuple[int, ...]) -> _Uses:
+        """The pre-filter of the patterns `live` and its cache of token uses."""
+        known = self._by_live.get(live)
+        if known is None:
+            if len(self._by_live) > _LIVE_LIMIT:
+                self._by_live.clear()
+            known = self._by_live[live] = (compile_uses([self.patterns[i] for i in live]), {})
+        if len(known[1]) > _CACHE_LIMIT:
+            known[1].clear()
+        return known
 
     def match(self, doc: Doc) -> list[Span]:
         """SpanRuler.match, the token Matcher run over the windows of `_windows`."""
