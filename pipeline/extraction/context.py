@@ -92,6 +92,7 @@ class ContextRules:
             regex.escape(v) + (r"(?=[\p{P}\s])" if len(v) == 1 else "") for v in speech
         )) if speech else None
         self.reports = tuple(sorted(set(cues.get("report", [])), key=len, reverse=True))
+        self.day_ends = tuple(cues.get("day_end", []))
         self.cumulative = tuple(cues.get("cumulative", []))
         self.records = tuple(sorted(set(cues.get("record", [])), key=len, reverse=True))
         self.topics = tuple(cues.get("topic", []))
@@ -273,12 +274,12 @@ class ContextRules:
 
     def _report_day(self, sentence: str, start: int, end: int, rule_id: str, q_start: int) -> bool:
         """True when the time at start:end names a single day (a `day` time rule, or a date ending
-        in 日/号) and a speech verb (`speech` cues: 称, 表示 …) comes between it and the quantity at
+        in a `day_end` cue: 日, 号) and a speech verb (`speech` cues: 称, 表示 …) comes between it and the quantity at
         q_start: the day a source spoke (某部门6日称,…), not the time of the figures it gave; not a
         time opened by a `before` piece (截至10月22日, 警方提到…: the figures as of that day)."""
         if any(rule.id in rule_id.split("+") for rule, _ in self.time_before):
             return False
-        if self._speech is None or not (self.day_times & set(rule_id.split("+")) or sentence[end - 1 : end] in ("日", "号")):
+        if self._speech is None or not (self.day_times & set(rule_id.split("+")) or sentence[end - 1 : end] in self.day_ends):
             return False
         return self._speech.search(sentence, end, q_start) is not None
 
