@@ -136,3 +136,38 @@ def test_segment_cached_dictionary_cuts_as_the_full_one(tmp_path, monkeypatch, t
     assert list(tmp_path.glob("jieba-*.marshal"))
     assert cuts[0] == cuts[1]
     assert ("建成", "v") not in cuts[1] and ("村级", "n") not in cuts[1]
+
+
+@pytest.mark.parametrize("caches,kept", [(6, 4), (4, 4), (2, 2)])
+def test_segment_prune_keeps_the_latest_dictionary_caches(tmp_path, caches, kept):
+    import os
+
+    from pipeline.extraction.segment import prune_dictionary_caches
+
+    paths = [tmp_path / f"jieba-{n:016x}.marshal" for n in range(caches)]
+    for age, path in enumerate(paths):  # paths[0] used last
+        path.write_bytes(b"x")
+        os.utime(path, (1_000_000 - age * 100, 1_000_000 - age * 100))
+    others = [tmp_path / "jieba-words-0123456789abcdef.marshal", tmp_path / "notes.txt"]
+    for path in others:
+        path.write_bytes(b"x")
+        os.utime(path, (1, 1))  # older than every cache, and no dictionary cache: left alone
+    deleted = prune_dictionary_caches(tmp_path)
+    assert sorted(deleted) == sorted(paths[kept:])
+    assert all(p.exists() for p in paths[:kept] + others)
+
+
+def test_segment_building_a_dictionary_cache_prunes_old_ones(tmp_path, monkeypatch):
+    import os
+
+    from pipeline.extraction.segment import KEPT_CACHES, load_dictionary
+
+    monkeypatch.setenv("ZHCLAIMS_CACHE", str(tmp_path))
+    stale = [tmp_path / f"jieba-{n:016x}.marshal" for n in range(KEPT_CACHES + 2)]
+    for path in stale:
+        path.write_bytes(b"x")
+        os.utime(path, (1, 1))
+    load_dictionary(jieba.Tokenizer())
+    left = sorted(tmp_path.glob("jieba-*.marshal"))
+    assert len(left) == KEPT_CACHES
+    assert any(p not in stale for p in left)  # the new cache is one of those kept

@@ -120,6 +120,7 @@ def load_dictionary(tokenizer) -> Dictionary:
         try:
             total, shards = marshal.loads(path.read_bytes())
             tokenizer.FREQ, tokenizer.total, tokenizer.initialized = {}, total, True
+            os.utime(path)  # its time is its last use (prune_dictionary_caches keeps the latest)
             return Dictionary(tokenizer, {}, shards)
         except (OSError, ValueError, EOFError, TypeError):
             pass
@@ -142,7 +143,33 @@ def load_dictionary(tokenizer) -> Dictionary:
             os.replace(temp, path)
         except OSError:
             pass
+        prune_dictionary_caches(path.parent)
     return Dictionary(tokenizer, tags)
+
+
+#: Dictionary caches kept in the cache folder: one is written per installation and dictionary
+#: version (13 MB each), the older ones are deleted when a new one is written.
+KEPT_CACHES = 4
+
+_DICTIONARY_CACHE = re.compile(r"^jieba-[0-9a-f]{16}\.marshal$")
+
+
+def prune_dictionary_caches(folder: Path, keep: int = KEPT_CACHES) -> list[Path]:
+    """Delete all but the `keep` most recently used dictionary caches of `folder`; the deleted paths.
+    A file that cannot be read or deleted is left; never an error."""
+    try:
+        caches = [p for p in folder.iterdir() if _DICTIONARY_CACHE.match(p.name)]
+        caches.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return []
+    deleted = []
+    for old in caches[keep:]:
+        try:
+            old.unlink()
+            deleted.append(old)
+        except OSError:
+            pass
+    return deleted
 
 
 class LookupTagger:
