@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import known_patterns
 from .prefilter import holds, required_chars
 
 # Type names used by the schemas below.
@@ -300,20 +301,31 @@ class RulePattern:
     A catastrophic pattern written by a user (`(a|aa)+$`) would otherwise hang the batch; here it
     raises PatternTimeout naming the rule, which `extract` reports as that article's failure.
     A text without a character the pattern needs (`prefilter.required_chars`) is not searched: no match.
+    A pattern known to compile (`cache.KnownPatterns`) is compiled when `compiled` is first read;
+    any other is compiled here, so that one that does not compile is a RuleError at once.
     """
 
-    __slots__ = ("rule", "compiled", "needs")
+    __slots__ = ("rule", "pattern", "compiled", "needs")
 
     def __init__(self, rule: Rule, pattern: str | None = None) -> None:
-        import regex
-
         self.rule = rule
-        source = rule.get("pattern") if pattern is None else pattern
-        try:
-            self.compiled = regex.compile(source)
-        except regex.error as exc:
-            raise RuleError(rule.path, rule.line, f"rule '{rule.id}': pattern does not compile: {exc}") from None
-        self.needs = required_chars(source)
+        #: the source of the pattern (the rule's, or the one given: its macros expanded)
+        self.pattern: str = rule.get("pattern") if pattern is None else pattern
+        known = known_patterns()
+        needs = known.get(self.pattern)
+        if needs is None:
+            self.compiled = _compile(self.pattern, rule.id, rule.path, rule.line)
+            needs = required_chars(self.pattern)
+            known.add(self.pattern, needs)
+        self.needs = needs
+
+    def __getattr__(self, name: str):
+        # called only for a slot not set yet: `compiled` of a pattern known to compile
+        if name != "compiled":
+            raise AttributeError(name)
+        compiled = _compile(self.pattern, self.rule.id, self.rule.path, self.rule.line)
+        self.compiled = compiled
+        return compiled
 
     def may_match(self, string: str) -> bool:
         """False when `string` lacks every character of a set the pattern needs (then nothing matches)."""
@@ -369,13 +381,22 @@ class RulePattern:
             raise self._error(string, limit) from None
 
 
-def _check_pattern(pattern: str, rule_id: str, path: Path, line: int) -> None:
+def _compile(pattern: str, rule_id: str, path: Path | str, line: int):
+    """The compiled `regex` pattern, or a RuleError naming the rule's file and line."""
     import regex
 
     try:
-        regex.compile(pattern)
+        return regex.compile(pattern)
     except regex.error as exc:
         raise RuleError(path, line, f"rule '{rule_id}': pattern does not compile: {exc}") from None
+
+
+def _check_pattern(pattern: str, rule_id: str, path: Path, line: int) -> None:
+    """A RuleError (file and line) when `pattern` does not compile; a pattern known to compile is not compiled again."""
+    known = known_patterns()
+    if known.get(pattern) is None:
+        _compile(pattern, rule_id, path, line)
+        known.add(pattern, required_chars(pattern))
 
 
 def load_file(path: Path) -> list[Rule]:
