@@ -8,6 +8,8 @@ or a wrong type is a `RuleError` that names the file and the line of the rule.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import re
 import tomllib
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import known_patterns
+from .cache import known_patterns, parsed_rule_files
 from .prefilter import holds, required_chars
 
 # Type names used by the schemas below.
@@ -301,7 +303,7 @@ class RulePattern:
     A catastrophic pattern written by a user (`(a|aa)+$`) would otherwise hang the batch; here it
     raises PatternTimeout naming the rule, which `extract` reports as that article's failure.
     A text without a character the pattern needs (`prefilter.required_chars`) is not searched: no match.
-    A pattern known to compile (`cache.KnownPatterns`) is compiled when `compiled` is first read;
+    A pattern known to compile (`cache.known_patterns`) is compiled when `compiled` is first read;
     any other is compiled here, so that one that does not compile is a RuleError at once.
     """
 
@@ -402,11 +404,21 @@ def _check_pattern(pattern: str, rule_id: str, path: Path, line: int) -> None:
 def load_file(path: Path) -> list[Rule]:
     """Load and validate one rule file."""
     text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise RuleError(path, int(match.group(1)) if match else 1, f"not valid TOML: {exc}") from None
+    parsed = parsed_rule_files()
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+    cached = parsed.get(digest)
+    if cached is not None:
+        data = marshal.loads(cached)
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"line (\d+)", str(exc))
+            raise RuleError(path, int(match.group(1)) if match else 1, f"not valid TOML: {exc}") from None
+        try:
+            parsed.add(digest, marshal.dumps(data))
+        except ValueError:  # a value marshal cannot write (a TOML date): parsed again next time
+            pass
     headers: dict[str, list[int]] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         match = _HEADER.match(raw)

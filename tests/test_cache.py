@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import pipeline.cache
-from pipeline.cache import KnownPatterns
+from pipeline.cache import KnownPatterns, Store
 from pipeline.prefilter import required_chars
 from pipeline.rules import RuleError, RulePattern, load_rules
 
@@ -127,3 +127,65 @@ def test_cache_dir_follows_the_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert pipeline.cache.cache_dir() == tmp_path / "xdg" / "zhclaims"
     assert Path(pipeline.cache._patterns_file()).parent == tmp_path / "xdg" / "zhclaims"
+
+
+@pytest.fixture
+def rule_files(tmp_path, monkeypatch) -> Store:
+    """A store of parsed rule files of its own for the test."""
+    store = Store(tmp_path / "cache" / "rules.marshal")
+    monkeypatch.setattr(pipeline.cache, "_RULE_FILES", store)
+    return store
+
+
+def _rules_seen(directory: Path) -> list[tuple]:
+    return [(r.section, r.id, r.data, r.path, r.line) for r in load_rules([directory], builtin=False).all()]
+
+
+@pytest.mark.parametrize(
+    "edit,expected",
+    [
+        pytest.param(lambda text: text, "(?:今|去)年(?:[一二三四]季度)?", id="the same file: read from the cache"),
+        pytest.param(lambda text: text.replace("(?:今|去)年", "(?:今|明)年"), "(?:今|明)年(?:[一二三四]季度)?", id="an edited file: parsed again"),
+    ],
+)
+def test_cache_rule_file_read_from_cache_is_the_parsed_one(tmp_path, rule_files, edit, expected):
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / "mine.toml").write_text("\n" + TIME, encoding="utf-8")
+    fresh = _rules_seen(rules_dir)
+    assert rule_files.save()
+    pipeline.cache._RULE_FILES = Store(rule_files.path)  # a later process
+    (rules_dir / "mine.toml").write_text(edit("\n" + TIME), encoding="utf-8")
+    again = _rules_seen(rules_dir)
+    assert again[0][2]["pattern"] == expected and again[0][4] == fresh[0][4] == 2
+    if expected == fresh[0][2]["pattern"]:
+        assert again == fresh
+
+
+def test_cache_rule_file_each_load_has_data_of_its_own(tmp_path, rule_files):
+    (tmp_path / "mine.toml").write_text(TIME, encoding="utf-8")
+    first = load_rules([tmp_path], builtin=False).section("time")[0]
+    first.data["pattern"] = "changed"
+    second = load_rules([tmp_path], builtin=False).section("time")[0]
+    assert second.get("pattern") == "(?:今|去)年(?:[一二三四]季度)?"
+
+
+@pytest.mark.parametrize(
+    "limit,kept",
+    [
+        pytest.param(10, {"今年", "去年", "明年"}, id="under the limit: everything kept"),
+        pytest.param(2, {"今年", "明年"}, id="over it: what the last process used or added"),
+    ],
+)
+def test_cache_store_over_its_limit_keeps_what_was_used(tmp_path, limit, kept):
+    path = tmp_path / "store.marshal"
+    first = Store(path, limit=limit)
+    first.add("今年", required_chars("今年"))
+    first.add("去年", required_chars("去年"))
+    assert first.save()
+    second = Store(path, limit=limit)
+    assert second.get("今年") == required_chars("今年")
+    second.add("明年", required_chars("明年"))
+    assert second.save()
+    third = Store(path)
+    assert {key for key in ("今年", "去年", "明年") if third.get(key) is not None} == kept
