@@ -37,6 +37,23 @@ def cache_dir() -> Path:
     return Path(base) / "zhclaims"
 
 
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write a cache file whole (a temporary file renamed over it); False when it cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError:
+        return False
+    return True
+
+
 def _key_file(name: str, key: str) -> Path:
     return cache_dir() / f"{name}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.marshal"
 
@@ -117,17 +134,7 @@ class Store:
             table = {**self._read(), **(self._known or {}), **self._new}
             if len(table) > self.limit:
                 table = {key: table[key] for key in (*self._used, *self._new)}
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                fd, temp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-                try:
-                    with os.fdopen(fd, "wb") as out:
-                        out.write(marshal.dumps(table))
-                    os.replace(temp, self.path)
-                except BaseException:
-                    os.unlink(temp)
-                    raise
-            except OSError:
+            if not write_atomic(self.path, marshal.dumps(table)):
                 return False
             self._known, self._new = table, {}
             self._used.update(table)

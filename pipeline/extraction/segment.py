@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..cache import cache_dir
+from ..cache import cache_dir, write_atomic
 
 #: Tag of a word found by the HMM and absent from the dictionary: nearly always a name or a term
 #: ("nw", new word: read as a noun wherever n* is, and usable in entity patterns as a name).
@@ -99,8 +97,12 @@ class Dictionary:
         cache of the same list on the same dictionary holds."""
         entries = list(entries)
         path = None
-        if self._state is not None:
-            state = hashlib.sha1(self._state.encode() + marshal.dumps(entries)).hexdigest()
+        try:
+            listed = marshal.dumps(entries) if self._state is not None else None
+        except ValueError:  # (a frequency or tag of a type marshal cannot write): not cached
+            listed = None
+        if self._state is not None and listed is not None:
+            state = hashlib.sha1(self._state.encode() + listed).hexdigest()
             path = cache_dir() / f"jieba-words-{state[:16]}.marshal"
             try:
                 freqs = marshal.loads(path.read_bytes())
@@ -116,7 +118,7 @@ class Dictionary:
             self._add(word, freq, tag)
             freqs.append(self.tokenizer.FREQ[word])
         self._state = None
-        if path is not None and _write_atomic(path, marshal.dumps(freqs)):
+        if path is not None and write_atomic(path, marshal.dumps(freqs)):
             self._state = state
 
     def _add(self, word: str, freq: int | None, tag: str | None) -> None:
@@ -126,23 +128,6 @@ class Dictionary:
         if tag:
             self.tags[word] = tag
         self._added.setdefault(word[0], {})[word] = (self.tokenizer.FREQ[word], tag)
-
-
-def _write_atomic(path: Path, data: bytes) -> bool:
-    """Write a cache file whole (a temporary file renamed); False when it cannot be written."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
-    except OSError:
-        return False
-    return True
 
 
 def load_dictionary(tokenizer) -> Dictionary:
@@ -183,7 +168,7 @@ def load_dictionary(tokenizer) -> Dictionary:
         for word, tag in tags.items():
             by_char.setdefault(word[0], ({}, {}))[1][word] = tag
         shards = {char: marshal.dumps(pair) for char, pair in by_char.items()}
-        _write_atomic(path, marshal.dumps((tokenizer.total, shards)))
+        write_atomic(path, marshal.dumps((tokenizer.total, shards)))
     return Dictionary(tokenizer, tags, None, key)
 
 
