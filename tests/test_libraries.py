@@ -80,3 +80,38 @@ def test_libraries_jieba_imported_without_pkg_resources(before, pkg_resources):
     assert seen["blocked_left"] is False
     assert seen["words"] == ["全镇", "共", "建成", "农家", "书屋", "42", "个"]
     assert seen["user_import"] == "pkg_resources"
+
+
+#: A stand-in for a spaCy whose import needs more of its command line than `spacy.cli.info`.
+FAKE_SPACY = {
+    "spacy/__init__.py": "from .cli.info import info\nfrom .cli._util import app\n",
+    "spacy/cli/__init__.py": "from .info import info\nfrom ._util import app\n",
+    "spacy/cli/info.py": "def info():\n    return 'the real info'\n",
+    "spacy/cli/_util.py": "app = 'the real app'\n",
+}
+
+
+@pytest.mark.parametrize(
+    "files,cli_imported",
+    [
+        pytest.param({**FAKE_SPACY, "spacy/__init__.py": "from .cli.info import info\n"}, False, id="spacy.cli.info alone: stood in for"),
+        pytest.param(FAKE_SPACY, True, id="more of spacy.cli: imported as it is"),
+    ],
+)
+def test_libraries_spacy_that_needs_more_of_its_cli_is_imported_as_it_is(tmp_path, files, cli_imported):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code = (
+        "import json, sys\n"
+        "from pipeline.extraction.libraries import import_spacy\n"
+        "spacy = import_spacy()\n"
+        "cli = 'spacy.cli' in sys.modules\n"
+        "print(json.dumps({'cli': cli, 'info': spacy.info(), 'file': spacy.__file__}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": f"{tmp_path}:{REPO}", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())})
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["file"].startswith(str(tmp_path))
+    assert seen["cli"] is cli_imported and seen["info"] == "the real info"
