@@ -152,7 +152,7 @@ def known_patterns() -> Store:
     """Pattern source -> its required characters, for the sources known to compile (the file is chosen on the first call)."""
     global _KNOWN
     if _KNOWN is None:
-        _KNOWN = Store(_patterns_file())
+        _KNOWN = Store(_patterns_file(), limit=3_000)  # the built-in rules have some 170
     return _KNOWN
 
 
@@ -161,5 +161,5 @@ def parsed_rule_files() -> Store:
     of its own). The parser is Python's: the file is keyed by its version."""
     global _RULE_FILES
     if _RULE_FILES is None:
-        _RULE_FILES = Store(_key_file("rules", f"{FORMAT}|{sys.version_info[:3]}"), limit=500)
+        _RULE_FILES = Store(_key_file("rules", f"{FORMAT}|{sys.version_info[:3]}"), limit=200)  # the built-in rules are 10 files
     return _RULE_FILES
