@@ -8,14 +8,18 @@ or a wrong type is a `RuleError` that names the file and the line of the rule.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import re
 import tomllib
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import known_patterns, parsed_rule_files
 from .prefilter import holds, required_chars
 
 # Type names used by the schemas below.
@@ -300,20 +304,34 @@ class RulePattern:
     A catastrophic pattern written by a user (`(a|aa)+$`) would otherwise hang the batch; here it
     raises PatternTimeout naming the rule, which `extract` reports as that article's failure.
     A text without a character the pattern needs (`prefilter.required_chars`) is not searched: no match.
+    A pattern known to compile (`cache.known_patterns`) is compiled when `compiled` is first read;
+    any other is compiled here, so that one that does not compile is a RuleError at once.
     """
 
-    __slots__ = ("rule", "compiled", "needs")
+    __slots__ = ("rule", "pattern", "compiled", "needs", "__weakref__")
 
     def __init__(self, rule: Rule, pattern: str | None = None) -> None:
-        import regex
-
         self.rule = rule
-        source = rule.get("pattern") if pattern is None else pattern
-        try:
-            self.compiled = regex.compile(source)
-        except regex.error as exc:
-            raise RuleError(rule.path, rule.line, f"rule '{rule.id}': pattern does not compile: {exc}") from None
-        self.needs = required_chars(source)
+        #: the source of the pattern (the rule's, or the one given: its macros expanded)
+        self.pattern: str = rule.get("pattern") if pattern is None else pattern
+        known = known_patterns()
+        needs = known.get(self.pattern)
+        if needs is None:
+            self.compiled = _compile(self.pattern, rule.id, rule.path, rule.line)
+            needs = required_chars(self.pattern)
+            known.add(self.pattern, needs)
+        else:
+            _PENDING.add(self)
+        self.needs = needs
+
+    def __getattr__(self, name: str):
+        # called only for a slot not set yet: `compiled` of a pattern known to compile
+        if name != "compiled":
+            raise AttributeError(name)
+        compiled = _compile(self.pattern, self.rule.id, self.rule.path, self.rule.line)
+        self.compiled = compiled
+        _PENDING.discard(self)
+        return compiled
 
     def may_match(self, string: str) -> bool:
         """False when `string` lacks every character of a set the pattern needs (then nothing matches)."""
@@ -369,23 +387,53 @@ class RulePattern:
             raise self._error(string, limit) from None
 
 
-def _check_pattern(pattern: str, rule_id: str, path: Path, line: int) -> None:
+#: The rule patterns that wait for their first use to be compiled.
+_PENDING: weakref.WeakSet[RulePattern] = weakref.WeakSet()
+
+
+def compile_pending() -> None:
+    """Compile every rule pattern that waits for its first use now: before forking workers, so that
+    they share the compiled patterns instead of each compiling its own."""
+    for pattern in list(_PENDING):
+        pattern.compiled  # noqa: B018  (reading it compiles it)
+
+
+def _compile(pattern: str, rule_id: str, path: Path | str, line: int):
+    """The compiled `regex` pattern, or a RuleError naming the rule's file and line."""
     import regex
 
     try:
-        regex.compile(pattern)
+        return regex.compile(pattern)
     except regex.error as exc:
         raise RuleError(path, line, f"rule '{rule_id}': pattern does not compile: {exc}") from None
+
+
+def _check_pattern(pattern: str, rule_id: str, path: Path, line: int) -> None:
+    """A RuleError (file and line) when `pattern` does not compile; a pattern known to compile is not compiled again."""
+    known = known_patterns()
+    if known.get(pattern) is None:
+        _compile(pattern, rule_id, path, line)
+        known.add(pattern, required_chars(pattern))
 
 
 def load_file(path: Path) -> list[Rule]:
     """Load and validate one rule file."""
     text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise RuleError(path, int(match.group(1)) if match else 1, f"not valid TOML: {exc}") from None
+    parsed = parsed_rule_files()
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+    cached = parsed.get(digest)
+    if cached is not None:
+        data = marshal.loads(cached)
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"line (\d+)", str(exc))
+            raise RuleError(path, int(match.group(1)) if match else 1, f"not valid TOML: {exc}") from None
+        try:
+            parsed.add(digest, marshal.dumps(data))
+        except ValueError:  # a value marshal cannot write (a TOML date): parsed again next time
+            pass
     headers: dict[str, list[int]] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         match = _HEADER.match(raw)

@@ -239,3 +239,43 @@ def test_quantities_bare_amounts(tagged, text, expected):
 )
 def test_quantities_bare_change_pair(tagged, text, expected):
     assert [(q.text, str(q.value)) for q in tagged.find(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "城乡居民收入倍差从2.41缩小到2.29",
+        "2023年3月5日，全市新建基站1200个",
+        "十四五期间，全区建成学校12所",
+        "拨打12345热线反映问题的有300多人",
+        "全镇共有党员3人，占比12.5%，比上年提高0.8个百分点",
+        "第三届运动会设项目二十个，三号线全长41.5公里",
+    ],
+)
+def test_quantities_lazily_compiled_rules_find_as_compiled_ones(rules, monkeypatch, text):
+    import pipeline.cache
+    import pipeline.rules
+    from pipeline.cache import KnownPatterns
+
+    # every pattern compiled at once (nothing known) ...
+    with monkeypatch.context() as m:
+        m.setattr(pipeline.rules, "known_patterns", lambda: KnownPatterns(None))
+        eager = QuantityMatcher(rules)
+    # ... and every pattern known, so compiled when first used
+    known = KnownPatterns(None)
+    monkeypatch.setattr(pipeline.cache, "_KNOWN", known)
+    QuantityMatcher(rules)  # records them
+    lazy = QuantityMatcher(rules)
+    patterns = [p for _, p in lazy.exclusions + lazy.bare_numbers] + [p for pair in lazy._in_runs if pair for p in pair]
+    slot = type(patterns[0]).__dict__["compiled"]
+    assert all(_unset(slot, p) for p in patterns)
+    assert [repr(q) for q in lazy.find(text)] == [repr(q) for q in eager.find(text)]
+    assert lazy.excluded_spans(text) == eager.excluded_spans(text)
+
+
+def _unset(slot, pattern) -> bool:
+    try:
+        slot.__get__(pattern)
+    except AttributeError:
+        return True
+    return False

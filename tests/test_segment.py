@@ -171,3 +171,54 @@ def test_segment_building_a_dictionary_cache_prunes_old_ones(tmp_path, monkeypat
     left = sorted(tmp_path.glob("jieba-*.marshal"))
     assert len(left) == KEPT_CACHES
     assert any(p not in stale for p in left)  # the new cache is one of those kept
+
+
+@pytest.fixture(scope="module")
+def jieba_cache(tmp_path_factory):
+    """A cache directory of the tests below (jieba's dictionary cached once for all of them)."""
+    return tmp_path_factory.mktemp("jieba-cache")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["全州共73个安置点规范建立党组织166个", "冯道国老人今年71岁", "全县共建成村级活动场所86个", "abc全州ABC"],
+)
+def test_segment_cached_word_frequencies_are_the_suggested_ones(jieba_cache, monkeypatch, text):
+    from pipeline.extraction.segment import load_dictionary
+
+    monkeypatch.setenv("ZHCLAIMS_CACHE", str(jieba_cache))
+    seen = []
+    # one word at a time (jieba suggests each frequency); then the list: the frequencies computed
+    # and written (first case), then read from the cache (the words of their characters not read)
+    for one_by_one in (True, False, False):
+        tokenizer = jieba.Tokenizer()
+        dictionary = load_dictionary(tokenizer)
+        if one_by_one:
+            for word, freq, tag in ADDED:
+                dictionary.add_word(word, freq, tag)
+        else:
+            dictionary.add_words(ADDED)
+        freqs = {word: tokenizer.FREQ[word] for word, _, _ in ADDED}
+        cut = LookupTagger(tokenizer, dictionary.tags, dictionary=dictionary).cut(text)
+        seen.append((cut, freqs, tokenizer.total))
+    assert len(list(jieba_cache.glob("jieba-words-*.marshal"))) == 1
+    assert seen[0] == seen[1] == seen[2]
+
+
+@pytest.mark.parametrize(
+    "before,cached",
+    [
+        pytest.param([], True, id="the list alone: cached"),
+        pytest.param([("安置点", 2000, "n")], False, id="after a word added alone: not cached"),
+    ],
+)
+def test_segment_word_frequencies_cached_only_for_a_known_dictionary(jieba_cache, monkeypatch, before, cached):
+    from pipeline.extraction.segment import load_dictionary
+
+    monkeypatch.setenv("ZHCLAIMS_CACHE", str(jieba_cache))
+    files = set(jieba_cache.glob("jieba-words-*.marshal"))
+    dictionary = load_dictionary(jieba.Tokenizer())
+    for word, freq, tag in before:
+        dictionary.add_word(word, freq, tag)
+    dictionary.add_words(ADDED[2:])
+    assert (set(jieba_cache.glob("jieba-words-*.marshal")) != files) is cached

@@ -24,7 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import regex
-from spacy.tokens import Doc
+
+from .libraries import import_spacy
+
+import_spacy()  # spaCy without its command line, before any module of it (see libraries)
+from spacy.tokens import Doc  # noqa: E402
 
 from .context import PhraseCues, clause_start, doc_text, np_after, np_before, tokens_between
 

@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-from spacy.tokens import Doc, Span, Token
+
+from .libraries import import_spacy
+
+import_spacy()  # spaCy without its command line, before any module of it (see libraries)
+from spacy.tokens import Doc, Span, Token  # noqa: E402
 
 from .nlp import TEXT_KEY, builtin_sentence_end, punctuation, sentence_end_pattern
 from ..rules import Rule, RulePattern, RuleSet

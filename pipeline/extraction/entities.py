@@ -25,9 +25,12 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from spacy.attrs import ORTH, TAG
-from spacy.pipeline.span_ruler import SpanRuler
-from spacy.tokens import Doc, Span
+from .libraries import import_spacy
+
+import_spacy()  # spaCy without its command line, before any module of it (see libraries)
+from spacy.attrs import ORTH, TAG  # noqa: E402
+from spacy.pipeline.span_ruler import SpanRuler  # noqa: E402
+from spacy.tokens import Doc, Span  # noqa: E402
 
 from ..prefilter import MAX_SET, Needs, holds, required_chars
 from .nlp import TEXT_KEY

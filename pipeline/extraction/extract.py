@@ -18,8 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import regex
-from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+
+from .libraries import import_spacy
+
+import_spacy()  # spaCy without its command line, before any module of it (see libraries)
+from spacy.language import Language  # noqa: E402
+from spacy.tokens import Doc, Span, Token  # noqa: E402
 
 from ..claim import Claim
 from .codes import assign_where_codes, place_codes

@@ -27,11 +27,15 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces, registry
-from spacy.vocab import Vocab
+
+from .libraries import import_spacy
+
+import_spacy()  # spaCy without its command line, before any module of it (see libraries)
+import spacy  # noqa: E402
+from spacy.language import Language  # noqa: E402
+from spacy.tokens import Doc  # noqa: E402
+from spacy.util import get_words_and_spaces, registry  # noqa: E402
+from spacy.vocab import Vocab  # noqa: E402
 
 from .numbers import numeral_chars
 from .quantities import QUANTITIES_KEY, Quantity, QuantityMatcher
@@ -99,8 +103,9 @@ class JiebaTokenizer:
     def __init__(
         self, vocab: Vocab, *, segment_all: bool = False, hmm: bool = True, tagger: str = "posseg", convert: bool = True
     ) -> None:
-        import jieba
+        from .libraries import import_jieba
 
+        jieba = import_jieba()  # without pkg_resources (see libraries)
         if tagger not in TAGGERS:
             raise ValueError(f"tagger must be one of {', '.join(TAGGERS)}, not {tagger!r}")
         jieba.setLogLevel(logging.WARNING)
@@ -145,9 +150,13 @@ class JiebaTokenizer:
         tokenizer that spaCy's zh defaults add to `[initialize.tokenizer]`; not used.)"""
         if rules is None:
             rules = cached_rules(tuple(str(d) for d in dirs or ()), builtin)
-        for directory in rules.dirs:
-            for path in sorted(Path(directory).glob("*.txt")):
-                self.add_words(_division_tags(read_word_list(path)))
+        # the word lists of every directory, in order, as one list (its frequencies are cached as one)
+        self.add_words([
+            entry
+            for directory in rules.dirs
+            for path in sorted(Path(directory).glob("*.txt"))
+            for entry in _division_tags(read_word_list(path))
+        ])
         self.matcher = QuantityMatcher(rules)
         # measure words by their tag ([[counter_tag]]); a lazily read dictionary reads a text's words first
         self.matcher.use_lexicon(self.word_tags, self._dictionary.ensure if self._dictionary is not None else None)
@@ -161,10 +170,10 @@ class JiebaTokenizer:
 
     def add_words(self, entries: Iterable[tuple[str, int | None, str | None]]) -> None:
         """Add words (word, frequency, tag) to this tokenizer's private dictionary."""
+        if self._dictionary is not None:
+            self._dictionary.add_words(list(entries))
+            return
         for word, freq, tag in entries:
-            if self._dictionary is not None:
-                self._dictionary.add_word(word, freq, tag)
-                continue
             self._jieba.add_word(word, freq, tag)
             if tag:
                 self._tags[word] = tag

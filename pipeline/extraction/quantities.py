@@ -222,15 +222,16 @@ class QuantityMatcher:
         glue = "".join(sorted({",", *"".join(self.system.fractions), *"".join(self.system.cn_fractions)}))
         alphabet = number_class[:-1] + regex.escape(glue) + "]"
         self._number_runs = regex.compile(alphabet + "+")
-        self._in_runs: list[tuple[regex.Pattern[str], regex.Pattern[str]] | None] = []
+        # (rule patterns: compiled when first used, as the exclusions themselves; see RulePattern)
+        self._in_runs: list[tuple[RulePattern, RulePattern] | None] = []
         for rule, pattern in self.exclusions:
             rest = _number_led(rule.get("pattern"))
             if not rest:
                 self._in_runs.append(None)
                 continue
             self._in_runs.append((
-                regex.compile(f"{alphabet}*?(?P<zhq>{pattern.compiled.pattern})"),
-                regex.compile(expand_macros(rest, self.system)),
+                RulePattern(rule, f"{alphabet}*?(?P<zhq>{pattern.pattern})"),
+                RulePattern(rule, expand_macros(rest, self.system)),
             ))
         self.arabic = regex.compile(r"[0-9０-９]")
         self.unit_led = set(self.system.small) | {c for b in self.system.big for c in b} | {h[0] for h in self.system.halves}
@@ -272,7 +273,7 @@ class QuantityMatcher:
             if runs is None:
                 runs = [m.span() for m in self._number_runs.finditer(text)]
                 run_ends = [end for _, end in runs]
-            in_runs, tail = in_runs
+            in_runs, tail = in_runs[0].compiled, in_runs[1].compiled
             pos = 0  # the end of the last match: the scan goes on from there, as finditer's
             try:
                 hosts: list[int] = []  # the runs holding the character before a place the rest matches at

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import re
 import sys
-import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+
+from ..cache import cache_dir, write_atomic
 
 #: Tag of a word found by the HMM and absent from the dictionary: nearly always a name or a term
 #: ("nw", new word: read as a noun wherever n* is, and usable in entity patterns as a name).
@@ -44,14 +45,6 @@ def dictionary_tags(tokenizer) -> dict[str, str]:
     return tags
 
 
-def cache_dir() -> Path:
-    """Where compiled data is cached: $ZHCLAIMS_CACHE, else $XDG_CACHE_HOME/zhclaims, else ~/.cache/zhclaims."""
-    if os.environ.get("ZHCLAIMS_CACHE"):
-        return Path(os.environ["ZHCLAIMS_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "zhclaims"
-
-
 class Dictionary:
     """The prefix dictionary (`tokenizer.FREQ`) and tag table of a private `jieba.Tokenizer`, read
     from a cache one first character at a time, as the text to segment needs them.
@@ -61,13 +54,20 @@ class Dictionary:
     segmenting it). Loading the 350,000 words at once costs a third of a second at every start;
     a sentence needs a few dozen characters' words. Words added with `add_word` keep their
     frequency and tag when their character's words are read later.
+
+    A word added without a frequency gets the one jieba suggests, which needs the words of its
+    characters: `add_words` keeps the frequencies it gave a list of words in the cache (keyed by
+    the dictionary, the words added before and the list), so that the next start adds the rules'
+    word lists without reading the words of some 400 characters.
     """
 
-    def __init__(self, tokenizer, tags: dict[str, str], shards: dict[str, bytes] | None = None) -> None:
+    def __init__(self, tokenizer, tags: dict[str, str], shards: dict[str, bytes] | None = None, key: str | None = None) -> None:
         self.tokenizer = tokenizer
         self.tags = tags
         self._shards = shards if shards is not None else {}
         self._added: dict[str, dict[str, tuple[int, str | None]]] = {}
+        #: what the dictionary holds: its file (`key`) and the lists added since; None when unknown
+        self._state = hashlib.sha1(key.encode()).hexdigest() if key else None
 
     def ensure(self, text: str) -> None:
         """Read the words that start with any character of `text` (once per character)."""
@@ -89,6 +89,39 @@ class Dictionary:
 
     def add_word(self, word: str, freq: int | None, tag: str | None) -> None:
         """Add a word as `jieba.Tokenizer.add_word` does, kept over the cached words read later."""
+        self._state = None  # (the frequencies of a later list depend on this word: not cached)
+        self._add(word, freq, tag)
+
+    def add_words(self, entries: Sequence[tuple[str, int | None, str | None]]) -> None:
+        """Add words (word, frequency, tag) in order as `add_word` does, with the frequencies that a
+        cache of the same list on the same dictionary holds."""
+        entries = list(entries)
+        path = None
+        try:
+            listed = marshal.dumps(entries) if self._state is not None else None
+        except ValueError:  # (a frequency or tag of a type marshal cannot write): not cached
+            listed = None
+        if self._state is not None and listed is not None:
+            state = hashlib.sha1(self._state.encode() + listed).hexdigest()
+            path = cache_dir() / f"jieba-words-{state[:16]}.marshal"
+            try:
+                freqs = marshal.loads(path.read_bytes())
+            except (OSError, ValueError, EOFError, TypeError):
+                freqs = None
+            if isinstance(freqs, list) and len(freqs) == len(entries) and all(type(f) is int for f in freqs):
+                for (word, _, tag), freq in zip(entries, freqs):
+                    self._add(word, freq, tag)
+                self._state = state
+                return
+        freqs = []
+        for word, freq, tag in entries:
+            self._add(word, freq, tag)
+            freqs.append(self.tokenizer.FREQ[word])
+        self._state = None
+        if path is not None and write_atomic(path, marshal.dumps(freqs)):
+            self._state = state
+
+    def _add(self, word: str, freq: int | None, tag: str | None) -> None:
         if freq is None:
             self.ensure(word)  # jieba suggests a frequency by segmenting the word
         self.tokenizer.add_word(word, freq, tag)
@@ -104,8 +137,9 @@ def load_dictionary(tokenizer) -> Dictionary:
     The cache is keyed by the dictionary file's path, size and time and by jieba's version; a cache
     that cannot be written or read is skipped, never an error.
     """
-    import jieba
+    from .libraries import import_jieba
 
+    jieba = import_jieba()  # without pkg_resources (see libraries)
     if tokenizer.dictionary is None:  # jieba's own dictionary, read from its package
         source = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
     else:
@@ -121,7 +155,7 @@ def load_dictionary(tokenizer) -> Dictionary:
             total, shards = marshal.loads(path.read_bytes())
             tokenizer.FREQ, tokenizer.total, tokenizer.initialized = {}, total, True
             os.utime(path)  # its time is its last use (prune_dictionary_caches keeps the latest)
-            return Dictionary(tokenizer, {}, shards)
+            return Dictionary(tokenizer, {}, shards, key)
         except (OSError, ValueError, EOFError, TypeError):
             pass
     tokenizer.initialize()
@@ -135,16 +169,9 @@ def load_dictionary(tokenizer) -> Dictionary:
         for word, tag in tags.items():
             by_char.setdefault(word[0], ({}, {}))[1][word] = tag
         shards = {char: marshal.dumps(pair) for char, pair in by_char.items()}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as out:
-                out.write(marshal.dumps((tokenizer.total, shards)))
-            os.replace(temp, path)
-        except OSError:
-            pass
+        write_atomic(path, marshal.dumps((tokenizer.total, shards)))
         prune_dictionary_caches(path.parent)
-    return Dictionary(tokenizer, tags)
+    return Dictionary(tokenizer, tags, None, key)
 
 
 #: Dictionary caches kept in the cache folder: one is written per installation and dictionary

@@ -310,9 +310,9 @@ def _word_boundary(text: str, offset: int) -> bool:
     """True when jieba's segmentation of `text` has a word boundary at `offset`."""
     global _TOKENIZER
     if _TOKENIZER is None:
-        import jieba
+        from ..extraction.libraries import import_jieba
 
-        _TOKENIZER = jieba.Tokenizer()
+        _TOKENIZER = import_jieba().Tokenizer()  # without pkg_resources (see libraries)
     position = 0
     for word in _TOKENIZER.cut(text, HMM=False):
         if position == offset:

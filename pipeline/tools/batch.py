@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Optional
 
 from ..claim import Claim
-from ..rules import RuleSet
+from ..rules import RuleSet, compile_pending
 from ..text.corpus import CORPUS_FORMATS, Article, Failure
 
 __all__ = ["Article", "Failure", "Outcome", "extract_article", "clean_article", "process"]
@@ -225,6 +225,7 @@ def process(
             _set_up(task, rules, from_clean, nlp, default_date)
             if task == "extract" and hasattr(_WORKER["nlp"].tokenizer, "load_all"):
                 _WORKER["nlp"].tokenizer.load_all()  # read here once, shared by the workers, not once in each
+            compile_pending()  # the rule patterns likewise (they are otherwise compiled when first used)
             gc.freeze()
             yield from _pooled(paths, workers, task, mp.get_context("fork"), _ignore_sigint, ())
         finally:
