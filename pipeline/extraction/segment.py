@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import os
 import re
 import sys
 from collections.abc import Sequence
