@@ -692,12 +692,16 @@ def clause_start(sentence: str, pos: int, ends: regex.Pattern[str] = _CLAUSE_END
 
 
 def clause_end(sentence: str, pos: int, ends: regex.Pattern[str] = _CLAUSE_END) -> int:
-    """Where the clause holding `pos` ends: at the first character of `ends` from `pos` on, else the sentence's end.
+    """Where the clause holding `pos` ends: at the first of `ends` from `pos` on that stands between
+    no two digits (as `clause_start`), else the sentence's end.
 
-    >>> clause_end("甲,乙;丙", 2), clause_end("甲,乙", 2)
-    (3, 3)
+    >>> clause_end("甲,乙;丙", 2), clause_end("甲,乙", 2), clause_end("共1,500份,其中", 0)
+    (3, 3, 7)
     """
-    return next((k for k in range(pos, len(sentence)) if ends.match(sentence[k])), len(sentence))
+    for match in ends.finditer(sentence, pos):
+        if not _in_number(sentence, match.start()):
+            return match.start()
+    return len(sentence)
 
 
 def _in_number(text: str, at: int) -> bool:
