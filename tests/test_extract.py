@@ -306,6 +306,13 @@ def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity
         ("两栋楼之间要留出8米以上的间距。", "8米以上", "间距"),
         # but a property named right before the quantity is what a threshold measures
         ("全县人均收入3万元以上的村46个。", "3万元以上", "人均收入"),
+        # a person counter that is a noun owns what follows 的: the persons are counted
+        ("警方拘捕5人，当局已冻结其中3人的银行户口。", "3人", "人"),
+        # unless what follows is a group of persons (a 30-person team)
+        ("他带领一个30人的团队。", "30人", "团队"),
+        # a lead-in word after a count (300人|当中) names nothing; nor do its parts
+        ("获选的300人当中，80人已经入职。", "300人", "获选"),
+        ("获选的300人当中，80人已经入职。", "80人", "人"),
     ],
 )
 def test_extract_entity_quantity_before_de(nlp, text, quantity, entity):

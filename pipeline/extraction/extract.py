@@ -527,6 +527,8 @@ class ClaimExtractor:
                 return before, "entity.money_noun"
         if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
+            if phrase in self.cues.lead_in:
+                phrase = ""  # 300人|当中: a lead-in word opens the parts of the count; it names nothing
             if phrase and q.kind == "percent" and self._adjective_of_predicate(doc, sent_start + qe, phrase, cues):
                 phrase = ""  # 40%|严重|烧伤: a share of the noun before it; the adjective describes the predicate
             if phrase and not after_text.startswith("的"):
@@ -548,6 +550,8 @@ class ClaimExtractor:
                     return following[0].text, "entity.verbal_noun"
             if after_text.startswith("的") and (q.kind == "percent" or not self._noun_right_before(doc, sentence, sent_start, qs, cues)):
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
+                if phrase and q.unit in self.cues.subject_counters and not phrase.endswith(self.cues.person_groups):
+                    return q.unit, "entity.subject_counter"  # 3人的|手机: a person counter that is a noun owns what follows 的; the persons are counted
                 if phrase:
                     return phrase, "entity.np_after_de"
                 following = [t for t in tokens_between(doc, sent_start + qe + 1, sent_start + len(sentence)) if t.idx >= sent_start + qe + 1]
