@@ -313,6 +313,11 @@ def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity
         # a lead-in word after a count (300人|当中) names nothing; nor do its parts
         ("获选的300人当中，80人已经入职。", "300人", "获选"),
         ("获选的300人当中，80人已经入职。", "80人", "人"),
+        # a copula after a person counter: what the persons are counted as (past a modifier with 的)
+        ("检测结果显示，12人为阳性，30人是伤者。", "12人", "阳性"),
+        ("委员会中，9人是公司内部的高级经理，3人是外聘的会计师。", "3人", "会计师"),
+        # not a word that begins with the copula (是否, 达标)
+        ("检测结果显示，2人是否出庭仍未决定。", "2人", "人"),
     ],
 )
 def test_extract_entity_quantity_before_de(nlp, text, quantity, entity):

@@ -71,7 +71,8 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.clause_quantity": "no noun phrase of its own in the clause: what the last quantity of the nearest clause with one measures",
     "entity.topic_clause": "no noun phrase of its own in the clause: the head of a clause before that is only a noun phrase (…的|利得税)",
     "entity.unit_noun": "a counter that is a noun (班次), in a clause naming nothing before it or only a place: the counter names what is counted",
-    "entity.subject_counter": "no noun phrase of its own in the clause and a person counter (人) followed by its predicate (12人被捕): the counter",
+    "entity.subject_counter": "no noun phrase of its own in the clause and a person counter (人) followed by its predicate (12人被捕) or by 的 and what the persons own (3人的|手机): the counter",
+    "entity.copula_predicate": "a person counter (人) then a copula (12人|是|伤者, 人为|阳性): the noun phrase after the copula, past a short modifier ending in 的",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
     "entity.ranking": "the figure a ranking is by (以202亿元|排名第7位), no phrase of its own before it: what the article's last quantity of the same kind measures",
@@ -488,6 +489,12 @@ class ClaimExtractor:
             phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence), cues=cues)
             if phrase:
                 return phrase, "entity.chain_after"
+        # a person counter then a copula and a noun phrase (7人|是|伤者, 7人|为阳性): what the
+        # copula names is what the persons are counted as
+        if q.unit in self.cues.subject_counters:
+            named = self._copula_predicate(doc, sentence, sent_start, qe, cues)
+            if named:
+                return named, "entity.copula_predicate"
         # a person counter followed by its predicate (15人危殆), no noun right before it (干部|30人):
         # the persons are what is counted
         if q.unit in self.cues.subject_counters:
@@ -527,8 +534,8 @@ class ClaimExtractor:
                 return before, "entity.money_noun"
         if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
-            if phrase in self.cues.lead_in:
-                phrase = ""  # 300人|当中: a lead-in word opens the parts of the count; it names nothing
+            if phrase in self.cues.lead_in or phrase in self.cues.copulas:
+                phrase = ""  # 300人|当中, 10人|为(他送行): a lead-in word or a copula left of a word the count cut names nothing
             if phrase and q.kind == "percent" and self._adjective_of_predicate(doc, sent_start + qe, phrase, cues):
                 phrase = ""  # 40%|严重|烧伤: a share of the noun before it; the adjective describes the predicate
             if phrase and not after_text.startswith("的"):
@@ -776,6 +783,27 @@ class ClaimExtractor:
         if token.tag_.startswith("n") and text.endswith(self.cues.person_groups):
             return False  # 7人|评审团: a noun whose head is a group noun (团, 小组) is the group counted
         return not text.startswith(("的", *self.cues.person_groups))
+
+    def _copula_predicate(self, doc: Doc, sentence: str, sent_start: int, qe: int, cues: PhraseCues) -> str | None:
+        """The noun phrase after a copula right after a quantity (7人|是|伤者; 人为|阳性, one word),
+        past a short modifier ending in 的 (12人|是|局内的|督学): None when no copula follows, the
+        copula begins a longer word (是否, 达标) or no noun phrase follows it."""
+        word = next((w for w in sorted(self.cues.copulas, key=len, reverse=True) if sentence.startswith(w, qe)), None)
+        if word is None:
+            return None
+        at = qe + len(word)
+        following = next((t for t in tokens_between(doc, sent_start + at - 1, sent_start + at + 1) if t.idx >= sent_start + at), None)
+        if following is None or following.idx != sent_start + at:
+            return None
+        de = self._relative_de(sentence[at:])
+        if de is not None:
+            head = np_after(doc, sent_start + at + de + 1, sent_start + len(sentence), cues=cues)
+            if head and sentence.startswith(head, at + de + 1):
+                return head
+        if not cues.is_nominal(following):
+            return None
+        phrase = np_after(doc, sent_start + at, sent_start + len(sentence), cues=cues)
+        return phrase if phrase and sentence.startswith(phrase, at) else None
 
     def _share_source(self, doc: Doc, sentence: str, sent_start: int, qe: int, cues: PhraseCues) -> str | None:
         """The part a share comes from, named after a `source` word right after it (5%|来自|甲校及乙校,
