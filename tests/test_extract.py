@@ -318,6 +318,10 @@ def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity
         ("委员会中，9人是公司内部的高级经理，3人是外聘的会计师。", "3人", "会计师"),
         # not a word that begins with the copula (是否, 达标)
         ("检测结果显示，2人是否出庭仍未决定。", "2人", "人"),
+        # an age held by a personal pronoun after its 的 or before it
+        ("现年45岁的他与太太育有一子。", "45岁", "他"),
+        ("陈先生今年62岁，她今年只有40多岁。", "40多岁", "她"),
+        ("陈先生今年62岁，她今年只有40多岁。", "62岁", "陈先生"),
     ],
 )
 def test_extract_entity_quantity_before_de(nlp, text, quantity, entity):
@@ -508,7 +512,8 @@ def test_extract_entity_verb_after_de(nlp, text, quantity, entity):
         ("住院者当中，6人情况稳定", "6人", "人", "entity.subject_counter"),
         # a noun the counter modifies, or a copula: not a predicate of the persons
         ("市政府成立一个7人小组跟进", "7人", "小组", "entity.np_after"),
-        ("检测结果显示，其中500人为阳性", "500人", "为阳性", "entity.np_after"),
+        # (人为 is one word): what the copula names, as the gold labels it (N人为阳性 → 阳性)
+        ("检测结果显示，其中500人为阳性", "500人", "阳性", "entity.copula_predicate"),
     ],
 )
 def test_extract_entity_person_counter_predicate(nlp, text, quantity, entity, branch):
@@ -691,7 +696,9 @@ def test_extract_entity_phrase_ends_at_closing_quote(nlp, text, quantity, entity
         ("院舍有80名院友，当中5人发烧，余下75人情况稳定。", "75人", "院友", "entity.part_of_whole"),
         # the whole names only its counter, or its noun comes before the count: the part stays 人
         ("至今已有15人被捕，其中四人被起诉。", "四人", "人", "entity.subject_counter"),
-        ("美方宣布制裁多六人，当中两人是议员。", "两人", "人", "entity.subject_counter"),
+        ("美方宣布制裁多六人，当中两人被冻结资产。", "两人", "人", "entity.subject_counter"),
+        # a copula after the part: what it names (当中两人|是|议员)
+        ("美方宣布制裁多六人，当中两人是议员。", "两人", "议员", "entity.copula_predicate"),
     ],
 )
 def test_extract_entity_part_of_whole_persons(nlp, text, quantity, entity, branch):

@@ -53,6 +53,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.table_column": "a table cell: the header cell of its column (the row's header is a time, or there is none)",
     "entity.respectively": "the item of a parallel list matching the quantity's place after 分别",
     "entity.age_holder": "an age: the person or noun after 的",
+    "entity.age_pronoun": "an age with a personal pronoun right after its 的 (45岁的|他) or right before it past time words (她|今年|30岁): the pronoun",
     "entity.age_subject": "an age after an age word (享年, 年仅): the subject of its sentence",
     "entity.household": "a count of a household's members (6口) with no noun after it: the household named before it (林某一家|6口), else the nearest one the article names (林某一家, 陈家)",
     "entity.group_pronoun": "a count of persons right after a plural pronoun (我们|4人): the pronoun names the group counted",
@@ -458,6 +459,11 @@ class ClaimExtractor:
         group_pronoun = self._group_pronoun(sentence, qs, q)
         if group_pronoun:
             return group_pronoun, "entity.group_pronoun"
+        if q.kind == "age":
+            # 现年45岁的|他, 她|今年|只有30岁: a personal pronoun holds the age
+            pronoun = self._age_pronoun(doc, sentence, sent_start, qs, qe, times)
+            if pronoun:
+                return pronoun, "entity.age_pronoun"
         if q.kind == "age" and after_text.startswith("的"):
             return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence)), "entity.age_holder"
         if q.kind == "age":
@@ -733,6 +739,21 @@ class ClaimExtractor:
         a locative, a numeral or an adjective alone names nothing that is counted."""
         tokens = _words(doc, start, start + len(phrase))
         return bool(tokens) and all(_tag_in(t.tag_, self.cues.empty_tags) for t in tokens)
+
+    def _age_pronoun(self, doc: Doc, sentence: str, sent_start: int, qs: int, qe: int, times) -> str | None:
+        """The personal pronoun (an `age_pronoun`) an age belongs to: right after its 的 (45岁的|他) when
+        no other word follows the pronoun (他们), else right before it past time words and copulas
+        (她|今年|只有|30岁); None when there is none."""
+        assert self.context is not None
+        if sentence.startswith("的", qe):
+            word = next((w for w in self.cues.age_pronouns if sentence.startswith(w, qe + 1)), None)
+            after = sent_start + qe + 1 + len(word) if word else 0
+            following = next((t for t in tokens_between(doc, after, after + 1) if t.idx == after), None) if word else None
+            if following is not None and following.tag_.startswith("n"):
+                return None  # 72岁的|他|爸爸: the pronoun is a possessor; the holder is the noun
+            return word
+        head = self.context.strip_time_before(self.context.strip_before(sentence[:qs]), times)
+        return next((w for w in self.cues.age_pronouns if head.endswith(w)), None)
 
     def _group_pronoun(self, sentence: str, qs: int, q: Quantity) -> str | None:
         """The plural pronoun right before a count of persons it stands for (我们|4人, 他们|3个): the
@@ -1239,6 +1260,7 @@ class EntityCues:
     money_nouns: tuple[str, ...] = ()
     #: plural pronouns (我们, 他们) and the person counters (人, 个) of a count they stand right before
     group_pronouns: tuple[str, ...] = ()
+    age_pronouns: tuple[str, ...] = ()
     #: verbs that name an amount of money they take (创收, 筹款); any other bare verb before one names none
     money_verbs: frozenset[str] = frozenset()
     #: jieba tags of words that alone name nothing counted (s 山上, m 一个, a 严重)
@@ -1302,6 +1324,7 @@ class EntityCues:
             households=longest(found.get("household", [])),
             name_tags=frozenset(found.get("name_tag", [])),
             group_pronouns=longest(found.get("group_pronoun", [])),
+            age_pronouns=longest(found.get("age_pronoun", [])),
             group_counters=frozenset(found.get("group_counter", [])),
             money_verbs=frozenset(found.get("money_verb", [])),
             empty_tags=frozenset(found.get("empty_tag", [])),
