@@ -319,15 +319,15 @@ def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity
         # not a word that begins with the copula (是否, 达标)
         ("检测结果显示，2人是否出庭仍未决定。", "2人", "人"),
         # an age held by a personal pronoun after its 的 or before it
-        ("现年45岁的他与太太育有一子。", "45岁", "他"),
+        ("现年45岁的他仍在地盘开工。", "45岁", "他"),
         ("陈先生今年62岁，她今年只有40多岁。", "40多岁", "她"),
         ("陈先生今年62岁，她今年只有40多岁。", "62岁", "陈先生"),
         # a counter the tokenizer joined to what follows: the noun it begins, or the noun after it
-        ("新市镇可容纳83万人口。", "83万人", "人口"),
+        ("这个新区将来可住下12万人口。", "12万人", "人口"),
         ("当局预留8万名额给市民。", "8万名", "名额"),
-        ("现时有14名医生于场馆工作。", "14名", "医生"),
-        ("委员会有十多个人很小心去看。", "十多个", "人"),
-        ("当晚有46个人被起诉。", "46个", "人"),
+        ("院方安排6名医生于周末加班。", "6名", "医生"),
+        ("小组里有二十多个人很认真地审阅。", "二十多个", "人"),
+        ("事后共有9个人被检控。", "9个", "人"),
     ],
 )
 def test_extract_entity_quantity_before_de(nlp, text, quantity, entity):

@@ -73,7 +73,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.topic_clause": "no noun phrase of its own in the clause: the head of a clause before that is only a noun phrase (…的|利得税)",
     "entity.unit_noun": "a counter that is a noun (班次), in a clause naming nothing before it or only a place: the counter names what is counted",
     "entity.subject_counter": "no noun phrase of its own in the clause and a person counter (人) followed by its predicate (12人被捕) or by 的 and what the persons own (3人的|手机): the counter",
-    "entity.counter_word": "a counter the tokenizer joined to what follows: the noun it begins (83万|人口, 11万|名额), or the person counter alone before a guessed word (两个|人上|殿)",
+    "entity.counter_word": "a counter the tokenizer joined to what follows: the noun it begins (12万|人口, 8万|名额), or the person counter alone after it (9|个人, 二十多个|人|很认真)",
     "entity.copula_predicate": "a person counter (人) then a copula (12人|是|伤者, 人为|阳性): the noun phrase after the copula, past a short modifier ending in 的",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
@@ -811,9 +811,9 @@ class ClaimExtractor:
 
     def _counter_in_word(self, doc: Doc, sent_start: int, sent_end: int, qs: int, qe: int, q: Quantity, cues: PhraseCues) -> str | None:
         """What a count names when the tokenizer joined its counter, or the person noun after it, to
-        more text: a dictionary noun that the counter begins (83万|人口, 11万|名额) is that noun; a
-        person counter that is a noun (人) left after the counter (46|个人, 两个|人上|殿 where the
-        tagger guessed a word, 十多个|人|很小心) is that noun alone. None otherwise."""
+        more text: a dictionary noun that the counter begins (12万|人口, 8万|名额) is that noun; a
+        person counter that is a noun (人) left after the counter (9|个人, or 人 opening a word the
+        tagger guessed, 二十多个|人|很认真) is that noun alone. None otherwise."""
         if not q.unit:
             return None
         end = sent_start + qe
@@ -823,29 +823,29 @@ class ClaimExtractor:
                 return None
             piece = word.text[end - word.idx :]
             if piece in self.cues.subject_counters:
-                return piece  # 46|个人: the person noun after the counter
+                return piece  # 9|个人: the person noun after the counter
             lexicon = getattr(self.tokenizer, "word_tags", None) or {}
             for size in (3, 2):
                 noun = doc.text[end : end + size]
                 if len(noun) == size and lexicon.get(noun, "").startswith("n"):
-                    return noun  # 14名|医生 cut 名医|生: the counter counts the dictionary noun after it
+                    return noun  # 6名|医生 cut 名医|生: the counter counts the dictionary noun after it
             counter = doc.text[word.idx : end]
             if word.tag_.startswith("n") and counter == q.unit and np_after(doc, end, sent_end, cues=cues) == piece:
-                return word.text  # 83万|人口, 11万|名额: the noun the counter begins, nothing after it
+                return word.text  # 12万|人口, 8万|名额: the noun the counter begins, nothing after it
             return None
         following = next((t for t in tokens_between(doc, end, end + 1) if t.idx == end), None)
         if following is None:
             return None
         if following.text in self.cues.subject_counters:
-            return following.text  # 十多个|人|很小心: 人 takes no noun after it
+            return following.text  # 二十多个|人|很认真: 人 takes no noun after it
         if _tag_in(following.tag_, self.cues.name_tags):
             noun = next((c for c in self.cues.subject_counters if following.text.startswith(c)), None)
-            return noun  # 两个|人上|殿: a word the tagger guessed after the counter
+            return noun  # a word the tagger guessed, opening with 人, after the counter
         return None
 
     def _copula_predicate(self, doc: Doc, sentence: str, sent_start: int, qe: int, cues: PhraseCues) -> str | None:
         """The noun phrase after a copula right after a quantity (7人|是|伤者; 人为|阳性, one word),
-        past a short modifier ending in 的 (12人|是|局内的|督学): None when no copula follows, the
+        past a short modifier ending in 的 (9人|是|公司内部的|经理): None when no copula follows, the
         copula begins a longer word (是否, 达标) or no noun phrase follows it."""
         word = next((w for w in sorted(self.cues.copulas, key=len, reverse=True) if sentence.startswith(w, qe)), None)
         if word is None:
