@@ -322,6 +322,11 @@ def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity
         ("现年45岁的他仍在地盘开工。", "45岁", "他"),
         ("陈先生今年62岁，她今年只有40多岁。", "40多岁", "她"),
         ("陈先生今年62岁，她今年只有40多岁。", "62岁", "陈先生"),
+        # a person count closing a list of names: the names, not the verb before them
+        ("当局点名批评王某等三人。", "三人", "王某"),
+        ("警方拘捕总编辑林某等4人。", "4人", "总编辑林某"),
+        # a noun after the count: it counts that noun
+        ("村民等5人小组负责巡逻。", "5人", "小组"),
         # a counter the tokenizer joined to what follows: the noun it begins, or the noun after it
         ("这个新区将来可住下12万人口。", "12万人", "人口"),
         ("当局预留8万名额给市民。", "8万名", "名额"),

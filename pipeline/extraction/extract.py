@@ -74,6 +74,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.unit_noun": "a counter that is a noun (班次), in a clause naming nothing before it or only a place: the counter names what is counted",
     "entity.subject_counter": "no noun phrase of its own in the clause and a person counter (人) followed by its predicate (12人被捕) or by 的 and what the persons own (3人的|手机): the counter",
     "entity.counter_word": "a counter the tokenizer joined to what follows: the noun it begins (12万|人口, 8万|名额), or the person counter alone after it (9|个人, 二十多个|人|很认真)",
+    "entity.list_closer": "a person counter (人) right after a list closer (陈某、李某等|5人) with no noun after it: the items of the list it closes",
     "entity.copula_predicate": "a person counter (人) then a copula (12人|是|伤者, 人为|阳性): the noun phrase after the copula, past a short modifier ending in 的",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
@@ -496,6 +497,11 @@ class ClaimExtractor:
             phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence), cues=cues)
             if phrase:
                 return phrase, "entity.chain_after"
+        # a person counter closing a list of names (陈某、李某等|5人): the persons listed
+        if q.unit in self.cues.subject_counters:
+            named = self._listed_persons(doc, sentence, sent_start, local, qs, qe, cues)
+            if named:
+                return named, "entity.list_closer"
         # a person counter then a copula and a noun phrase (7人|是|伤者, 7人|为阳性): what the
         # copula names is what the persons are counted as
         if q.unit in self.cues.subject_counters:
@@ -842,6 +848,33 @@ class ClaimExtractor:
             noun = next((c for c in self.cues.subject_counters if following.text.startswith(c)), None)
             return noun  # a word the tagger guessed, opening with 人, after the counter
         return None
+
+    def _listed_persons(self, doc: Doc, sentence: str, sent_start: int, local: list[tuple[int, int]], qs: int, qe: int, cues: PhraseCues) -> str | None:
+        """The items a person count closes after a `list_closer` (陈某、李某等|5人), when no noun
+        follows the count (等5人|小组 counts the group): the noun phrase before the closer with the
+        list it ends; None otherwise."""
+        assert self.context is not None
+        closer = next((w for w in sorted(cues.list_closers, key=len, reverse=True) if sentence.endswith(w, 0, qs)), None)
+        if closer is None:
+            return None
+        following = _words(doc, sent_start + qe, sent_start + len(sentence))
+        if following and cues.is_nominal(following[0]) and not self._opens_predicate(following[0], sentence[qe : following[0].idx - sent_start]):
+            return None
+        end = qs - len(closer)
+        floor = sent_start + clause_start(sentence, end, self.cues.clause_ends)
+        if any(word in sentence[floor - sent_start : end] for word in self.cues.parts_of_whole):
+            return None  # 当中只有甲和乙等9人: the part of a whole counted before (part_of_whole)
+        phrase = np_before(doc, sent_start + end, floor, cues=cues)
+        if not phrase or not sentence.endswith(phrase, 0, end):
+            return None
+        words = _words(doc, sent_start + end - len(phrase), sent_start + end)
+        verb = next((t for t in reversed(words) if cues.is_verbal(t)), None)
+        if verb is not None:
+            phrase = doc.text[verb.idx + len(verb.text) : sent_start + end]  # 法官判处|张某等3人: the object, not the verb
+            if not phrase:
+                return None
+        ends = {sent_start + e for _, e in local}
+        return _with_list_before(doc, sent_start + end, phrase, floor, ends, self.context, cues)
 
     def _copula_predicate(self, doc: Doc, sentence: str, sent_start: int, qe: int, cues: PhraseCues) -> str | None:
         """The noun phrase after a copula right after a quantity (7人|是|伤者; 人为|阳性, one word),
