@@ -136,7 +136,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
         "place_tag", "heading_marker", "heading_stop", "record", "speech", "primary_list", "subject_skip_tag",
         "reporting", "topic_head_tag", "list_closer", "report", "cumulative", "copula", "unit_noun", "subject_counter", "predicate_tag", "person_group", "household_counter", "household", "name_tag", "age_predicate", "age_clause_tag", "source", "rank_by", "rank", "topic", "route_from", "route_to", "route_place_tag", "place_join", "elaboration", "frame_open", "frame_close", "money_noun",
         "group_pronoun", "group_counter", "money_verb", "empty_tag", "first_person", "total", "adjective_tag", "part_of_whole", "person_counter",
-        "base_frame", "share_noun", "place_bracket", "time_object", "apposition", "day_end",
+        "base_frame", "share_noun", "place_bracket", "time_object", "apposition", "day_end", "age_pronoun",
     ),
     ("tag_class", "use"): ("nominal", "stop", "function", "function_single", "predicative", "time", "cut_function", "set_phrase", "place_name", "relative_open"),
     ("qualifier", "position"): ("before", "after", "infix", "outside", "before_unit", "scope"),

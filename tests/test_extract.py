@@ -306,6 +306,33 @@ def test_extract_entity_not_the_base_of_a_comparison(nlp, text, quantity, entity
         ("两栋楼之间要留出8米以上的间距。", "8米以上", "间距"),
         # but a property named right before the quantity is what a threshold measures
         ("全县人均收入3万元以上的村46个。", "3万元以上", "人均收入"),
+        # a person counter that is a noun owns what follows 的: the persons are counted
+        ("警方拘捕5人，当局已冻结其中3人的银行户口。", "3人", "人"),
+        # unless what follows is a group of persons (a 30-person team)
+        ("他带领一个30人的团队。", "30人", "团队"),
+        # a lead-in word after a count (300人|当中) names nothing; nor do its parts
+        ("获选的300人当中，80人已经入职。", "300人", "获选"),
+        ("获选的300人当中，80人已经入职。", "80人", "人"),
+        # a copula after a person counter: what the persons are counted as (past a modifier with 的)
+        ("检测结果显示，12人为阳性，30人是伤者。", "12人", "阳性"),
+        ("委员会中，9人是公司内部的高级经理，3人是外聘的会计师。", "3人", "会计师"),
+        # not a word that begins with the copula (是否, 达标)
+        ("检测结果显示，2人是否出庭仍未决定。", "2人", "人"),
+        # an age held by a personal pronoun after its 的 or before it
+        ("现年45岁的他仍在地盘开工。", "45岁", "他"),
+        ("陈先生今年62岁，她今年只有40多岁。", "40多岁", "她"),
+        ("陈先生今年62岁，她今年只有40多岁。", "62岁", "陈先生"),
+        # a person count closing a list of names: the names, not the verb before them
+        ("当局点名批评王某等三人。", "三人", "王某"),
+        ("警方拘捕总编辑林某等4人。", "4人", "总编辑林某"),
+        # a noun after the count: it counts that noun
+        ("村民等5人小组负责巡逻。", "5人", "小组"),
+        # a counter the tokenizer joined to what follows: the noun it begins, or the noun after it
+        ("这个新区将来可住下12万人口。", "12万人", "人口"),
+        ("当局预留8万名额给市民。", "8万名", "名额"),
+        ("院方安排6名医生于周末加班。", "6名", "医生"),
+        ("小组里有二十多个人很认真地审阅。", "二十多个", "人"),
+        ("事后共有9个人被检控。", "9个", "人"),
     ],
 )
 def test_extract_entity_quantity_before_de(nlp, text, quantity, entity):
@@ -496,7 +523,8 @@ def test_extract_entity_verb_after_de(nlp, text, quantity, entity):
         ("住院者当中，6人情况稳定", "6人", "人", "entity.subject_counter"),
         # a noun the counter modifies, or a copula: not a predicate of the persons
         ("市政府成立一个7人小组跟进", "7人", "小组", "entity.np_after"),
-        ("检测结果显示，其中500人为阳性", "500人", "为阳性", "entity.np_after"),
+        # (人为 is one word): what the copula names, as the gold labels it (N人为阳性 → 阳性)
+        ("检测结果显示，其中500人为阳性", "500人", "阳性", "entity.copula_predicate"),
     ],
 )
 def test_extract_entity_person_counter_predicate(nlp, text, quantity, entity, branch):
@@ -679,7 +707,9 @@ def test_extract_entity_phrase_ends_at_closing_quote(nlp, text, quantity, entity
         ("院舍有80名院友，当中5人发烧，余下75人情况稳定。", "75人", "院友", "entity.part_of_whole"),
         # the whole names only its counter, or its noun comes before the count: the part stays 人
         ("至今已有15人被捕，其中四人被起诉。", "四人", "人", "entity.subject_counter"),
-        ("美方宣布制裁多六人，当中两人是议员。", "两人", "人", "entity.subject_counter"),
+        ("美方宣布制裁多六人，当中两人被冻结资产。", "两人", "人", "entity.subject_counter"),
+        # a copula after the part: what it names (当中两人|是|议员)
+        ("美方宣布制裁多六人，当中两人是议员。", "两人", "议员", "entity.copula_predicate"),
     ],
 )
 def test_extract_entity_part_of_whole_persons(nlp, text, quantity, entity, branch):

@@ -57,6 +57,7 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.table_column": "a table cell: the header cell of its column (the row's header is a time, or there is none)",
     "entity.respectively": "the item of a parallel list matching the quantity's place after 分别",
     "entity.age_holder": "an age: the person or noun after 的",
+    "entity.age_pronoun": "an age with a personal pronoun right after its 的 (45岁的|他) or right before it past time words (她|今年|30岁): the pronoun",
     "entity.age_subject": "an age after an age word (享年, 年仅): the subject of its sentence",
     "entity.household": "a count of a household's members (6口) with no noun after it: the household named before it (林某一家|6口), else the nearest one the article names (林某一家, 陈家)",
     "entity.group_pronoun": "a count of persons right after a plural pronoun (我们|4人): the pronoun names the group counted",
@@ -75,7 +76,10 @@ ENTITY_BRANCHES: dict[str, str] = {
     "entity.clause_quantity": "no noun phrase of its own in the clause: what the last quantity of the nearest clause with one measures",
     "entity.topic_clause": "no noun phrase of its own in the clause: the head of a clause before that is only a noun phrase (…的|利得税)",
     "entity.unit_noun": "a counter that is a noun (班次), in a clause naming nothing before it or only a place: the counter names what is counted",
-    "entity.subject_counter": "no noun phrase of its own in the clause and a person counter (人) followed by its predicate (12人被捕): the counter",
+    "entity.subject_counter": "no noun phrase of its own in the clause and a person counter (人) followed by its predicate (12人被捕) or by 的 and what the persons own (3人的|手机): the counter",
+    "entity.counter_word": "a counter the tokenizer joined to what follows: the noun it begins (12万|人口, 8万|名额), or the person counter alone after it (9|个人, 二十多个|人|很认真)",
+    "entity.list_closer": "a person counter (人) right after a list closer (陈某、李某等|5人) with no noun after it: the items of the list it closes",
+    "entity.copula_predicate": "a person counter (人) then a copula (12人|是|伤者, 人为|阳性): the noun phrase after the copula, past a short modifier ending in 的",
     "entity.subject": "no noun phrase of its own in the clause: the subject opening the nearest clause (without quantities) that has one",
     "entity.previous": "no noun phrase of its own: the entity of the previous quantity of the sentence",
     "entity.ranking": "the figure a ranking is by (以202亿元|排名第7位), no phrase of its own before it: what the article's last quantity of the same kind measures",
@@ -461,6 +465,11 @@ class ClaimExtractor:
         group_pronoun = self._group_pronoun(sentence, qs, q)
         if group_pronoun:
             return group_pronoun, "entity.group_pronoun"
+        if q.kind == "age":
+            # 现年45岁的|他, 她|今年|只有30岁: a personal pronoun holds the age
+            pronoun = self._age_pronoun(doc, sentence, sent_start, qs, qe, times)
+            if pronoun:
+                return pronoun, "entity.age_pronoun"
         if q.kind == "age" and after_text.startswith("的"):
             return _age_holder(doc, sent_start + qe + 1, sent_start + len(sentence)), "entity.age_holder"
         if q.kind == "age":
@@ -492,6 +501,17 @@ class ClaimExtractor:
             phrase = np_after(doc, sent_start + local[j][1], sent_start + len(sentence), cues=cues)
             if phrase:
                 return phrase, "entity.chain_after"
+        # a person counter closing a list of names (陈某、李某等|5人): the persons listed
+        if q.unit in self.cues.subject_counters:
+            named = self._listed_persons(doc, sentence, sent_start, local, qs, qe, cues)
+            if named:
+                return named, "entity.list_closer"
+        # a person counter then a copula and a noun phrase (7人|是|伤者, 7人|为阳性): what the
+        # copula names is what the persons are counted as
+        if q.unit in self.cues.subject_counters:
+            named = self._copula_predicate(doc, sentence, sent_start, qe, cues)
+            if named:
+                return named, "entity.copula_predicate"
         # a person counter followed by its predicate (15人危殆), no noun right before it (干部|30人):
         # the persons are what is counted
         if q.unit in self.cues.subject_counters:
@@ -529,8 +549,13 @@ class ClaimExtractor:
             before = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
             if before and sentence.endswith(before, 0, qs) and before.endswith(self.cues.money_nouns):
                 return before, "entity.money_noun"
+        word = self._counter_in_word(doc, sent_start, sent_start + len(sentence), qs, qe, q, cues)
+        if word:
+            return word, "entity.counter_word"
         if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
+            if phrase in self.cues.lead_in or phrase in self.cues.copulas:
+                phrase = ""  # 300人|当中, 10人|为(他送行): a lead-in word or a copula left of a word the count cut names nothing
             if phrase and q.kind == "percent" and self._adjective_of_predicate(doc, sent_start + qe, phrase, cues):
                 phrase = ""  # 40%|严重|烧伤: a share of the noun before it; the adjective describes the predicate
             if phrase and not after_text.startswith("的"):
@@ -552,6 +577,8 @@ class ClaimExtractor:
                     return following[0].text, "entity.verbal_noun"
             if after_text.startswith("的") and (q.kind == "percent" or not self._noun_right_before(doc, sentence, sent_start, qs, cues)):
                 phrase = np_after(doc, sent_start + qe + 1, sent_start + len(sentence), cues=cues)
+                if phrase and q.unit in self.cues.subject_counters and not phrase.endswith(self.cues.person_groups):
+                    return q.unit, "entity.subject_counter"  # 3人的|手机: a person counter that is a noun owns what follows 的; the persons are counted
                 if phrase:
                     return phrase, "entity.np_after_de"
                 following = [t for t in tokens_between(doc, sent_start + qe + 1, sent_start + len(sentence)) if t.idx >= sent_start + qe + 1]
@@ -727,6 +754,21 @@ class ClaimExtractor:
         tokens = _words(doc, start, start + len(phrase))
         return bool(tokens) and all(_tag_in(t.tag_, self.cues.empty_tags) for t in tokens)
 
+    def _age_pronoun(self, doc: Doc, sentence: str, sent_start: int, qs: int, qe: int, times) -> str | None:
+        """The personal pronoun (an `age_pronoun`) an age belongs to: right after its 的 (45岁的|他) when
+        no other word follows the pronoun (他们), else right before it past time words and copulas
+        (她|今年|只有|30岁); None when there is none."""
+        assert self.context is not None
+        if sentence.startswith("的", qe):
+            word = next((w for w in self.cues.age_pronouns if sentence.startswith(w, qe + 1)), None)
+            after = sent_start + qe + 1 + len(word) if word else 0
+            following = next((t for t in tokens_between(doc, after, after + 1) if t.idx == after), None) if word else None
+            if following is not None and following.tag_.startswith("n"):
+                return None  # 72岁的|他|爸爸: the pronoun is a possessor; the holder is the noun
+            return word
+        head = self.context.strip_time_before(self.context.strip_before(sentence[:qs]), times)
+        return next((w for w in self.cues.age_pronouns if head.endswith(w)), None)
+
     def _group_pronoun(self, sentence: str, qs: int, q: Quantity) -> str | None:
         """The plural pronoun right before a count of persons it stands for (我们|4人, 他们|3个): the
         count is of that group, named by the pronoun; None when no such pronoun ends there."""
@@ -776,6 +818,88 @@ class ClaimExtractor:
         if token.tag_.startswith("n") and text.endswith(self.cues.person_groups):
             return False  # 7人|评审团: a noun whose head is a group noun (团, 小组) is the group counted
         return not text.startswith(("的", *self.cues.person_groups))
+
+    def _counter_in_word(self, doc: Doc, sent_start: int, sent_end: int, qs: int, qe: int, q: Quantity, cues: PhraseCues) -> str | None:
+        """What a count names when the tokenizer joined its counter, or the person noun after it, to
+        more text: a dictionary noun that the counter begins (12万|人口, 8万|名额) is that noun; a
+        person counter that is a noun (人) left after the counter (9|个人, or 人 opening a word the
+        tagger guessed, 二十多个|人|很认真) is that noun alone. None otherwise."""
+        if not q.unit:
+            return None
+        end = sent_start + qe
+        word = next((t for t in tokens_between(doc, end - 1, end + 1) if t.idx < end < t.idx + len(t.text)), None)
+        if word is not None:
+            if word.idx < sent_start + qs:
+                return None
+            piece = word.text[end - word.idx :]
+            if piece in self.cues.subject_counters:
+                return piece  # 9|个人: the person noun after the counter
+            lexicon = getattr(self.tokenizer, "word_tags", None) or {}
+            for size in (3, 2):
+                noun = doc.text[end : end + size]
+                if len(noun) == size and lexicon.get(noun, "").startswith("n"):
+                    return noun  # 6名|医生 cut 名医|生: the counter counts the dictionary noun after it
+            counter = doc.text[word.idx : end]
+            if word.tag_.startswith("n") and counter == q.unit and np_after(doc, end, sent_end, cues=cues) == piece:
+                return word.text  # 12万|人口, 8万|名额: the noun the counter begins, nothing after it
+            return None
+        following = next((t for t in tokens_between(doc, end, end + 1) if t.idx == end), None)
+        if following is None:
+            return None
+        if following.text in self.cues.subject_counters:
+            return following.text  # 二十多个|人|很认真: 人 takes no noun after it
+        if _tag_in(following.tag_, self.cues.name_tags):
+            noun = next((c for c in self.cues.subject_counters if following.text.startswith(c)), None)
+            return noun  # a word the tagger guessed, opening with 人, after the counter
+        return None
+
+    def _listed_persons(self, doc: Doc, sentence: str, sent_start: int, local: list[tuple[int, int]], qs: int, qe: int, cues: PhraseCues) -> str | None:
+        """The items a person count closes after a `list_closer` (陈某、李某等|5人), when no noun
+        follows the count (等5人|小组 counts the group): the noun phrase before the closer with the
+        list it ends; None otherwise."""
+        assert self.context is not None
+        closer = next((w for w in sorted(cues.list_closers, key=len, reverse=True) if sentence.endswith(w, 0, qs)), None)
+        if closer is None:
+            return None
+        following = _words(doc, sent_start + qe, sent_start + len(sentence))
+        if following and cues.is_nominal(following[0]) and not self._opens_predicate(following[0], sentence[qe : following[0].idx - sent_start]):
+            return None
+        end = qs - len(closer)
+        floor = sent_start + clause_start(sentence, end, self.cues.clause_ends)
+        if any(word in sentence[floor - sent_start : end] for word in self.cues.parts_of_whole):
+            return None  # 当中只有甲和乙等9人: the part of a whole counted before (part_of_whole)
+        phrase = np_before(doc, sent_start + end, floor, cues=cues)
+        if not phrase or not sentence.endswith(phrase, 0, end):
+            return None
+        words = _words(doc, sent_start + end - len(phrase), sent_start + end)
+        verb = next((t for t in reversed(words) if cues.is_verbal(t)), None)
+        if verb is not None:
+            phrase = doc.text[verb.idx + len(verb.text) : sent_start + end]  # 法官判处|张某等3人: the object, not the verb
+            if not phrase:
+                return None
+        ends = {sent_start + e for _, e in local}
+        return _with_list_before(doc, sent_start + end, phrase, floor, ends, self.context, cues)
+
+    def _copula_predicate(self, doc: Doc, sentence: str, sent_start: int, qe: int, cues: PhraseCues) -> str | None:
+        """The noun phrase after a copula right after a quantity (7人|是|伤者; 人为|阳性, one word),
+        past a short modifier ending in 的 (9人|是|公司内部的|经理): None when no copula follows, the
+        copula begins a longer word (是否, 达标) or no noun phrase follows it."""
+        word = next((w for w in sorted(self.cues.copulas, key=len, reverse=True) if sentence.startswith(w, qe)), None)
+        if word is None:
+            return None
+        at = qe + len(word)
+        following = next((t for t in tokens_between(doc, sent_start + at - 1, sent_start + at + 1) if t.idx >= sent_start + at), None)
+        if following is None or following.idx != sent_start + at:
+            return None
+        de = self._relative_de(sentence[at:])
+        if de is not None:
+            head = np_after(doc, sent_start + at + de + 1, sent_start + len(sentence), cues=cues)
+            if head and sentence.startswith(head, at + de + 1):
+                return head
+        if not cues.is_nominal(following):
+            return None
+        phrase = np_after(doc, sent_start + at, sent_start + len(sentence), cues=cues)
+        return phrase if phrase and sentence.startswith(phrase, at) else None
 
     def _share_source(self, doc: Doc, sentence: str, sent_start: int, qe: int, cues: PhraseCues) -> str | None:
         """The part a share comes from, named after a `source` word right after it (5%|来自|甲校及乙校,
@@ -1211,6 +1335,7 @@ class EntityCues:
     money_nouns: tuple[str, ...] = ()
     #: plural pronouns (我们, 他们) and the person counters (人, 个) of a count they stand right before
     group_pronouns: tuple[str, ...] = ()
+    age_pronouns: tuple[str, ...] = ()
     #: verbs that name an amount of money they take (创收, 筹款); any other bare verb before one names none
     money_verbs: frozenset[str] = frozenset()
     #: jieba tags of words that alone name nothing counted (s 山上, m 一个, a 严重)
@@ -1274,6 +1399,7 @@ class EntityCues:
             households=longest(found.get("household", [])),
             name_tags=frozenset(found.get("name_tag", [])),
             group_pronouns=longest(found.get("group_pronoun", [])),
+            age_pronouns=longest(found.get("age_pronoun", [])),
             group_counters=frozenset(found.get("group_counter", [])),
             money_verbs=frozenset(found.get("money_verb", [])),
             empty_tags=frozenset(found.get("empty_tag", [])),
