@@ -925,6 +925,13 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         ):
             k += 1  # 6宗|属|输入个案, 四分一|为|派驻人员: a verb of one character that is a function word, or a copula, right after the number
             continue
+        if not out and text == token.text and cues.is_scope(token):
+            noun_at = _noun_after_place(tokens, k, cues)
+            if noun_at is not None:
+                # 27个|非洲国家, 30%的|上海市民: a place opening the phrase with a noun right
+                # after it modifies that noun (the place stays the claim's where)
+                out, last, k = "".join(t.text for t in tokens[k:noun_at]), tokens[noun_at - 1], noun_at
+                continue
         verbal = cues.is_verbal(token)
         predicate = token.text in cues.attributive and not _modifies_next(tokens, k, cues)
         if predicate or _is_stop(token, bool(out), cues) and not (not out and verbal):
@@ -1019,6 +1026,18 @@ def _relative_clause_end(tokens: list[Token], k: int, reach: int = 5) -> int | N
         if _PUNCT.match(tokens[j].text) and tokens[j].text not in _BRACKETS:
             return None
     return None
+
+
+def _noun_after_place(tokens: list[Token], k: int, cues: PhraseCues) -> int | None:
+    """Index of the noun right after the place or scope word that opens at tokens[k] (非洲|国家),
+    or None when no noun follows it at once (a verb, a 的, punctuation, another figure)."""
+    j = k
+    while j < len(tokens) and cues.is_scope(tokens[j]):
+        j += 1
+    if j == len(tokens):
+        return None
+    following = tokens[j]
+    return j if following.tag_.startswith(cues.nominal_tags) and cues.is_nominal(following) and not cues.is_verbal(following) else None
 
 
 def _modifies_next(tokens: list[Token], k: int, cues: PhraseCues) -> bool:
