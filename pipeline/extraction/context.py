@@ -119,7 +119,7 @@ class ContextRules:
             self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers,
             self.list_closers, t.get("nominal", ()), t.get("stop", ()), t.get("function", ()),
             t.get("function_single", ()), t.get("predicative", ()), t.get("time", ()), t.get("cut_function", ()),
-            self.sentence_end, self.copulas, t.get("relative_open", ()),
+            self.sentence_end, self.copulas, t.get("relative_open", ()), t.get("clause_object", ()),
         )
 
     # -- time -----------------------------------------------------------------------------------
@@ -749,6 +749,9 @@ class PhraseCues:
     copulas: frozenset[str] = frozenset()
     #: jieba tags of a function word that may open a relative clause right after a quantity (最终, 被)
     relative_open_tags: tuple[str, ...] = ()
+    #: jieba tags of a word (an object, a time, an aspect particle) that makes a verb after a counted
+    #: noun its predicate rather than a relative clause up to 的 (企业|参加了今年的博览会)
+    clause_object_tags: tuple[str, ...] = ()
 
     def is_scope(self, token: Token) -> bool:
         """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
@@ -942,6 +945,13 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             # predicate; not a particle: 30亩|地的 is a mis-tagged noun)
             opens = token.tag_.startswith(cues.relative_open_tags) and cues.is_function(token) and (not out or last is not None and cues.is_function(last))
             after = _relative_clause_end(tokens, k) if (verbal or predicate or joined or opens) and not relative else None
+            if after is not None and noun and not verb_first and any(
+                t.text != "的" and t.tag_.startswith(cues.clause_object_tags) for t in tokens[k + 1 : after]
+            ):
+                # after a noun read right after the number, a verb with an object, a time or an
+                # aspect particle up to 的 is that noun's predicate (300家|企业|参加了今年的博览会), not a
+                # relative clause over a later head (131名|外地|迁来的|职工)
+                after = None
             if after is not None and opens and not (verbal or predicate or joined) and all(t.tag_.startswith(("t", "f", "s")) for t in tokens[k + 1 : after - 1]):
                 after = None  # 3间|在去年的|评审中获奖: a preposition and a time or place up to 的 is the frame's noun phrase, no relative clause
             if after is None:
