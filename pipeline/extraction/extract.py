@@ -340,7 +340,7 @@ class ClaimExtractor:
             if whole:
                 return whole, "entity.part_of_whole"
         if not entity or rule != "entity.respectively" and self._is_place(doc, sent_start + sentence.find(entity), entity, ents):
-            heading = self._heading(doc_text(doc), sent_start + local[i][0])
+            heading = self._heading(doc, sent_start + local[i][0])
             if heading:
                 return heading, "entity.heading"
             if group[i].unit in self.cues.unit_nouns:
@@ -419,9 +419,12 @@ class ClaimExtractor:
         tokens = [t for t in tokens_between(doc, start, start + len(phrase)) if t.text.strip()]
         return bool(tokens) and all(_tag_in(t.tag_, self.cues.place_tags) for t in tokens)
 
-    def _heading(self, text: str, pos: int) -> str | None:
+    def _heading(self, doc: Doc, pos: int) -> str | None:
         """The heading over the list line holding `pos`: the nearest line above, past other lines with
-        numbers, that has no number and no sentence end, without its list marker (一、)."""
+        numbers, that has no number, no sentence end and no verb, without its list marker (一、). A line
+        with a verb is a headline of a news item (某大会在京召开), not a heading that names a measure
+        (投资增速, 工业生产: verbal nouns are no verbs)."""
+        text = doc_text(doc)
         line_start = text.rfind("\n", 0, pos) + 1
         for _ in range(self.cues.heading_reach):
             if line_start == 0:
@@ -431,10 +434,22 @@ class ClaimExtractor:
             if not self.has_number.search(self.cues.heading_marker.sub("", line)):
                 line = self.cues.heading_marker.sub("", line).strip().rstrip(":：")
                 if line and len(line) <= self.cues.heading_length and not self.cues.heading_stop.search(line):
-                    return line
+                    return None if self._has_verb(line) else line
                 return None
             line_start = above
         return None
+
+    def _has_verb(self, line: str) -> bool:
+        """True when a word of the line is a verb (not a verbal noun) or a listed verbal word or
+        predicate; the line is cut into words here, as a line without a number is not cut in the Doc."""
+        assert self.context is not None
+        ctx = self.context
+        if self.tokenizer is None or not hasattr(self.tokenizer, "cut"):
+            return False
+        return any(
+            (tag.startswith("v") and tag != "vn" and word not in ctx.attributive) or word in ctx.verbal or word in ctx.predicates
+            for word, tag in self.tokenizer.cut(line)
+        )
 
     def _entity_in_sentence(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents) -> tuple[str | None, str]:
         """The entity of quantity `i` read from its sentence, and the branch that chose it."""
