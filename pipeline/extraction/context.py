@@ -119,7 +119,7 @@ class ContextRules:
             self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers,
             self.list_closers, t.get("nominal", ()), t.get("stop", ()), t.get("function", ()),
             t.get("function_single", ()), t.get("predicative", ()), t.get("time", ()), t.get("cut_function", ()),
-            self.sentence_end, self.copulas, t.get("relative_open", ()), t.get("clause_object", ()),
+            self.sentence_end, self.copulas, t.get("relative_open", ()), t.get("clause_object", ()), t.get("locative", ()), t.get("noun_word", ()),
         )
 
     # -- time -----------------------------------------------------------------------------------
@@ -752,6 +752,10 @@ class PhraseCues:
     #: jieba tags of a word (an object, a time, an aspect particle) that makes a verb after a counted
     #: noun its predicate rather than a relative clause up to 的 (企业|参加了今年的博览会)
     clause_object_tags: tuple[str, ...] = ()
+    #: jieba tags of a locative word (中外, 两岸, 海外) that modifies a noun right after it
+    locative_tags: tuple[str, ...] = ()
+    #: exact jieba tags of a word that is a plain noun (n, nz, b …), not an abbreviation or verbal noun
+    noun_word_tags: tuple[str, ...] = ()
 
     def is_scope(self, token: Token) -> bool:
         """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
@@ -935,6 +939,11 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
                 # after it modifies that noun (the place stays the claim's where)
                 out, last, k = "".join(t.text for t in tokens[k:noun_at]), tokens[noun_at - 1], noun_at
                 continue
+        if not out and text == token.text and len(text) > 1 and token.tag_.startswith(cues.locative_tags) and _noun_after_place(tokens, k + 1, cues) == k + 1:
+            # 3200名|中外媒体记者, 两架|海外货运航班: a locative word of two characters or more
+            # opening the phrase with a noun right after it modifies that noun
+            out, last, k = text, token, k + 1
+            continue
         verbal = cues.is_verbal(token)
         predicate = token.text in cues.attributive and not _modifies_next(tokens, k, cues)
         if predicate or _is_stop(token, bool(out), cues) and not (not out and verbal):

@@ -439,6 +439,19 @@ class ClaimExtractor:
             line_start = above
         return None
 
+    def _word_after(self, doc: Doc, at: int, after_text: str, words: tuple[str, ...], cues: PhraseCues) -> bool:
+        """True when one of `words` opens `after_text` (the text from character `at` of the doc): a
+        word of two characters or more anywhere (300亿元|排名…), one of one character (中) unless it
+        begins a longer word tagged as a plain noun (`noun_word` tags: 300家|中小企业, 12个|中心;
+        not 13人|中招, a verb jieba tags otherwise)."""
+        word = next((w for w in words if after_text.startswith(w)), None)
+        if word is None:
+            return False
+        if len(word) > 1:
+            return True
+        first = next((t for t in tokens_between(doc, at, at + 1) if t.idx == at), None)
+        return first is None or len(first.text) == 1 or first.tag_ not in cues.noun_word_tags or cues.is_scope(first) or cues.is_blocked(first)
+
     def _has_verb(self, line: str) -> bool:
         """True when a word of the line is a verb (not a verbal noun) or a listed verbal word or
         predicate; the line is cut into words here, as a line without a number is not cut in the Doc."""
@@ -540,7 +553,7 @@ class ClaimExtractor:
             before = np_before(doc, sent_start + qs, sent_start + clause_start(sentence, qs, self.cues.clause_ends), cues=cues)
             if before and sentence.endswith(before, 0, qs) and before.endswith(self.cues.money_nouns):
                 return before, "entity.money_noun"
-        if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
+        if role != "from" and not self.cues.punct_after.match(after_text) and not self._word_after(doc, sent_start + qe, after_text, self.cues.not_after, cues):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
             if phrase and q.kind == "percent" and self._adjective_of_predicate(doc, sent_start + qe, phrase, cues):
                 phrase = ""  # 40%|严重|烧伤: a share of the noun before it; the adjective describes the predicate
