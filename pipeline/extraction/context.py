@@ -170,7 +170,8 @@ class ContextRules:
                     continue
                 break
             for rule, pattern in self.time_before:  # 截至|2020年底
-                match = next((m for m in pattern.finditer(sentence, max(0, start - 4), start) if m.end() == start), None)
+                # (a prefix may hold a time zone: 截至当地时间|5日, six characters)
+                match = next((m for m in pattern.finditer(sentence, max(0, start - 8), start) if m.end() == start), None)
                 if match is not None and not (merged and match.start() < merged[-1][1]):
                     start = match.start()
                     ids.insert(0, rule.id)
