@@ -919,6 +919,11 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             close = _bracket_group(tokens, k, 1, len(tokens) - 1, cues)
             if close is not None and token.text in "(（" and any(_HAS_DIGIT.search(t.text) for t in tokens[k:close]):
                 break  # 60%|（共21人）: a remark with a number, not a name
+            if close is not None and k == 0 and token.text in "(（" and len("".join(t.text for t in tokens[k + 1 : close])) == 1:
+                # 7万套|（间）, 200件|（套）|文物: one character in brackets right after the number is
+                # another counter of it; what is counted follows it, if anything
+                k = close + 1
+                continue
             if close is None and capped:
                 # a quoted name longer than the reach: read on to its end (rare, so not costly)
                 tokens = [t for t in tokens_between(doc, start, full_limit) if t.idx + len(t.text) > start]
