@@ -324,6 +324,9 @@ def test_context_np_after_stops_at_predicate(nlp, text, quantity, entity):
         ("全省共有2600户河南农户领到补贴。", "2600户", "河南农户"),
         # a place with no noun right after it is no part of the phrase
         ("外方派出12名代表赴甘肃考察。", "12名", "代表"),
+        # one character in brackets right after the number is another counter of it
+        ("全县改造农村危房320套（间）。", "320套", "农村危房"),
+        ("展览展出300余件（套）青铜器。", "300余件", "青铜器"),
     ],
 )
 def test_context_np_after_place_modifier(nlp, text, quantity, entity):
