@@ -610,8 +610,13 @@ class ClaimExtractor:
         at = sentence.rfind(phrase, 0, len(head)) if phrase else -1  # (function words after the head are passed over)
         inside = next((k for k in range(i) if phrase and local[k][0] <= at < local[k][1]), None)
         own = phrase[local[inside][1] - at :] if inside is not None else ""
+        own_words = _words(doc, sent_start + local[inside][1], sent_start + at + len(phrase)) if inside is not None and own else []
         if inside is not None and q.kind == "money" and own.endswith(self.cues.money_nouns):
             phrase, at = own, local[inside][1]  # 30个|项目总投资|50亿元: a noun of money after the counter names the amount
+        elif inside is not None and len(own_words) > 1 and own_words[0].idx == sent_start + local[inside][1] and not any(cues.is_function(t) or cues.is_scope(t) for t in own_words):
+            # 126户|农户户均增收|8000元: words of their own after the earlier quantity's counter (not a
+            # function word among them: 6口|月仅|1.1万) name what this one measures
+            phrase, at = own, local[inside][1]
         elif inside is not None and previous[inside]:
             return previous[inside], "entity.same_as_previous"  # 6口|月仅|1.1万: the counter of an earlier quantity names nothing; what it measures
         if phrase and at >= 0 and self._names_nothing(doc, sent_start + at, phrase):
