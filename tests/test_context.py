@@ -313,3 +313,21 @@ def test_context_where_of_claim_and_its_rule(nlp, text, quantity, where, rule):
 )
 def test_context_np_after_stops_at_predicate(nlp, text, quantity, entity):
     assert _entity(nlp, text, quantity) == entity
+
+
+@pytest.mark.parametrize(
+    "text,quantity,entity",
+    [
+        # a place opening the phrase after the number modifies the noun right after it
+        ("来自31个非洲国家的代表出席了会议。", "31个", "非洲国家"),
+        ("约40%的广东居民选择乘坐地铁。", "约40%", "广东居民"),
+        ("全省共有2600户河南农户领到补贴。", "2600户", "河南农户"),
+        # a place with no noun right after it is no part of the phrase
+        ("外方派出12名代表赴甘肃考察。", "12名", "代表"),
+        # one character in brackets right after the number is another counter of it
+        ("全县改造农村危房320套（间）。", "320套", "农村危房"),
+        ("展览展出300余件（套）青铜器。", "300余件", "青铜器"),
+    ],
+)
+def test_context_np_after_place_modifier(nlp, text, quantity, entity):
+    assert _entity(nlp, text, quantity) == entity

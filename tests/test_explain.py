@@ -137,6 +137,19 @@ def test_cli_explain_text_json_and_html(tmp_path: Path):
     assert counts and page.read_text(encoding="utf-8").count('data-label="count" data-rule="count.') == counts
 
 
+@pytest.mark.parametrize(
+    "text,claims",
+    [
+        # longer than a file name may be (255 bytes): the text itself, not a path
+        ("全县今年新建村级活动场所12个，改扩建便民服务中心8个，培训村干部1300人次，" * 4, 12),
+    ],
+)
+def test_cli_explain_long_text_is_not_taken_for_a_path(text, claims):
+    result = runner.invoke(app, ["explain", "--json", text])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)["claims"]) == claims
+
+
 def test_cli_explain_user_rule_shows_its_file(tmp_path: Path):
     (tmp_path / "mine.toml").write_text(
         '[[unit]]\nid = "count.lun"\nsurface = ["轮"]\nunit = "轮"\nkind = "count"\n', encoding="utf-8"

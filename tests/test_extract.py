@@ -62,6 +62,8 @@ def test_extract_context_field(nlp, text, quantity, field, value):
         ("留院的病人当中，15人危殆。", "15人", "人"),
         # a counter that is a noun, after a route of places
         ("由深圳到广州每天共有46班次。", "46班次", "班次"),
+        # words of their own between an earlier count and the amount name the amount
+        ("合作社带动85户贫困户户均增收6000元。", "6000元", "贫困户户均增收"),
     ],
 )
 def test_extract_entity_phrase(nlp, text, quantity, entity):

@@ -161,7 +161,7 @@ def entity_candidates(extractor, site: EntitySite) -> list[Candidate]:
     # a run inside the quantity's change cue (增长|36.4%) is the change, not what changes
     cue = (sent_start + site.cue_start, sent_start + qs) if site.role is not None and site.cue_start < qs else (0, 0)
     found += [(run, "entity.cand_noun_run") for run in _noun_runs(doc, sent_start, limit, sent_start + qs, cues, cue)]
-    heading = extractor._heading(doc_text(doc), sent_start + qs)
+    heading = extractor._heading(doc, sent_start + qs)
     if heading:
         found.append((heading, "entity.cand_heading"))
     if q.unit and (q.unit in ecues.unit_nouns or q.unit in ecues.subject_counters):  # 班次, 人: a counter that names

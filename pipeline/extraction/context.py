@@ -124,7 +124,7 @@ class ContextRules:
             self.verbal, self.attributive, blocked, scopes, self.predicates, self.function_words, self.base_markers,
             self.list_closers, t.get("nominal", ()), t.get("stop", ()), t.get("function", ()),
             t.get("function_single", ()), t.get("predicative", ()), t.get("time", ()), t.get("cut_function", ()),
-            self.sentence_end, self.copulas, t.get("relative_open", ()),
+            self.sentence_end, self.copulas, t.get("relative_open", ()), t.get("clause_object", ()), t.get("locative", ()), t.get("noun_word", ()),
         )
 
     # -- time -----------------------------------------------------------------------------------
@@ -175,7 +175,8 @@ class ContextRules:
                     continue
                 break
             for rule, pattern in self.time_before:  # 截至|2020年底
-                match = next((m for m in pattern.finditer(sentence, max(0, start - 4), start) if m.end() == start), None)
+                # (a prefix may hold a time zone: 截至当地时间|5日, six characters)
+                match = next((m for m in pattern.finditer(sentence, max(0, start - 8), start) if m.end() == start), None)
                 if match is not None and not (merged and match.start() < merged[-1][1]):
                     start = match.start()
                     ids.insert(0, rule.id)
@@ -758,6 +759,13 @@ class PhraseCues:
     copulas: frozenset[str] = frozenset()
     #: jieba tags of a function word that may open a relative clause right after a quantity (最终, 被)
     relative_open_tags: tuple[str, ...] = ()
+    #: jieba tags of a word (an object, a time, an aspect particle) that makes a verb after a counted
+    #: noun its predicate rather than a relative clause up to 的 (企业|参加了今年的博览会)
+    clause_object_tags: tuple[str, ...] = ()
+    #: jieba tags of a locative word (中外, 两岸, 海外) that modifies a noun right after it
+    locative_tags: tuple[str, ...] = ()
+    #: exact jieba tags of a word that is a plain noun (n, nz, b …), not an abbreviation or verbal noun
+    noun_word_tags: tuple[str, ...] = ()
 
     def is_scope(self, token: Token) -> bool:
         """True when the token lies in a place or scope word (全市), which is the claim's `where`."""
@@ -920,6 +928,11 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             close = _bracket_group(tokens, k, 1, len(tokens) - 1, cues)
             if close is not None and token.text in "(（" and any(_HAS_DIGIT.search(t.text) for t in tokens[k:close]):
                 break  # 60%|（共21人）: a remark with a number, not a name
+            if close is not None and k == 0 and token.text in "(（" and len("".join(t.text for t in tokens[k + 1 : close])) == 1:
+                # 7万套|（间）, 200件|（套）|文物: one character in brackets right after the number is
+                # another counter of it; what is counted follows it, if anything
+                k = close + 1
+                continue
             if close is None and capped:
                 # a quoted name longer than the reach: read on to its end (rare, so not costly)
                 tokens = [t for t in tokens_between(doc, start, full_limit) if t.idx + len(t.text) > start]
@@ -934,6 +947,18 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
         ):
             k += 1  # 6宗|属|输入个案, 四分一|为|派驻人员: a verb of one character that is a function word, or a copula, right after the number
             continue
+        if not out and text == token.text and cues.is_scope(token):
+            noun_at = _noun_after_place(tokens, k, cues)
+            if noun_at is not None:
+                # 27个|非洲国家, 30%的|上海市民: a place opening the phrase with a noun right
+                # after it modifies that noun (the place stays the claim's where)
+                out, last, k = "".join(t.text for t in tokens[k:noun_at]), tokens[noun_at - 1], noun_at
+                continue
+        if not out and text == token.text and len(text) > 1 and token.tag_.startswith(cues.locative_tags) and _noun_after_place(tokens, k + 1, cues) == k + 1:
+            # 3200名|中外媒体记者, 两架|海外货运航班: a locative word of two characters or more
+            # opening the phrase with a noun right after it modifies that noun
+            out, last, k = text, token, k + 1
+            continue
         verbal = cues.is_verbal(token)
         predicate = token.text in cues.attributive and not _modifies_next(tokens, k, cues)
         if predicate or _is_stop(token, bool(out), cues) and not (not out and verbal):
@@ -944,6 +969,13 @@ def np_after(doc: Doc, start: int, limit: int, max_chars: int = 14, cues: Phrase
             # predicate; not a particle: 30亩|地的 is a mis-tagged noun)
             opens = token.tag_.startswith(cues.relative_open_tags) and cues.is_function(token) and (not out or last is not None and cues.is_function(last))
             after = _relative_clause_end(tokens, k) if (verbal or predicate or joined or opens) and not relative else None
+            if after is not None and noun and not verb_first and any(
+                t.text != "的" and t.tag_.startswith(cues.clause_object_tags) for t in tokens[k + 1 : after]
+            ):
+                # after a noun read right after the number, a verb with an object, a time or an
+                # aspect particle up to 的 is that noun's predicate (300家|企业|参加了今年的博览会), not a
+                # relative clause over a later head (131名|外地|迁来的|职工)
+                after = None
             if after is not None and opens and not (verbal or predicate or joined) and all(t.tag_.startswith(("t", "f", "s")) for t in tokens[k + 1 : after - 1]):
                 after = None  # 3间|在去年的|评审中获奖: a preposition and a time or place up to 的 is the frame's noun phrase, no relative clause
             if after is None:
@@ -1028,6 +1060,18 @@ def _relative_clause_end(tokens: list[Token], k: int, reach: int = 5) -> int | N
         if _PUNCT.match(tokens[j].text) and tokens[j].text not in _BRACKETS:
             return None
     return None
+
+
+def _noun_after_place(tokens: list[Token], k: int, cues: PhraseCues) -> int | None:
+    """Index of the noun right after the place or scope word that opens at tokens[k] (非洲|国家),
+    or None when no noun follows it at once (a verb, a 的, punctuation, another figure)."""
+    j = k
+    while j < len(tokens) and cues.is_scope(tokens[j]):
+        j += 1
+    if j == len(tokens):
+        return None
+    following = tokens[j]
+    return j if following.tag_.startswith(cues.nominal_tags) and cues.is_nominal(following) and not cues.is_verbal(following) else None
 
 
 def _modifies_next(tokens: list[Token], k: int, cues: PhraseCues) -> bool:

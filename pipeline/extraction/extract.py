@@ -348,7 +348,7 @@ class ClaimExtractor:
             if whole:
                 return whole, "entity.part_of_whole"
         if not entity or rule != "entity.respectively" and self._is_place(doc, sent_start + sentence.find(entity), entity, ents):
-            heading = self._heading(doc_text(doc), sent_start + local[i][0])
+            heading = self._heading(doc, sent_start + local[i][0])
             if heading:
                 return heading, "entity.heading"
             if group[i].unit in self.cues.unit_nouns:
@@ -427,9 +427,12 @@ class ClaimExtractor:
         tokens = [t for t in tokens_between(doc, start, start + len(phrase)) if t.text.strip()]
         return bool(tokens) and all(_tag_in(t.tag_, self.cues.place_tags) for t in tokens)
 
-    def _heading(self, text: str, pos: int) -> str | None:
+    def _heading(self, doc: Doc, pos: int) -> str | None:
         """The heading over the list line holding `pos`: the nearest line above, past other lines with
-        numbers, that has no number and no sentence end, without its list marker (一、)."""
+        numbers, that has no number, no sentence end and no verb, without its list marker (一、). A line
+        with a verb is a headline of a news item (某大会在京召开), not a heading that names a measure
+        (投资增速, 工业生产: verbal nouns are no verbs)."""
+        text = doc_text(doc)
         line_start = text.rfind("\n", 0, pos) + 1
         for _ in range(self.cues.heading_reach):
             if line_start == 0:
@@ -439,10 +442,35 @@ class ClaimExtractor:
             if not self.has_number.search(self.cues.heading_marker.sub("", line)):
                 line = self.cues.heading_marker.sub("", line).strip().rstrip(":：")
                 if line and len(line) <= self.cues.heading_length and not self.cues.heading_stop.search(line):
-                    return line
+                    return None if self._has_verb(line) else line
                 return None
             line_start = above
         return None
+
+    def _word_after(self, doc: Doc, at: int, after_text: str, words: tuple[str, ...], cues: PhraseCues) -> bool:
+        """True when one of `words` opens `after_text` (the text from character `at` of the doc): a
+        word of two characters or more anywhere (300亿元|排名…), one of one character (中) unless it
+        begins a longer word tagged as a plain noun (`noun_word` tags: 300家|中小企业, 12个|中心;
+        not 13人|中招, a verb jieba tags otherwise)."""
+        word = next((w for w in words if after_text.startswith(w)), None)
+        if word is None:
+            return False
+        if len(word) > 1:
+            return True
+        first = next((t for t in tokens_between(doc, at, at + 1) if t.idx == at), None)
+        return first is None or len(first.text) == 1 or first.tag_ not in cues.noun_word_tags or cues.is_scope(first) or cues.is_blocked(first)
+
+    def _has_verb(self, line: str) -> bool:
+        """True when a word of the line is a verb (not a verbal noun) or a listed verbal word or
+        predicate; the line is cut into words here, as a line without a number is not cut in the Doc."""
+        assert self.context is not None
+        ctx = self.context
+        if self.tokenizer is None or not hasattr(self.tokenizer, "cut"):
+            return False
+        return any(
+            (tag.startswith("v") and tag != "vn" and word not in ctx.attributive) or word in ctx.verbal or word in ctx.predicates
+            for word, tag in self.tokenizer.cut(line)
+        )
 
     def _entity_in_sentence(self, doc, sentence, sent_start, group, local, i, role, cue_start, previous, cues, times, ents) -> tuple[str | None, str]:
         """The entity of quantity `i` read from its sentence, and the branch that chose it."""
@@ -552,7 +580,7 @@ class ClaimExtractor:
         word = self._counter_in_word(doc, sent_start, sent_start + len(sentence), qs, qe, q, cues)
         if word:
             return word, "entity.counter_word"
-        if role != "from" and not self.cues.punct_after.match(after_text) and not after_text.startswith(self.cues.not_after):
+        if role != "from" and not self.cues.punct_after.match(after_text) and not self._word_after(doc, sent_start + qe, after_text, self.cues.not_after, cues):
             phrase = np_after(doc, sent_start + qe, sent_start + len(sentence), cues=cues)
             if phrase in self.cues.lead_in or phrase in self.cues.copulas:
                 phrase = ""  # 300人|当中, 10人|为(他送行): a lead-in word or a copula left of a word the count cut names nothing
@@ -613,8 +641,13 @@ class ClaimExtractor:
         at = sentence.rfind(phrase, 0, len(head)) if phrase else -1  # (function words after the head are passed over)
         inside = next((k for k in range(i) if phrase and local[k][0] <= at < local[k][1]), None)
         own = phrase[local[inside][1] - at :] if inside is not None else ""
+        own_words = _words(doc, sent_start + local[inside][1], sent_start + at + len(phrase)) if inside is not None and own else []
         if inside is not None and q.kind == "money" and own.endswith(self.cues.money_nouns):
             phrase, at = own, local[inside][1]  # 30个|项目总投资|50亿元: a noun of money after the counter names the amount
+        elif inside is not None and len(own_words) > 1 and own_words[0].idx == sent_start + local[inside][1] and not any(cues.is_function(t) or cues.is_scope(t) for t in own_words):
+            # 126户|农户户均增收|8000元: words of their own after the earlier quantity's counter (not a
+            # function word among them: 6口|月仅|1.1万) name what this one measures
+            phrase, at = own, local[inside][1]
         elif inside is not None and previous[inside]:
             return previous[inside], "entity.same_as_previous"  # 6口|月仅|1.1万: the counter of an earlier quantity names nothing; what it measures
         if phrase and at >= 0 and self._names_nothing(doc, sent_start + at, phrase):

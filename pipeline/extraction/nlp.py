@@ -254,6 +254,12 @@ class JiebaTokenizer:
             pos += len(word)
         return out
 
+    def cut(self, text: str) -> list[tuple[str, str]]:
+        """The words of `text` with their jieba tags, for a line the Doc leaves uncut (no number in it)."""
+        if self.rules is None:
+            self.initialize()
+        return self._cut(text)
+
     def _cut(self, sentence: str) -> list[tuple[str, str]]:
         if self._pos is None:
             return self._lookup.cut(sentence)

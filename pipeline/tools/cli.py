@@ -87,6 +87,14 @@ ModelOpt = Annotated[
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _is_file(path: Path) -> bool:
+    """True when `path` names an existing file; False for a text too long to be a file name (OSError)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _rules(rules: Optional[list[Path]], no_builtin: bool, no_model: bool = True):
     from ..rules import RuleError, load_rules
 
@@ -602,7 +610,7 @@ def explain(
     ruleset = _rules(rules, no_builtin_rules, not model)
     fmt, title = "txt", ""
     path = Path(text)
-    if len(text) < 4096 and "\n" not in text and path.is_file():
+    if len(text) < 4096 and "\n" not in text and _is_file(path):
         try:
             article = read_article(path)
         except InputError as exc:
