@@ -422,9 +422,13 @@ def load_file(path: Path) -> list[Rule]:
     parsed = parsed_rule_files()
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
     cached = parsed.get(digest)
+    data = None
     if cached is not None:
-        data = marshal.loads(cached)
-    else:
+        try:
+            data = marshal.loads(cached)
+        except (ValueError, EOFError, TypeError):  # a damaged entry: the file is parsed again
+            data = None
+    if not isinstance(data, dict):
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

@@ -162,6 +162,17 @@ def test_cache_rule_file_read_from_cache_is_the_parsed_one(tmp_path, rule_files,
         assert again == fresh
 
 
+@pytest.mark.parametrize("entry", [b"\x00garbage", 12, b""], ids=["bytes marshal cannot read", "not bytes", "empty"])
+def test_cache_rule_file_damaged_entry_is_parsed_again(tmp_path, rule_files, entry):
+    import hashlib
+
+    text = "\n" + TIME
+    (tmp_path / "mine.toml").write_text(text, encoding="utf-8")
+    rule_files.add(hashlib.sha1(text.encode("utf-8")).hexdigest(), entry)
+    rule = load_rules([tmp_path], builtin=False).section("time")[0]
+    assert rule.get("pattern") == "(?:今|去)年(?:[一二三四]季度)?" and rule.line == 2
+
+
 def test_cache_rule_file_each_load_has_data_of_its_own(tmp_path, rule_files):
     (tmp_path / "mine.toml").write_text(TIME, encoding="utf-8")
     first = load_rules([tmp_path], builtin=False).section("time")[0]

@@ -124,6 +124,9 @@ def test_entities_windows_find_every_match(doc_data, patterns, spans):
         ([{"TEXT": "全", "OP": "?"}, {"TAG": "n"}], []),
         ([{"TAG": "nt"}, {"TEXT": "的", "OP": "!"}], []),
         ([{"TEXT": {"NOT_IN": ["新建"]}, "OP": "+"}], []),
+        # a minimum written with zeros (spaCy reads {00,2} as {0,2}) is optional too
+        ([{"TAG": "n"}, {"TEXT": "邨", "OP": "{00,2}"}], []),
+        ([{"TAG": "n"}, {"TEXT": "邨", "OP": "{00}"}], []),
         # a token repeated from once up asks for its characters as one that must match
         ([{"TEXT": "乙", "OP": "+"}, {"TEXT": "丙", "OP": "{0,2}"}], ["乙"]),
     ],

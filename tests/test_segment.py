@@ -152,8 +152,13 @@ def test_segment_prune_keeps_the_latest_dictionary_caches(tmp_path, caches, kept
     for path in others:
         path.write_bytes(b"x")
         os.utime(path, (1, 1))  # older than every cache, and no dictionary cache: left alone
+    fresh_temp, stale_temp = tmp_path / "a.tmp", tmp_path / "b.tmp"  # a write under way, one cut short
+    fresh_temp.write_bytes(b"x")
+    stale_temp.write_bytes(b"x")
+    os.utime(stale_temp, (1, 1))
+    others.append(fresh_temp)
     deleted = prune_dictionary_caches(tmp_path)
-    assert sorted(deleted) == sorted(paths[kept:])
+    assert sorted(deleted) == sorted(paths[kept:] + [stale_temp])
     assert all(p.exists() for p in paths[:kept] + others)
 
 
@@ -222,3 +227,27 @@ def test_segment_word_frequencies_cached_only_for_a_known_dictionary(jieba_cache
         dictionary.add_word(word, freq, tag)
     dictionary.add_words(ADDED[2:])
     assert (set(jieba_cache.glob("jieba-words-*.marshal")) != files) is cached
+
+
+def test_segment_cache_that_cannot_be_touched_still_gives_the_dictionary(tmp_path, monkeypatch):
+    """A cache read-only to this user (or pruned meanwhile by another process): its time is not
+    set, and the tokenizer still gets every word (it was once left with an empty dictionary)."""
+    import os
+
+    from pipeline.extraction.segment import load_dictionary
+
+    def cut_with_cache() -> list[str]:
+        tokenizer = jieba.Tokenizer()
+        dictionary = load_dictionary(tokenizer)
+        return [w for w, _ in LookupTagger(tokenizer, dictionary.tags, dictionary=dictionary).cut("截至去年底全县集体经济积累增长")]
+
+    monkeypatch.setenv("ZHCLAIMS_CACHE", str(tmp_path))
+    load_dictionary(jieba.Tokenizer())  # writes the cache
+    expected = cut_with_cache()
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(os, "utime", refuse)
+    assert cut_with_cache() == expected
+    assert "集体经济" in expected or "集体" in expected

@@ -39,7 +39,7 @@ from .nlp import TEXT_KEY
 TokenTest = Callable[[str, str], bool]
 
 #: `OP` values under which a pattern token may match no token (what follows it can open the match).
-_OPTIONAL = re.compile(r"^(?:[?*]|\{0?,\d*\}|\{0\})$")
+_OPTIONAL = re.compile(r"^(?:[?*]|\{0*,\d*\}|\{0+\})$")
 #: `OP` values understood (others, `!` above all, turn the pre-filter off).
 _KNOWN_OP = re.compile(r"^(?:[?*+1]|\{\d*,?\d*\})$")
 

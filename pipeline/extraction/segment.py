@@ -16,6 +16,7 @@ import marshal
 import os
 import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -154,11 +155,15 @@ def load_dictionary(tokenizer) -> Dictionary:
     if path is not None and path.is_file():
         try:
             total, shards = marshal.loads(path.read_bytes())
-            tokenizer.FREQ, tokenizer.total, tokenizer.initialized = {}, total, True
-            os.utime(path)  # its time is its last use (prune_dictionary_caches keeps the latest)
-            return Dictionary(tokenizer, {}, shards, key)
         except (OSError, ValueError, EOFError, TypeError):
             pass
+        else:
+            try:
+                os.utime(path)  # its time is its last use (prune_dictionary_caches keeps the latest)
+            except OSError:  # a cache read-only to this user, or just pruned by another process
+                pass
+            tokenizer.FREQ, tokenizer.total, tokenizer.initialized = {}, total, True
+            return Dictionary(tokenizer, {}, shards, key)
     tokenizer.initialize()
     words = {word: word for word in tokenizer.FREQ}
     # the tag table keyed by the prefix dictionary's own strings: marshal writes each word once
@@ -181,17 +186,26 @@ KEPT_CACHES = 4
 
 _DICTIONARY_CACHE = re.compile(r"^jieba-[0-9a-f]{16}\.marshal$")
 
+#: Age after which a temporary file of a cache write is left over from a process that died.
+STALE_TEMP_SECONDS = 24 * 3600
+
 
 def prune_dictionary_caches(folder: Path, keep: int = KEPT_CACHES) -> list[Path]:
-    """Delete all but the `keep` most recently used dictionary caches of `folder`; the deleted paths.
-    A file that cannot be read or deleted is left; never an error."""
+    """Delete all but the `keep` most recently used dictionary caches of `folder`, and temporary
+    files of writes older than a day; the deleted paths. A file that cannot be read or deleted is
+    left; never an error."""
     try:
         caches = [p for p in folder.iterdir() if _DICTIONARY_CACHE.match(p.name)]
         caches.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return []
+    try:  # a write cut short (a killed process) leaves its temporary file: gone after a day
+        now = time.time()
+        stale = [p for p in folder.glob("*.tmp") if now - p.stat().st_mtime > STALE_TEMP_SECONDS]
+    except OSError:
+        stale = []
     deleted = []
-    for old in caches[keep:]:
+    for old in caches[keep:] + stale:
         try:
             old.unlink()
             deleted.append(old)
