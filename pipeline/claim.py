@@ -124,16 +124,21 @@ def format_decimal(value: Decimal | None) -> str | None:
     return text
 
 
+#: One encoder for every field (`json.dumps` with options builds a new one per call, which was
+#: most of the cost of writing a claim), and each field's key written once.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode
+_KEYS: dict[str, str] = {}
+
+
 def to_json(claim: Claim) -> str:
     """Serialise a claim as one JSON line, numbers exact, in OUTPUT_FIELDS order."""
     parts = []
     for name in OUTPUT_FIELDS:
+        key = _KEYS.get(name)
+        if key is None:
+            key = _KEYS[name] = json.dumps(name) + ": "
         raw = getattr(claim, name)
-        if isinstance(raw, Decimal):
-            text = format_decimal(raw)
-        else:
-            text = json.dumps(raw, ensure_ascii=False, default=str)
-        parts.append(f"{json.dumps(name)}: {text}")
+        parts.append(key + (format_decimal(raw) if isinstance(raw, Decimal) else _ENCODE(raw)))
     return "{" + ", ".join(parts) + "}"
 
 
