@@ -373,3 +373,23 @@ def test_clean_empty_story_heading_in_a_page_of_stories_stays():
     kept, _ = strip_lines_report(markup_to_lines(md, "md"), RULES)
     assert "北岭县村道全线贯通 沿线村民出行更方便" in kept.splitlines()
     assert "本周其他地方新闻一览" not in kept.splitlines()  # a heading over a list of links is a sidebar's
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["分享到：", "责任编辑：王小明", "本报记者 李明 报道", "全县共建成村级活动场所86个。", "版权所有 © 某某网", "", "  ", "返回顶部"],
+)
+@pytest.mark.parametrize("position", ["any", "top", "bottom", "tail"])
+def test_clean_line_rules_gate_same_as_every_rule(line, position):
+    """A line holding no character any rule of a position needs is not searched: the rule found is
+    the one a search of every rule of that position finds."""
+    from pipeline.text.clean import _compile, _match_id, _view
+
+    compiled = _compile(load_rules())
+    view = _view(line)
+    every = next(
+        (r.id for r in compiled.lines if r.position == position and (r.max_length is None or len(view) <= r.max_length)
+         and r.pattern.compiled.search(view)),
+        None,
+    )
+    assert _match_id(compiled, view, (position,)) == every

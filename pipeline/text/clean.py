@@ -107,6 +107,19 @@ class _LineRule:
 class _Compiled:
     lines: tuple[_LineRule, ...]
     inline: tuple[tuple[str, RulePattern], ...]
+    #: per position, characters of which a line must hold one for any of its rules to match (one
+    #: set each rule needs, `prefilter.required_chars`, joined); None: some rule needs none
+    gates: dict[str, frozenset[str] | None]
+
+
+def _gates(lines: tuple[_LineRule, ...]) -> dict[str, frozenset[str] | None]:
+    gates: dict[str, frozenset[str] | None] = {}
+    for rule in lines:
+        needs = rule.pattern.needs
+        if rule.position in gates and gates[rule.position] is None:
+            continue
+        gates[rule.position] = (gates.get(rule.position) or frozenset()) | needs[0] if needs else None
+    return gates
 
 
 _CACHE: dict[tuple[str, ...], _Compiled] = {}
@@ -116,9 +129,9 @@ def _compile(rules: RuleSet) -> _Compiled:
     key = rules.fingerprint()
     compiled = _CACHE.get(key)
     if compiled is None:
+        lines = tuple(_compile_line_rule(r) for r in rules.section("boilerplate"))
         compiled = _Compiled(
-            lines=tuple(_compile_line_rule(r) for r in rules.section("boilerplate")),
-            inline=tuple((r.id, RulePattern(r)) for r in rules.section("inline_junk")),
+            lines=lines, inline=tuple((r.id, RulePattern(r)) for r in rules.section("inline_junk")), gates=_gates(lines)
         )
         _CACHE[key] = compiled
     return compiled
@@ -882,6 +895,9 @@ def _good_within(i: int, good_at: list[int], reach: int) -> bool:
 
 
 def _match_id(compiled: _Compiled, view: str, positions: tuple[str, ...]) -> str | None:
+    gates = compiled.gates
+    if all(gates.get(p, frozenset()) is not None and gates.get(p, frozenset()).isdisjoint(view) for p in positions):
+        return None  # the line holds no character that a rule of these positions needs
     for rule in compiled.lines:
         if rule.position not in positions:
             continue
