@@ -39,6 +39,18 @@ def test_cli_extract_writes_jsonl_in_field_order(tmp_path: Path):
     assert rows[0]["doc"] == "000_ed8c8fe637e82367" and rows[0]["quantity"] == "73个"
 
 
+def test_cli_extract_dash_output_is_standard_output(tmp_path: Path, monkeypatch):
+    """-o - writes to standard output, as - names standard input among the paths (no file named -)."""
+    article = tmp_path / "a.txt"
+    article.write_text("全县共建成村级活动场所86个。", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["extract", str(article), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [r["quantity"] for r in rows] == ["86个"]
+    assert not (tmp_path / "-").exists() and not (tmp_path / "-.errors.jsonl").exists()
+
+
 def test_cli_extract_csv_from_clean(tmp_path: Path):
     out = tmp_path / "claims.csv"
     result = runner.invoke(app, ["extract", str(REPO / "gold" / "002_f299fb9804765b73.clean.txt"), "--from-clean", "--format", "csv", "-o", str(out)])

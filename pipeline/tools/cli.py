@@ -208,7 +208,7 @@ INPUT_HELP = (
 @app.command(epilog=EXIT_HELP)
 def extract(
     paths: Annotated[list[Path], typer.Argument(help=INPUT_HELP, metavar="PATH")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Write claims here, atomically (default: standard output); with --cluster a directory of part files.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Write claims here, atomically (default, or -: standard output); with --cluster a directory of part files.")] = None,
     fmt: Annotated[
         OutputFormat,
         typer.Option("--format", case_sensitive=False, help="jsonl: one JSON object a line; csv: a header row, meta as JSON; parquet: typed columns (needs -o and the parquet extra)."),
@@ -248,6 +248,8 @@ def extract(
     from ..text.corpus import collect, count_articles, iter_articles
 
     fmt = OutputFormat(fmt)
+    if output is not None and str(output) == "-":
+        output = None  # -o -: standard output, as - names standard input among the paths
     if fmt is OutputFormat.parquet:
         if output is None:
             typer.echo("error: --format parquet needs an output file (-o FILE)", err=True)
