@@ -71,7 +71,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "role": {**_COMMON, "pattern": STR, "role": STR, "position": STR, "after_role": STR},
     "entity_cue": {**_COMMON, "surface": STRS, "use": STR},
     "punctuation": {**_COMMON, "surface": STRS, "use": STR},
-    "tag_class": {**_COMMON, "tags": STRS, "use": STR},
+    "tag_class": {**_COMMON, "tags": STRS, "use": STR, "not_after": STRS},
     # comparable claims (periods.toml)
     "period": {**_COMMON, "pattern": STR, "kind": STR, "start_month": INT, "add": INT, "region": STRS, "unit": STR, "anchor": STR},
     "dateline": {**_COMMON, "pattern": STR, "scope": STR, "lines": INT},
@@ -138,7 +138,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
         "group_pronoun", "group_counter", "money_verb", "empty_tag", "first_person", "total", "adjective_tag", "part_of_whole", "person_counter",
         "base_frame", "share_noun", "place_bracket", "time_object", "apposition", "day_end", "age_pronoun",
     ),
-    ("tag_class", "use"): ("nominal", "stop", "function", "function_single", "predicative", "time", "cut_function", "set_phrase", "place_name", "relative_open", "clause_object", "locative", "noun_word"),
+    ("tag_class", "use"): ("nominal", "stop", "function", "function_single", "predicative", "time", "cut_function", "set_phrase", "place_name", "numeral_end", "relative_open", "clause_object", "locative", "noun_word"),
     ("qualifier", "position"): ("before", "after", "infix", "outside", "before_unit", "scope"),
     ("role", "position"): ("before", "after"),
     ("time", "attach"): ("before", "after", "between"),

@@ -185,6 +185,8 @@ class QuantityMatcher:
         self.phrase_tags = tuple(t for r in rules.section("tag_class") if r.get("use") == "set_phrase" for t in r.get("tags"))
         #: jieba tags of place names: a Chinese-numeral quantity that is a place name or begins one (六盘水) is no claim
         self.place_name_tags = tuple(t for r in rules.section("tag_class") if r.get("use") == "place_name" for t in r.get("tags"))
+        self.numeral_end_tags = tuple(t for r in rules.section("tag_class") if r.get("use") == "numeral_end" for t in r.get("tags"))
+        self.numeral_end_not_after = tuple(w for r in rules.section("tag_class") if r.get("use") == "numeral_end" for w in r.get("not_after", []))
         if lexicon is not None:
             self.use_lexicon(lexicon)
         self.before = _surfaces([r for r in quals if r.get("position") == "before"], lambda r: (r.get("qualifier"), r.id))
@@ -472,9 +474,15 @@ class QuantityMatcher:
     def _in_phrase(self, text: str, q: Quantity) -> bool:
         """Whether a quantity written in Chinese numerals, with a unit, lies inside a lexicon word of a `set_phrase` tag that
         begins at most three characters before its number and runs on past its end (千家|万户, 三个代表), or is a
-        word of a `place_name` tag that runs on past it (六盘水, 七台河: 三台 alone may be three machines)."""
+        word of a `place_name` tag that runs on past it (六盘水, 七台河: 三台 alone may be three machines), or
+        begins with the last character of a `numeral_end` word begun before it (周五|台风, 初五)."""
         if not self.phrase_tags or not self.lexicon or (not q.unit and "count.bare_multiplier" not in q.rules) or self.arabic.search(q.text):
             return False  # a count without counter (七连冠, noun_count) is checked against words by its own rule
+        if self.numeral_end_tags:  # 周五|台风: the numeral ends a time word begun before it
+            for start in range(max(0, q.number_start - 3), min(q.start, q.number_start)):  # not the quantity's own 过半
+                tag = self.lexicon.get(text[start : q.number_start + 1])
+                if tag is not None and tag.startswith(self.numeral_end_tags) and not text.endswith(self.numeral_end_not_after, 0, start):
+                    return True  # (每|周三次 is 每周|三次: a rate)
         if self.place_name_tags:
             for end in range(q.end + 1, min(len(text), q.end + 3) + 1):
                 tag = self.lexicon.get(text[q.number_start:end])
