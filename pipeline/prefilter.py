@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections import Counter
+from collections.abc import Iterable
 
 #: A set of characters larger than this is too common to be worth testing (and costs a scan per character).
 MAX_SET = 24
@@ -60,8 +61,17 @@ def required_chars(pattern: str) -> Needs:
         needs = _sequence(parsed, sre)
     except Exception:  # noqa: BLE001 - syntax the standard parser does not read: nothing is required
         return ()
-    kept = {s for s in needs if 0 < len(s) <= MAX_SET}
-    # a set that holds a smaller required set is implied by it
+    return minimal_needs(needs)
+
+
+def minimal_needs(sets: Iterable[frozenset[str]]) -> Needs:
+    """Required sets of characters as `holds` tests them: those of 1 to MAX_SET characters, without
+    one that holds a smaller required set (it is implied by it), smallest first.
+
+    >>> [sorted(s) for s in minimal_needs([frozenset("年月"), frozenset("年"), frozenset()])]
+    [['年']]
+    """
+    kept = {s for s in sets if 0 < len(s) <= MAX_SET}
     kept = {s for s in kept if not any(t < s for t in kept)}
     return tuple(sorted(kept, key=lambda s: (len(s), sorted(s))))
 

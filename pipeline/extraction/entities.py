@@ -32,8 +32,8 @@ from spacy.attrs import ORTH, TAG  # noqa: E402
 from spacy.pipeline.span_ruler import SpanRuler  # noqa: E402
 from spacy.tokens import Doc, Span  # noqa: E402
 
-from ..prefilter import MAX_SET, Needs, holds, required_chars
-from .nlp import TEXT_KEY
+from ..prefilter import Needs, holds, minimal_needs, required_chars
+from .context import doc_text
 
 #: A test of one token pattern on (text, tag): False only when the pattern token cannot accept it.
 TokenTest = Callable[[str, str], bool]
@@ -153,8 +153,7 @@ def pattern_needs(pattern: Sequence[dict]) -> Needs:
                         needs.add(frozenset(a[0] for a in arg))
                     elif op == "REGEX" and isinstance(arg, str):
                         needs.update(required_chars(arg))  # spaCy's REGEX is Python's re: the parser read here
-    kept = {n for n in needs if 0 < len(n) <= MAX_SET}
-    return tuple(sorted((n for n in kept if not any(m < n for m in kept)), key=lambda n: (len(n), sorted(n))))
+    return minimal_needs(needs)
 
 
 def live_patterns(patterns: Sequence[dict], needs: Sequence[Needs], text: str) -> tuple[int, ...]:
@@ -290,8 +289,7 @@ class EntityRuler(SpanRuler):
             self._live_counts = [0] * len(patterns)
             self._texts = 0
             self._prefilter_ready = True
-        text = doc.user_data.get(TEXT_KEY)
-        live = set(live_patterns(patterns, self._needs, doc.text if text is None else text))
+        live = set(live_patterns(patterns, self._needs, doc_text(doc)))
         # only a pattern that can match in fewer than half the texts so far is left out where it
         # cannot: the pre-filters (and caches) of the sets of live patterns stay few
         self._texts += 1
