@@ -182,11 +182,12 @@ class QuantityMatcher:
         self.nouns = _surfaces(rules.section("noun_count"), lambda r: r.id)
         #: jieba tags of set phrases and names (idioms i, l; proper nouns nz): a Chinese-numeral quantity
         #: inside such a word that runs on past it (千家万户, 三个代表) is part of the phrase
-        self.phrase_tags = tuple(t for r in rules.section("tag_class") if r.get("use") == "set_phrase" for t in r.get("tags"))
+        self.phrase_tags = _tag_class(rules, "set_phrase")
         #: jieba tags of place names: a Chinese-numeral quantity that is a place name or begins one (六盘水) is no claim
-        self.place_name_tags = tuple(t for r in rules.section("tag_class") if r.get("use") == "place_name" for t in r.get("tags"))
-        self.numeral_end_tags = tuple(t for r in rules.section("tag_class") if r.get("use") == "numeral_end" for t in r.get("tags"))
-        self.numeral_end_not_after = tuple(w for r in rules.section("tag_class") if r.get("use") == "numeral_end" for w in r.get("not_after", []))
+        self.place_name_tags = _tag_class(rules, "place_name")
+        #: jieba tags of words ending in a numeral that owns it (周五|台风), and the words they do not follow (每)
+        self.numeral_end_tags = _tag_class(rules, "numeral_end")
+        self.numeral_end_not_after = _tag_class(rules, "numeral_end", "not_after")
         if lexicon is not None:
             self.use_lexicon(lexicon)
         self.before = _surfaces([r for r in quals if r.get("position") == "before"], lambda r: (r.get("qualifier"), r.id))
@@ -675,14 +676,14 @@ class QuantityMatcher:
         and not when its last character begins a word (过万里路)."""
         if not unit_led or (self.before_unit.before(text, start) is None and self.before.before(text, start) is None):
             return False
-        return not any(text[end - 1 : end - 1 + m] in self.lexicon for m in (2, 3) if end - 1 + m <= len(text))
+        return not self._word_goes_on(text, end - 1, 1)
 
     def _round_bare(self, text: str, num_text: str, end: int) -> bool:
         """A round amount in Chinese numerals, 百 or 千 and multipliers only (百万, 千亿), is a count without unit
         even with no qualifier before it; not when its last character begins a word (百万|富翁 is a word of its own)."""
         if len(num_text) < 2 or self.system.small.get(num_text[0], 0) < 100 or any(c not in self.system.big for c in num_text[1:]):
             return False
-        return not any(text[end - 1 : end - 1 + m] in self.lexicon for m in (2, 3) if end - 1 + m <= len(text))
+        return not self._word_goes_on(text, end - 1, 1)
 
     def _range_allowed(self, text: str, start: int, rule: Rule, unit: _Unit | None) -> bool:
         if rule.get("first_without_unit") and unit is not None:
@@ -810,6 +811,11 @@ def _paired_low(low: Decimal, high: Decimal) -> Decimal:
         if place >= 1 and place == Decimal(10) ** place.adjusted() and place.as_tuple().digits[0] == 1:
             return low * place
     return low
+
+
+def _tag_class(rules: RuleSet, use: str, key: str = "tags") -> tuple[str, ...]:
+    """The values of `key` (the tags, or another list) of the rules' `[[tag_class]]` of one `use`, in order."""
+    return tuple(v for r in rules.section("tag_class") if r.get("use") == use for v in r.get(key, []))
 
 
 def find_quantities(text: str, matcher: QuantityMatcher) -> list[Quantity]:
