@@ -842,9 +842,10 @@ def tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
     first = max(0, bisect_right(starts, max(0, start)) - 1)
     last = bisect_left(starts, end)
     global _TOKENS
-    if _TOKENS[0] is not doc or len(_TOKENS[1]) != len(starts):
-        _TOKENS = (doc, list(doc))
-    return _TOKENS[1][first:last]
+    cached = _TOKENS  # one read: another thread may set it meanwhile, and these are the doc's tokens
+    if cached[0] is not doc or len(cached[1]) != len(starts):
+        cached = _TOKENS = (doc, list(doc))
+    return cached[1][first:last]
 
 
 #: the Token objects of the doc tokens_between read last (spaCy makes a Token per doc[i]); one doc kept
