@@ -54,7 +54,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-def _key_file(name: str, key: str) -> Path:
+def key_file(name: str, key: str) -> Path:
+    """The cache file of a named kind of data for a key (its SHA-1 in the name): NAME-0123456789abcdef.marshal."""
     return cache_dir() / f"{name}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.marshal"
 
 
@@ -70,7 +71,7 @@ def _patterns_file() -> Path | None:
         key = f"{FORMAT}|{regex.__version__}|{sys.version_info[:3]}|{code}"
     except (OSError, AttributeError, TypeError):
         return None
-    return _key_file("patterns", key)
+    return key_file("patterns", key)
 
 
 class Store:
@@ -161,5 +162,5 @@ def parsed_rule_files() -> Store:
     of its own). The parser is Python's: the file is keyed by its version."""
     global _RULE_FILES
     if _RULE_FILES is None:
-        _RULE_FILES = Store(_key_file("rules", f"{FORMAT}|{sys.version_info[:3]}"), limit=200)  # the built-in rules are 10 files
+        _RULE_FILES = Store(key_file("rules", f"{FORMAT}|{sys.version_info[:3]}"), limit=200)  # the built-in rules are 10 files
     return _RULE_FILES

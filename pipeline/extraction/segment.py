@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..cache import cache_dir, write_atomic
+from ..cache import cache_dir, key_file, write_atomic
 
 #: Tag of a word found by the HMM and absent from the dictionary: nearly always a name or a term
 #: ("nw", new word: read as a noun wherever n* is, and usable in entity patterns as a name).
@@ -151,7 +151,7 @@ def load_dictionary(tokenizer) -> Dictionary:
         key = f"v3|{source}|{stat.st_size}|{stat.st_mtime_ns}|{jieba.__version__}|{sys.version_info[:2]}"
     except OSError:
         key = None
-    path = cache_dir() / f"jieba-{hashlib.sha1(key.encode()).hexdigest()[:16]}.marshal" if key else None
+    path = key_file("jieba", key) if key else None
     if path is not None and path.is_file():
         try:
             total, shards = marshal.loads(path.read_bytes())
