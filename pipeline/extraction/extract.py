@@ -808,6 +808,7 @@ class ClaimExtractor:
         if q.kind != "count" or q.unit not in self.cues.group_counters:
             return None
         return next((w for w in self.cues.group_pronouns if sentence.endswith(w, 0, qs)), None)
+
     def _base_frame_subject(self, doc, sentence, sent_start, qs, qe, cues, times, ents) -> str | None:
         """The subject of a clause whose quantity lies in a frame 在…基础上 (`frame_open` …
         `base_frame` cues: 出口额在上年12%的高增长基础上, 在去年增长8%的基础上): the noun phrase right
