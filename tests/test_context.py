@@ -9,10 +9,15 @@ import pytest
 from pipeline.extraction.context import ContextRules
 
 
-def _entity(nlp, text, quantity):
+def _claim(nlp, text, quantity):
+    """The one claim of `quantity` in `text` (the test fails when there is none or more)."""
     claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
     assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
-    return claims[0].entity
+    return claims[0]
+
+
+def _entity(nlp, text, quantity):
+    return _claim(nlp, text, quantity).entity
 
 
 @pytest.mark.parametrize(
@@ -205,9 +210,7 @@ def test_context_time_spans_carry_every_piece_rule(ctx):
     ],
 )
 def test_context_time_of_claim(nlp, text, quantity, time):
-    claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
-    assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
-    assert claims[0].time == time
+    assert _claim(nlp, text, quantity).time == time
 
 
 @pytest.mark.parametrize(
@@ -227,9 +230,7 @@ def test_context_time_of_claim(nlp, text, quantity, time):
     ],
 )
 def test_context_role_of_claim(nlp, text, quantity, role):
-    claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
-    assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
-    assert claims[0].role == role
+    assert _claim(nlp, text, quantity).role == role
 
 
 @pytest.mark.parametrize(
@@ -285,10 +286,9 @@ def test_context_role_of_claim(nlp, text, quantity, role):
     ],
 )
 def test_context_where_of_claim_and_its_rule(nlp, text, quantity, where, rule):
-    claims = [c for c in nlp(text)._.claims if c.quantity == quantity]
-    assert len(claims) == 1, [c.quantity for c in nlp(text)._.claims]
-    assert claims[0].where == where
-    ids = claims[0].rule.split("+")
+    claim = _claim(nlp, text, quantity)
+    assert claim.where == where
+    ids = claim.rule.split("+")
     assert (rule in ids) if rule else not any(i.startswith(("place.", "org.")) for i in ids)
 
 

@@ -17,6 +17,12 @@ def _entity_branch(claim) -> str:
     return last if last.startswith("entity.") else ""
 
 
+def _entity_choice(nlp, text, quantity) -> tuple[str | None, str]:
+    """The entity of the one claim of `quantity` in `text` and the branch that chose it."""
+    claim = _claim(nlp, text, quantity)
+    return claim.entity, _entity_branch(claim)
+
+
 @pytest.mark.parametrize(
     "text,quantity,field,value",
     [
@@ -239,8 +245,7 @@ def test_extract_entity_subject_stated_once(nlp, text, quantity, entity, branch)
     ],
 )
 def test_extract_entity_heading_over_list(nlp, text, quantity, entity, branch):
-    claim = _claim(nlp, text, quantity)
-    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
+    assert _entity_choice(nlp, text, quantity) == (entity, branch)
 
 
 @pytest.mark.parametrize(
@@ -269,8 +274,7 @@ def test_extract_entity_respectively_more_items_than_values(nlp, text, quantity,
     ],
 )
 def test_extract_entity_topic_clause(nlp, text, quantity, entity, branch):
-    claim = _claim(nlp, text, quantity)
-    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
+    assert _entity_choice(nlp, text, quantity) == (entity, branch)
 
 
 @pytest.mark.parametrize(
@@ -367,8 +371,7 @@ def test_extract_entity_household(nlp, text, quantity, entity, branch):
     ],
 )
 def test_extract_entity_previous_sentence(nlp, text, quantity, entity, branch):
-    claim = _claim(nlp, text, quantity)
-    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
+    assert _entity_choice(nlp, text, quantity) == (entity, branch)
 
 
 @pytest.mark.parametrize(
@@ -659,8 +662,7 @@ def test_extract_entity_taiwan_register(nlp, text, quantity, entity, branch):
     ],
 )
 def test_extract_entity_relative_clause_after_count(nlp, text, quantity, entity, branch):
-    claim = _claim(nlp, text, quantity)
-    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
+    assert _entity_choice(nlp, text, quantity) == (entity, branch)
 
 
 @pytest.mark.parametrize(
@@ -715,8 +717,7 @@ def test_extract_entity_phrase_ends_at_closing_quote(nlp, text, quantity, entity
     ],
 )
 def test_extract_entity_part_of_whole_persons(nlp, text, quantity, entity, branch):
-    claim = _claim(nlp, text, quantity)
-    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
+    assert _entity_choice(nlp, text, quantity) == (entity, branch)
 
 
 @pytest.mark.parametrize(
@@ -729,8 +730,7 @@ def test_extract_entity_part_of_whole_persons(nlp, text, quantity, entity, branc
     ],
 )
 def test_extract_entity_share_of_counted_part(nlp, text, quantity, entity, branch):
-    claim = _claim(nlp, text, quantity)
-    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
+    assert _entity_choice(nlp, text, quantity) == (entity, branch)
 
 
 @pytest.mark.parametrize(
@@ -756,5 +756,4 @@ def test_extract_entity_share_of_counted_part(nlp, text, quantity, entity, branc
     ],
 )
 def test_extract_entity_narrowed_on_unseen_text(nlp, text, quantity, entity, branch):
-    claim = _claim(nlp, text, quantity)
-    assert (claim.entity, _entity_branch(claim)) == (entity, branch)
+    assert _entity_choice(nlp, text, quantity) == (entity, branch)
