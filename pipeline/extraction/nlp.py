@@ -31,7 +31,9 @@ import regex
 from .libraries import import_spacy
 
 import_spacy()  # spaCy without its command line, before any module of it (see libraries)
+import numpy  # noqa: E402
 import spacy  # noqa: E402
+from spacy.attrs import SENT_START, TAG  # noqa: E402
 from spacy.language import Language  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 from spacy.util import get_words_and_spaces, registry  # noqa: E402
@@ -127,6 +129,8 @@ class JiebaTokenizer:
         if self._dictionary is not None:
             self._tags = self._dictionary.tags
         self._lookup = LookupTagger(self._jieba, self._tags, hmm=hmm, dictionary=self._dictionary)
+        #: tag -> its id in the vocabulary's strings (see _annotated)
+        self._tag_ids: dict[str, int] = {}
         #: The rule set given at initialize (or restored by from_disk); None before.
         self.rules: RuleSet | None = None
         #: The quantity grammar of the rules: only sentences with a quantity are segmented.
@@ -271,14 +275,29 @@ class JiebaTokenizer:
         if "".join(words) == text:
             # the sentences cover the text and jieba keeps every character, so the words are the
             # text exactly: no alignment (spaCy's get_words_and_spaces rejects words with inner spaces)
-            doc = Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags, sent_starts=sent_starts)
+            doc = self._annotated(Doc(self.vocab, words=words, spaces=[False] * len(words)), tags, sent_starts)
             doc.user_data[TEXT_KEY] = text  # doc.text, which spaCy joins from every token on each access
             return doc
         aligned, spaces = get_words_and_spaces(words, text)
         if len(aligned) != len(words):
             # whitespace tokens were folded into spaces: re-align tags and sentence starts
             tags, sent_starts = _realign(words, aligned, tags, sent_starts)
-        return Doc(self.vocab, words=aligned, spaces=spaces, tags=tags, sent_starts=sent_starts)
+        return self._annotated(Doc(self.vocab, words=aligned, spaces=spaces), tags, sent_starts)
+
+    def _annotated(self, doc: Doc, tags: list[str], sent_starts: list[bool]) -> Doc:
+        """`doc` with its tokens' tags and sentence starts set in one `from_array`: what Doc(tags=...,
+        sent_starts=...) sets, without its two Python loops over the tokens (half the cost of the Doc)."""
+        if not len(doc):
+            return doc
+        ids = self._tag_ids
+        strings = self.vocab.strings
+        array = numpy.empty((len(doc), 2), dtype=numpy.uint64)
+        # (a tag is kept for good: the ids outlive a memory zone, so must their strings)
+        array[:, 0] = [ids.get(tag) or ids.setdefault(tag, strings.add(tag, allow_transient=False)) for tag in tags]
+        # a sentence start is 1, any other token -1 (spaCy's SENT_START values, as uint64)
+        array[:, 1] = numpy.where(numpy.array(sent_starts, dtype=bool), numpy.uint64(1), numpy.uint64(2**64 - 1))
+        doc.from_array([TAG, SENT_START], array)
+        return doc
 
     # -- serialisation: the rule files and word lists in use, copied --------------------------
     def to_disk(self, path, *, exclude: Iterable[str] = ()) -> None:
