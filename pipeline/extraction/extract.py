@@ -26,7 +26,7 @@ from spacy.language import Language  # noqa: E402
 from spacy.tokens import Doc, Span, Token  # noqa: E402
 
 from ..claim import Claim
-from .codes import assign_where_codes, place_codes
+from .codes import PlaceCodes, assign_where_codes, place_codes
 from .context import _OPENERS, _STARTS_KEY, ContextRules, PhraseCues, clause_end, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
 from .nlp import TEXT_KEY
 from .quantities import Quantity, QuantityMatcher
@@ -131,6 +131,7 @@ class ClaimExtractor:
         self.context: ContextRules | None = None
         self.cues = EntityCues()
         self.has_number = regex.compile(r"\p{Nd}")
+        self.place_codes: PlaceCodes | None = None
         #: the learned choice among the entity candidates (None: the cascade decides alone)
         self.entity_model: EntityModel | None = None
         #: keep every claim's candidates in doc.user_data[CANDIDATES_KEY] (for training)
@@ -159,6 +160,8 @@ class ClaimExtractor:
         # a digit or a numeral character of the number rules: a heading line holds none
         system = self.matcher.system
         self.has_number = regex.compile(r"[\p{Nd}" + regex.escape(system.cn_chars + "".join(system.big)) + "]")
+        # the code table of these rules, read once (place_codes looks at its files on every call)
+        self.place_codes = place_codes(rules)
 
     def __call__(self, doc: Doc) -> Doc:
         from .nlp import get_quantities
@@ -193,7 +196,7 @@ class ClaimExtractor:
                 span.id_ = claim.rule
                 spans.append(span)
         doc.spans["claims"] = spans
-        assign_where_codes(claims, place_codes(self.rules))
+        assign_where_codes(claims, self.place_codes)
         doc.user_data[CLAIMS_KEY] = [claim.to_data() for claim in claims]
         for key in _CACHE_KEYS:
             doc.user_data.pop(key, None)
