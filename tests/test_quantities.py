@@ -266,7 +266,9 @@ def test_quantities_lazily_compiled_rules_find_as_compiled_ones(rules, monkeypat
     monkeypatch.setattr(pipeline.cache, "_KNOWN", known)
     QuantityMatcher(rules)  # records them
     lazy = QuantityMatcher(rules)
-    patterns = [p for _, p in lazy.exclusions + lazy.bare_numbers] + [p for pair in lazy._in_runs if pair for p in pair]
+    patterns = [p for _, p in lazy.exclusions + lazy.bare_numbers] + [
+        p for _, part, pair in lazy._scans for p in (part, *(pair or ()))
+    ]
     slot = type(patterns[0]).__dict__["compiled"]
     assert all(_unset(slot, p) for p in patterns)
     assert [repr(q) for q in lazy.find(text)] == [repr(q) for q in eager.find(text)]

@@ -225,17 +225,26 @@ class QuantityMatcher:
         glue = "".join(sorted({",", *"".join(self.system.fractions), *"".join(self.system.cn_fractions)}))
         alphabet = number_class[:-1] + regex.escape(glue) + "]"
         self._number_runs = regex.compile(alphabet + "+")
+        # An exclusion with such an alternative (法》23条|23条立法) is scanned one alternative at a
+        # time, each giving its spans, so that the number-led ones are tried only in the runs and not
+        # at every character of the text (a single scan keeps the first of two overlapping matches).
         # (rule patterns: compiled when first used, as the exclusions themselves; see RulePattern)
-        self._in_runs: list[tuple[RulePattern, RulePattern] | None] = []
+        self._scans: list[tuple[Rule, RulePattern, tuple[RulePattern, RulePattern] | None]] = []
         for rule, pattern in self.exclusions:
-            rest = _number_led(rule.get("pattern"))
-            if not rest:
-                self._in_runs.append(None)
-                continue
-            self._in_runs.append((
-                RulePattern(rule, f"{alphabet}*?(?P<zhq>{pattern.pattern})"),
-                RulePattern(rule, expand_macros(rest, self.system)),
-            ))
+            branches = _alternatives(rule.get("pattern"))
+            if len(branches) > 1 and any(_number_led(b) for b in branches):
+                parts = [(b, RulePattern(rule, expand_macros(b, self.system))) for b in branches]
+            else:
+                parts = [(rule.get("pattern"), pattern)]
+            for source, part in parts:
+                rest = _number_led(source)
+                in_runs = None
+                if rest:
+                    in_runs = (
+                        RulePattern(rule, f"{alphabet}*?(?P<zhq>{part.pattern})"),
+                        RulePattern(rule, expand_macros(rest, self.system)),
+                    )
+                self._scans.append((rule, part, in_runs))
         self.arabic = regex.compile(r"[0-9０-９]")
         self.unit_led = set(self.system.small) | {c for b in self.system.big for c in b} | {h[0] for h in self.system.halves}
 
@@ -266,7 +275,7 @@ class QuantityMatcher:
         """Spans of `text` that the exclusion rules take out."""
         spans: list[tuple[int, int, Rule]] = []
         runs: list[tuple[int, int]] | None = None
-        for (rule, pattern), in_runs in zip(self.exclusions, self._in_runs):
+        for rule, pattern, in_runs in self._scans:
             if in_runs is None:
                 for match in pattern.finditer(text):
                     spans.append((match.start(), match.end(), rule))
@@ -772,9 +781,22 @@ def _number_led(pattern: str) -> str:
             break
     else:
         return ""
+    return rest if len(_alternatives(rest)) == 1 else ""
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of `pattern` (split at each `|` outside brackets and groups); the
+    whole pattern alone when it has none, is unbalanced or opens with inline flags (which hold for all).
+
+    >>> _alternatives("{NUM}条(?=立法|草案)|《{NUM}条》|[|]")
+    ['{NUM}条(?=立法|草案)', '《{NUM}条》', '[|]']
+    """
+    if not pattern or regex.match(r"\(\?[a-zA-Z]+\)", pattern):
+        return [pattern]
+    cuts: list[int] = []
     depth, in_class, i = 0, False, 0
-    while i < len(rest):
-        char = rest[i]
+    while i < len(pattern):
+        char = pattern[i]
         if char == "\\":
             i += 2
             continue
@@ -782,18 +804,21 @@ def _number_led(pattern: str) -> str:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-            if rest[i + 1 : i + 2] == "^":
+            if pattern[i + 1 : i + 2] == "^":
                 i += 1
-            if rest[i + 1 : i + 2] == "]":
+            if pattern[i + 1 : i + 2] == "]":
                 i += 1  # a literal ] first in a class
         elif char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
         elif char == "|" and depth == 0:
-            return ""
+            cuts.append(i)
         i += 1
-    return rest if depth == 0 and not in_class and rest else ""
+    if depth != 0 or in_class or not cuts:
+        return [pattern]
+    bounds = [-1, *cuts, len(pattern)]
+    return [pattern[a + 1 : b] for a, b in zip(bounds, bounds[1:])]
 
 
 def _neighbours(low: Decimal, high: Decimal) -> bool:
