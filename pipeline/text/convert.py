@@ -62,7 +62,9 @@ def t2s_lines(lines: Sequence[str]) -> list[str]:
     ['党建工作', '', '发展']
     """
     cache = _lines
-    out = [cache.get(line) for line in lines]
+    # an ASCII line is its own conversion (OpenCC's tables hold no ASCII): a third of a scraped
+    # page's characters are such lines (links, markup), which need no call
+    out = [line if line.isascii() else cache.get(line) for line in lines]
     missing = list(dict.fromkeys(line for line, view in zip(lines, out) if view is None))
     if not missing:
         return out  # type: ignore[return-value]
