@@ -18,6 +18,7 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from math import log
 from pathlib import Path
 
 from ..cache import cache_dir, key_file, write_atomic
@@ -214,6 +215,39 @@ def prune_dictionary_caches(folder: Path, keep: int = KEPT_CACHES) -> list[Path]
     return deleted
 
 
+def _best_route(tokenizer, block: str) -> list[tuple[float, int]]:
+    """jieba's `calc(block, get_DAG(block), route)` in one function, the same arithmetic in the same
+    order (so the same route): for each position, the end of its word on the most probable path
+    (`route[i][1]`). jieba's two methods, a generator per character, were a twentieth of the run.
+    """
+    if not tokenizer.initialized:
+        tokenizer.initialize()
+    freq = tokenizer.FREQ
+    n = len(block)
+    dag: list[list[int]] = []
+    for k in range(n):
+        ends = []
+        i = k
+        frag = block[k]
+        while i < n and frag in freq:
+            if freq[frag]:
+                ends.append(i)
+            i += 1
+            frag = block[k : i + 1]
+        dag.append(ends or [k])
+    logtotal = log(tokenizer.total)
+    route: list[tuple[float, int]] = [(0, 0)] * (n + 1)
+    for idx in range(n - 1, -1, -1):
+        best = None
+        for x in dag[idx]:
+            # (log(freq) - logtotal) + route, as jieba adds them; ties go to the longer word, as max() of the tuples
+            candidate = (log(freq.get(block[idx : x + 1]) or 1) - logtotal + route[x + 1][0], x)
+            if best is None or candidate > best:
+                best = candidate
+        route[idx] = best  # type: ignore[assignment]
+    return route
+
+
 class LookupTagger:
     """`cut(sentence)` -> [(word, tag)], for a (private) `jieba.Tokenizer` and its tag table;
     with `hmm=False` unknown runs stay single characters (no new words), as `jieba.lcut(HMM=False)`."""
@@ -256,8 +290,7 @@ class LookupTagger:
         tokenizer, tags = self._tokenizer, self._tags
         if self._ensure is not None:
             self._ensure(block)
-        route: dict[int, tuple[float, int]] = {}
-        tokenizer.calc(block, tokenizer.get_DAG(block), route)
+        route = _best_route(tokenizer, block)
         position, run = 0, ""
         while position < len(block):
             end = route[position][1] + 1
