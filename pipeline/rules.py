@@ -13,7 +13,6 @@ import marshal
 import os
 import re
 import tomllib
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -308,7 +307,7 @@ class RulePattern:
     any other is compiled here, so that one that does not compile is a RuleError at once.
     """
 
-    __slots__ = ("rule", "pattern", "compiled", "needs", "__weakref__")
+    __slots__ = ("rule", "pattern", "compiled", "needs")
 
     def __init__(self, rule: Rule, pattern: str | None = None) -> None:
         self.rule = rule
@@ -320,8 +319,6 @@ class RulePattern:
             self.compiled = _compile(self.pattern, rule.id, rule.path, rule.line)
             needs = required_chars(self.pattern)
             known.add(self.pattern, needs)
-        else:
-            _PENDING.add(self)
         self.needs = needs
 
     def __getattr__(self, name: str):
@@ -330,7 +327,6 @@ class RulePattern:
             raise AttributeError(name)
         compiled = _compile(self.pattern, self.rule.id, self.rule.path, self.rule.line)
         self.compiled = compiled
-        _PENDING.discard(self)
         return compiled
 
     def may_match(self, string: str) -> bool:
@@ -385,17 +381,6 @@ class RulePattern:
             return self.compiled.sub(repl, string, count, timeout=limit)
         except TimeoutError:
             raise self._error(string, limit) from None
-
-
-#: The rule patterns that wait for their first use to be compiled.
-_PENDING: weakref.WeakSet[RulePattern] = weakref.WeakSet()
-
-
-def compile_pending() -> None:
-    """Compile every rule pattern that waits for its first use now: before forking workers, so that
-    they share the compiled patterns instead of each compiling its own."""
-    for pattern in list(_PENDING):
-        pattern.compiled  # noqa: B018  (reading it compiles it)
 
 
 def _compile(pattern: str, rule_id: str, path: Path | str, line: int):

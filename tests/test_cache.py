@@ -202,15 +202,3 @@ def test_cache_store_over_its_limit_keeps_what_was_used(tmp_path, limit, kept):
     assert {key for key in ("今年", "去年", "明年") if third.get(key) is not None} == kept
 
 
-def test_cache_compile_pending_compiles_every_waiting_pattern(tmp_path, known):
-    from pipeline.rules import compile_pending
-
-    (tmp_path / "mine.toml").write_text(TIME, encoding="utf-8")
-    rule = load_rules([tmp_path], builtin=False).section("time")[0]  # the check at load makes it known
-    waiting = [RulePattern(rule), RulePattern(rule, "(?:今|去)年")]
-    known.add("(?:今|去)年", required_chars("(?:今|去)年"))
-    waiting.append(RulePattern(rule, "(?:今|去)年"))
-    assert [_compiled_yet(p) for p in waiting] == [False, True, False]
-    compile_pending()
-    assert all(_compiled_yet(p) for p in waiting)
-    assert [m.group() for m in waiting[2].finditer("去年建成8个")] == ["去年"]

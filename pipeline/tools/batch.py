@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Optional
 
 from ..claim import Claim
-from ..rules import RuleSet, compile_pending
+from ..rules import RuleSet
 from ..text.corpus import CORPUS_FORMATS, Article, Failure
 
 __all__ = ["Article", "Failure", "Outcome", "extract_article", "clean_article", "process"]
@@ -225,7 +225,9 @@ def process(
             _set_up(task, rules, from_clean, nlp, default_date)
             if task == "extract" and hasattr(_WORKER["nlp"].tokenizer, "load_all"):
                 _WORKER["nlp"].tokenizer.load_all()  # read here once, shared by the workers, not once in each
-            compile_pending()  # the rule patterns likewise (they are otherwise compiled when first used)
+            # (the rule patterns are not compiled here: each worker compiles those it meets, at the
+            # same time as the other; compiling all of them first kept both waiting 0.5 s for no
+            # memory saved, the same 294 MB of summed PSS on the Hong Kong corpus)
             gc.freeze()
             yield from _pooled(paths, workers, task, mp.get_context("fork"), _ignore_sigint, ())
         finally:
