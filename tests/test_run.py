@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.claim import to_json
-from pipeline.run import clean_document, extract_text, iter_inputs, split_chunks, structure_above
+from pipeline.run import clean_document, extract_text, iter_inputs, load_nlp, split_chunks, structure_above
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((REPO / "gold").glob("*.clean.txt"))]
@@ -175,3 +175,16 @@ def test_run_memory_zone_frees_new_words_and_keeps_claims(nlp, monkeypatch):
     plain = [[to_json(c) for c in run._extract_text(text, "z", nlp, run.CHUNK_CHARS)] for text in texts]
     assert len(nlp.vocab.strings) > before  # outside a zone the new words stay
     assert zoned == plain and all(len(claims) == 2 for claims in zoned)
+
+
+def test_run_tags_outlive_memory_zones_where_their_strings_came_as_words(rules, monkeypatch):
+    """Tag strings that first came in a memory zone as words (the letters d, v, n of a model name)
+    are freed with the zone; later texts, each in its own zone, still read their tags (a tag id
+    kept across Docs named a freed string: KeyError in the entity ruler)."""
+    import pipeline.run as run
+
+    nlp = load_nlp(rules)  # a fresh store: no tag string in it yet
+    monkeypatch.setattr(run, "WARM_TEXTS", 0)  # every text in a zone
+    texts = ["型号a d n v m q r c p f u的设备共3台。", "他们都有5个项目，其中已经完成2个。", "全市新建学校12所，比去年多了4所。"]
+    claims = [[c.quantity for c in extract_text(text, "z", nlp)] for text in texts]
+    assert claims == [["3台"], ["5个", "2个"], ["12所", "4所"]]

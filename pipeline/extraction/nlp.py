@@ -129,8 +129,6 @@ class JiebaTokenizer:
         if self._dictionary is not None:
             self._tags = self._dictionary.tags
         self._lookup = LookupTagger(self._jieba, self._tags, hmm=hmm, dictionary=self._dictionary)
-        #: tag -> its id in the vocabulary's strings (see _annotated)
-        self._tag_ids: dict[str, int] = {}
         #: The rule set given at initialize (or restored by from_disk); None before.
         self.rules: RuleSet | None = None
         #: The quantity grammar of the rules: only sentences with a quantity are segmented.
@@ -289,11 +287,12 @@ class JiebaTokenizer:
         sent_starts=...) sets, without its two Python loops over the tokens (half the cost of the Doc)."""
         if not len(doc):
             return doc
-        ids = self._tag_ids
         strings = self.vocab.strings
         array = numpy.empty((len(doc), 2), dtype=numpy.uint64)
-        # (a tag is kept for good: the ids outlive a memory zone, so must their strings)
-        array[:, 0] = [ids.get(tag) or ids.setdefault(tag, strings.add(tag, allow_transient=False)) for tag in tags]
+        # each distinct tag's string is added once per Doc, as Doc() adds it: an id kept across Docs
+        # could name a string that a memory zone has freed since (its string came there as a word, "d")
+        ids: dict[str, int] = {}
+        array[:, 0] = [ids.get(tag) or ids.setdefault(tag, strings.add(tag)) for tag in tags]
         # a sentence start is 1, any other token -1 (spaCy's SENT_START values, as uint64)
         array[:, 1] = numpy.where(numpy.array(sent_starts, dtype=bool), numpy.uint64(1), numpy.uint64(2**64 - 1))
         doc.from_array([TAG, SENT_START], array)
