@@ -284,7 +284,8 @@ def _splits_number(text: str, cut: int) -> bool:
 #: Texts a pipeline extracts from before the later ones run in a spaCy memory zone. spaCy keeps
 #: every new word in its vocabulary for good, and each sentence without a quantity is one word, so
 #: a process's memory grew with every article it read (some 15 KB each: 15 GB for a million).
-#: In a zone the words a text adds are dropped after it; the first texts' words stay, so the
+#: In a zone the words a text adds are dropped after it; the first texts' words stay, and so do
+#: the dictionary words of the later ones (JiebaTokenizer.keep_words, after the zone), so the
 #: common ones are not made again for every article (which costs more time than the zone saves).
 WARM_TEXTS = 300
 
@@ -297,9 +298,14 @@ def extract_text(clean_text: str, doc_id: str, nlp: Language, *, chunk_chars: in
     seen = _warmed.get(nlp, 0)
     if seen < WARM_TEXTS:
         _warmed[nlp] = seen + 1
-        return _extract_text(clean_text, doc_id, nlp, chunk_chars)
-    with nlp.memory_zone():
-        return _extract_text(clean_text, doc_id, nlp, chunk_chars)
+        claims = _extract_text(clean_text, doc_id, nlp, chunk_chars)
+    else:
+        with nlp.memory_zone():
+            claims = _extract_text(clean_text, doc_id, nlp, chunk_chars)
+    keep_words = getattr(nlp.tokenizer, "keep_words", None)
+    if keep_words is not None:
+        keep_words()  # the text's dictionary words, made again in every zone otherwise (see JiebaTokenizer)
+    return claims
 
 
 def _extract_text(clean_text: str, doc_id: str, nlp: Language, chunk_chars: int) -> list[Claim]:
