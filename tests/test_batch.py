@@ -263,3 +263,33 @@ def test_batch_ctrl_c_stops_cleanly(tmp_path: Path, workers: str, sig, code: int
     assert "Traceback" not in stderr
     assert stderr.splitlines()[-1] == f"{word}: extract stopped, no output file written"
     assert list(out.parent.iterdir()) == []  # no output, no errors file, no temporary file
+
+
+def test_batch_stops_on_a_signal_whose_exception_a_finalizer_lost(monkeypatch, capsys):
+    """Ctrl-C that lands in a `__del__` (the regex parser's, while a rule pattern compiles) is printed as
+    "ignored" by Python and lost; the batch still stops after that article, with status 130."""
+    import typer
+
+    import pipeline.tools.cli as cli
+    from pipeline.tools.batch import Outcome
+
+    monkeypatch.setattr(cli, "_received", [])
+    monkeypatch.setattr(sys, "unraisablehook", cli._quiet_stops)
+
+    class Finalized:
+        def __del__(self) -> None:
+            cli._interrupt(signal.SIGINT, None)
+
+    def outcomes():
+        for n in range(5):
+            if n == 1:
+                Finalized()  # made and dropped at once: the KeyboardInterrupt of its __del__ is lost
+            yield Outcome(Path(f"{n}.txt"))
+
+    handled = []
+    with pytest.raises(typer.Exit) as stopped:
+        cli._run_batch(outcomes(), 5, "extract", handled.append, [], None, False, "no output file written")
+    assert stopped.value.exit_code == 130
+    assert [o.path.name for o in handled] == ["0.txt", "1.txt"]
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "interrupted: extract stopped, no output file written"

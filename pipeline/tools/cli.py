@@ -166,6 +166,8 @@ def _run_batch(outcomes, total: int | None, label: str, handle, writers: list, e
             else:
                 handle(outcome)
             progress.update(done)
+            _raise_received()
+        _raise_received()
     except KeyboardInterrupt as exc:
         outcomes.close()
         progress.close()
@@ -830,8 +832,34 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (timeout, docker stop, systemd): handled as Ctrl-C is, with its own exit status."""
 
 
+#: The stop signals received (KeyboardInterrupt for SIGINT, Terminated for SIGTERM). A signal's
+#: exception raised inside a finalizer (a `__del__`, as the regex parser's while a rule pattern
+#: compiles) is printed as "ignored" and lost, and the batch went on to the end with status 0; the
+#: batch loop raises it again after the article (`_raise_received`).
+_received: list[type[KeyboardInterrupt]] = []
+
+
+def _interrupt(signum, frame) -> None:
+    _received.append(KeyboardInterrupt)
+    raise KeyboardInterrupt()
+
+
 def _terminate(signum, frame) -> None:
+    _received.append(Terminated)
     raise Terminated()
+
+
+def _raise_received() -> None:
+    """Raise the stop signal received, if its exception was lost on the way (see _received)."""
+    if _received:
+        raise _received[-1]()
+
+
+def _quiet_stops(unraisable) -> None:
+    """sys.unraisablehook: a stop signal lost in a finalizer is no error to print (the batch raises it again)."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def main() -> None:
@@ -844,7 +872,9 @@ def main() -> None:
     global _CONSOLE
     _CONSOLE = True
     gc.disable()
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _terminate)
+    sys.unraisablehook = _quiet_stops
     app()
 
 
