@@ -284,7 +284,7 @@ def _validate(section: str, data: dict[str, Any], path: Path, line: int) -> Rule
             if not _type_ok(value, kind):
                 raise RuleError(path, line, f"rule '{rule_id}': example key '{key}' must be {kind}")
     if isinstance(data.get("pattern"), str) and section != "entity":
-        _check_pattern(data["pattern"], rule_id, path, line)
+        _known(data["pattern"], rule_id, path, line)  # a RuleError here when it does not compile
     return Rule(section=section, id=rule_id, data=data, path=str(path), line=line)
 
 
@@ -313,13 +313,9 @@ class RulePattern:
         self.rule = rule
         #: the source of the pattern (the rule's, or the one given: its macros expanded)
         self.pattern: str = rule.get("pattern") if pattern is None else pattern
-        known = known_patterns()
-        needs = known.get(self.pattern)
-        if needs is None:
-            self.compiled = _compile(self.pattern, rule.id, rule.path, rule.line)
-            needs = required_chars(self.pattern)
-            known.add(self.pattern, needs)
-        self.needs = needs
+        compiled, self.needs = _known(self.pattern, rule.id, rule.path, rule.line)
+        if compiled is not None:
+            self.compiled = compiled
 
     def __getattr__(self, name: str):
         # called only for a slot not set yet: `compiled` of a pattern known to compile
@@ -393,12 +389,18 @@ def _compile(pattern: str, rule_id: str, path: Path | str, line: int):
         raise RuleError(path, line, f"rule '{rule_id}': pattern does not compile: {exc}") from None
 
 
-def _check_pattern(pattern: str, rule_id: str, path: Path, line: int) -> None:
-    """A RuleError (file and line) when `pattern` does not compile; a pattern known to compile is not compiled again."""
+def _known(pattern: str, rule_id: str, path: Path | str, line: int):
+    """(compiled pattern or None, required characters) of a pattern: one known to compile
+    (`cache.known_patterns`) is not compiled (None); any other is compiled now (a RuleError naming
+    the rule's file and line when it does not compile) and recorded as known."""
     known = known_patterns()
-    if known.get(pattern) is None:
-        _compile(pattern, rule_id, path, line)
-        known.add(pattern, required_chars(pattern))
+    needs = known.get(pattern)
+    if needs is not None:
+        return None, needs
+    compiled = _compile(pattern, rule_id, path, line)
+    needs = required_chars(pattern)
+    known.add(pattern, needs)
+    return compiled, needs
 
 
 def load_file(path: Path) -> list[Rule]:
