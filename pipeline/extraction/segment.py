@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from math import log
 from pathlib import Path
 
-from ..cache import cache_dir, key_file, write_atomic
+from ..cache import key_file, write_atomic
 
 #: Tag of a word found by the HMM and absent from the dictionary: nearly always a name or a term
 #: ("nw", new word: read as a noun wherever n* is, and usable in entity patterns as a name).
@@ -106,7 +106,7 @@ class Dictionary:
             listed = None
         if self._state is not None and listed is not None:
             state = hashlib.sha1(self._state.encode() + listed).hexdigest()
-            path = cache_dir() / f"jieba-words-{state[:16]}.marshal"
+            path = key_file("jieba-words", state)
             try:
                 freqs = marshal.loads(path.read_bytes())
             except (OSError, ValueError, EOFError, TypeError):
