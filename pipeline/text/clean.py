@@ -896,7 +896,7 @@ def _good_within(i: int, good_at: list[int], reach: int) -> bool:
 
 def _match_id(compiled: _Compiled, view: str, positions: tuple[str, ...]) -> str | None:
     gates = compiled.gates
-    if all(gates.get(p, frozenset()) is not None and gates.get(p, frozenset()).isdisjoint(view) for p in positions):
+    if all((gate := gates.get(p, frozenset())) is not None and gate.isdisjoint(view) for p in positions):
         return None  # the line holds no character that a rule of these positions needs
     for rule in compiled.lines:
         if rule.position not in positions:
