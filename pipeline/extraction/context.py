@@ -806,6 +806,16 @@ class PhraseCues:
 
 
 @cache
+def longest_first(words: frozenset[str]) -> tuple[str, ...]:
+    """A cue set's words, longest first (the order to try them in at one place), sorted once per set.
+
+    >>> longest_first(frozenset({"等", "等等"}))
+    ('等等', '等')
+    """
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
 def default_cues() -> PhraseCues:
     """The phrase cues of the built-in rules, for a reader called without cues."""
     from ..rules import load_rules
@@ -1354,7 +1364,7 @@ def _clause_lists(doc: Doc, clause: list[Token], separators: frozenset[str], cue
             first = segment[0]
             if not last and not _PUNCT.match(first.text) and not _HAS_DIGIT.search(first.text) and not cues.is_blocked(first):
                 last = first.text  # 甲电、乙电、来电|4家: the last item of a list is its first word, whatever its tag
-            closers = sorted(cues.list_closers, key=len, reverse=True)
+            closers = longest_first(cues.list_closers)
             if closers:
                 last = regex.split("|".join(regex.escape(c) for c in closers), last, maxsplit=1)[0]
             if last:

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token  # noqa: E402
 
 from ..claim import Claim
 from .codes import PlaceCodes, assign_where_codes, place_codes
-from .context import _OPENERS, _STARTS_KEY, ContextRules, PhraseCues, clause_end, clause_start, list_items, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
+from .context import _OPENERS, _STARTS_KEY, ContextRules, PhraseCues, clause_end, clause_start, list_items, longest_first, np_after, np_before, parallel_lists, doc_text, sentence_spans, tokens_between
 from .nlp import TEXT_KEY
 from .quantities import Quantity, QuantityMatcher
 from ..rules import RuleSet, load_rules
@@ -895,7 +895,7 @@ class ClaimExtractor:
         follows the count (等5人|小组 counts the group): the noun phrase before the closer with the
         list it ends; None otherwise."""
         assert self.context is not None
-        closer = next((w for w in sorted(cues.list_closers, key=len, reverse=True) if sentence.endswith(w, 0, qs)), None)
+        closer = next((w for w in longest_first(cues.list_closers) if sentence.endswith(w, 0, qs)), None)
         if closer is None:
             return None
         following = _words(doc, sent_start + qe, sent_start + len(sentence))
@@ -921,7 +921,7 @@ class ClaimExtractor:
         """The noun phrase after a copula right after a quantity (7人|是|伤者; 人为|阳性, one word),
         past a short modifier ending in 的 (9人|是|公司内部的|经理): None when no copula follows, the
         copula begins a longer word (是否, 达标) or no noun phrase follows it."""
-        word = next((w for w in sorted(self.cues.copulas, key=len, reverse=True) if sentence.startswith(w, qe)), None)
+        word = next((w for w in longest_first(self.cues.copulas) if sentence.startswith(w, qe)), None)
         if word is None:
             return None
         at = qe + len(word)
