@@ -172,7 +172,10 @@ def test_run_memory_zone_frees_new_words_and_keeps_claims(nlp, monkeypatch):
     before = set(nlp.vocab.strings)
     zoned = [[to_json(c) for c in extract_text(text, "z", nlp)] for text in texts]
     kept = set(nlp.vocab.strings) - before
-    assert kept and all(word in nlp.tokenizer.word_tags for word in kept)  # dictionary words only
+    words = {word for word in kept if word in nlp.tokenizer.word_tags}
+    lexemes = [nlp.vocab[word] for word in words]
+    attributes = {a for lex in lexemes for a in (lex.shape_, lex.prefix_, lex.suffix_, lex.lang_)}
+    assert words and kept <= words | attributes  # dictionary words only, with their lexemes' strings (xxxx, zh)
     plain = [[to_json(c) for c in run._extract_text(text, "z", nlp, run.CHUNK_CHARS)] for text in texts]
     assert any(name in word for word in set(nlp.vocab.strings) - before for name in names)  # outside a zone they stay
     assert zoned == plain and all(len(claims) == 2 for claims in zoned)
@@ -190,6 +193,22 @@ def test_run_keeps_a_dictionary_word_after_its_zone(rules, monkeypatch):
     assert [c.quantity for c in claims] == ["3个"]
     assert "便民服务" in nlp.tokenizer.word_tags and "便民服务" in nlp.vocab.strings  # 便民服务|站
     assert "翠岭" not in nlp.vocab.strings  # a name the HMM made up (翠岭|枫溪|村)
+
+
+def test_run_reads_the_whole_dictionary_when_the_warm_up_ends(rules, monkeypatch):
+    """The jieba dictionary is read per first character as texts need it, until the pipeline has read
+    WARM_TEXTS texts: then the rest at once (words of characters no text had yet), claims unchanged."""
+    import pipeline.run as run
+
+    nlp = load_nlp(rules)
+    monkeypatch.setattr(run, "WARM_TEXTS", 2)
+    nlp.tokenizer("全县新建学校3所。")  # (initialises the tokenizer)
+    assert "饕餮" not in nlp.tokenizer.word_tags  # no text has had 饕 yet
+    assert [c.quantity for c in extract_text("全县新建学校12所。", "a", nlp)] == ["12所"]
+    assert "饕餮" not in nlp.tokenizer.word_tags
+    assert [c.quantity for c in extract_text("去年共有鳄鱼7条。", "b", nlp)] == ["7条"]
+    assert nlp.tokenizer.word_tags.get("饕餮") == "n"  # the second text ended the warm-up
+    assert [c.quantity for c in extract_text("全县新建学校12所。", "c", nlp)] == ["12所"]
 
 
 def test_run_tags_outlive_memory_zones_where_their_strings_came_as_words(rules, monkeypatch):
