@@ -224,7 +224,11 @@ class QuantityMatcher:
         number_class = self.system.char_class()
         glue = "".join(sorted({",", *"".join(self.system.fractions), *"".join(self.system.cn_fractions)}))
         alphabet = number_class[:-1] + regex.escape(glue) + "]"
-        self._number_runs = regex.compile(alphabet + "+")
+        # the run holding a character: its end read forwards from there, its start backwards (only
+        # around the places the rest of a pattern matches at: a scan of every run of the text made
+        # a match object for each 一, 分 and 点 of it)
+        self._run_ahead = regex.compile(alphabet + "*")
+        self._run_behind = regex.compile(alphabet + "*", regex.REVERSE)
         # An exclusion with such an alternative (法》23条|23条立法) is scanned one alternative at a
         # time, each giving its spans, so that the number-led ones are tried only in the runs and not
         # at every character of the text (a single scan keeps the first of two overlapping matches).
@@ -274,7 +278,7 @@ class QuantityMatcher:
     def excluded_spans(self, text: str) -> list[tuple[int, int, Rule]]:
         """Spans of `text` that the exclusion rules take out."""
         spans: list[tuple[int, int, Rule]] = []
-        runs: list[tuple[int, int]] | None = None
+        ahead, behind = self._run_ahead, self._run_behind
         for rule, pattern, in_runs in self._scans:
             if in_runs is None:
                 for match in pattern.finditer(text):
@@ -282,20 +286,18 @@ class QuantityMatcher:
                 continue
             if not pattern.may_match(text):
                 continue
-            if runs is None:
-                runs = [m.span() for m in self._number_runs.finditer(text)]
-                run_ends = [end for _, end in runs]
             in_runs, tail = in_runs[0].compiled, in_runs[1].compiled
             pos = 0  # the end of the last match: the scan goes on from there, as finditer's
             try:
-                hosts: list[int] = []  # the runs holding the character before a place the rest matches at
+                hosts: list[tuple[int, int]] = []  # the runs holding the character before a place the rest matches at
                 for found in tail.finditer(text, overlapped=True, timeout=PATTERN_TIMEOUT):
                     at = found.start() - 1
-                    k = bisect_left(run_ends, at + 1)
-                    if at >= 0 and k < len(runs) and runs[k][0] <= at and (not hosts or hosts[-1] != k):
-                        hosts.append(k)
-                for k in hosts:
-                    run_start, run_end = runs[k]
+                    if at < 0 or (hosts and at < hosts[-1][1]):
+                        continue  # (in the run of the last place)
+                    end = ahead.match(text, at).end()
+                    if end > at:  # the character is in a run: from its start to its end
+                        hosts.append((behind.match(text, 0, at).start(), end))
+                for run_start, run_end in hosts:
                     while pos < run_end:
                         match = in_runs.match(text, max(pos, run_start), timeout=PATTERN_TIMEOUT)
                         if match is None:
