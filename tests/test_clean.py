@@ -399,9 +399,10 @@ def test_clean_line_rules_gate_same_as_every_rule(line, position):
 def test_clean_spam_keywords_are_written_the_same_twice():
     """spam.keywords writes its keyword list twice (the match and the lookbehind that checks the
     line before it, see its note): a keyword added to one copy only would match in part of the lines."""
-    rule = next(r for r in load_rules().section("boilerplate") if r.id == "spam.keywords")
+    rules = load_rules()
+    rule = next(r for r in rules.section("boilerplate") if r.id == "spam.keywords")
     first = rule.get("pattern").split("|(?:尽在")[0]
     words, rest = first[len("(?:") :].split(")(?<=^[^。！？]*(?:", 1)
     assert rest == words + "))(?=[^。！？]*$)"
-    assert match_line("久久视频,国产精品在线", load_rules()) == "spam.keywords"
-    assert match_line("报道如下。国产精品在线", load_rules()) is None  # a 。 before the keyword: a sentence
+    assert match_line("久久视频,国产精品在线", rules) == "spam.keywords"
+    assert match_line("报道如下。国产精品在线", rules) is None  # a 。 before the keyword: a sentence

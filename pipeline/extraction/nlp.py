@@ -184,8 +184,8 @@ class JiebaTokenizer:
                 self._tags[word] = tag
 
     def load_all(self) -> None:
-        """Read the whole dictionary now (it is otherwise read per character as text needs it), e.g.
-        before forking workers, so that they share it."""
+        """Read the whole dictionary now (it is otherwise read per character as text needs it):
+        before forking workers, so that they share it, and when `run.extract_text`'s warm-up ends."""
         if self._dictionary is not None:
             self._dictionary.load_all()
 

@@ -87,7 +87,7 @@ class Dictionary:
                     self.tags[word] = tag
 
     def load_all(self) -> None:
-        """Read every word now (before forking workers, so that they share one dictionary)."""
+        """Read every word now (before forking workers, so that they share one dictionary; when a run's warm-up ends)."""
         self.ensure("".join(list(self._shards)))
 
     def add_word(self, word: str, freq: int | None, tag: str | None) -> None:
