@@ -7,7 +7,7 @@ import spacy
 from spacy.pipeline.span_ruler import SpanRuler
 from spacy.tokens import Doc
 
-from pipeline.extraction.entities import EntityRuler, compile_prefilter, compile_uses, pattern_needs, token_test
+from pipeline.extraction.entities import EntityRuler, compile_prefilter, compile_uses, pattern_needs, token_test, word_constraints
 
 
 def _spans(spans):
@@ -156,3 +156,88 @@ def test_entities_windows_leave_out_patterns_that_cannot_match(words, tags, wind
     assert ruler._windows(doc) == windows
     found = [(s.start, s.end) for s in ruler.match(doc)]
     assert found == spans == [(s.start, s.end) for s in SpanRuler.match(ruler, doc)]
+
+
+@pytest.mark.parametrize(
+    "spec,constraints",
+    [
+        # dicts of IN, NOT_IN and REGEX on the word become flags, one per distinct dict
+        ({"TEXT": {"REGEX": "^全", "NOT_IN": ["全体"]}, "TAG": "n"}, ['{"NOT_IN": ["全体"], "REGEX": "^全"}']),
+        ({"orth": {"IN": ["村", "镇"]}}, ['{"IN": ["村", "镇"]}']),
+        # a plain string is checked in C already; a TAG set is the token's, not the word's
+        ({"TEXT": "全", "TAG": {"IN": ["n", "a"]}}, []),
+        # what spaCy reads otherwise (other attributes and operators, operators in lower case) stays its own
+        ({"LOWER": {"IN": ["abc"]}}, []),
+        ({"TEXT": {"FUZZY": "某市"}}, []),
+        ({"TEXT": {"in": ["村"]}}, []),
+    ],
+)
+def test_entities_word_constraints(spec, constraints):
+    assert word_constraints([{"label": "L", "pattern": [spec]}, {"label": "L", "pattern": "某某公司"}]) == constraints
+
+
+def _ruler(nlp, patterns):
+    ruler = EntityRuler(nlp, "entities", spans_key=None, annotate_ents=True, overwrite=True)
+    ruler.add_patterns([{"label": "LOC", "pattern": p} for p in patterns])
+    return ruler
+
+
+def _doc(nlp, words, tags):
+    return Doc(nlp.vocab, words=words, spaces=[False] * len(words), tags=tags)
+
+
+_FLAGGED = [[{"TAG": "nsd", "OP": "?"}, {"TEXT": {"REGEX": "^全(?:市|县)$"}}],
+            [{"TEXT": {"REGEX": "^[一-龥]{2,4}$", "NOT_IN": ["城市", "农村"]}, "TAG": "ns"}, {"TEXT": {"IN": ["村", "镇"]}}]]
+
+
+def test_entities_word_flags_read_once_per_word():
+    nlp = spacy.blank("xx")
+    ruler = _ruler(nlp, _FLAGGED)
+    doc = _doc(nlp, ["甲", "全市", "的", "乙山", "村", "农村", "镇"], ["nsd", "n", "uj", "ns", "n", "ns", "n"])
+    assert [(s.start, s.end) for s in ruler.match(doc)] == [(0, 2), (1, 2), (3, 5)]
+    assert [(s.start, s.end) for s in SpanRuler.match(ruler, doc)] == [(0, 2), (1, 2), (3, 5)]
+    flags = ruler._flags
+    assert flags is not None and len(flags.bits) == 4  # the bit of words read, three constraints
+    read, (whole, place, village) = flags.bits[0], flags.bits[1:]
+    assert nlp.vocab["全市"].check_flag(read) and nlp.vocab["全市"].check_flag(whole)
+    assert nlp.vocab["乙山"].check_flag(place) and not nlp.vocab["乙山"].check_flag(whole)
+    assert nlp.vocab["村"].check_flag(village) and not nlp.vocab["农村"].check_flag(place)
+    assert not nlp.vocab["的"].check_flag(read)  # a barrier, in no window: never read
+    # the bits are held: spaCy's add_flag takes another
+    assert nlp.vocab.add_flag(lambda text: False) not in flags.bits
+
+
+def test_entities_word_flags_follow_new_patterns():
+    nlp = spacy.blank("xx")
+    ruler = _ruler(nlp, _FLAGGED[:1])
+    doc = _doc(nlp, ["全市", "全县", "全乡"], ["n", "n", "n"])
+    assert [(s.start, s.end) for s in ruler.match(doc)] == [(0, 1), (1, 2)]
+    first = ruler._flags
+    ruler.clear()
+    ruler.add_patterns([{"label": "LOC", "pattern": [{"TEXT": {"REGEX": "^全(?:乡|镇)$"}}]}])
+    # the words read for the old patterns are read again for the new ones
+    assert [(s.start, s.end) for s in ruler.match(doc)] == [(2, 3)] == [(s.start, s.end) for s in SpanRuler.match(ruler, doc)]
+    assert first is not None and ruler._flags is not None
+    assert all(bit not in nlp.vocab.lex_attr_getters for bit in set(first.bits) - set(ruler._flags.bits))
+
+
+def test_entities_without_free_flags_same_spans():
+    nlp = spacy.blank("xx")
+    while True:
+        try:
+            nlp.vocab.add_flag(lambda text: False)
+        except ValueError:
+            break  # every bit is taken
+    ruler = _ruler(nlp, _FLAGGED)
+    doc = _doc(nlp, ["甲", "全县", "乙山", "镇"], ["nsd", "n", "ns", "n"])
+    assert [(s.start, s.end) for s in ruler.match(doc)] == [(0, 2), (1, 2), (2, 4)]
+    assert ruler._flags is None
+
+
+def test_entities_word_flags_of_words_a_memory_zone_made_again():
+    nlp = spacy.blank("xx")
+    ruler = _ruler(nlp, _FLAGGED)
+    for _ in range(2):
+        with nlp.memory_zone():
+            doc = _doc(nlp, ["丙岭", "镇", "全县"], ["ns", "n", "n"])
+            assert [(s.start, s.end) for s in ruler.match(doc)] == [(0, 2), (2, 3)]

@@ -10,6 +10,13 @@ the Matcher over the whole Doc (a match uses no barrier and starts on an opener)
 tokens. A constraint it does not read (another attribute, operator or `OP = "!"`) counts as
 accepting every token, so any pattern gives the same spans, only less quickly.
 
+Within the windows, spaCy's Matcher calls a Python predicate for each `IN`, `NOT_IN` and `REGEX`
+of each pattern's first token at each token (some 20 per token for the built-in rules). A
+`TEXT`/`ORTH` constraint made of those operators asks a thing of the word alone, so `WordFlags`
+gives each one a lexeme flag bit, read once per word when a window first holds it; the Matcher
+that runs over the windows has the same patterns with those constraints written as flag checks,
+which it makes in C. `TAG` constraints (of a token, not of its word) stay predicates.
+
 Before that, a pattern whose tokens that must match ask for characters the text lacks (the `TEXT`
 of 邨 in a text without 邨, a `REGEX` ending in 委员会 in a text without 会) cannot match in it:
 the openers and barriers are read from the patterns that can (`live_patterns`), so a broad
@@ -20,15 +27,17 @@ patterns (each with its pre-filter and cache of token uses) few; leaving out few
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .libraries import import_spacy
 
 import_spacy()  # spaCy without its command line, before any module of it (see libraries)
 from spacy.attrs import ORTH, TAG  # noqa: E402
+from spacy.matcher import Matcher  # noqa: E402
 from spacy.pipeline.span_ruler import SpanRuler  # noqa: E402
 from spacy.tokens import Doc, Span  # noqa: E402
 
@@ -53,6 +62,9 @@ _LIVE_LIMIT = 256
 #: Use of a token: no pattern token accepts it, some does, or some first token of a pattern does.
 _BARRIER, _INNER, _OPENER = 0, 1, 2
 
+#: The lexeme flag bits spaCy leaves to users (its attributes FLAG19 to FLAG63).
+_USER_FLAGS = range(19, 64)
+
 
 def _value_test(value: Any) -> Callable[[str], bool] | None:
     """Test of one attribute's constraint (a string, or a dict of IN, NOT_IN, REGEX); None when not understood."""
@@ -60,18 +72,31 @@ def _value_test(value: Any) -> Callable[[str], bool] | None:
         return value.__eq__
     if not isinstance(value, dict):
         return None
-    tests: list[Callable[[str], bool]] = []
+    sets: list[Callable[[str], bool]] = []
+    searches: list[Callable[[str], bool]] = []
     for op, arg in value.items():
         op = op.upper() if isinstance(op, str) else op
         if op == "IN" and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
-            tests.append(frozenset(arg).__contains__)
+            sets.append(frozenset(arg).__contains__)
         elif op == "NOT_IN" and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
             excluded = frozenset(arg)
-            tests.append(lambda s, excluded=excluded: s not in excluded)
+            sets.append(lambda s, excluded=excluded: s not in excluded)
         elif op == "REGEX" and isinstance(arg, str):
             search = re.compile(arg).search  # spaCy's REGEX: Python's re, searched in the attribute
-            tests.append(lambda s, search=search: search(s) is not None)
+            searches.append(lambda s, search=search: search(s) is not None)
         # any other operator constrains nothing here (the test stays necessary, not sufficient)
+    return _all_of(sets + searches)  # the set lookups first: they are the cheaper
+
+
+def _all_of(tests: Sequence[Callable[[str], bool]]) -> Callable[[str], bool]:
+    """The test that every one of `tests` passes (one function call for a single test)."""
+    if not tests:
+        return lambda s: True
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda s: first(s) and second(s)
     return lambda s: all(test(s) for test in tests)
 
 
@@ -242,6 +267,103 @@ def compile_uses(patterns: Sequence[dict]) -> tuple[_Accepts, _Accepts] | None:
     return _Accepts([spec for spec, opening in specs if opening]), _Accepts([spec for spec, opening in specs if not opening])
 
 
+def _word_constraint(key: Any, value: Any) -> str | None:
+    """The `TEXT`/`ORTH` constraint `value` as a key (JSON), when it is a dict of `IN`, `NOT_IN` and
+    `REGEX` only, which `_value_test` reads as spaCy does; else None (it stays the Matcher's own)."""
+    if not (isinstance(key, str) and key.upper() in ("TEXT", "ORTH")) or not isinstance(value, dict) or not value:
+        return None
+    for op, arg in value.items():  # spaCy reads the operators in upper case only
+        if op in ("IN", "NOT_IN") and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
+            continue
+        if op == "REGEX" and isinstance(arg, str):
+            continue
+        return None
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def word_constraints(patterns: Sequence[dict]) -> list[str]:
+    """The distinct word constraints (`_word_constraint` keys) of the token patterns, in order."""
+    keys: dict[str, None] = {}
+    for entry in patterns:
+        if isinstance(entry["pattern"], list):
+            for spec in entry["pattern"]:
+                if isinstance(spec, dict):
+                    for key, value in spec.items():
+                        constraint = _word_constraint(key, value)
+                        if constraint is not None:
+                            keys.setdefault(constraint)
+    return list(keys)
+
+
+class WordFlags:
+    """Word constraints of token patterns (`word_constraints`) as lexeme flag bits of a vocabulary.
+
+    The bits are taken from those spaCy leaves to users and that no getter of `vocab.lex_attr_getters`
+    holds; each gets a getter that sets nothing there, so that `Vocab.add_flag` does not take it
+    too (a new word starts with every bit clear). One more bit says that a word's bits were read:
+    `mark` reads them once per word, and a word that a memory zone made again is read again.
+    """
+
+    def __init__(self, vocab: Any, constraints: Sequence[str]) -> None:
+        free = [bit for bit in _USER_FLAGS if bit not in vocab.lex_attr_getters]
+        if len(free) <= len(constraints):
+            raise LookupError(f"{len(constraints) + 1} lexeme flags needed, {len(free)} free")
+        self.vocab = vocab
+        self.bits = free[: len(constraints) + 1]
+        for bit in self.bits:
+            vocab.lex_attr_getters[bit] = _NO_VALUE
+        self.read = 1 << self.bits[0]
+        self.mask = sum(1 << bit for bit in self.bits)
+        self.flag_of = {constraint: bit for constraint, bit in zip(constraints, self.bits[1:])}
+        self._tests = [(1 << bit, _value_test(json.loads(constraint))) for constraint, bit in self.flag_of.items()]
+
+    def pattern(self, pattern: list) -> list:
+        """`pattern` with each word constraint written as a check of its flag (`{bit: True}`)."""
+        written = []
+        for spec in pattern:
+            if isinstance(spec, dict):
+                flagged: dict[Any, Any] = {}
+                for key, value in spec.items():
+                    constraint = _word_constraint(key, value)
+                    if constraint is None:
+                        flagged[key] = value
+                    else:
+                        flagged[self.flag_of[constraint]] = True  # spaCy reads an int key as the attribute id
+                spec = flagged
+            written.append(spec)
+        return written
+
+    def mark(self, orths: Iterable[int]) -> None:
+        """Read the flags of the words `orths` that do not have them yet."""
+        vocab, read, keep = self.vocab, self.read, ~self.mask
+        for orth in orths:
+            lexeme = vocab[orth]
+            flags = lexeme.flags
+            if flags & read:
+                continue
+            text = lexeme.orth_
+            value = read
+            for bit, test in self._tests:
+                if test(text):
+                    value |= bit
+            lexeme.flags = (flags & keep) | value
+
+    def release(self) -> None:
+        """Clear the bits from every word of the vocabulary and give them back."""
+        keep = ~self.mask
+        for lexeme in self.vocab:
+            if lexeme.flags & self.mask:
+                lexeme.flags = lexeme.flags & keep
+        for bit in self.bits:
+            if self.vocab.lex_attr_getters.get(bit) is _NO_VALUE:
+                del self.vocab.lex_attr_getters[bit]
+
+
+def _NO_VALUE(_text: str) -> None:
+    """The getter that holds a flag bit: a new word's bit stays clear (spaCy sets no None value)."""
+    return None
+
+
 #: A pre-filter (None: the patterns are not read) and its cache of token uses by (orth, tag).
 _Uses = tuple[tuple["_Accepts", "_Accepts"] | None, dict[tuple[int, int], int]]
 
@@ -251,6 +373,9 @@ class EntityRuler(SpanRuler):
     token no pattern accepts (see the module docstring); the same spans as SpanRuler."""
 
     _prefilter_ready = False
+    #: the word constraints as lexeme flags, and the Matcher of the patterns written with them
+    _flags: WordFlags | None = None
+    _flag_matcher: Matcher | None = None
     #: `pattern_needs` of each pattern, and per set of live patterns its pre-filter and token uses
     _needs: list[Needs]
     _by_live: dict[tuple[int, ...], _Uses]
@@ -288,6 +413,7 @@ class EntityRuler(SpanRuler):
             self._by_live = {}
             self._live_counts = [0] * len(patterns)
             self._texts = 0
+            self._flag_patterns()
             self._prefilter_ready = True
         live = set(live_patterns(patterns, self._needs, doc_text(doc)))
         # only a pattern that can match in fewer than half the texts so far is left out where it
@@ -305,7 +431,10 @@ class EntityRuler(SpanRuler):
         opens, others = prefilter
         strings = doc.vocab.strings
         kinds = []
-        for orth, tag in doc.to_array([ORTH, TAG]).tolist():
+        flags = self._flags
+        # (orth, tag[, whether the word's flags were read]) of each token
+        tokens = doc.to_array([ORTH, TAG] if flags is None else [ORTH, TAG, flags.bits[0]]).tolist()
+        for orth, tag, *_ in tokens:
             use = uses.get((orth, tag))
             if use is None:
                 text, tag_ = strings[orth], strings[tag] if tag else ""
@@ -328,7 +457,29 @@ class EntityRuler(SpanRuler):
                 j += 1
             windows.append((i, j))
             i = j
+        if flags is not None:
+            flags.mark({tokens[k][0] for start, end in windows for k in range(start, end) if not tokens[k][2]})
         return windows
+
+    def _flag_patterns(self) -> None:
+        """Give the word constraints of the patterns lexeme flags (those of the patterns before are
+        given back) and build the Matcher of the patterns written with them; none when the
+        vocabulary has too few flags left (the SpanRuler's Matcher then runs over the windows)."""
+        if self._flags is not None:
+            self._flags.release()
+        self._flags = self._flag_matcher = None
+        token_patterns = [p for p in self.patterns if isinstance(p["pattern"], list)]
+        constraints = word_constraints(token_patterns)
+        if not constraints:
+            return
+        try:
+            flags = WordFlags(self.nlp.vocab, constraints)
+        except LookupError:
+            return
+        matcher = Matcher(self.nlp.vocab, validate=False)
+        for entry in token_patterns:
+            matcher.add(repr((entry["label"], entry.get("id", ""))), [flags.pattern(entry["pattern"])])
+        self._flags, self._flag_matcher = flags, matcher
 
     def _uses_of(self, live: tuple[int, ...]) -> _Uses:
         """The pre-filter of the patterns `live` and its cache of token uses."""
@@ -350,8 +501,9 @@ class EntityRuler(SpanRuler):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="\\[W036")
             matches = list(self.phrase_matcher(doc))
+            matcher = self.matcher if self._flag_matcher is None else self._flag_matcher
             for start, end in windows:
-                matches.extend((m_id, start + s, start + e) for m_id, s, e in self.matcher(doc[start:end]))
+                matches.extend((m_id, start + s, start + e) for m_id, s, e in matcher(doc[start:end]))
         deduplicated = {
             Span(doc, start, end, label=self._match_label_id_map[m_id]["label"], span_id=self._match_label_id_map[m_id]["id"])
             for m_id, start, end in matches
