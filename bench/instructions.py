@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import gc
 import logging
 import re
 import shutil
@@ -46,6 +47,7 @@ def _measured(corpus: Path, step: int, side: str, library: Path) -> None:
     from pipeline.rules import load_rules
 
     toggle = ctypes.CDLL(str(library)).collect
+    gc.disable()  # as `zhclaims` starts: load_nlp freezes the start-up objects and resumes collecting
     rules = load_rules()
     nlp = run.load_nlp(rules)
     paths = list(run.iter_inputs([corpus]))[::step]
