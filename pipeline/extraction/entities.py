@@ -430,35 +430,39 @@ class EntityRuler(SpanRuler):
             return None
         opens, others = prefilter
         strings = doc.vocab.strings
-        kinds = []
         flags = self._flags
-        # (orth, tag[, whether the word's flags were read]) of each token
-        tokens = doc.to_array([ORTH, TAG] if flags is None else [ORTH, TAG, flags.bits[0]]).tolist()
-        for orth, tag, *_ in tokens:
-            use = uses.get((orth, tag))
-            if use is None:
-                text, tag_ = strings[orth], strings[tag] if tag else ""
-                if opens(text, tag_):
-                    use = _OPENER
-                elif others(text, tag_):
-                    use = _INNER
-                else:
-                    use = _BARRIER
-                uses[(orth, tag)] = use
-            kinds.append(use)
+        # each token's orth and tag (and whether its word's flags were read), then its use: known,
+        # or read once per (orth, tag)
+        array = doc.to_array([ORTH, TAG] if flags is None else [ORTH, TAG, flags.bits[0]])
+        orths, tags = array[:, 0].tolist(), array[:, 1].tolist()
+        kinds = [uses.get(key) for key in zip(orths, tags)]
+        if None in kinds:
+            for k, use in enumerate(kinds):
+                if use is None:
+                    key = orth, tag = orths[k], tags[k]
+                    use = uses.get(key)  # (read at an earlier token of this text)
+                    if use is None:
+                        text, tag_ = strings[orth], strings[tag] if tag else ""
+                        if opens(text, tag_):
+                            use = _OPENER
+                        elif others(text, tag_):
+                            use = _INNER
+                        else:
+                            use = _BARRIER
+                        uses[key] = use
+                    kinds[k] = use
         windows = []
-        i, n = 0, len(kinds)
-        while i < n:
-            if kinds[i] != _OPENER:
-                i += 1
-                continue
-            j = i + 1
-            while j < n and kinds[j] != _BARRIER:
-                j += 1
-            windows.append((i, j))
-            i = j
+        n, end = len(kinds), 0
+        for i in [i for i, use in enumerate(kinds) if use == _OPENER]:
+            if i < end:
+                continue  # (inside the last window)
+            end = i + 1
+            while end < n and kinds[end] != _BARRIER:
+                end += 1
+            windows.append((i, end))
         if flags is not None:
-            flags.mark({tokens[k][0] for start, end in windows for k in range(start, end) if not tokens[k][2]})
+            read = array[:, 2].tolist()
+            flags.mark({orths[k] for start, stop in windows for k in range(start, stop) if not read[k]})
         return windows
 
     def _flag_patterns(self) -> None:
