@@ -166,10 +166,12 @@ def test_entities_windows_leave_out_patterns_that_cannot_match(words, tags, wind
         ({"orth": {"IN": ["村", "镇"]}}, ['{"IN": ["村", "镇"]}']),
         # a plain string is checked in C already; a TAG set is the token's, not the word's
         ({"TEXT": "全", "TAG": {"IN": ["n", "a"]}}, []),
-        # what spaCy reads otherwise (other attributes and operators, operators in lower case) stays its own
+        # spaCy reads operators in any case
+        ({"TEXT": {"in": ["村"]}}, ['{"in": ["村"]}']),
+        # what is read otherwise (other attributes and operators) stays the Matcher's own
         ({"LOWER": {"IN": ["abc"]}}, []),
         ({"TEXT": {"FUZZY": "某市"}}, []),
-        ({"TEXT": {"in": ["村"]}}, []),
+        ({"TEXT": {"FUZZY": "某市", "IN": ["村"]}}, []),
     ],
 )
 def test_entities_word_constraints(spec, constraints):
@@ -241,3 +243,42 @@ def test_entities_word_flags_of_words_a_memory_zone_made_again():
         with nlp.memory_zone():
             doc = _doc(nlp, ["丙岭", "镇", "全县"], ["ns", "n", "n"])
             assert [(s.start, s.end) for s in ruler.match(doc)] == [(0, 2), (2, 3)]
+
+
+def test_entities_fuzzy_compare_of_the_ruler():
+    nlp = spacy.blank("xx")
+    ruler = EntityRuler(nlp, "entities", spans_key=None, annotate_ents=True, overwrite=True,
+                        matcher_fuzzy_compare=lambda a, b, n: False)
+    ruler.add_patterns([{"label": "LOC", "pattern": [{"TEXT": {"FUZZY": "甲乙丙丁"}}, {"TEXT": {"IN": ["村"]}}]}])
+    doc = _doc(nlp, ["甲乙丙戊", "村"], ["n", "n"])
+    assert ruler.match(doc) == [] == SpanRuler.match(ruler, doc)
+
+
+def test_entities_doc_of_another_vocab_same_spans():
+    nlp = spacy.blank("xx")
+    ruler = _ruler(nlp, _FLAGGED)
+    ruler.match(_doc(nlp, ["乙山", "村"], ["ns", "n"]))  # the flags of this vocabulary are read
+    other = spacy.blank("xx")
+    doc = _doc(other, ["乙山", "村", "全县"], ["ns", "n", "n"])
+    assert [(s.start, s.end) for s in ruler.match(doc)] == [(0, 2), (2, 3)] == [(s.start, s.end) for s in SpanRuler.match(ruler, doc)]
+
+
+def test_entities_ruler_pickles_after_matching():
+    import pickle
+
+    nlp = spacy.blank("xx")
+    ruler = _ruler(nlp, _FLAGGED)
+    doc = _doc(nlp, ["甲", "全市", "乙山", "村"], ["nsd", "n", "ns", "n"])
+    spans = [(s.start, s.end) for s in ruler.match(doc)]
+    copy = pickle.loads(pickle.dumps(ruler))
+    assert [(s.start, s.end) for s in copy.match(_doc(copy.nlp, ["甲", "全市", "乙山", "村"], ["nsd", "n", "ns", "n"]))] == spans
+
+
+def test_entities_refused_pattern_keeps_those_added_before():
+    nlp = spacy.blank("xx")
+    ruler = _ruler(nlp, [[{"TAG": "nsd"}]])
+    ruler.match(_doc(nlp, ["甲"], ["nsd"]))  # the pre-filter is read
+    with pytest.raises(ValueError):
+        ruler.add_patterns([{"label": "LOC", "pattern": [{"TEXT": {"REGEX": "^全县$"}}]}, {"label": "LOC", "pattern": 5}])
+    doc = _doc(nlp, ["全县"], ["n"])
+    assert [(s.start, s.end) for s in ruler.match(doc)] == [(0, 1)] == [(s.start, s.end) for s in SpanRuler.match(ruler, doc)]

@@ -272,7 +272,8 @@ def _word_constraint(key: Any, value: Any) -> str | None:
     `REGEX` only, which `_value_test` reads as spaCy does; else None (it stays the Matcher's own)."""
     if not (isinstance(key, str) and key.upper() in ("TEXT", "ORTH")) or not isinstance(value, dict) or not value:
         return None
-    for op, arg in value.items():  # spaCy reads the operators in upper case only
+    for op, arg in value.items():
+        op = op.upper() if isinstance(op, str) else op  # (as spaCy reads them)
         if op in ("IN", "NOT_IN") and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
             continue
         if op == "REGEX" and isinstance(arg, str):
@@ -364,6 +365,9 @@ def _NO_VALUE(_text: str) -> None:
     return None
 
 
+#: The EntityRuler attributes made from its patterns when it first matches (not pickled).
+_DERIVED = frozenset({"_flags", "_flag_matcher", "_needs", "_by_live", "_all", "_live_counts", "_texts"})
+
 #: A pre-filter (None: the patterns are not read) and its cache of token uses by (orth, tag).
 _Uses = tuple[tuple["_Accepts", "_Accepts"] | None, dict[tuple[int, int], int]]
 
@@ -385,9 +389,22 @@ class EntityRuler(SpanRuler):
     _texts: int
 
     def add_patterns(self, patterns) -> None:  # noqa: ANN001 - SpanRuler's signature
-        """SpanRuler.add_patterns; the pre-filter is read again."""
-        super().add_patterns(patterns)
-        self._prefilter_ready = False
+        """SpanRuler.add_patterns; the pre-filter is read again (also when a pattern is refused
+        part of the way: those before it were added)."""
+        try:
+            super().add_patterns(patterns)
+        finally:
+            self._prefilter_ready = False
+
+    def __reduce__(self):  # noqa: ANN204 - pickle's protocol
+        """spaCy's pickling of a pipe (its name and attributes), without the pre-filter, flags and
+        caches: they hold closures, which `pickle` does not take, and are made again at the next match."""
+        function, arguments, state = super().__reduce__()
+        if isinstance(state, tuple) and state and isinstance(state[-1], dict):
+            attributes = {name: value for name, value in state[-1].items() if name not in _DERIVED}
+            attributes["_prefilter_ready"] = False
+            state = (*state[:-1], attributes)
+        return function, arguments, state
 
     def clear(self) -> None:
         """SpanRuler.clear; the pre-filter is read again."""
@@ -430,7 +447,7 @@ class EntityRuler(SpanRuler):
             return None
         opens, others = prefilter
         strings = doc.vocab.strings
-        flags = self._flags
+        flags = self._flags if doc.vocab is self.nlp.vocab else None  # (the flags are this vocabulary's words')
         # each token's orth and tag (and whether its word's flags were read), then its use: known,
         # or read once per (orth, tag)
         array = doc.to_array([ORTH, TAG] if flags is None else [ORTH, TAG, flags.bits[0]])
@@ -480,7 +497,7 @@ class EntityRuler(SpanRuler):
             flags = WordFlags(self.nlp.vocab, constraints)
         except LookupError:
             return
-        matcher = Matcher(self.nlp.vocab, validate=False)
+        matcher = Matcher(self.nlp.vocab, validate=False, fuzzy_compare=self.matcher_fuzzy_compare)
         for entry in token_patterns:
             matcher.add(repr((entry["label"], entry.get("id", ""))), [flags.pattern(entry["pattern"])])
         self._flags, self._flag_matcher = flags, matcher
@@ -505,7 +522,7 @@ class EntityRuler(SpanRuler):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="\\[W036")
             matches = list(self.phrase_matcher(doc))
-            matcher = self.matcher if self._flag_matcher is None else self._flag_matcher
+            matcher = self.matcher if self._flag_matcher is None or doc.vocab is not self.nlp.vocab else self._flag_matcher
             for start, end in windows:
                 matches.extend((m_id, start + s, start + e) for m_id, s, e in matcher(doc[start:end]))
         deduplicated = {
