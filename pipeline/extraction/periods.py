@@ -573,11 +573,13 @@ def is_traditional(original: str, simplified: str) -> bool | None:
     (True, False)
     >>> is_traditional("Speech by the Chief Justice at 終審法院", "Speech by the Chief Justice at 终审法院") is None
     True
+    >>> is_traditional(chr(0xD800) + "這個國家的經濟發展很快", chr(0xD800) + "这个国家的经济发展很快")  # a lone surrogate (JSON input)
+    True
     """
     head, converted = original[:SCRIPT_CHARS], simplified[:SCRIPT_CHARS]
     # characters outside ASCII, counted from the UTF-8 length (a CJK character takes 3 bytes)
     # instead of one by one: counting them costs more than the whole check
-    wide = (len(head.encode("utf-8")) - len(head)) // 2
+    wide = (len(head.encode("utf-8", "surrogatepass")) - len(head)) // 2  # (a lone surrogate counts as wide)
     if wide < MIN_WIDE_CHARS:
         return None
     if head == converted:
