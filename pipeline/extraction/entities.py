@@ -66,6 +66,17 @@ _BARRIER, _INNER, _OPENER = 0, 1, 2
 _USER_FLAGS = range(19, 64)
 
 
+def _operator(op: Any, arg: Any) -> str | None:
+    """A constraint's operator (IN, NOT_IN or REGEX, read in any case as spaCy reads it) when it is
+    one read here and `arg` is of its kind (a list of strings, a string); else None."""
+    op = op.upper() if isinstance(op, str) else op
+    if op in ("IN", "NOT_IN") and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
+        return op
+    if op == "REGEX" and isinstance(arg, str):
+        return op
+    return None
+
+
 def _value_test(value: Any) -> Callable[[str], bool] | None:
     """Test of one attribute's constraint (a string, or a dict of IN, NOT_IN, REGEX); None when not understood."""
     if isinstance(value, str):
@@ -75,13 +86,13 @@ def _value_test(value: Any) -> Callable[[str], bool] | None:
     sets: list[Callable[[str], bool]] = []
     searches: list[Callable[[str], bool]] = []
     for op, arg in value.items():
-        op = op.upper() if isinstance(op, str) else op
-        if op == "IN" and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
+        op = _operator(op, arg)
+        if op == "IN":
             sets.append(frozenset(arg).__contains__)
-        elif op == "NOT_IN" and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
+        elif op == "NOT_IN":
             excluded = frozenset(arg)
             sets.append(lambda s, excluded=excluded: s not in excluded)
-        elif op == "REGEX" and isinstance(arg, str):
+        elif op == "REGEX":
             search = re.compile(arg).search  # spaCy's REGEX: Python's re, searched in the attribute
             searches.append(lambda s, search=search: search(s) is not None)
         # any other operator constrains nothing here (the test stays necessary, not sufficient)
@@ -115,7 +126,8 @@ def token_test(spec: dict) -> TokenTest:
             text_tests.append(test)
         elif name == "TAG":
             tag_tests.append(test)
-    return lambda text, tag: all(t(tag) for t in tag_tests) and all(t(text) for t in text_tests)
+    tag_ok, text_ok = _all_of(tag_tests), _all_of(text_tests)
+    return lambda text, tag: tag_ok(tag) and text_ok(text)
 
 
 def _op(spec: dict) -> str:
@@ -208,10 +220,10 @@ def _simple_text(spec: dict) -> tuple[str, Any] | None:
     if len(value) != 1:
         return None
     op, arg = next(iter(value.items()))
-    op = op.upper() if isinstance(op, str) else op
-    if op == "IN" and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
+    op = _operator(op, arg)
+    if op == "IN":
         return "set", arg
-    if op == "REGEX" and isinstance(arg, str) and not _UNJOINABLE.search(arg):
+    if op == "REGEX" and not _UNJOINABLE.search(arg):
         return "regex", arg
     return None
 
@@ -220,7 +232,7 @@ def _tag_test(spec: dict) -> Callable[[str], bool]:
     """The TAG part of `token_test(spec)` (True when it reads no TAG constraint)."""
     tests = [t for key, value in spec.items() if isinstance(key, str) and key.upper() == "TAG"
              for t in [_value_test(value)] if t is not None]
-    return lambda tag: all(t(tag) for t in tests)
+    return _all_of(tests)
 
 
 class _Accepts:
@@ -272,12 +284,7 @@ def _word_constraint(key: Any, value: Any) -> str | None:
     `REGEX` only, which `_value_test` reads as spaCy does; else None (it stays the Matcher's own)."""
     if not (isinstance(key, str) and key.upper() in ("TEXT", "ORTH")) or not isinstance(value, dict) or not value:
         return None
-    for op, arg in value.items():
-        op = op.upper() if isinstance(op, str) else op  # (as spaCy reads them)
-        if op in ("IN", "NOT_IN") and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
-            continue
-        if op == "REGEX" and isinstance(arg, str):
-            continue
+    if not all(_operator(op, arg) for op, arg in value.items()):
         return None
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
@@ -447,7 +454,7 @@ class EntityRuler(SpanRuler):
             return None
         opens, others = prefilter
         strings = doc.vocab.strings
-        flags = self._flags if doc.vocab is self.nlp.vocab else None  # (the flags are this vocabulary's words')
+        flags = self._flags_for(doc)
         # each token's orth and tag (and whether its word's flags were read), then its use: known,
         # or read once per (orth, tag)
         array = doc.to_array([ORTH, TAG] if flags is None else [ORTH, TAG, flags.bits[0]])
@@ -481,6 +488,11 @@ class EntityRuler(SpanRuler):
             read = array[:, 2].tolist()
             flags.mark({orths[k] for start, stop in windows for k in range(start, stop) if not read[k]})
         return windows
+
+    def _flags_for(self, doc: Doc) -> WordFlags | None:
+        """The word flags, when `doc`'s words are those of the vocabulary that holds them (a Doc of
+        another vocabulary is matched by the SpanRuler's Matcher, without flags)."""
+        return self._flags if doc.vocab is self.nlp.vocab else None
 
     def _flag_patterns(self) -> None:
         """Give the word constraints of the patterns lexeme flags (those of the patterns before are
@@ -522,7 +534,7 @@ class EntityRuler(SpanRuler):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="\\[W036")
             matches = list(self.phrase_matcher(doc))
-            matcher = self.matcher if self._flag_matcher is None or doc.vocab is not self.nlp.vocab else self._flag_matcher
+            matcher = self.matcher if self._flags_for(doc) is None else self._flag_matcher
             for start, end in windows:
                 matches.extend((m_id, start + s, start + e) for m_id, s, e in matcher(doc[start:end]))
         deduplicated = {
