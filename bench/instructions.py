@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import ctypes
 import gc
-import logging
 import re
 import shutil
 import subprocess
@@ -59,11 +58,9 @@ def _measured(corpus: Path, step: int, side: str, library: Path) -> None:
             run.process_file(path, rules, nlp)
         toggle()
     else:
-        import jieba
+        from run import jieba_tokenizer  # bench/run.py, beside this script: the bench's own jieba
 
-        jieba.setLogLevel(logging.WARNING)
-        tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
+        tokenizer = jieba_tokenizer()
         toggle()
         for text in texts:
             tokenizer.lcut(text)
